@@ -1,0 +1,212 @@
+"""Command line: `ostbot run | sync | db check | db backup PATH | db export [PATH] | db import FILE`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from pathlib import Path
+
+import discord
+
+from .catalog.records import parse_records, records_to_csv, records_to_json
+from .catalog.seedfile import CatalogError, load_catalog
+from .config import ConfigError, Settings
+from .store import Store, StoreError
+
+log = logging.getLogger("bot")
+
+NO_TOKEN_HELP = """\
+No Discord bot token is configured, so the bot cannot connect to Discord.
+
+To set one:
+  1. Open https://discord.com/developers/applications, create an application,
+     then Bot -> Reset Token, and copy the token.
+  2. Copy .env.example to .env and put it there:   DISCORD_TOKEN=your-token
+     (or export DISCORD_TOKEN in the environment).
+  3. Run the bot again:  make run   (or: ostbot run)
+
+The README explains how to invite the bot to a server.
+"""
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = Settings.from_env()
+    if getattr(args, "database", None):
+        settings = Settings(token=settings.token, database_path=Path(args.database),
+                            dev_guild_id=settings.dev_guild_id, log_level=settings.log_level,
+                            catalog_path=settings.catalog_path)
+    return settings
+
+
+def _setup_logging(settings: Settings) -> None:
+    discord.utils.setup_logging(level=settings.log_level_number, root=True)
+
+
+async def _run_bot(settings: Settings, *, force_sync: bool = False) -> int:
+    from .app import create_bot
+
+    bot = create_bot(settings)
+    loop = asyncio.get_running_loop()
+    stopping = asyncio.Event()
+
+    def request_stop() -> None:
+        log.info("shutdown requested; finishing up")
+        stopping.set()
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # non-Unix loops
+            loop.add_signal_handler(sig, request_stop)
+    async with bot:
+        if force_sync:
+            await bot.login(settings.token or "")
+            await bot.sync_commands()
+            return 0
+        runner = asyncio.create_task(bot.start(settings.token or ""))
+        stopper = asyncio.create_task(stopping.wait())
+        done, _ = await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        if runner in done:
+            stopper.cancel()
+            runner.result()
+        else:
+            await bot.close()
+            await asyncio.gather(runner, return_exceptions=True)
+    return 0
+
+
+def cmd_run(args: argparse.Namespace, *, force_sync: bool = False) -> int:
+    settings = _settings(args)
+    if not settings.token:
+        print(NO_TOKEN_HELP, file=sys.stderr)
+        return 2
+    _setup_logging(settings)
+    try:
+        return asyncio.run(_run_bot(settings, force_sync=force_sync))
+    except discord.LoginFailure:
+        print("Discord refused the token (DISCORD_TOKEN). Reset it in the developer portal and "
+              "update .env.", file=sys.stderr)
+        return 2
+
+
+async def _with_store(settings: Settings, work) -> int:
+    store = await Store.open(settings.database_path)
+    try:
+        return await work(store)
+    finally:
+        await store.close()
+
+
+def cmd_db_check(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+
+    async def work(store: Store) -> int:
+        report = await store.catalog.seed(load_catalog(settings.catalog_path))
+        integrity = await store.integrity_check()
+        counts = await store.catalog.counts()
+        print(f"database:  {settings.database_path.resolve()}")
+        print(f"schema:    version {await store.schema_version()}")
+        print(f"integrity: {integrity}")
+        print(f"catalog:   {'seeded now' if report.changed else 'up to date'} "
+              f"(version {await store.meta.get('catalog_version')})")
+        print(f"songs:     {counts.songs}")
+        print(f"dramas:    {counts.dramas}")
+        print(f"artists:   {counts.artists}")
+        print(f"sources:   {counts.sources}")
+        return 0 if integrity == "ok" else 1
+
+    return asyncio.run(_with_store(settings, work))
+
+
+def cmd_db_backup(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+
+    async def work(store: Store) -> int:
+        await store.backup(Path(args.path))
+        print(f"backed up {settings.database_path} to {args.path}")
+        return 0
+
+    return asyncio.run(_with_store(settings, work))
+
+
+def cmd_db_export(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+
+    async def work(store: Store) -> int:
+        await store.catalog.seed(load_catalog(settings.catalog_path))
+        records = await store.catalog.export_records(args.guild)
+        as_csv = args.format == "csv" or (args.format is None and str(args.path or "").endswith(".csv"))
+        text = records_to_csv(records) if as_csv else records_to_json(records)
+        if args.path:
+            Path(args.path).write_text(text, encoding="utf-8")  # noqa: ASYNC240 - a CLI, nothing else runs
+            print(f"exported {len(records)} songs to {args.path}", file=sys.stderr)
+        else:
+            sys.stdout.write(text)
+        return 0
+
+    return asyncio.run(_with_store(settings, work))
+
+
+def cmd_db_import(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        print(f"cannot read {path}: {exc.strerror}", file=sys.stderr)
+        return 1
+    records, problems = parse_records(data, path.name)
+    if problems:
+        print(f"{path}: nothing imported; fix these and try again:", file=sys.stderr)
+        for problem in problems[:200]:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+
+    async def work(store: Store) -> int:
+        await store.catalog.seed(load_catalog(settings.catalog_path))
+        report = await store.catalog.import_records(
+            records, guild_id=args.guild, origin="guild" if args.guild else "import")
+        print(f"imported {len(records)} songs from {path}: {report.added} added, {report.updated} updated")
+        return 0
+
+    return asyncio.run(_with_store(settings, work))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ostbot", description="OST Ballad Bot")
+    parser.add_argument("--database", help="SQLite file (default: OST_DATABASE_PATH or data/ost.db)")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="run the bot (default)")
+    sub.add_parser("sync", help="push the slash commands to Discord now")
+    db = sub.add_parser("db", help="database tools").add_subparsers(dest="db_command", required=True)
+    db.add_parser("check", help="integrity check and catalog counts (seeds a new database)")
+    backup = db.add_parser("backup", help="online backup, safe while the bot runs")
+    backup.add_argument("path")
+    export = db.add_parser("export", help="export the catalog as JSON (default) or CSV")
+    export.add_argument("path", nargs="?", help="file to write (.csv or .json); stdout when left out")
+    export.add_argument("--format", choices=("json", "csv"))
+    export.add_argument("--guild", type=int, help="export one server's additions instead")
+    imp = db.add_parser("import", help="add or update songs from a JSON or CSV file")
+    imp.add_argument("file")
+    imp.add_argument("--guild", type=int, help="add them as one server's own songs")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command in (None, "run"):
+            return cmd_run(args)
+        if args.command == "sync":
+            return cmd_run(args, force_sync=True)
+        return {"check": cmd_db_check, "backup": cmd_db_backup, "export": cmd_db_export,
+                "import": cmd_db_import}[args.db_command](args)
+    except (ConfigError, CatalogError, StoreError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

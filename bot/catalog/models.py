@@ -1,0 +1,162 @@
+"""Catalog domain models: what the store returns and what the rest of the bot reads.
+
+`guild_id is None` marks the shipped catalog; otherwise the entry was added by that server
+and is visible there only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ARTIST_KINDS = ("solo", "group", "subunit", "duo", "trio")
+CREDIT_ROLES = ("main", "duet", "featuring")
+FACT_KINDS = ("chart", "award", "release", "episode", "cast", "popularity", "performance", "trivia", "style")
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    key: str
+    title: str
+    publisher: str | None = None
+    author: str | None = None
+    date: str | None = None
+    note: str | None = None
+
+    @property
+    def credit(self) -> str:
+        """"Title" — publisher/author, date: one line for footers and /about."""
+        by = ", ".join(part for part in (self.publisher, self.author) if part)
+        parts = [f"“{self.title}”"]
+        if by:
+            parts.append(by)
+        if self.date:
+            parts.append(self.date)
+        return " — ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    kind: str
+    text: str
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class Credit:
+    """One artist on one song."""
+
+    artist_id: int
+    key: str
+    name: str
+    role: str = "main"
+    hangul: str | None = None
+    groups: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """"Chanyeol (EXO)": the name with the artist's groups."""
+        return f"{self.name} ({', '.join(self.groups)})" if self.groups else self.name
+
+
+@dataclass(frozen=True, slots=True)
+class Drama:
+    id: int
+    key: str
+    name: str
+    hangul: str | None = None
+    alt_names: tuple[str, ...] = ()
+    year: int | None = None
+    network: str | None = None
+    kind: str = "drama"
+    lead_actors: tuple[str, ...] = ()
+    facts: tuple[Fact, ...] = ()
+    sources: tuple[Source, ...] = ()
+    guild_id: int | None = None
+    song_count: int = 0
+
+    @property
+    def all_names(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys((self.name, *((self.hangul,) if self.hangul else ()), *self.alt_names)))
+
+
+@dataclass(frozen=True, slots=True)
+class Artist:
+    id: int
+    key: str
+    name: str
+    kind: str = "solo"
+    hangul: str | None = None
+    alt_names: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()     # names of the groups/sub-units this artist belongs to
+    members: tuple[str, ...] = ()    # names of members, for groups and sub-units
+    facts: tuple[Fact, ...] = ()
+    sources: tuple[Source, ...] = ()
+    guild_id: int | None = None
+    song_count: int = 0
+
+    @property
+    def all_names(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys((self.name, *((self.hangul,) if self.hangul else ()), *self.alt_names)))
+
+
+@dataclass(frozen=True, slots=True)
+class Song:
+    id: int
+    key: str
+    title: str
+    drama: Drama
+    credits: tuple[Credit, ...]
+    description: str
+    hangul: str | None = None
+    alt_titles: tuple[str, ...] = ()
+    year: int | None = None
+    release_date: str | None = None
+    episode: int | None = None
+    styles: tuple[str, ...] = ()
+    moods: tuple[str, ...] = ()
+    is_ballad: bool = True
+    facts: tuple[Fact, ...] = ()
+    sources: tuple[Source, ...] = ()
+    guild_id: int | None = None
+
+    @property
+    def all_titles(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys((self.title, *((self.hangul,) if self.hangul else ()), *self.alt_titles)))
+
+    @property
+    def artist_line(self) -> str:
+        """"Punch & Chanyeol (EXO)"."""
+        labels = [c.label for c in self.credits]
+        if len(labels) <= 1:
+            return "".join(labels)
+        return ", ".join(labels[:-1]) + " & " + labels[-1]
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        return self.styles + self.moods
+
+    @property
+    def when(self) -> str | None:
+        """The release date when known, else the year."""
+        return self.release_date or (str(self.year) if self.year else None)
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogCounts:
+    songs: int
+    dramas: int
+    artists: int
+    sources: int = 0
+    guild_songs: int = 0
+
+
+@dataclass(slots=True)
+class SeedCatalog:
+    """The parsed, validated seed file: plain records keyed by slug, before ids exist."""
+
+    version: int
+    sources: list[dict] = field(default_factory=list)
+    dramas: list[dict] = field(default_factory=list)
+    artists: list[dict] = field(default_factory=list)
+    songs: list[dict] = field(default_factory=list)
+    digest: str = ""

@@ -1,0 +1,242 @@
+"""Load and validate the human-edited seed catalog (TOML).
+
+Every problem is reported with the file, the entry and the field, all at once, so an editor
+fixes a broken file in one pass: `catalog.toml: songs[3] (key 'orbit'): field 'drama':
+unknown drama 'the-king'`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import tomllib
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .models import ARTIST_KINDS, CREDIT_ROLES, FACT_KINDS, SeedCatalog
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Letters that only Vietnamese uses: the garbled source swapped words for Vietnamese ones,
+# and none of that may reach the catalog.
+GARBLE = re.compile(r"[\u1ea0-\u1ef9ơưđƠƯĐ]")
+MAX_TEXT = 500
+
+
+class CatalogError(ValueError):
+    """The seed file is invalid; `problems` lists every one of them."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("invalid catalog:\n" + "\n".join(f"- {p}" for p in problems))
+
+
+def shipped_catalog_path() -> Path:
+    """The catalog installed with the package, wherever the bot runs from."""
+    return Path(str(resources.files("ostbot_data").joinpath("catalog.toml")))
+
+
+# -- field checkers: each returns an error message or None -------------------------------
+
+def _str(value: Any) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        return "must be a non-empty string"
+    if len(value) > MAX_TEXT:
+        return f"must be at most {MAX_TEXT} characters"
+    if GARBLE.search(value):
+        return f"contains garbled (Vietnamese) text: {value!r}"
+    return None
+
+
+def _slug(value: Any) -> str | None:
+    if not isinstance(value, str) or not SLUG.match(value):
+        return "must be a slug (lowercase letters, digits and single hyphens)"
+    return None
+
+
+def _int(low: int, high: int) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            return f"must be a whole number from {low} to {high}"
+        return None
+    return check
+
+
+def _bool(value: Any) -> str | None:
+    return None if isinstance(value, bool) else "must be true or false"
+
+
+def _date(value: Any) -> str | None:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return None
+    if isinstance(value, str):
+        try:
+            dt.date.fromisoformat(value)
+            return None
+        except ValueError:
+            pass
+    return "must be a date as YYYY-MM-DD"
+
+
+def _choice(options: tuple[str, ...]) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        return None if value in options else f"must be one of {', '.join(options)}"
+    return check
+
+
+def _list(item: Callable[[Any], str | None], minimum: int = 0) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        if not isinstance(value, list):
+            return "must be a list"
+        if len(value) < minimum:
+            return f"needs at least {minimum} item(s)"
+        for index, element in enumerate(value):
+            problem = item(element)
+            if problem:
+                return f"item {index}: {problem}"
+        if len({repr(v) for v in value}) != len(value):
+            return "has duplicate items"
+        return None
+    return check
+
+
+def _credit(value: Any) -> str | None:
+    if not isinstance(value, dict) or set(value) - {"artist", "role"} or "artist" not in value:
+        return "must be { artist = \"key\", role = \"main|duet|featuring\" }"
+    return _slug(value["artist"]) or (_choice(CREDIT_ROLES)(value.get("role", "main")))
+
+
+Spec = dict[str, tuple[bool, Callable[[Any], str | None]]]  # field -> (required, checker)
+
+_YEAR = _int(1950, 2100)
+SOURCE: Spec = {
+    "key": (True, _slug), "title": (True, _str), "publisher": (False, _str), "author": (False, _str),
+    "date": (False, _date), "note": (False, _str),
+}
+FACT: Spec = {"kind": (True, _choice(FACT_KINDS)), "text": (True, _str), "source": (True, _slug)}
+_FACTS = (False, lambda v: None if isinstance(v, list) else "must be a list of [[...facts]] tables")
+DRAMA: Spec = {
+    "key": (True, _slug), "name": (True, _str), "hangul": (False, _str), "names": (False, _list(_str)),
+    "year": (False, _YEAR), "network": (False, _str), "kind": (False, _str),
+    "lead_actors": (False, _list(_str)), "sources": (True, _list(_slug, 1)), "facts": _FACTS,
+}
+ARTIST: Spec = {
+    "key": (True, _slug), "name": (True, _str), "hangul": (False, _str), "names": (False, _list(_str)),
+    "kind": (True, _choice(ARTIST_KINDS)), "groups": (False, _list(_slug)),
+    "sources": (True, _list(_slug, 1)), "facts": _FACTS,
+}
+SONG: Spec = {
+    "key": (True, _slug), "title": (True, _str), "hangul": (False, _str), "titles": (False, _list(_str)),
+    "drama": (True, _slug), "artists": (True, _list(_credit, 1)), "year": (False, _YEAR),
+    "release_date": (False, _date), "episode": (False, _int(1, 500)), "description": (True, _str),
+    "styles": (True, _list(_str, 1)), "moods": (True, _list(_str, 1)), "ballad": (True, _bool),
+    "sources": (True, _list(_slug, 1)), "facts": _FACTS,
+}
+SECTIONS: dict[str, Spec] = {"sources": SOURCE, "dramas": DRAMA, "artists": ARTIST, "songs": SONG}
+
+
+def _check_entry(where: str, entry: Any, spec: Spec, problems: list[str]) -> bool:
+    if not isinstance(entry, dict):
+        problems.append(f"{where}: must be a table")
+        return False
+    ok = True
+    for name in sorted(set(entry) - set(spec)):
+        problems.append(f"{where}: field {name!r}: unknown field")
+        ok = False
+    for name, (required, check) in spec.items():
+        if name not in entry:
+            if required:
+                problems.append(f"{where}: field {name!r}: missing")
+                ok = False
+            continue
+        problem = check(entry[name])
+        if problem:
+            problems.append(f"{where}: field {name!r}: {problem}")
+            ok = False
+    return ok
+
+
+def parse_catalog(text: str, filename: str = "catalog.toml") -> SeedCatalog:
+    """Validate seed text; raise CatalogError naming every bad file/entry/field."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogError([f"{filename}: not valid TOML: {exc}"]) from None
+    problems: list[str] = []
+    for name in sorted(set(raw) - {"version", *SECTIONS}):
+        problems.append(f"{filename}: top-level {name!r}: unknown section")
+    version = raw.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        problems.append(f"{filename}: field 'version': must be a whole number >= 1")
+
+    keys: dict[str, set[str]] = {}
+    valid: dict[str, list[dict]] = {}
+    for section, spec in SECTIONS.items():
+        entries = raw.get(section, [])
+        if not isinstance(entries, list):
+            problems.append(f"{filename}: {section}: must be an array of tables ([[{section}]])")
+            entries = []
+        seen: set[str] = set()
+        names_seen: dict[str, str] = {}
+        valid[section] = []
+        for index, entry in enumerate(entries):
+            label = entry.get("key") if isinstance(entry, dict) else None
+            where = f"{filename}: {section}[{index}]" + (f" (key {label!r})" if label else "")
+            if not _check_entry(where, entry, spec, problems):
+                continue
+            if entry["key"] in seen:
+                problems.append(f"{where}: field 'key': duplicate key {entry['key']!r}")
+                continue
+            seen.add(entry["key"])
+            display = entry.get("name") or entry.get("title")
+            if section != "sources":
+                from .text import compact
+
+                folded = compact(display) + ("" if section != "songs" else "|" + entry["drama"])
+                if folded in names_seen:
+                    problems.append(f"{where}: duplicate of {names_seen[folded]!r} (same name)")
+                    continue
+                names_seen[folded] = entry["key"]
+            for f_index, fact in enumerate(entry.get("facts", [])):
+                _check_entry(f"{where}: facts[{f_index}]", fact, FACT, problems)
+            valid[section].append(entry)
+        keys[section] = seen
+
+    def ref(where: str, field: str, value: str, section: str) -> None:
+        if value not in keys[section]:
+            problems.append(f"{where}: field {field!r}: unknown {section[:-1]} {value!r}")
+
+    for section in ("dramas", "artists", "songs"):
+        for index, entry in enumerate(valid[section]):
+            where = f"{filename}: {section}[{index}] (key {entry['key']!r})"
+            for src in entry["sources"]:
+                ref(where, "sources", src, "sources")
+            for f_index, fact in enumerate(entry.get("facts", [])):
+                if isinstance(fact, dict) and isinstance(fact.get("source"), str):
+                    ref(f"{where}: facts[{f_index}]", "source", fact["source"], "sources")
+            if section == "artists":
+                for group in entry.get("groups", []):
+                    ref(where, "groups", group, "artists")
+                    if group == entry["key"]:
+                        problems.append(f"{where}: field 'groups': an artist cannot be its own group")
+            if section == "songs":
+                ref(where, "drama", entry["drama"], "dramas")
+                for credit in entry["artists"]:
+                    ref(where, "artists", credit["artist"], "artists")
+    if problems:
+        raise CatalogError(problems)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return SeedCatalog(version=version, digest=digest, **valid)
+
+
+def load_catalog(path: Path | None = None) -> SeedCatalog:
+    path = path or shipped_catalog_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CatalogError([f"{path}: file not found"]) from None
+    except UnicodeDecodeError as exc:
+        raise CatalogError([f"{path.name}: not UTF-8 text ({exc.reason})"]) from None
+    return parse_catalog(text, filename=path.name)

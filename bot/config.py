@@ -1,0 +1,75 @@
+"""Typed settings, validated once at start-up.
+
+`Settings(database_path=...)` with every other field at its default is valid (no token
+needed), which is what tests use. `Settings.from_env()` reads the real environment and a
+`.env` file; a real environment variable always wins over the file.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class ConfigError(ValueError):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_path: Path = Path("data/ost.db")
+    # repr=False keeps the token out of every log line that prints the settings.
+    token: str | None = field(default=None, repr=False)
+    dev_guild_id: int | None = None
+    log_level: str = "INFO"
+    # None means the catalog shipped with the package.
+    catalog_path: Path | None = None
+
+    def __post_init__(self) -> None:
+        if self.log_level not in LOG_LEVELS:
+            raise ConfigError(f"OST_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {self.log_level!r}")
+        if self.dev_guild_id is not None and self.dev_guild_id <= 0:
+            raise ConfigError("OST_DEV_GUILD_ID must be a positive server id")
+
+    @property
+    def log_level_number(self) -> int:
+        return logging.getLevelName(self.log_level)
+
+    @classmethod
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, dotenv_path: Path | str | None = ".env"
+    ) -> Settings:
+        values: dict[str, str] = {}
+        if dotenv_path is not None and Path(dotenv_path).is_file():
+            values.update({k: v for k, v in dotenv_values(dotenv_path).items() if v is not None})
+        values.update(os.environ if environ is None else environ)
+
+        def text(name: str) -> str | None:
+            value = values.get(name, "").strip()
+            return value or None
+
+        token = text("DISCORD_TOKEN")
+        guild = text("OST_DEV_GUILD_ID")
+        dev_guild_id = None
+        if guild is not None:
+            if not guild.isdigit():
+                raise ConfigError(f"OST_DEV_GUILD_ID must be a server id (digits only), not {guild!r}")
+            dev_guild_id = int(guild)
+        level = (text("OST_LOG_LEVEL") or "INFO").upper()
+        if level not in LOG_LEVELS:
+            raise ConfigError(f"OST_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {level!r}")
+        catalog = text("OST_CATALOG_PATH")
+        return cls(
+            token=token,
+            database_path=Path(text("OST_DATABASE_PATH") or "data/ost.db"),
+            dev_guild_id=dev_guild_id,
+            log_level=level,
+            catalog_path=Path(catalog) if catalog else None,
+        )

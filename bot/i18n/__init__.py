@@ -1,0 +1,62 @@
+"""One message catalog for every user-facing reply, in English and Korean.
+
+Messages live in `messages/*.toml`, one file per feature, each with an `[en]` and a `[ko]`
+table of the same keys and placeholders (a test enforces it). `t(key, lang, **params)`
+formats one. The language comes from the server's setting (`auto`, `en`, `ko`); `auto`
+follows the member's Discord locale, then the server's, then English.
+"""
+
+from __future__ import annotations
+
+import string
+import tomllib
+from functools import lru_cache
+from importlib import resources
+
+LANGUAGES = ("en", "ko")
+DEFAULT_LANGUAGE = "en"
+
+
+@lru_cache(maxsize=1)
+def catalog() -> dict[str, dict[str, str]]:
+    """{lang: {key: text}} merged from every messages/*.toml file."""
+    merged: dict[str, dict[str, str]] = {lang: {} for lang in LANGUAGES}
+    folder = resources.files("bot.i18n").joinpath("messages")
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".toml"):
+            continue
+        data = tomllib.loads(entry.read_text(encoding="utf-8"))
+        for lang in LANGUAGES:
+            for key, text in data.get(lang, {}).items():
+                if key in merged[lang]:
+                    raise ValueError(f"message key {key!r} defined twice ({entry.name})")
+                merged[lang][key] = text
+    return merged
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: object) -> str:
+    """The message `key` in `lang` (English when missing there), formatted with `params`."""
+    messages = catalog()
+    text = messages.get(lang, {}).get(key) or messages[DEFAULT_LANGUAGE].get(key)
+    if text is None:
+        raise KeyError(f"no message {key!r}")
+    return text.format(**params) if params else text
+
+
+def has(key: str) -> bool:
+    return key in catalog()[DEFAULT_LANGUAGE]
+
+
+def resolve_language(setting: str, user_locale: str | None = None, guild_locale: str | None = None) -> str:
+    if setting in LANGUAGES:
+        return setting
+    for locale in (user_locale, guild_locale):
+        if locale:
+            base = str(locale).split("-")[0].lower()
+            if base in LANGUAGES:
+                return base
+    return DEFAULT_LANGUAGE

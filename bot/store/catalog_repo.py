@@ -1,0 +1,421 @@
+"""Catalog storage: seeding, record import/export, full-text index, and reads into models.
+
+Writes run through `Store.write_sync` (one transaction in a worker thread); the FTS index is
+rebuilt for every touched song inside that same transaction, so it never drifts.
+Visibility: a server sees the shipped and imported catalog (guild_id NULL) plus its own
+additions, minus the songs it hid. Outside a server (guild None) only guild_id NULL rows.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..catalog.models import Artist, CatalogCounts, Credit, Drama, Fact, SeedCatalog, Song, Source
+from ..catalog.records import SongRecord, make_slug
+from ..catalog.text import compact
+
+if TYPE_CHECKING:
+    from .connection import Store
+
+# `:guild` may be NULL: then `s.guild_id = NULL` is never true and nothing is hidden.
+VISIBLE_SONG = ("(s.guild_id IS NULL OR s.guild_id = :guild) AND NOT EXISTS "
+                "(SELECT 1 FROM hidden_songs h WHERE h.guild_id = :guild AND h.song_id = s.id)")
+VISIBLE_ENTRY = "({alias}.guild_id IS NULL OR {alias}.guild_id = :guild)"
+IDS = "SELECT value FROM json_each(:ids)"
+
+
+@dataclass(frozen=True, slots=True)
+class SeedReport:
+    changed: bool
+    songs: int = 0
+    dramas: int = 0
+    artists: int = 0
+    removed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    added: int
+    updated: int
+    song_ids: tuple[int, ...]
+
+
+# -- synchronous writers (run inside Store.write_sync) -----------------------------------
+
+def _replace_names(conn: sqlite3.Connection, table: str, column: str, entry_id: int,
+                   main: str, others: Iterable[str]) -> None:
+    conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (entry_id,))
+    rows = [(entry_id, main, compact(main), 1)]
+    rows += [(entry_id, name, compact(name), 0) for name in dict.fromkeys(others) if name and name != main]
+    conn.executemany(f"INSERT OR IGNORE INTO {table} ({column}, name, norm, is_main) VALUES (?, ?, ?, ?)", rows)
+
+
+def _upsert(conn: sqlite3.Connection, table: str, guild_id: int | None, key: str,
+            values: dict[str, Any]) -> tuple[int, bool]:
+    """Insert or update the entry (table, owner, key); returns (id, created)."""
+    row = conn.execute(f"SELECT id FROM {table} WHERE key = ? AND guild_id IS ?", (key, guild_id)).fetchone()
+    names = sorted(values)
+    if row is None:
+        cursor = conn.execute(
+            f"INSERT INTO {table} (key, guild_id, {', '.join(names)}) "
+            f"VALUES (?, ?, {', '.join('?' for _ in names)})", (key, guild_id, *(values[n] for n in names)))
+        return int(cursor.lastrowid), True
+    conn.execute(f"UPDATE {table} SET {', '.join(f'{n} = ?' for n in names)} WHERE id = ?",
+                 (*(values[n] for n in names), row[0]))
+    return int(row[0]), False
+
+
+def _replace_facts(conn: sqlite3.Connection, column: str, entry_id: int, facts: list[dict],
+                   source_ids: dict[str, int]) -> None:
+    conn.execute(f"DELETE FROM facts WHERE {column} = ?", (entry_id,))
+    conn.executemany(
+        f"INSERT INTO facts ({column}, kind, text, source_id, position) VALUES (?, ?, ?, ?, ?)",
+        [(entry_id, f["kind"], f["text"], source_ids[f["source"]], i) for i, f in enumerate(facts)])
+
+
+def _replace_sources(conn: sqlite3.Connection, kind: str, entry_id: int, keys: list[str],
+                     source_ids: dict[str, int]) -> None:
+    conn.execute("DELETE FROM entry_sources WHERE kind = ? AND entry_id = ?", (kind, entry_id))
+    conn.executemany("INSERT INTO entry_sources (kind, entry_id, source_id) VALUES (?, ?, ?)",
+                     [(kind, entry_id, source_ids[k]) for k in keys])
+
+
+def _write_song_children(conn: sqlite3.Connection, song_id: int, title: str, hangul: str | None,
+                         alt_titles: Iterable[str], credits: list[tuple[int, str]],
+                         styles: Iterable[str], moods: Iterable[str]) -> None:
+    _replace_names(conn, "song_titles", "song_id", song_id, title, [*([hangul] if hangul else []), *alt_titles])
+    conn.execute("DELETE FROM song_artists WHERE song_id = ?", (song_id,))
+    conn.executemany("INSERT OR IGNORE INTO song_artists (song_id, artist_id, role, position) VALUES (?, ?, ?, ?)",
+                     [(song_id, artist_id, role, i) for i, (artist_id, role) in enumerate(credits)])
+    conn.execute("DELETE FROM song_tags WHERE song_id = ?", (song_id,))
+    conn.executemany("INSERT OR IGNORE INTO song_tags (song_id, kind, tag) VALUES (?, ?, ?)",
+                     [(song_id, "style", t) for t in styles] + [(song_id, "mood", t) for t in moods])
+
+
+_REINDEX = f"""
+INSERT INTO song_search (rowid, title, artists, drama, description, tags)
+SELECT s.id,
+       (SELECT group_concat(name, ' | ') FROM song_titles WHERE song_id = s.id),
+       (SELECT group_concat(name, ' | ') FROM artist_names WHERE artist_id IN (
+            SELECT artist_id FROM song_artists WHERE song_id = s.id
+            UNION SELECT group_id FROM artist_groups WHERE member_id IN
+                (SELECT artist_id FROM song_artists WHERE song_id = s.id))),
+       (SELECT group_concat(name, ' | ') FROM drama_names WHERE drama_id = s.drama_id),
+       s.description,
+       (SELECT group_concat(tag, ' ') FROM song_tags WHERE song_id = s.id)
+FROM songs s WHERE s.id IN ({IDS})
+"""
+
+
+def reindex_songs(conn: sqlite3.Connection, song_ids: Sequence[int]) -> None:
+    ids = json.dumps(list(song_ids))
+    conn.execute(f"DELETE FROM song_search WHERE rowid IN ({IDS})", {"ids": ids})
+    conn.execute(_REINDEX, {"ids": ids})
+
+
+def _sync_seed(conn: sqlite3.Connection, catalog: SeedCatalog) -> SeedReport:
+    source_ids: dict[str, int] = {}
+    for s in catalog.sources:
+        conn.execute(
+            "INSERT INTO sources (key, title, publisher, author, published, note) VALUES (?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET title = excluded.title, publisher = excluded.publisher, "
+            "author = excluded.author, published = excluded.published, note = excluded.note",
+            (s["key"], s["title"], s.get("publisher"), s.get("author"),
+             str(s["date"]) if s.get("date") else None, s.get("note")))
+        source_ids[s["key"]] = conn.execute("SELECT id FROM sources WHERE key = ?", (s["key"],)).fetchone()[0]
+
+    drama_ids: dict[str, int] = {}
+    for d in catalog.dramas:
+        drama_id, _ = _upsert(conn, "dramas", None, d["key"], {
+            "origin": "seed", "name": d["name"], "hangul": d.get("hangul"), "year": d.get("year"),
+            "network": d.get("network"), "kind": d.get("kind", "drama"),
+            "lead_actors": json.dumps(d.get("lead_actors", []), ensure_ascii=False)})
+        drama_ids[d["key"]] = drama_id
+        _replace_names(conn, "drama_names", "drama_id", drama_id, d["name"],
+                       [*([d["hangul"]] if d.get("hangul") else []), *d.get("names", [])])
+        _replace_facts(conn, "drama_id", drama_id, d.get("facts", []), source_ids)
+        _replace_sources(conn, "drama", drama_id, d["sources"], source_ids)
+
+    artist_ids: dict[str, int] = {}
+    for a in catalog.artists:
+        artist_id, _ = _upsert(conn, "artists", None, a["key"], {
+            "origin": "seed", "name": a["name"], "hangul": a.get("hangul"), "kind": a["kind"]})
+        artist_ids[a["key"]] = artist_id
+        _replace_names(conn, "artist_names", "artist_id", artist_id, a["name"],
+                       [*([a["hangul"]] if a.get("hangul") else []), *a.get("names", [])])
+        _replace_facts(conn, "artist_id", artist_id, a.get("facts", []), source_ids)
+        _replace_sources(conn, "artist", artist_id, a["sources"], source_ids)
+    for a in catalog.artists:
+        conn.execute("DELETE FROM artist_groups WHERE member_id = ?", (artist_ids[a["key"]],))
+        conn.executemany("INSERT INTO artist_groups (member_id, group_id) VALUES (?, ?)",
+                         [(artist_ids[a["key"]], artist_ids[g]) for g in a.get("groups", [])])
+
+    song_ids: list[int] = []
+    for s in catalog.songs:
+        song_id, _ = _upsert(conn, "songs", None, s["key"], {
+            "origin": "seed", "title": s["title"], "hangul": s.get("hangul"),
+            "drama_id": drama_ids[s["drama"]], "year": s.get("year"),
+            "release_date": str(s["release_date"]) if s.get("release_date") else None,
+            "episode": s.get("episode"), "description": s["description"], "is_ballad": int(s["ballad"])})
+        song_ids.append(song_id)
+        _write_song_children(conn, song_id, s["title"], s.get("hangul"), s.get("titles", []),
+                             [(artist_ids[c["artist"]], c.get("role", "main")) for c in s["artists"]],
+                             s["styles"], s["moods"])
+        _replace_facts(conn, "song_id", song_id, s.get("facts", []), source_ids)
+        _replace_sources(conn, "song", song_id, s["sources"], source_ids)
+
+    # Shipped entries dropped from the file go; nothing a server or an import added is touched.
+    keep = json.dumps(song_ids)
+    removed = conn.execute(
+        "DELETE FROM songs WHERE origin = 'seed' AND id NOT IN (SELECT value FROM json_each(?))", (keep,)
+    ).rowcount
+    for table, kept in (("dramas", drama_ids), ("artists", artist_ids)):
+        ref = ("SELECT drama_id FROM songs" if table == "dramas" else
+               "SELECT artist_id FROM song_artists UNION SELECT group_id FROM artist_groups")
+        conn.execute(f"DELETE FROM {table} WHERE origin = 'seed' AND id NOT IN "
+                     f"(SELECT value FROM json_each(?)) AND id NOT IN ({ref})", (json.dumps(list(kept.values())),))
+    # Songs of other origins that use a shipped drama or artist carry its names in the index too.
+    affected = [r[0] for r in conn.execute(
+        "SELECT id FROM songs WHERE origin = 'seed' OR drama_id IN (SELECT id FROM dramas WHERE origin = 'seed') "
+        "OR id IN (SELECT song_id FROM song_artists WHERE artist_id IN "
+        "(SELECT id FROM artists WHERE origin = 'seed'))")]
+    reindex_songs(conn, affected)
+    for key, value in (("catalog_digest", catalog.digest), ("catalog_version", str(catalog.version))):
+        conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) "
+                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
+    return SeedReport(True, len(song_ids), len(drama_ids), len(artist_ids), removed)
+
+
+def _resolver(conn: sqlite3.Connection, table: str, guild_id: int | None) -> dict[str, int]:
+    """Name (compact) -> id for entries a server can see; the shipped entry wins a tie."""
+    names_table, column = ("drama_names", "drama_id") if table == "dramas" else ("artist_names", "artist_id")
+    rows = conn.execute(
+        f"SELECT n.norm, e.id FROM {names_table} n JOIN {table} e ON e.id = n.{column} "
+        f"WHERE e.guild_id IS NULL OR e.guild_id IS ? ORDER BY e.guild_id IS NULL, n.is_main", (guild_id,))
+    return {norm: entry_id for norm, entry_id in rows}
+
+
+def _sync_import(conn: sqlite3.Connection, records: list[SongRecord], guild_id: int | None,
+                 origin: str, added_by: int | None) -> ImportReport:
+    dramas = _resolver(conn, "dramas", guild_id)
+    artists = _resolver(conn, "artists", guild_id)
+
+    def resolve(table: str, cache: dict[str, int], name: str) -> int:
+        norm = compact(name)
+        if norm not in cache:
+            names_table, column = ("drama_names", "drama_id") if table == "dramas" else ("artist_names", "artist_id")
+            entry_id, _ = _upsert(conn, table, guild_id, make_slug(name), {"origin": origin, "name": name})
+            _replace_names(conn, names_table, column, entry_id, name, [])
+            cache[norm] = entry_id
+        return cache[norm]
+
+    added = updated = 0
+    ids: list[int] = []
+    for r in records:
+        drama_id = resolve("dramas", dramas, r.drama)
+        credits = [(resolve("artists", artists, name), "main" if i == 0 else "duet")
+                   for i, name in enumerate(r.artists)]
+        existing = conn.execute("SELECT origin FROM songs WHERE key = ? AND guild_id IS ?",
+                                (r.slug(), guild_id)).fetchone()
+        song_id, created = _upsert(conn, "songs", guild_id, r.slug(), {
+            "origin": existing[0] if existing else origin, "title": r.title, "hangul": r.hangul or None,
+            "drama_id": drama_id, "year": r.year, "release_date": r.release_date or None,
+            "description": r.description, "is_ballad": int(r.ballad), "added_by": added_by})
+        _write_song_children(conn, song_id, r.title, r.hangul or None, r.alt_titles, credits, r.styles, r.moods)
+        added += created
+        updated += not created
+        ids.append(song_id)
+    reindex_songs(conn, ids)
+    return ImportReport(added, updated, tuple(ids))
+
+
+# -- the repository --------------------------------------------------------------------
+
+class CatalogRepo:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    async def seed(self, catalog: SeedCatalog, *, force: bool = False) -> SeedReport:
+        """Bring the shipped entries in line with the seed file; a no-op when it is unchanged."""
+        if not force and await self._store.meta.get("catalog_digest") == catalog.digest:
+            return SeedReport(changed=False)
+        return await self._store.write_sync(_sync_seed, catalog)
+
+    async def import_records(self, records: list[SongRecord], *, guild_id: int | None = None,
+                             origin: str = "import", added_by: int | None = None) -> ImportReport:
+        """Add or update songs from flat records, all in one transaction."""
+        return await self._store.write_sync(_sync_import, records, guild_id, origin, added_by)
+
+    async def counts(self, guild_id: int | None = None) -> CatalogCounts:
+        params = {"guild": guild_id}
+        songs = await self._store.fetchval(f"SELECT count(*) FROM songs s WHERE {VISIBLE_SONG}", params, 0)
+        dramas = await self._store.fetchval(
+            f"SELECT count(*) FROM dramas d WHERE {VISIBLE_ENTRY.format(alias='d')}", params, 0)
+        artists = await self._store.fetchval(
+            f"SELECT count(*) FROM artists a WHERE {VISIBLE_ENTRY.format(alias='a')}", params, 0)
+        sources = await self._store.fetchval("SELECT count(*) FROM sources", (), 0)
+        guild_songs = 0
+        if guild_id is not None:
+            guild_songs = await self._store.fetchval(
+                "SELECT count(*) FROM songs WHERE guild_id = ?", (guild_id,), 0)
+        return CatalogCounts(songs, dramas, artists, sources, guild_songs)
+
+    async def sources(self) -> list[Source]:
+        rows = await self._store.fetchall("SELECT * FROM sources ORDER BY id")
+        return [_source(r) for r in rows]
+
+    async def visible_song_ids(self, guild_id: int | None) -> list[int]:
+        rows = await self._store.fetchall(f"SELECT s.id FROM songs s WHERE {VISIBLE_SONG} ORDER BY s.id",
+                                          {"guild": guild_id})
+        return [r[0] for r in rows]
+
+    async def song_ids_for_drama(self, drama_id: int, guild_id: int | None) -> list[int]:
+        rows = await self._store.fetchall(
+            f"SELECT s.id FROM songs s WHERE s.drama_id = :drama AND {VISIBLE_SONG} "
+            "ORDER BY coalesce(s.episode, 999), s.id", {"drama": drama_id, "guild": guild_id})
+        return [r[0] for r in rows]
+
+    async def song_ids_for_artist(self, artist_id: int, guild_id: int | None) -> list[int]:
+        """Songs the artist sings on, or that a member or sub-unit of this group sings on."""
+        rows = await self._store.fetchall(
+            "WITH RECURSIVE who(id) AS (SELECT :artist UNION "
+            "  SELECT ag.member_id FROM artist_groups ag JOIN who ON ag.group_id = who.id) "
+            f"SELECT DISTINCT s.id FROM songs s JOIN song_artists sa ON sa.song_id = s.id "
+            f"WHERE sa.artist_id IN (SELECT id FROM who) AND {VISIBLE_SONG} ORDER BY s.id",
+            {"artist": artist_id, "guild": guild_id})
+        return [r[0] for r in rows]
+
+    async def song_by_key(self, key: str, guild_id: int | None = None) -> Song | None:
+        song_id = await self._store.fetchval(
+            f"SELECT s.id FROM songs s WHERE s.key = :key AND {VISIBLE_SONG} ORDER BY s.guild_id IS NULL",
+            {"key": key, "guild": guild_id})
+        return (await self.songs_by_ids([song_id]))[0] if song_id else None
+
+    # -- hydration -----------------------------------------------------------------------
+
+    async def _facts_and_sources(self, kind: str, column: str, ids: list[int]
+                                 ) -> tuple[dict[int, list[Fact]], dict[int, list[Source]]]:
+        params = {"ids": json.dumps(ids)}
+        facts: dict[int, list[Fact]] = defaultdict(list)
+        for r in await self._store.fetchall(
+                f"SELECT f.{column} AS owner, f.kind AS fact_kind, f.text AS fact_text, src.* FROM facts f "
+                f"JOIN sources src ON src.id = f.source_id WHERE f.{column} IN ({IDS}) ORDER BY f.position",
+                params):
+            facts[r["owner"]].append(Fact(r["fact_kind"], r["fact_text"], _source(r)))
+        sources: dict[int, list[Source]] = defaultdict(list)
+        for r in await self._store.fetchall(
+                f"SELECT es.entry_id AS owner, src.* FROM entry_sources es JOIN sources src ON src.id = es.source_id "
+                f"WHERE es.kind = :kind AND es.entry_id IN ({IDS}) ORDER BY src.id", {**params, "kind": kind}):
+            sources[r["owner"]].append(_source(r))
+        return facts, sources
+
+    async def _alt_names(self, table: str, column: str, ids: list[int]) -> dict[int, list[str]]:
+        out: dict[int, list[str]] = defaultdict(list)
+        for r in await self._store.fetchall(
+                f"SELECT {column}, name FROM {table} WHERE is_main = 0 AND {column} IN ({IDS}) ORDER BY rowid",
+                {"ids": json.dumps(ids)}):
+            out[r[0]].append(r[1])
+        return out
+
+    async def dramas_by_ids(self, ids: Iterable[int], guild_id: int | None = None) -> list[Drama]:
+        ids = list(dict.fromkeys(ids))
+        if not ids:
+            return []
+        params = {"ids": json.dumps(ids), "guild": guild_id}
+        rows = await self._store.fetchall(
+            f"SELECT d.*, (SELECT count(*) FROM songs s WHERE s.drama_id = d.id AND {VISIBLE_SONG}) AS n "
+            f"FROM dramas d WHERE d.id IN ({IDS})", params)
+        alt = await self._alt_names("drama_names", "drama_id", ids)
+        facts, sources = await self._facts_and_sources("drama", "drama_id", ids)
+        by_id = {r["id"]: Drama(
+            id=r["id"], key=r["key"], name=r["name"], hangul=r["hangul"],
+            alt_names=tuple(n for n in alt[r["id"]] if n != r["hangul"]), year=r["year"], network=r["network"],
+            kind=r["kind"], lead_actors=tuple(json.loads(r["lead_actors"])), facts=tuple(facts[r["id"]]),
+            sources=tuple(sources[r["id"]]), guild_id=r["guild_id"], song_count=r["n"]) for r in rows}
+        return [by_id[i] for i in ids if i in by_id]
+
+    async def artists_by_ids(self, ids: Iterable[int], guild_id: int | None = None) -> list[Artist]:
+        ids = list(dict.fromkeys(ids))
+        if not ids:
+            return []
+        params = {"ids": json.dumps(ids), "guild": guild_id}
+        rows = await self._store.fetchall(
+            "SELECT a.*, (WITH RECURSIVE who(id) AS (SELECT a.id UNION SELECT ag.member_id FROM artist_groups ag "
+            "JOIN who ON ag.group_id = who.id) SELECT count(DISTINCT s.id) FROM songs s JOIN song_artists sa "
+            f"ON sa.song_id = s.id WHERE sa.artist_id IN (SELECT id FROM who) AND {VISIBLE_SONG}) AS n "
+            f"FROM artists a WHERE a.id IN ({IDS})", params)
+        alt = await self._alt_names("artist_names", "artist_id", ids)
+        groups: dict[int, list[str]] = defaultdict(list)
+        members: dict[int, list[str]] = defaultdict(list)
+        for r in await self._store.fetchall(
+                f"SELECT ag.member_id, m.name AS member, ag.group_id, g.name AS grp FROM artist_groups ag "
+                f"JOIN artists m ON m.id = ag.member_id JOIN artists g ON g.id = ag.group_id "
+                f"WHERE ag.member_id IN ({IDS}) OR ag.group_id IN ({IDS}) ORDER BY g.id, m.id", params):
+            groups[r["member_id"]].append(r["grp"])
+            members[r["group_id"]].append(r["member"])
+        facts, sources = await self._facts_and_sources("artist", "artist_id", ids)
+        by_id = {r["id"]: Artist(
+            id=r["id"], key=r["key"], name=r["name"], kind=r["kind"], hangul=r["hangul"],
+            alt_names=tuple(n for n in alt[r["id"]] if n != r["hangul"]), groups=tuple(groups[r["id"]]),
+            members=tuple(members[r["id"]]), facts=tuple(facts[r["id"]]), sources=tuple(sources[r["id"]]),
+            guild_id=r["guild_id"], song_count=r["n"]) for r in rows}
+        return [by_id[i] for i in ids if i in by_id]
+
+    async def songs_by_ids(self, ids: Iterable[int], guild_id: int | None = None) -> list[Song]:
+        """Full songs, in the order of `ids` (unknown ids are skipped)."""
+        ids = list(dict.fromkeys(ids))
+        if not ids:
+            return []
+        params = {"ids": json.dumps(ids)}
+        rows = await self._store.fetchall(f"SELECT * FROM songs WHERE id IN ({IDS})", params)
+        dramas = {d.id: d for d in await self.dramas_by_ids({r["drama_id"] for r in rows}, guild_id)}
+        credits: dict[int, list[Credit]] = defaultdict(list)
+        credit_rows = await self._store.fetchall(
+            f"SELECT sa.song_id, sa.role, a.id, a.key, a.name, a.hangul FROM song_artists sa "
+            f"JOIN artists a ON a.id = sa.artist_id WHERE sa.song_id IN ({IDS}) ORDER BY sa.position", params)
+        artist_ids = json.dumps(sorted({r["id"] for r in credit_rows}))
+        groups: dict[int, list[str]] = defaultdict(list)
+        for r in await self._store.fetchall(
+                f"SELECT ag.member_id, g.name FROM artist_groups ag JOIN artists g ON g.id = ag.group_id "
+                f"WHERE ag.member_id IN ({IDS}) ORDER BY g.kind = 'subunit', g.id", {"ids": artist_ids}):
+            groups[r[0]].append(r[1])
+        for r in credit_rows:
+            credits[r["song_id"]].append(Credit(r["id"], r["key"], r["name"], r["role"], r["hangul"],
+                                                tuple(groups[r["id"]])))
+        alt = await self._alt_names("song_titles", "song_id", ids)
+        tags: dict[int, dict[str, list[str]]] = defaultdict(lambda: {"style": [], "mood": []})
+        for r in await self._store.fetchall(
+                f"SELECT song_id, kind, tag FROM song_tags WHERE song_id IN ({IDS}) ORDER BY rowid", params):
+            tags[r[0]][r[1]].append(r[2])
+        facts, sources = await self._facts_and_sources("song", "song_id", ids)
+        by_id = {}
+        for r in rows:
+            by_id[r["id"]] = Song(
+                id=r["id"], key=r["key"], title=r["title"], drama=dramas[r["drama_id"]],
+                credits=tuple(credits[r["id"]]), description=r["description"], hangul=r["hangul"],
+                alt_titles=tuple(n for n in alt[r["id"]] if n != r["hangul"]), year=r["year"],
+                release_date=r["release_date"], episode=r["episode"], styles=tuple(tags[r["id"]]["style"]),
+                moods=tuple(tags[r["id"]]["mood"]), is_ballad=bool(r["is_ballad"]), facts=tuple(facts[r["id"]]),
+                sources=tuple(sources[r["id"]]), guild_id=r["guild_id"])
+        return [by_id[i] for i in ids if i in by_id]
+
+    async def export_records(self, guild_id: int | None = None) -> list[SongRecord]:
+        """guild None: the shared catalog (shipped and imported); else that server's additions."""
+        rows = await self._store.fetchall(
+            "SELECT id FROM songs WHERE guild_id IS ? ORDER BY id", (guild_id,))
+        songs = await self.songs_by_ids([r[0] for r in rows], guild_id)
+        return [SongRecord(
+            key=s.key, title=s.title, hangul=s.hangul or "", alt_titles=list(s.alt_titles),
+            artists=[c.name for c in s.credits], drama=s.drama.name, year=s.year,
+            release_date=s.release_date or "", description=s.description, styles=list(s.styles),
+            moods=list(s.moods), ballad=s.is_ballad) for s in songs]
+
+
+def _source(row: sqlite3.Row) -> Source:
+    return Source(key=row["key"], title=row["title"], publisher=row["publisher"], author=row["author"],
+                  date=row["published"], note=row["note"])

@@ -1,0 +1,258 @@
+"""Connections, transactions and forward-only schema migrations.
+
+Two connections to one WAL database: a writer, serialised by a lock, that runs every write
+inside `BEGIN IMMEDIATE ... COMMIT`, and a reader that sees only committed data. A crash at
+any moment leaves the last committed state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import sqlite3
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+_MIGRATION_NAME = re.compile(r"^V(\d+)__([a-z0-9_]+)\.sql$")
+BUSY_TIMEOUT_MS = 5000
+T = TypeVar("T")
+
+
+class StoreError(RuntimeError):
+    """The database cannot be used; the message says why and what to do."""
+
+
+class SchemaTooNewError(StoreError):
+    pass
+
+
+class MigrationError(StoreError):
+    pass
+
+
+Params = Mapping[str, Any] | Iterable[Any]
+
+
+def _params(params: Params) -> Mapping[str, Any] | tuple[Any, ...]:
+    """Named parameters stay a mapping; positional ones become a tuple."""
+    return params if isinstance(params, Mapping) else tuple(params)
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+def available_migrations() -> list[Migration]:
+    """Every shipped migration, in order; versions must run 1..N without gaps."""
+    folder = resources.files("bot.store").joinpath("migrations")
+    found: list[Migration] = []
+    for entry in folder.iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append(Migration(int(match[1]), match[2], entry.read_text(encoding="utf-8")))
+    found.sort(key=lambda m: m.version)
+    expected = list(range(1, len(found) + 1))
+    if [m.version for m in found] != expected:
+        raise MigrationError(f"migrations must be numbered 1..{len(found)} without gaps: "
+                             f"{[m.version for m in found]}")
+    return found
+
+
+async def _configure(conn: aiosqlite.Connection) -> None:
+    conn.row_factory = sqlite3.Row
+    await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    await conn.execute("PRAGMA foreign_keys = ON")
+    await conn.execute("PRAGMA synchronous = NORMAL")
+
+
+class Store:
+    """Owns the database. Create with `await Store.open(path)`; close with `await store.close()`."""
+
+    def __init__(self, path: Path, writer: aiosqlite.Connection, reader: aiosqlite.Connection) -> None:
+        self.path = path
+        self._writer = writer
+        self._reader = reader
+        self._write_lock = asyncio.Lock()
+        self._closed = False
+        from .catalog_repo import CatalogRepo
+        from .guild_repo import GuildRepo
+        from .meta_repo import MetaRepo
+
+        self.meta = MetaRepo(self)
+        self.catalog = CatalogRepo(self)
+        self.guilds = GuildRepo(self)
+
+    @classmethod
+    async def open(cls, path: Path | str, *, migrate: bool = True) -> Store:
+        path = Path(path)
+        if str(path) == ":memory:":
+            raise StoreError("the store needs a file (bulk writes open their own connection)")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        writer = await aiosqlite.connect(path, isolation_level=None)
+        try:
+            await _configure(writer)
+            mode = await (await writer.execute("PRAGMA journal_mode = WAL")).fetchone()
+            log.debug("journal mode %s", mode[0] if mode else "?")
+            reader = await aiosqlite.connect(path, isolation_level=None)
+            await _configure(reader)
+            store = cls(path, writer, reader)
+        except BaseException:
+            await writer.close()
+            raise
+        if migrate:
+            try:
+                await store.migrate()
+            except BaseException:
+                await store.close()
+                raise
+        return store
+
+    async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        async with self._write_lock:
+            await self._reader.close()
+            await self._writer.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    # -- schema ------------------------------------------------------------------------
+
+    async def schema_version(self) -> int:
+        row = await (await self._writer.execute("PRAGMA user_version")).fetchone()
+        return int(row[0])
+
+    async def migrate(self) -> list[int]:
+        """Apply pending migrations in order, each in its own transaction. Returns those applied."""
+        migrations = available_migrations()
+        latest = migrations[-1].version if migrations else 0
+        async with self._write_lock:
+            current = await self.schema_version()
+            if current > latest:
+                raise SchemaTooNewError(
+                    f"The database {self.path} has schema version {current}, but this version of the "
+                    f"bot only knows versions up to {latest}. Upgrade the bot or use a backup; "
+                    "nothing was changed.")
+            pending = [m for m in migrations if m.version > current]
+            if pending and current > 0:
+                await self._backup_before_migration(current)
+            applied = []
+            for migration in pending:
+                script = f"BEGIN IMMEDIATE;\n{migration.sql}\n;PRAGMA user_version = {migration.version};\nCOMMIT;"
+                try:
+                    await self._writer.executescript(script)
+                except sqlite3.Error as exc:
+                    if self._writer.in_transaction:
+                        await self._writer.rollback()
+                    raise MigrationError(
+                        f"migration V{migration.version}__{migration.name} failed and was rolled back: {exc}"
+                    ) from exc
+                log.info("applied migration V%d__%s", migration.version, migration.name)
+                applied.append(migration.version)
+            return applied
+
+    async def _backup_before_migration(self, version: int) -> None:
+        target = self.path.with_name(f"{self.path.name}.v{version}.bak")
+        await self.backup(target)
+        log.info("backed up %s to %s before migrating from schema version %d", self.path, target, version)
+
+    async def backup(self, target: Path | str) -> None:
+        """SQLite online backup: a consistent copy, safe while the bot keeps writing."""
+        target = Path(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".part")
+        tmp.unlink(missing_ok=True)
+        async with aiosqlite.connect(tmp) as dest:
+            await self._writer.backup(dest)
+        tmp.replace(target)
+
+    # -- transactions and reads --------------------------------------------------------
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """One atomic write: committed when the block ends, rolled back if it raises."""
+        async with self._write_lock:
+            if self._closed:
+                raise StoreError("the store is closed")
+            await self._writer.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._writer
+            except BaseException:
+                await self._writer.rollback()
+                raise
+            else:
+                await self._writer.commit()
+
+    async def write_sync(self, work: Callable[..., T], *args: Any) -> T:
+        """Run `work(conn, *args)` in a worker thread, in one transaction, for bulk writes.
+
+        Thousands of rows through aiosqlite cost a thread hop each; a plain sqlite3
+        connection in a worker thread does them in one go. The write lock keeps it the only
+        writer, and the event loop stays free meanwhile.
+        """
+        async with self._write_lock:
+            if self._closed:
+                raise StoreError("the store is closed")
+            return await asyncio.to_thread(self._run_sync, work, args)
+
+    def _run_sync(self, work: Callable[..., T], args: tuple[Any, ...]) -> T:
+        conn = sqlite3.connect(self.path, isolation_level=None)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                result = work(conn, *args)
+            except BaseException:
+                conn.rollback()
+                raise
+            conn.commit()
+            return result
+        finally:
+            conn.close()
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        async with self._reader.execute(sql, _params(params)) as cursor:
+            return list(await cursor.fetchall())
+
+    async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        async with self._reader.execute(sql, _params(params)) as cursor:
+            return await cursor.fetchone()
+
+    async def fetchval(self, sql: str, params: Params = (), default: Any = None) -> Any:
+        row = await self.fetchone(sql, params)
+        return default if row is None else row[0]
+
+    async def integrity_check(self) -> str:
+        rows = await self.fetchall("PRAGMA integrity_check")
+        return "; ".join(str(r[0]) for r in rows)
+
+    async def content_hash(self) -> str:
+        """A hash of every row of every table: proves a read-only command changed nothing."""
+        import hashlib
+
+        digest = hashlib.sha256()
+        tables = await self.fetchall(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "AND name NOT LIKE 'song_search_%' ORDER BY name")
+        for (name,) in tables:
+            digest.update(name.encode())
+            for row in await self.fetchall(f'SELECT * FROM "{name}" ORDER BY 1'):
+                digest.update(repr(tuple(row)).encode())
+        return digest.hexdigest()
+

@@ -1,0 +1,77 @@
+"""Per-server settings: one row per server, defaults until an admin changes something."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .connection import Store
+
+
+@dataclass(frozen=True, slots=True)
+class GuildSettings:
+    guild_id: int
+    language: str = "auto"
+    quiz_rounds: int = 5
+    quiz_seconds: int = 20
+    quiz_mode: str = "buttons"
+    quiz_channel_id: int | None = None
+    random_ballads_only: bool = True
+    cooldown_seconds: int = 0
+    manager_role_id: int | None = None
+    daily_channel_id: int | None = None
+    daily_hour: int | None = None
+    daily_timezone: str = "UTC"
+    daily_last_date: str | None = None
+    daily_error: str | None = None
+
+
+_COLUMNS = tuple(f.name for f in fields(GuildSettings))
+
+
+class GuildRepo:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    async def get(self, guild_id: int | None) -> GuildSettings:
+        """This server's settings; the defaults when it has none (or outside a server)."""
+        if guild_id is None:
+            return GuildSettings(guild_id=0)
+        row = await self._store.fetchone(
+            f"SELECT {', '.join(_COLUMNS)} FROM guild_settings WHERE guild_id = ?", (guild_id,))
+        if row is None:
+            return GuildSettings(guild_id=guild_id)
+        values = dict(zip(_COLUMNS, row, strict=True))
+        values["random_ballads_only"] = bool(values["random_ballads_only"])
+        return GuildSettings(**values)
+
+    async def update(self, guild_id: int, **changes: Any) -> GuildSettings:
+        """Change some settings in one transaction; unknown names are a programming error."""
+        unknown = set(changes) - set(_COLUMNS) - {"guild_id"}
+        if unknown:
+            raise KeyError(f"unknown settings: {sorted(unknown)}")
+        if not changes:
+            return await self.get(guild_id)
+        names = sorted(changes)
+        assignments = ", ".join(f"{n} = excluded.{n}" for n in names)
+        async with self._store.transaction() as tx:
+            await tx.execute(
+                f"INSERT INTO guild_settings (guild_id, {', '.join(names)}) "
+                f"VALUES (?, {', '.join('?' for _ in names)}) "
+                f"ON CONFLICT (guild_id) DO UPDATE SET {assignments}, "
+                "updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
+                (guild_id, *(changes[n] for n in names)))
+        return await self.get(guild_id)
+
+    async def all_with(self, column: str) -> list[GuildSettings]:
+        """Every server whose `column` is set (e.g. daily_channel_id for the daily post)."""
+        if column not in _COLUMNS:
+            raise KeyError(column)
+        rows = await self._store.fetchall(
+            f"SELECT guild_id FROM guild_settings WHERE {column} IS NOT NULL ORDER BY guild_id")
+        return [await self.get(row[0]) for row in rows]
+
+    @staticmethod
+    def with_changes(settings: GuildSettings, **changes: Any) -> GuildSettings:
+        return replace(settings, **changes)
