@@ -239,17 +239,24 @@ def _sync_import(conn: sqlite3.Connection, records: list[SongRecord], guild_id: 
 class CatalogRepo:
     def __init__(self, store: Store) -> None:
         self._store = store
+        # Bumped by every catalog write in this process: caches built from the catalog
+        # (the fuzzy-name index...) rebuild when it changes.
+        self.generation = 0
 
     async def seed(self, catalog: SeedCatalog, *, force: bool = False) -> SeedReport:
         """Bring the shipped entries in line with the seed file; a no-op when it is unchanged."""
         if not force and await self._store.meta.get("catalog_digest") == catalog.digest:
             return SeedReport(changed=False)
-        return await self._store.write_sync(_sync_seed, catalog)
+        report = await self._store.write_sync(_sync_seed, catalog)
+        self.generation += 1
+        return report
 
     async def import_records(self, records: list[SongRecord], *, guild_id: int | None = None,
                              origin: str = "import", added_by: int | None = None) -> ImportReport:
         """Add or update songs from flat records, all in one transaction."""
-        return await self._store.write_sync(_sync_import, records, guild_id, origin, added_by)
+        report = await self._store.write_sync(_sync_import, records, guild_id, origin, added_by)
+        self.generation += 1
+        return report
 
     async def counts(self, guild_id: int | None = None) -> CatalogCounts:
         params = {"guild": guild_id}

@@ -194,3 +194,14 @@ CREATE TABLE guild_settings (
     daily_error         TEXT,
     updated_at          TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
 );
+
+-- Song of the day: what was posted where, so a server never gets two on one day and
+-- recent songs are not repeated.
+CREATE TABLE daily_posts (
+    guild_id   INTEGER NOT NULL,
+    posted_on  TEXT NOT NULL,            -- the server's local date, YYYY-MM-DD
+    song_id    INTEGER REFERENCES songs(id) ON DELETE SET NULL,
+    channel_id INTEGER NOT NULL,
+    message_id INTEGER,
+    PRIMARY KEY (guild_id, posted_on)
+);

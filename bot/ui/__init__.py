@@ -1,0 +1,1 @@
+"""Presentation: embeds, views and text shaped to Discord's limits."""
