@@ -22,6 +22,10 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Letters that only Vietnamese uses: the garbled source swapped words for Vietnamese ones,
 # and none of that may reach the catalog.
 GARBLE = re.compile(r"[\u1ea0-\u1ef9ơưđƠƯĐ]")
+# Words the garbling put in that use letters other languages share ("và", "tuy nhiên"...).
+GARBLE_WORDS = re.compile(
+    r"(?<!\w)(và|lớn|tuy nhiên|tuy vậy|sầu|khổng lồ|xinh tươi|cđại bại|trkết thúc|brighkiểm tra"
+    r"|soundtraông|soundtrachồng|traông|Davibỏ|Kyên ổn|home page)(?!\w)", re.IGNORECASE)
 MAX_TEXT = 500
 
 
@@ -45,7 +49,7 @@ def _str(value: Any) -> str | None:
         return "must be a non-empty string"
     if len(value) > MAX_TEXT:
         return f"must be at most {MAX_TEXT} characters"
-    if GARBLE.search(value):
+    if GARBLE.search(value) or GARBLE_WORDS.search(value):
         return f"contains garbled (Vietnamese) text: {value!r}"
     return None
 

@@ -86,6 +86,7 @@ class Store:
         self._reader = reader
         self._write_lock = asyncio.Lock()
         self._closed = False
+        from .additions_repo import AdditionsRepo
         from .catalog_repo import CatalogRepo
         from .guild_repo import GuildRepo
         from .meta_repo import MetaRepo
@@ -93,9 +94,11 @@ class Store:
         self.meta = MetaRepo(self)
         self.catalog = CatalogRepo(self)
         self.guilds = GuildRepo(self)
+        self.additions = AdditionsRepo(self)
 
     @classmethod
-    async def open(cls, path: Path | str, *, migrate: bool = True) -> Store:
+    async def open(cls, path: Path | str, *, migrate: bool = True,
+                   migrations: list[Migration] | None = None) -> Store:
         path = Path(path)
         if str(path) == ":memory:":
             raise StoreError("the store needs a file (bulk writes open their own connection)")
@@ -113,7 +116,7 @@ class Store:
             raise
         if migrate:
             try:
-                await store.migrate()
+                await store.migrate(migrations)
             except BaseException:
                 await store.close()
                 raise
@@ -137,9 +140,12 @@ class Store:
         row = await (await self._writer.execute("PRAGMA user_version")).fetchone()
         return int(row[0])
 
-    async def migrate(self) -> list[int]:
-        """Apply pending migrations in order, each in its own transaction. Returns those applied."""
-        migrations = available_migrations()
+    async def migrate(self, migrations: list[Migration] | None = None) -> list[int]:
+        """Apply pending migrations in order, each in its own transaction. Returns those applied.
+
+        `migrations` defaults to the shipped ones; tests pass their own to exercise the runner.
+        """
+        migrations = available_migrations() if migrations is None else migrations
         latest = migrations[-1].version if migrations else 0
         async with self._write_lock:
             current = await self.schema_version()

@@ -1,0 +1,60 @@
+"""The flat import/export format: validated per line and field, all or nothing, formula-safe."""
+
+from __future__ import annotations
+
+import json
+
+from bot.catalog.records import SongRecord, parse_records, records_to_csv, records_to_json
+
+HEADER = "title,artists,drama,year,description,styles,moods,ballad\n"
+
+
+def test_good_csv():
+    data = (HEADER + 'Snowfall,Ailee; Gummy,Goblin,2017,"A quiet one.",piano ballad,longing,true\n').encode()
+    records, problems = parse_records(data, "songs.csv")
+    assert problems == []
+    assert records == [SongRecord(title="Snowfall", artists=["Ailee", "Gummy"], drama="Goblin", year=2017,
+                                  description="A quiet one.", styles=["piano ballad"], moods=["longing"])]
+
+
+def test_bad_rows_are_reported_by_line_and_field_and_nothing_is_returned():
+    data = (HEADER
+            + "Good Song,Ailee,Goblin,2017,,,,true\n"
+            + ",Ailee,Goblin,,,,,\n"
+            + "Ping,@everyone,Goblin,,,,,\n"
+            + "Old,Ailee,Goblin,1800,,,,maybe\n").encode()
+    records, problems = parse_records(data, "songs.csv")
+    assert records == []
+    found = {(p.line, p.field) for p in problems}
+    assert {(3, "title"), (4, "artists"), (5, "year"), (5, "ballad")} <= found
+    assert all(p.line != 2 for p in problems)
+
+
+def test_bom_and_json_and_encoding():
+    records, problems = parse_records(("\ufeff" + HEADER + "A,B,C,,,,,\n").encode("utf-8"))
+    assert problems == [] and records[0].title == "A"
+    js = json.dumps([{"title": "A", "artists": ["B"], "drama": "C"}]).encode()
+    assert parse_records(js, "x.json")[0][0].artists == ["B"]
+    _, problems = parse_records("title,artists,drama\nÀ,B,C\n".encode("latin-1"))
+    assert problems and problems[0].field == "file"
+
+
+def test_duplicates_and_limits():
+    dup = (HEADER + "A,B,C,,,,,\na,B,c,,,,,\n").encode()
+    assert parse_records(dup)[1][0].message.startswith("duplicates")
+    many = (HEADER + "".join(f"S{i},B,C,,,,,\n" for i in range(11))).encode()
+    assert "limit is 10" in parse_records(many, max_rows=10)[1][0].message
+    assert parse_records(b"")[1][0].field == "file"
+    assert parse_records(b"title,artists\nA,B\n")[1][0].field == "header"
+
+
+def test_export_escapes_formulas_and_round_trips():
+    records = [SongRecord(title="=HYPERLINK(1)", artists=["+Singer", "@Group"], drama="-Drama",
+                          description="Plain.", styles=["ballad"], moods=["calm"])]
+    text = records_to_csv(records)
+    for line in text.splitlines()[1:]:
+        for cell in line.split(","):
+            assert not cell.strip('"').startswith(("=", "+", "-", "@")), cell
+    back, problems = parse_records(text.encode(), "export.csv")
+    assert problems == [] and back == records
+    assert parse_records(records_to_json(records).encode(), "x.json")[0] == records

@@ -1,0 +1,49 @@
+"""Normalisation shared by search and quiz matching."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.catalog.text import clip, compact, has_hangul, normalize, strip_bracketed
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("Crash  Landing on You!", "crash landing on you"),
+    ("IT'S OKAY to Not Be Okay", "its okay to not be okay"),
+    ("Hometown Cha-Cha-Cha", "hometown cha cha cha"),
+    ("Chen & Punch", "chen and punch"),
+    ("Go\u200bblin", "goblin"),                 # zero-width space
+    ("\u202eGoblin\u202c", "goblin"),           # right-to-left override
+    ("Beyoncé", "beyonce"),
+    ("ＧＯＢＬＩＮ", "goblin"),                   # full width
+    ("태양의 후예", "태양의 후예"),                 # Hangul survives accent stripping
+    ("K.Will", "k will"),
+])
+def test_normalize(raw, expected):
+    assert normalize(raw) == expected
+
+
+def test_compact_ignores_spacing():
+    assert compact("Hometown Cha-Cha-Cha") == compact("hometown chachacha") == "hometownchachacha"
+    assert compact("K.Will") == compact("kwill")
+
+
+def test_strip_bracketed_suffixes():
+    assert strip_bracketed("Stay with Me (feat. Punch)") == "Stay with Me"
+    assert strip_bracketed("Orbit [The King OST]") == "Orbit"
+    assert strip_bracketed("(only brackets)") == "(only brackets)"
+
+
+def test_hangul_detection_and_clip():
+    assert has_hangul("도깨비") and not has_hangul("Goblin")
+    assert clip("a" * 200, 100) == "a" * 99 + "…" and len(clip("a" * 200, 100)) == 100
+    assert clip("short", 100) == "short"
+
+
+@given(st.text())
+def test_normalize_is_idempotent_and_never_raises(text):
+    once = normalize(text)
+    assert normalize(once) == once
+    assert "  " not in once and once == once.strip()

@@ -1,0 +1,71 @@
+"""The `ostbot` command line, run as a real process from another folder."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from bot import __main__ as cli
+
+
+def run(args, cwd, env_extra=None):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "OST_"))}
+    env.update(env_extra or {})
+    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_db_check_from_another_folder_seeds_and_counts(tmp_path):
+    result = run(["db", "check"], cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "integrity: ok" in result.stdout
+    for line in ("songs:     19", "dramas:    11", "artists:   28"):
+        assert line in result.stdout
+    assert (tmp_path / "data" / "ost.db").exists()
+
+
+def test_run_without_a_token_explains_and_exits_2(tmp_path):
+    result = run(["run"], cwd=tmp_path)
+    assert result.returncode == 2
+    assert "DISCORD_TOKEN" in result.stderr and ".env" in result.stderr
+
+
+def test_bad_setting_is_named(tmp_path):
+    result = run(["db", "check"], cwd=tmp_path, env_extra={"OST_DEV_GUILD_ID": "nope"})
+    assert result.returncode == 2 and "OST_DEV_GUILD_ID" in result.stderr
+
+
+def test_export_import_backup(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    for key in [k for k in os.environ if k.startswith(("DISCORD_", "OST_"))]:
+        monkeypatch.delenv(key)
+    db = str(tmp_path / "cli.db")
+    assert cli.main(["--database", db, "db", "export", "all.json"]) == 0
+    exported = json.loads((tmp_path / "all.json").read_text())["songs"]
+    assert len(exported) == 19
+    assert cli.main(["--database", db, "db", "export", "all.csv"]) == 0
+
+    (tmp_path / "new.csv").write_text("title,artists,drama,year\nSnowfall,Ailee,Goblin,2017\n")
+    assert cli.main(["--database", db, "db", "import", "new.csv"]) == 0
+    assert "1 added" in capsys.readouterr().out
+    assert cli.main(["--database", db, "db", "import", "all.csv"]) == 0  # re-importing changes nothing
+    assert "0 added, 19 updated" in capsys.readouterr().out
+
+    (tmp_path / "bad.csv").write_text("title,artists,drama\n,Ailee,Goblin\n")
+    assert cli.main(["--database", db, "db", "import", "bad.csv"]) == 1
+    assert "line 2, title" in capsys.readouterr().err
+
+    assert cli.main(["--database", db, "db", "backup", "copy.db"]) == 0
+    assert cli.main(["--database", str(tmp_path / "copy.db"), "db", "check"]) == 0
+    assert "songs:     20" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv", [["db"], ["nonsense"]])
+def test_usage_errors_exit_with_argparse_status(argv):
+    with pytest.raises(SystemExit) as caught:
+        cli.main(argv)
+    assert caught.value.code == 2

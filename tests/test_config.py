@@ -1,0 +1,37 @@
+"""Settings: defaults need no token; the environment wins over .env; bad values are named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, Settings
+
+
+def test_defaults_are_valid_without_a_token(tmp_path):
+    settings = Settings(database_path=tmp_path / "x.db")
+    assert settings.token is None and settings.log_level == "INFO" and settings.dev_guild_id is None
+
+
+def test_environment_wins_over_dotenv(tmp_path):
+    dotenv = tmp_path / ".env"
+    dotenv.write_text("DISCORD_TOKEN=from-file\nOST_LOG_LEVEL=debug\nOST_DATABASE_PATH=file.db\n")
+    settings = Settings.from_env({"DISCORD_TOKEN": "from-env"}, dotenv_path=dotenv)
+    assert settings.token == "from-env"
+    assert settings.log_level == "DEBUG"
+    assert settings.database_path == Path("file.db")
+
+
+@pytest.mark.parametrize(("env", "name"), [
+    ({"OST_DEV_GUILD_ID": "abc"}, "OST_DEV_GUILD_ID"),
+    ({"OST_LOG_LEVEL": "LOUD"}, "OST_LOG_LEVEL"),
+])
+def test_bad_values_name_the_variable(env, name):
+    with pytest.raises(ConfigError, match=name):
+        Settings.from_env(env, dotenv_path=None)
+
+
+def test_token_never_in_repr():
+    settings = Settings(token="MTIzNDU2.secret-token-value")
+    assert "secret-token-value" not in repr(settings)

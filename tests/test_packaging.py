@@ -1,0 +1,28 @@
+"""Every package under bot/ is listed for installation, and data ships with it."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_every_bot_package_is_listed_in_pyproject():
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "bot").rglob("__init__.py")}
+    assert found <= listed, found - listed
+
+
+def test_top_level_layout():
+    for name in ("pyproject.toml", "README.md", "bot", "data", "tests", ".env.example", "Makefile", ".ci/run"):
+        assert (ROOT / name).exists(), name
+
+
+def test_env_example_documents_every_variable():
+    import re
+
+    source = (ROOT / "bot" / "config.py").read_text()
+    used = set(re.findall(r'text\("([A-Z_]+)"\)', source))
+    documented = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    assert used <= documented
