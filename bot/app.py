@@ -15,6 +15,7 @@ from . import cogs as cogs_package
 from .catalog.seedfile import load_catalog
 from .config import Settings
 from .i18n import resolve_language
+from .i18n.commands import OstTranslator
 from .store import Store
 from .tree import OstTree
 
@@ -55,6 +56,8 @@ class OstBot(commands.Bot):
         report = await self.store.catalog.seed(load_catalog(self.settings.catalog_path))
         if report.changed:
             log.info("seeded catalog: %d songs, %d dramas, %d artists", report.songs, report.dramas, report.artists)
+        if self.tree.translator is None:
+            await self.tree.set_translator(OstTranslator())
         # Cogs do their own start-up work (recovering interrupted quizzes...) in cog_load,
         # when the store is already open.
         for module in cog_modules():

@@ -1,0 +1,93 @@
+"""/help and /about."""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from .. import __version__
+from ..catalog.text import clip
+from ..i18n import t
+from ..i18n.commands import command_entry, example
+
+if TYPE_CHECKING:
+    from ..app import OstBot
+
+log = logging.getLogger(__name__)
+
+
+def is_admin_command(command: app_commands.Command) -> bool:
+    root = command.root_parent or command
+    perms = root.default_permissions
+    return perms is not None and perms.manage_guild
+
+
+def help_lines(tree: app_commands.CommandTree, lang: str, *, admin: bool) -> tuple[list[str], list[str]]:
+    """(member lines, admin lines): one line per command with an example, in `lang`."""
+    members: list[str] = []
+    admins: list[str] = []
+    for command in sorted(tree.walk_commands(), key=lambda c: c.qualified_name):
+        if not isinstance(command, app_commands.Command):
+            continue
+        name = command.qualified_name
+        description = (command_entry(name).get("description") if lang == "ko" else None) or command.description
+        line = t("help.line", lang, example=example(name, lang) or f"/{name}", description=description)
+        (admins if is_admin_command(command) else members).append(line)
+    return members, (admins if admin else [])
+
+
+def format_uptime(seconds: float) -> str:
+    minutes, _ = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    days, hours = divmod(hours, 24)
+    return f"{days}d {hours}h {minutes}m" if days else f"{hours}h {minutes}m"
+
+
+class Meta(commands.Cog):
+    def __init__(self, bot: OstBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="help", description="Every command of the bot, with an example of each")
+    async def help_command(self, interaction: discord.Interaction) -> None:
+        lang = await self.bot.language_for(interaction)
+        admin = bool(interaction.guild_id and interaction.permissions.manage_guild)
+        members, admins = help_lines(self.bot.tree, lang, admin=admin)
+        parts = [t("help.intro", lang), "", f"**{t('help.member', lang)}**", *members]
+        if admins:
+            parts += ["", f"**{t('help.admin', lang)}**", *admins]
+        embed = discord.Embed(title=t("help.title", lang), description=clip("\n".join(parts), 4096),
+                              colour=discord.Colour.blurple())
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @app_commands.command(name="about", description="Catalog size, sources, version, uptime and invite link")
+    async def about_command(self, interaction: discord.Interaction) -> None:
+        lang = await self.bot.language_for(interaction)
+        store = self.bot.store
+        assert store is not None
+        counts = await store.catalog.counts(interaction.guild_id)
+        sources = await store.catalog.sources()
+        latency = self.bot.latency
+        embed = discord.Embed(title=t("about.title", lang), colour=discord.Colour.blurple())
+        embed.add_field(name=t("about.catalog", lang), inline=False, value=t(
+            "about.catalog_value", lang, songs=counts.songs, dramas=counts.dramas, artists=counts.artists,
+            guild_songs=counts.guild_songs))
+        embed.add_field(name=t("about.sources", lang), inline=False,
+                        value=clip("\n".join(f"• {s.credit}" for s in sources) or "—", 1024))
+        embed.add_field(name=t("about.version", lang), value=__version__)
+        embed.add_field(name=t("about.uptime", lang), value=format_uptime(time.time() - self.bot.started_at))
+        embed.add_field(name=t("about.latency", lang), value=(
+            t("about.latency_value", lang, ms=round(latency * 1000)) if math.isfinite(latency)
+            else t("about.latency_unknown", lang)))
+        embed.add_field(name=t("about.invite", lang), inline=False,
+                        value=t("about.invite_value", lang, url=self.bot.invite_url()))
+        await interaction.response.send_message(embed=embed)
+
+
+async def setup(bot: OstBot) -> None:
+    await bot.add_cog(Meta(bot))
