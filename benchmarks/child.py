@@ -1,0 +1,352 @@
+"""One measured bot process: `python -m benchmarks.child MODE --db PATH --out JSON ...`.
+
+Modes:
+- `startup`: start the bot (or the bare bot with `--bare`), report time from process spawn
+  (`--spawned-at`, the parent's time.monotonic()) to ready, and RSS.
+- `interactions`: start, then time every scenario in round-robin with the floor, then the
+  quiz phase (start, clicks, reveal); report samples, first-call costs, replies and peak RSS.
+- `quizload`: 200 concurrent quizzes with 10 players each (see `quizload.py`).
+- `profile`: pyinstrument over one scenario; writes the text report.
+
+Every process is fresh so caches, memory and start-up are measured from scratch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import random
+import resource
+import sqlite3
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import discord
+from discord.ext import commands
+
+from . import wire
+from .harness import ClockLoop, Harness, run, settle
+
+QUIZ_PLAYERS = 10
+
+
+def rss_kb() -> int:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def peak_rss_kb() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def add_floor(bot: commands.Bot) -> None:
+    """The floor: the most trivial command discord.py can run, on the same bot."""
+
+    @bot.tree.command(name="floor", description="Benchmark floor: replies ok")
+    async def floor(interaction: discord.Interaction) -> None:
+        await interaction.response.send_message("ok")
+
+
+def make_bot(bare: bool, db: Path) -> commands.Bot:
+    if bare:
+        bot = commands.Bot(command_prefix=commands.when_mentioned, intents=discord.Intents.default(),
+                           allowed_mentions=discord.AllowedMentions.none(), help_command=None)
+    else:
+        from bot.app import create_bot
+        from bot.config import Settings
+
+        bot = create_bot(Settings(database_path=db, log_level="WARNING"))
+    add_floor(bot)
+    return bot
+
+
+async def start(bare: bool, db: Path, channels: int = 1) -> Harness:
+    world = wire.World.create(channels=channels)
+    harness = Harness(make_bot(bare, db), world)
+    await harness.start()
+    await harness.wait_ready()
+    return harness
+
+
+# -- queries drawn from the database ------------------------------------------------------
+
+@dataclass
+class Queries:
+    titles: list[str]
+    dramas: list[str]
+    artists: list[str]
+    moods: list[str]
+
+    @classmethod
+    def sample(cls, db: Path, k: int = 60, seed: int = 3) -> Queries:
+        rng = random.Random(seed)
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        try:
+            def pick(sql: str) -> list[str]:
+                count = conn.execute(f"SELECT count(*) FROM ({sql})").fetchone()[0]
+                offsets = sorted(rng.sample(range(count), min(k, count)))
+                return [conn.execute(f"{sql} LIMIT 1 OFFSET ?", (o,)).fetchone()[0] for o in offsets]
+
+            titles = pick("SELECT title FROM songs ORDER BY id")
+            dramas = pick("SELECT name FROM dramas ORDER BY id")
+            artists = pick("SELECT name FROM artists ORDER BY id")
+            moods = [r[0] for r in conn.execute(
+                "SELECT tag FROM song_tags WHERE kind = 'mood' GROUP BY tag ORDER BY count(*) DESC LIMIT 5")]
+        finally:
+            conn.close()
+        for values in (titles, dramas, artists):
+            rng.shuffle(values)
+        return cls(titles, dramas, artists, moods or ["romantic"])
+
+
+def typo(text: str, rng: random.Random) -> str:
+    """One edit (swap, drop or double a letter) in a longer word of `text`."""
+    chars = list(text)
+    letters = [i for i, c in enumerate(chars[:-1]) if c.isalpha() and chars[i + 1].isalpha()]
+    if not letters:
+        return text + "e"
+    i = rng.choice(letters)
+    kind = rng.choice(("swap", "drop", "double"))
+    if kind == "swap":
+        chars[i], chars[i + 1] = chars[i + 1], chars[i]
+    elif kind == "drop":
+        del chars[i]
+    else:
+        chars.insert(i, chars[i])
+    return "".join(chars)
+
+
+def keystrokes(titles: list[str]) -> list[str]:
+    """What autocomplete sees while someone types each title: every prefix, then the whole."""
+    out: list[str] = []
+    for title in titles:
+        out += [title[:n] for n in range(1, min(len(title), 12) + 1)]
+    return out
+
+
+# -- scenarios ------------------------------------------------------------------------------
+
+@dataclass
+class Scenario:
+    name: str
+    command: str | None          # must exist in the tree, else "not built yet"
+    make: Callable[[Harness, int], dict[str, Any]]
+    samples: list[float] = field(default_factory=list)
+    first: float | None = None
+    errors: list[str] = field(default_factory=list)
+    replies: dict[str, int] = field(default_factory=dict)
+    status: str = "ok"
+    spent: float = 0.0
+
+    def result(self) -> dict[str, Any]:
+        return {"name": self.name, "status": self.status, "samples": self.samples, "first": self.first,
+                "errors": self.errors[:5], "error_count": len(self.errors), "replies": self.replies}
+
+
+def lookup_scenarios(q: Queries) -> list[Scenario]:
+    rng = random.Random(11)
+    mixed = [v for group in zip(q.titles, q.dramas, q.artists, [typo(t, rng) for t in q.titles], strict=False)
+             for v in group]
+    no_match = [f"{w} {x}" for w, x in zip(("zqxv", "plomb", "vrexit", "qwyzzle", "jxkt", "mbrrf"),
+                                           ("wplm", "trizz", "kvoo", "glarp", "snee", "fwop"), strict=True)]
+    typing = keystrokes(q.titles[:20])
+
+    def cycle(values: list[str]) -> Callable[[int], str]:
+        return lambda i: values[i % len(values)]
+
+    ost_q, nomatch_q, ac_q, like_q = cycle(mixed), cycle(no_match), cycle(typing), cycle(q.titles)
+    mood_q = cycle(q.moods)
+    return [
+        Scenario("floor", "floor", lambda h, i: h.world.slash("floor", user_id=h.user(i % 8))),
+        Scenario("/ost", "ost", lambda h, i: h.world.slash("ost", {"query": ost_q(i)}, user_id=h.user(i % 8))),
+        Scenario("/ost no match", "ost",
+                 lambda h, i: h.world.slash("ost", {"query": nomatch_q(i)}, user_id=h.user(i % 8))),
+        Scenario("/ost autocomplete", "ost",
+                 lambda h, i: h.world.autocomplete("ost", "query", ac_q(i), user_id=h.user(i % 8))),
+        Scenario("/random", "random", lambda h, i: h.world.slash("random", user_id=h.user(i % 8))),
+        Scenario("/random mood", "random",
+                 lambda h, i: h.world.slash("random", {"mood": mood_q(i)}, user_id=h.user(i % 8))),
+        Scenario("/recommend", "recommend",
+                 lambda h, i: h.world.slash("recommend", {"like": like_q(i)}, user_id=h.user(i % 8))),
+    ]
+
+
+def has_command(bot: commands.Bot, name: str | None) -> bool:
+    return name is None or bot.tree.get_command(name) is not None
+
+
+async def measure(h: Harness, scenario: Scenario, i: int) -> None:
+    before = len(h.errors.records)
+    outcome = await h.run(scenario.make(h, i))
+    if scenario.first is None:
+        scenario.first = outcome.seconds
+    else:
+        scenario.samples.append(outcome.seconds)
+    scenario.spent += outcome.seconds
+    reply = outcome.describe()
+    scenario.replies[reply] = scenario.replies.get(reply, 0) + 1
+    if len(h.errors.records) > before:
+        scenario.errors += h.errors.messages()[before:]
+
+
+async def round_robin(h: Harness, scenarios: list[Scenario], calls: int, cap_seconds: float) -> None:
+    live = [s for s in scenarios if s.status == "ok"]
+    for i in range(calls + 1):  # the first call of each is its cold cost, kept apart
+        for scenario in live:
+            if scenario.spent > cap_seconds and len(scenario.samples) >= 30:
+                continue
+            await measure(h, scenario, i)
+
+
+# -- quiz phase -------------------------------------------------------------------------------
+
+def answer_buttons(h: Harness, message: dict[str, Any]) -> list[str]:
+    return [b["custom_id"] for b in h.world.buttons(message) if b["custom_id"].startswith("quiz:a:")]
+
+
+async def quiz_phase(h: Harness, quizzes: int, floor: Scenario, cap: float) -> dict[str, Any]:
+    """Start quizzes one channel at a time; 10 players click; then the reveal, timed.
+
+    Stops starting new quizzes once `cap` seconds of real time have gone (slow starts)."""
+    start = Scenario("/quiz start", "quiz", lambda h_, i: {})
+    click = Scenario("quiz answer click", "quiz", lambda h_, i: {})
+    reveal: list[float] = []
+    errors_before = len(h.errors.records)
+    if not has_command(h.bot, "quiz"):
+        return {"status": "not measured: command not built yet"}
+    loop = asyncio.get_running_loop()
+    assert isinstance(loop, ClockLoop)
+    seconds = 20
+    began = time.perf_counter()
+    for q in range(quizzes):
+        if q and time.perf_counter() - began > cap:
+            break
+        channel_id = h.world.channel_ids[1 + q]
+        starter = h.user(100 + q * QUIZ_PLAYERS)
+        payload = h.world.slash("quiz", {"rounds": 1, "seconds": seconds, "mode": "buttons"}, user_id=starter,
+                                channel_id=channel_id, subcommand="start")
+        outcome = await h.run(payload)
+        start.samples.append(outcome.seconds)
+        message = await h.wait_message(channel_id, lambda m: bool(answer_buttons(h, m)))
+        buttons = answer_buttons(h, message)
+        for p in range(QUIZ_PLAYERS):
+            await measure(h, floor, p)
+            user = h.user(100 + q * QUIZ_PLAYERS + p)
+            outcome = await h.run(h.world.click(message, buttons[p % len(buttons)], user_id=user))
+            click.samples.append(outcome.seconds)
+            reply = outcome.describe()
+            click.replies[reply] = click.replies.get(reply, 0) + 1
+        round_message_id = message["id"]
+        await loop.wait_for_timers(1, seconds - 5, seconds + 1)
+        began = time.perf_counter()
+        loop.advance(seconds + 0.05)
+        await h.wait_message(channel_id, lambda m, mid=round_message_id: m["id"] == mid
+                             and m.get("edited_timestamp") is not None and not answer_buttons(h, m))
+        reveal.append(time.perf_counter() - began)
+        # rounds=1: the standings follow at once; let them go out before the next quiz.
+        await h.wait_message(channel_id, lambda m, mid=round_message_id: m["id"] != mid)
+        await settle()
+    errors = h.errors.messages()[errors_before:]
+    return {"status": "ok", "start": start.samples, "click": click.samples, "reveal": reveal,
+            "click_replies": click.replies, "errors": errors[:5], "error_count": len(errors)}
+
+
+# -- modes -----------------------------------------------------------------------------------
+
+async def mode_startup(args: argparse.Namespace) -> dict[str, Any]:
+    h = await start(args.bare, args.db)
+    ready = time.monotonic() - args.spawned_at if args.spawned_at else None
+    result = {"ready_seconds": ready, "rss_kb": rss_kb(), "peak_rss_kb": peak_rss_kb(),
+              "errors": h.errors.messages(), "unknown_routes": sorted(h.world.unknown_routes),
+              "synced": getattr(h.bot, "synced_on_start", None)}
+    await h.close()
+    return result
+
+
+async def mode_interactions(args: argparse.Namespace) -> dict[str, Any]:
+    quizzes = 0 if args.bare else args.quizzes
+    h = await start(args.bare, args.db, channels=1 + quizzes)
+    ready = time.monotonic() - args.spawned_at if args.spawned_at else None
+    rss_ready = rss_kb()
+    h.world.record_calls = True
+    if args.bare:
+        scenarios = [Scenario("floor", "floor", lambda h_, i: h_.world.slash("floor", user_id=h_.user(i % 8)))]
+    else:
+        scenarios = lookup_scenarios(Queries.sample(args.db))
+    for s in scenarios:
+        if not has_command(h.bot, s.command):
+            s.status = "not measured: command not built yet"
+    # Keep the call log short: long runs only need the replies of the call in progress.
+    h.world.calls.clear()
+    began = time.perf_counter()
+    await round_robin(h, scenarios, args.calls, args.cap)
+    quiz = await quiz_phase(h, quizzes, scenarios[0], args.cap * 3) if quizzes else {"status": "not measured"}
+    elapsed = time.perf_counter() - began
+    result = {"ready_seconds": ready, "rss_ready_kb": rss_ready, "peak_rss_kb": peak_rss_kb(),
+              "scenarios": [s.result() for s in scenarios], "quiz": quiz, "seconds": elapsed,
+              "unknown_routes": sorted(h.world.unknown_routes), "startup_errors": []}
+    await h.close()
+    return result
+
+
+async def mode_profile(args: argparse.Namespace) -> dict[str, Any]:
+    from pyinstrument import Profiler
+
+    h = await start(False, args.db)
+    scenarios = {s.name: s for s in lookup_scenarios(Queries.sample(args.db))}
+    scenario = scenarios[args.scenario]
+    await measure(h, scenario, 0)  # warm caches: profile the steady state
+    profiler = Profiler(interval=0.0005, async_mode="disabled")
+    profiler.start()
+    for i in range(1, args.calls + 1):
+        await measure(h, scenario, i)
+    profiler.stop()
+    text = profiler.output_text(unicode=False, color=False, show_all=False)
+    await h.close()
+    return {"scenario": args.scenario, "text": text, "median": sorted(scenario.samples)[len(scenario.samples) // 2]}
+
+
+async def mode_quizload(args: argparse.Namespace) -> dict[str, Any]:
+    from .quizload import quiz_load
+
+    return await quiz_load(args)
+
+
+MODES = {"startup": mode_startup, "interactions": mode_interactions, "profile": mode_profile,
+         "quizload": mode_quizload}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.child")
+    parser.add_argument("mode", choices=sorted(MODES))
+    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--bare", action="store_true")
+    parser.add_argument("--spawned-at", type=float, default=None)
+    parser.add_argument("--calls", type=int, default=200)
+    parser.add_argument("--cap", type=float, default=20.0, help="seconds of measured work per scenario")
+    parser.add_argument("--quizzes", type=int, default=20)
+    parser.add_argument("--players", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--pace", type=float, default=5.0, help="quizload: seconds over which a round's clicks arrive")
+    parser.add_argument("--scenario", default="/ost")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    result = run(MODES[args.mode](args))
+    args.out.write_text(json.dumps(result), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,462 @@
+"""Turn the measurements into BENCHMARKS.md (and a short console summary)."""
+
+from __future__ import annotations
+
+import os
+import platform
+import sqlite3
+import statistics
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from .harness import percentile
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET_COMMANDS = ("/ost", "/ost autocomplete", "/random")
+LOOKUPS = ("/ost", "/ost no match", "/ost autocomplete", "/random", "/random mood", "/recommend")
+NOT_BUILT = "not measured: command not built yet"
+
+
+# -- small helpers -------------------------------------------------------------------------
+
+def median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def p99(values: list[float]) -> float | None:
+    return percentile(values, 99) if values else None
+
+
+def fmt_ms(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    ms = seconds * 1000
+    return f"{ms:.2f} ms" if ms < 10 else f"{ms:.1f} ms" if ms < 1000 else f"{seconds:.2f} s"
+
+
+def fmt_x(ratio: float | None) -> str:
+    if ratio is None:
+        return "–"
+    return f"{ratio:.2f}×" if ratio < 10 else f"{ratio:.0f}×"
+
+
+def fmt_mb(kb: float | None) -> str:
+    return "–" if kb is None else f"{kb / 1024:.0f} MB"
+
+
+def verdict(ok: bool | None) -> str:
+    return "not measured" if ok is None else ("**met**" if ok else "**missed**")
+
+
+def ratio(a: float | None, b: float | None) -> float | None:
+    return None if a is None or not b else a / b
+
+
+# -- machine -------------------------------------------------------------------------------
+
+def machine() -> dict[str, Any]:
+    cpu = platform.processor() or "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = None
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                ram = int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cores = os.cpu_count()
+    import aiosqlite
+    import discord
+    import rapidfuzz
+
+    def git(*args: str) -> str:
+        try:
+            return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=10).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return "?"
+
+    dirty = git("status", "--porcelain", "--untracked-files=no")
+    return {
+        "cpu": cpu, "cores": cores, "ram_mb": ram, "os": f"{platform.system()} {platform.release()}",
+        "python": sys.version.split()[0], "discord.py": discord.__version__, "sqlite": sqlite3.sqlite_version,
+        "aiosqlite": aiosqlite.__version__, "rapidfuzz": rapidfuzz.__version__,
+        "commit": git("rev-parse", "--short", "HEAD") + (" (with uncommitted changes)" if dirty else ""),
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+# -- reading results -------------------------------------------------------------------------
+
+def scenario(result: dict[str, Any], name: str) -> dict[str, Any] | None:
+    for s in result.get("scenarios", []):
+        if s["name"] == name:
+            return s
+    return None
+
+
+def floor_samples(result: dict[str, Any]) -> list[float]:
+    s = scenario(result, "floor")
+    return s["samples"] if s else []
+
+
+def cost(result: dict[str, Any], name: str) -> dict[str, Any]:
+    """Median and p99 of a scenario, absolute and as ratios to the same process's floor."""
+    if result.get("status", "ok") != "ok":
+        return {"status": result["status"]}
+    floor = floor_samples(result)
+    if name in ("quiz answer click", "quiz reveal", "/quiz start"):
+        quiz = result.get("quiz", {})
+        if quiz.get("status") != "ok":
+            return {"status": quiz.get("status", "not measured")}
+        samples = quiz[{"quiz answer click": "click", "quiz reveal": "reveal", "/quiz start": "start"}[name]]
+        errors = quiz.get("error_count", 0)
+        first = None
+    else:
+        s = scenario(result, name)
+        if s is None:
+            return {"status": "not measured"}
+        if s["status"] != "ok":
+            return {"status": s["status"]}
+        samples, errors, first = s["samples"], s["error_count"], s["first"]
+    if not samples:
+        return {"status": "no samples"}
+    return {"status": "ok", "n": len(samples), "median": median(samples), "p99": p99(samples), "first": first,
+            "x_median": ratio(median(samples), median(floor)), "x_p99": ratio(p99(samples), p99(floor)),
+            "errors": errors}
+
+
+def size_line(size: int, result: dict[str, Any]) -> str:
+    if result.get("status", "ok") != "ok":
+        return f"{size:>7} songs: {result['status']}"
+    parts = [f"floor {fmt_ms(median(floor_samples(result)))}"]
+    for name in (*LOOKUPS, "quiz answer click", "quiz reveal"):
+        c = cost(result, name)
+        parts.append(f"{name} {fmt_x(c.get('x_median'))}" if c["status"] == "ok" else f"{name} –")
+    return f"{size:>7} songs: " + ", ".join(parts)
+
+
+def worst_scenario(results: dict[str, Any]) -> tuple[int, str] | None:
+    """(size, name) of the target look-up with the highest median ratio at the largest size measured."""
+    sizes = [s for s in results["sizes"] if results.get("interactions", {}).get(str(s), {}).get("status") == "ok"]
+    if not sizes:
+        return None
+    size = max(sizes)
+    best: tuple[float, str] | None = None
+    for name in LOOKUPS:
+        c = cost(results["interactions"][str(size)], name)
+        if c["status"] == "ok" and c["x_median"] is not None and (best is None or c["x_median"] > best[0]):
+            best = (c["x_median"], name)
+    return (size, best[1]) if best else None
+
+
+# -- targets ----------------------------------------------------------------------------------
+
+def targets(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
+    rows: list[tuple[str, str, bool | None]] = []
+    inter = results.get("interactions", {})
+    big = 50_000
+
+    def at(size: int) -> dict[str, Any] | None:
+        r = inter.get(str(size))
+        return r if r and r.get("status", "ok") == "ok" else None
+
+    for name in TARGET_COMMANDS:
+        r = at(big)
+        c = cost(r, name) if r else {"status": f"not measured: no {big:,}-song catalog"}
+        if c["status"] == "ok":
+            ok = c["x_median"] <= 2 and c["x_p99"] <= 3
+            rows.append((f"{name} at {big:,} songs ≤ 2× floor (median), ≤ 3× (p99)",
+                         f"{fmt_x(c['x_median'])} / {fmt_x(c['x_p99'])}", ok))
+        else:
+            rows.append((f"{name} at {big:,} songs ≤ 2× floor (median), ≤ 3× (p99)", c["status"], None))
+    for name in TARGET_COMMANDS:
+        r = at(19)
+        c = cost(r, name) if r else {"status": "not measured"}
+        ok = c["x_median"] <= 1.3 if c["status"] == "ok" else None
+        rows.append((f"{name} with the shipped catalog ≤ 1.3× floor (median)",
+                     fmt_x(c.get("x_median")) if c["status"] == "ok" else c["status"], ok))
+    for name in ("/ost", "/ost autocomplete", "/random", "/recommend"):
+        small, large = at(1_000), at(100_000)
+        if small and large:
+            a, b = cost(small, name), cost(large, name)
+            if a["status"] == b["status"] == "ok":
+                growth = ratio(b["x_median"], a["x_median"])
+                rows.append((f"{name}: cost growth from 1,000 to 100,000 songs ≤ 3×", fmt_x(growth),
+                             growth is not None and growth <= 3))
+                continue
+        rows.append((f"{name}: cost growth from 1,000 to 100,000 songs ≤ 3×",
+                     "not measured: " + (results.get("import_stopped") or "a size is missing"), None))
+    startup = results.get("startup", {})
+    bare = median([r["ready_seconds"] for r in startup.get("bare", {}).get("runs", []) if r.get("status") == "ok"])
+    big_label = "ost@100000"
+    big_runs = [r["ready_seconds"] for r in startup.get(big_label, {}).get("runs", []) if r.get("status") == "ok"]
+    if big_runs and bare:
+        x = median(big_runs) / bare
+        rows.append(("start-up with 100,000 songs ≤ 2× the bare bot", fmt_x(x), x <= 2))
+    else:
+        rows.append(("start-up with 100,000 songs ≤ 2× the bare bot", "not measured", None))
+    bare_rss = inter.get("bare", {}).get("peak_rss_kb")
+    big_rss = (at(100_000) or {}).get("peak_rss_kb")
+    if bare_rss and big_rss:
+        extra = (big_rss - bare_rss) / 1024
+        rows.append(("peak RSS at 100,000 songs ≤ bare bot + 60 MB", f"+{extra:.0f} MB", extra <= 60))
+    else:
+        rows.append(("peak RSS at 100,000 songs ≤ bare bot + 60 MB", "not measured", None))
+    load = results.get("quizload", {})
+    if load.get("status") == "ok" and load["click"]:
+        x = ratio(median(load["click"]), median(load["floor"]))
+        rows.append((f"{load['quizzes']} concurrent quizzes: click ≤ 2× floor (median)", fmt_x(x),
+                     x is not None and x <= 2))
+        play = load["click_lag"] + load["storm_lag"]
+        rows.append((f"{load['quizzes']} concurrent quizzes: loop lag p99 < 50 ms (during play)",
+                     fmt_ms(p99(play)), (p99(play) or 0) < 0.050))
+    else:
+        rows.append(("concurrent quizzes: click ≤ 2× floor (median)", load.get("status", "not measured"), None))
+        rows.append(("concurrent quizzes: loop lag p99 < 50 ms", load.get("status", "not measured"), None))
+    return rows
+
+
+# -- rendering ---------------------------------------------------------------------------------
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def render(results: dict[str, Any]) -> str:
+    m = results["machine"]
+    sizes = results["sizes"]
+    inter = results.get("interactions", {})
+    out: list[str] = []
+    out.append("# Benchmarks\n")
+    out.append("Written by `make bench` (`python -m benchmarks`); do not edit by hand."
+               + (" **Quick run (smoke sizes): not representative.**" if results.get("quick") else "") + "\n")
+    out.append(f"Run {m['date']} on commit {m['commit']}, in {results.get('seconds', 0):.0f} s.\n")
+    out.append(_table(["machine", ""], [
+        ["CPU", m["cpu"]], ["cores available", str(m["cores"])],
+        ["RAM", f"{m['ram_mb']:,} MB" if m["ram_mb"] else "?"], ["OS", m["os"]],
+        ["Python", m["python"]], ["discord.py", m["discord.py"]], ["SQLite", m["sqlite"]],
+        ["aiosqlite", m["aiosqlite"]], ["rapidfuzz", m["rapidfuzz"]]]))
+    out.append("")
+
+    out.append("## Targets (issue 7)\n")
+    out.append(_table(["target", "measured", "verdict"],
+                      [[name, value, verdict(ok)] for name, value, ok in targets(results)]))
+    out.append("")
+
+    out.append("## Per-interaction cost\n")
+    out.append("Each cell: median / p99 of the command as a multiple of the floor's median / p99 in the same "
+               f"process ({results['calls']} calls per scenario and size, fewer where a scenario's time cap "
+               "was reached; n in the raw table below). The floor row gives the floor itself in milliseconds.\n")
+    header = ["command", *[f"{s:,} songs" for s in sizes]]
+    rows = [["floor (absolute)", *[fmt_ms(median(floor_samples(inter.get(str(s), {})))) + " / "
+                                   + fmt_ms(p99(floor_samples(inter.get(str(s), {}))))
+                                   if inter.get(str(s), {}).get("status", "ok") == "ok" and str(s) in inter
+                                   else _missing(results, s) for s in sizes]]]
+    for name in (*LOOKUPS, "/quiz start", "quiz answer click", "quiz reveal"):
+        row = [name]
+        for s in sizes:
+            if str(s) not in inter:
+                row.append(_missing(results, s))
+                continue
+            c = cost(inter[str(s)], name)
+            if c["status"] != "ok":
+                row.append(c["status"])
+            else:
+                row.append(f"{fmt_x(c['x_median'])} / {fmt_x(c['x_p99'])}"
+                           + (f" ({c['errors']} errors)" if c["errors"] else ""))
+        rows.append(row)
+    out.append(_table(header, rows))
+    out.append("")
+    out.append("Absolute medians (first call after start in brackets: caches being built):\n")
+    rows = []
+    for name in ("floor", *LOOKUPS, "/quiz start", "quiz answer click", "quiz reveal"):
+        row = [name]
+        for s in sizes:
+            if str(s) not in inter:
+                row.append("–")
+                continue
+            c = cost(inter[str(s)], name)
+            if c["status"] != "ok":
+                row.append("–")
+            else:
+                row.append(f"{fmt_ms(c['median'])}" + (f" ({fmt_ms(c['first'])})" if c.get("first") else "")
+                           + f", n={c['n']}")
+        rows.append(row)
+    out.append(_table(header, rows))
+    out.append("")
+    replies = _replies(inter, sizes)
+    if replies:
+        out.append("What each scenario answered (largest size), so no figure times an error path by mistake:\n")
+        out.append(_table(["command", "replies"], replies))
+        out.append("")
+
+    out.append("## Growth: import\n")
+    imports = results.get("imports", [])
+    if imports:
+        rows = [[f"{i['start']:,}", f"{i['songs']:,}", f"{i['seconds']:.2f} s",
+                 f"{i['seconds'] * 10_000 / i['songs']:.2f} s"] for i in imports]
+        out.append("Synthetic songs imported with `store.catalog.import_records` (the `ostbot db import` path), "
+                   "in chunks of at most 10,000:\n")
+        out.append(_table(["catalog size before", "songs imported", "time", "per 10,000 songs"], rows))
+    if results.get("import_stopped"):
+        out.append(f"\n**Stopped early:** {results['import_stopped']}. Larger sizes are not measured.")
+    out.append("")
+
+    out.append("## Start-up and memory\n")
+    out.append("Start-up: from the parent's `time.monotonic()` just before spawning a fresh Python process to "
+               "ready in that process (imports, `login` with `setup_hook`: store opened, migrations checked, "
+               "catalog digest checked, cogs loaded, command hash compared; then READY and GUILD_CREATE "
+               "parsed and `on_ready` dispatched). Both bots start the same way: discord.py's HTTP layer is "
+               "stubbed (no network, no SimCord), each on a database it has already started on once "
+               f"(median of {len(next(iter(results.get('startup', {}).values()), {}).get('runs', []))} starts).\n")
+    rows = []
+    startup = results.get("startup", {})
+    bare_ready = median([r["ready_seconds"] for r in startup.get("bare", {}).get("runs", [])
+                         if r.get("status") == "ok"])
+    for label, entry in startup.items():
+        ok = [r for r in entry["runs"] if r.get("status") == "ok"]
+        ready = median([r["ready_seconds"] for r in ok])
+        rss = median([r["rss_kb"] for r in ok])
+        name = "bare discord.py bot" if label == "bare" else f"OST bot, {entry['size']:,} songs"
+        rows.append([name, fmt_ms(ready), fmt_x(ratio(ready, bare_ready)), fmt_mb(rss)]
+                    if ok else [name, entry["runs"][0].get("status", "?") if entry["runs"] else "–", "–", "–"])
+    out.append(_table(["bot", "ready", "× bare", "RSS at ready"], rows))
+    out.append("")
+    bare_peak = inter.get("bare", {}).get("peak_rss_kb")
+    rows = [["bare discord.py bot (floor calls only)", fmt_mb(bare_peak), "–"]]
+    for s in sizes:
+        r = inter.get(str(s))
+        if r and r.get("status", "ok") == "ok":
+            rows.append([f"OST bot, {s:,} songs", fmt_mb(r["peak_rss_kb"]),
+                         f"+{(r['peak_rss_kb'] - bare_peak) / 1024:.0f} MB" if bare_peak else "–"])
+        else:
+            rows.append([f"OST bot, {s:,} songs", _missing(results, s), "–"])
+    out.append("Peak RSS (`ru_maxrss`) of the process that ran every scenario at that size:\n")
+    out.append(_table(["bot", "peak RSS", "vs bare"], rows))
+    out.append("")
+
+    out.append("## Quizzes at scale\n")
+    load = results.get("quizload", {})
+    if load.get("status") == "ok":
+        storms = load["storms"]
+        out.append(f"{load['quizzes']} quizzes, one per channel, started together, {load['players']} players each "
+                   f"answering every one of {load['rounds']} rounds (buttons mode, shipped catalog). A round's "
+                   f"{load['quizzes'] * load['players']:,} clicks arrive open-loop over {load['pace']:g} s, with a "
+                   "floor interaction after every tenth; then the loop clock jumps to the deadline and every round "
+                   "closes, writes its results and reveals at once (the worst case). Costs are latencies under "
+                   "that load.\n")
+        rows = [
+            ["answer click", fmt_ms(median(load["click"])), fmt_ms(p99(load["click"])),
+             fmt_x(ratio(median(load["click"]), median(load["floor"])))],
+            ["floor (same load)", fmt_ms(median(load["floor"])), fmt_ms(p99(load["floor"])), "1×"],
+            ["reveal (from the deadline to the edited message)", fmt_ms(median(load["reveal"])),
+             fmt_ms(p99(load["reveal"])), fmt_x(ratio(median(load["reveal"]), median(load["floor"])))],
+            ["/quiz start (one after another)", fmt_ms(median(load["start"])), fmt_ms(p99(load["start"])),
+             fmt_x(ratio(median(load["start"]), median(load["floor"])))],
+        ]
+        out.append(_table(["", "median", "p99", "× floor (median)"], rows))
+        out.append("")
+        rows = [["clicks", fmt_ms(p99(load["click_lag"])), fmt_ms(max(load["click_lag"], default=None))],
+                ["reveals", fmt_ms(p99(load["storm_lag"])), fmt_ms(max(load["storm_lag"], default=None))],
+                ["whole run, including the starts", fmt_ms(p99(load["lag"])), fmt_ms(max(load["lag"], default=None))]]
+        out.append("Event-loop lag (a task sleeping 5 ms, how late it wakes):\n")
+        out.append(_table(["phase", "p99", "max"], rows))
+        out.append("")
+        storm_s = sum(s["seconds"] for s in storms)
+        storm_w = sum(s["writes"] for s in storms)
+        out.append(f"Store writes (committed transactions): {load['writes']:,} in {load['seconds']:.1f} s of wall "
+                   f"time, {load['writes'] / load['seconds']:.0f}/s on average; during the reveals {storm_w:,} in "
+                   f"{storm_s:.2f} s ({storm_w / storm_s if storm_s else 0:.0f}/s). All {load['quizzes']} "
+                   f"reveals of a round took {', '.join(fmt_ms(s['seconds']) for s in storms)}. "
+                   f"Peak RSS {fmt_mb(load['peak_rss_kb'])}. Errors: {load['error_count']}.")
+        if load.get("errors"):
+            out.append("\n" + "\n".join(f"- `{e[:200]}`" for e in load["errors"]))
+    else:
+        out.append(load.get("status", "not measured"))
+    out.append("")
+
+    profile = results.get("profile")
+    if profile and profile.get("text"):
+        out.append(f"## Profile of the worst path: {profile['scenario']} at {profile['size']:,} songs\n")
+        out.append("pyinstrument over 40 calls after one warm-up call (wall time, the event loop's thread):\n")
+        out.append("```\n" + _trim_profile(profile["text"]) + "\n```")
+        out.append("")
+
+    out.append("## Method\n")
+    out.append(
+        "- In-process, along Discord's own path, without SimCord (its settling would add cost of its own): "
+        "each interaction is an INTERACTION_CREATE payload handed to discord.py's parser "
+        "(`ConnectionState.parse_interaction_create`); the command tree, checks, the cog, the store (aiosqlite, "
+        "a real SQLite file) and the embed run for real; the reply reaches discord.py's HTTP layer, where "
+        "`HTTPClient.request` and the interaction webhook adapter are replaced by a recorder that answers "
+        "with Discord-shaped payloads. The cost is the time from the parse to the end of every task the parse "
+        "started (the tree's invoker, a DynamicItem callback, listeners).\n"
+        "- The floor is `/floor`, a command the benchmark adds to the same bot "
+        "(`await interaction.response.send_message(\"ok\")`), measured in the same process, interleaved "
+        "round-robin with the other scenarios so drift hits all alike. Ratios: median ÷ floor median, "
+        "p99 ÷ floor p99.\n"
+        "- /ost cycles through song titles, drama names, artist names and one-typo titles drawn at random from "
+        "the catalog at that size; /ost no match uses nonsense words; autocomplete replays the keystrokes of "
+        "typing 20 titles; /random has no filter, /random mood a mood tag; /recommend names a song. The quiz "
+        "rows start one-round quizzes one after another, ten players click once each, then the loop clock "
+        "jumps to the deadline; the reveal is timed from the jump to the edited round message.\n"
+        "- Catalogs: synthetic, deterministic songs (about six per drama, one artist per four songs, duets, "
+        "Hangul titles) imported through `store.catalog.import_records` on top of the seeded shipped catalog, "
+        "generated afresh in a temporary directory every run.\n"
+        "- A fresh process per size (and per start-up run), so caches, start-up and memory are measured from "
+        "scratch.")
+    out.append("")
+    return "\n".join(out)
+
+
+def _missing(results: dict[str, Any], size: int) -> str:
+    if results.get("import_stopped") and size not in [s for s in results.get("sizes", [])
+                                                      if str(s) in results.get("interactions", {})]:
+        return "not measured: import too slow"
+    return "not measured"
+
+
+def _replies(inter: dict[str, Any], sizes: list[int]) -> list[list[str]]:
+    measured = [s for s in sizes if inter.get(str(s), {}).get("status", "ok") == "ok" and str(s) in inter]
+    if not measured:
+        return []
+    r = inter[str(max(measured))]
+    rows = []
+    for s in r.get("scenarios", []):
+        if s["replies"]:
+            text = "; ".join(f"{k} ×{v}" for k, v in sorted(s["replies"].items(), key=lambda kv: -kv[1])[:4])
+            if s["error_count"]:
+                text += f"; **{s['error_count']} errors**: `{s['errors'][0][:120]}`"
+            rows.append([s["name"], text])
+    quiz = r.get("quiz", {})
+    if quiz.get("status") == "ok":
+        rows.append(["quiz answer click", "; ".join(f"{k} ×{v}" for k, v in quiz["click_replies"].items())])
+    return rows
+
+
+def _trim_profile(text: str, lines: int = 70) -> str:
+    kept = [line for line in text.splitlines() if line.strip()]
+    return "\n".join(kept[:lines])
+
+
+def console(results: dict[str, Any]) -> str:
+    rows = targets(results)
+    width = max(len(name) for name, _, _ in rows)
+    lines = ["", "targets:"]
+    for name, value, ok in rows:
+        lines.append(f"  {name:<{width}}  {value:>14}  {verdict(ok).strip('*')}")
+    return "\n".join(lines)
