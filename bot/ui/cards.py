@@ -14,6 +14,7 @@ from urllib.parse import quote, quote_plus
 import discord
 
 from ..catalog.models import Artist, Drama, Song
+from ..catalog.search import Label
 from ..catalog.text import clip
 from ..i18n import t
 from .text import localized_name, safe
@@ -25,6 +26,7 @@ CUSTOM_ID_MAX = 100
 
 # custom_id templates, shared with the DynamicItems in the cogs.
 DRAMA_TEMPLATE = r"ost:drama:(?P<drama>\d+):(?P<page>\d+)"
+MORE_TEMPLATE = r"ost:more:(?P<drama>\d+)"
 PICK_TEMPLATE = r"ost:pick"
 RANDOM_TEMPLATE = r"ost:rnd:(?P<drama>\d*):(?P<artist>\d*):(?P<ballads>[01]):(?P<mood>.*)"
 
@@ -48,6 +50,23 @@ def drama_title(drama: Drama, lang: str) -> str:
     if drama.alt_names:
         return f"{drama.name} ({drama.alt_names[0]})"
     return drama.name
+
+
+def label_text(label: Label, lang: str) -> str:
+    """One autocomplete choice or select option, at most 100 characters:
+    "🎵 Orbit — Hwasa · The King: Eternal Monarch", "📺 Goblin · 2 songs", "🎤 Gummy · 1 song"."""
+    name = localized_name(label.name, label.hangul, lang)
+    if label.kind == "song":
+        drama = localized_name(label.drama, label.drama_hangul, lang) if label.drama else ""
+        text = f"🎵 {name}" + (f" — {label.artists}" if label.artists else "") + (f" · {drama}" if drama else "")
+    else:
+        icon = "📺" if label.kind == "drama" else "🎤"
+        text = f"{icon} {name} · {song_count(label.song_count, lang)}"
+    return clip(" ".join(text.split()), 100)
+
+
+def song_count(count: int, lang: str) -> str:
+    return t("ost.count.one" if count == 1 else "ost.count.many", lang, count=count)
 
 
 def credit_line(song: Song, lang: str) -> str:
@@ -172,7 +191,7 @@ def song_link_buttons(song: Song, lang: str = "en") -> list[discord.ui.Button]:
 def more_from_button(drama: Drama, lang: str) -> discord.ui.Button:
     label = clip(t("ost.card.more_from", lang, drama=localized_name(drama.name, drama.hangul, lang)), 80)
     return discord.ui.Button(style=discord.ButtonStyle.secondary, label=label, emoji="📺",
-                             custom_id=drama_custom_id(drama.id))
+                             custom_id=f"ost:more:{drama.id}")
 
 
 def song_view(song: Song, lang: str, *, more_from: bool = True,

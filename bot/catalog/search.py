@@ -1,0 +1,237 @@
+"""Matching and ranking for look-ups: exact and prefix names first, then word matches (full-text
+for songs), then typo-tolerant fuzzy matches.
+
+Plain Python over data handed in by the caller; the store runs the SQL tiers (exact, prefix,
+FTS) and the in-memory `NameIndex` here covers word and fuzzy matching of names. Every query
+goes through `bot.catalog.text.normalize`, so case, spacing, punctuation, accents and
+zero-width or bidi characters never matter.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from .text import compact, normalize
+
+KINDS = ("song", "drama", "artist")
+EXACT, PREFIX, WORDS, FUZZY = range(4)
+MAX_QUERY_WORDS = 8
+FUZZY_CUTOFF = 82.0       # a typo or two in a whole name
+SUGGEST_CUTOFF = 55.0     # "did you mean": looser, never treated as a match
+STRONG_FUZZY_MARGIN = 4.0
+
+_REF = re.compile(r"^(song|drama|artist):(\d{1,18})$")
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    kind: str          # "song", "drama" or "artist"
+    id: int
+    tier: int          # EXACT, PREFIX, WORDS or FUZZY
+    score: float = 0.0  # within a tier: higher is better
+    name: str = ""     # the name (or alias) that matched
+
+    @property
+    def ref(self) -> str:
+        """"song:12": a stable id form, short enough for an autocomplete value."""
+        return f"{self.kind}:{self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class NameEntry:
+    kind: str
+    id: int
+    name: str
+    guild_id: int | None = None
+    is_main: bool = True
+
+
+def parse_ref(value: str) -> tuple[str, int] | None:
+    """"drama:3" -> ("drama", 3); anything else (free text) -> None."""
+    match = _REF.match(value.strip())
+    return (match[1], int(match[2])) if match else None
+
+
+def query_words(text: str) -> list[str]:
+    """The normalised words of a query, at most MAX_QUERY_WORDS of them."""
+    return normalize(text).split()[:MAX_QUERY_WORDS]
+
+
+def fts_query(text: str) -> str | None:
+    """A safe FTS5 MATCH expression: every word quoted (no user text becomes FTS syntax), all
+    required, the last one as a prefix. None when nothing searchable is left."""
+    words = [w.replace('"', "") for w in query_words(text)]
+    words = [w for w in words if w]
+    if not words:
+        return None
+    quoted = [f'"{w}"' for w in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def fuzzy_cutoff(query: str) -> float | None:
+    """Typo tolerance grows with length: none up to 3 characters (so "air" is not "chair")."""
+    size = len(compact(query))
+    if size <= 3:
+        return None
+    return 80.0 if size <= 5 else FUZZY_CUTOFF
+
+
+def merge(tiers: Iterable[Iterable[Match]], limit: int = 25) -> list[Match]:
+    """Concatenate ranked tiers, keeping each entry at its best (first) place."""
+    seen: set[tuple[str, int]] = set()
+    out: list[Match] = []
+    for tier in tiers:
+        for match in tier:
+            key = (match.kind, match.id)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(match)
+            if len(out) >= limit:
+                return out
+    return out
+
+
+def rank_names(matches: Iterable[Match]) -> list[Match]:
+    """Order one name tier: shorter (closer) names first, then songs, dramas, artists."""
+    return sorted(matches, key=lambda m: (-m.score, len(m.name), KINDS.index(m.kind), m.id))
+
+
+def strong_matches(matches: Sequence[Match]) -> list[Match]:
+    """The matches as good as the best one: same exact/prefix/word tier, or a fuzzy score close
+    to the best. Several strong matches mean the reply offers the others in a select."""
+    if not matches:
+        return []
+    best = matches[0]
+    if best.tier == FUZZY:
+        return [m for m in matches if m.tier == FUZZY and m.score >= best.score - STRONG_FUZZY_MARGIN]
+    return [m for m in matches if m.tier == best.tier]
+
+
+@dataclass(slots=True)
+class NameIndex:
+    """Every name of every entry, in memory, for word-prefix and fuzzy matching.
+
+    Built once per catalog generation. Word look-ups use a sorted word list (bisect) so a
+    keystroke costs a few dictionary reads; fuzzy matching runs in rapidfuzz's C code.
+    """
+
+    entries: list[NameEntry] = field(default_factory=list)
+    _norms: list[str] = field(default_factory=list)
+    _words: list[str] = field(default_factory=list)
+    _postings: dict[str, list[int]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, entries: Iterable[NameEntry]) -> NameIndex:
+        index = cls()
+        postings: dict[str, list[int]] = {}
+        for entry in entries:
+            norm = normalize(entry.name)
+            if not norm:
+                continue
+            position = len(index.entries)
+            index.entries.append(entry)
+            index._norms.append(norm)
+            for word in set(norm.split()):
+                postings.setdefault(word, []).append(position)
+        index._postings = postings
+        index._words = sorted(postings)
+        return index
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def _visible(self, position: int, guild_id: int | None, kinds: Sequence[str]) -> bool:
+        entry = self.entries[position]
+        return entry.kind in kinds and (entry.guild_id is None or entry.guild_id == guild_id)
+
+    def _with_prefix(self, word: str, cap: int = 5000) -> set[int]:
+        found: set[int] = set()
+        start = bisect.bisect_left(self._words, word)
+        for candidate in self._words[start:]:
+            if not candidate.startswith(word):
+                break
+            found.update(self._postings[candidate])
+            if len(found) >= cap:
+                break
+        return found
+
+    def words(self, query: str, guild_id: int | None, kinds: Sequence[str] = KINDS, limit: int = 25) -> list[Match]:
+        """Entries whose name has every query word (the last one as a prefix), e.g. "landing"
+        or "sun" for "Descendants of the Sun"."""
+        words = query_words(query)
+        if not words:
+            return []
+        sets = [set(self._postings.get(w, ())) for w in words[:-1]] + [self._with_prefix(words[-1])]
+        sets.sort(key=len)
+        hits = set.intersection(*sets) if sets else set()
+        whole = set(self._postings.get(words[-1], ()))
+        matches = []
+        for position in hits:
+            if self._visible(position, guild_id, kinds):
+                entry = self.entries[position]
+                # Whole words first ("sun" is Descendants of the Sun before Ha Sungwoon), then the
+                # share of the name the query covers.
+                coverage = len(" ".join(words)) / max(len(self._norms[position]), 1)
+                score = coverage * 100 + (100 if position in whole else 0)
+                matches.append(Match(entry.kind, entry.id, WORDS, round(score, 1), entry.name))
+        return rank_names(matches)[: limit * 3]
+
+    def fuzzy(self, query: str, guild_id: int | None, kinds: Sequence[str] = KINDS, limit: int = 25,
+              cutoff: float | None = None) -> list[Match]:
+        """Whole-name matches within a typo or two ("decendants of the sun")."""
+        norm = normalize(query)
+        if cutoff is None:
+            cutoff = fuzzy_cutoff(query)
+        if not norm or cutoff is None or not self.entries:
+            return []
+        found = process.extract(norm, self._norms, scorer=fuzz.ratio, score_cutoff=cutoff,
+                                limit=limit * 4)
+        matches: dict[tuple[str, int], Match] = {}
+        for _, score, position in found:
+            if not self._visible(position, guild_id, kinds):
+                continue
+            entry = self.entries[position]
+            key = (entry.kind, entry.id)
+            if key not in matches or matches[key].score < score:
+                matches[key] = Match(entry.kind, entry.id, FUZZY, round(score, 1), entry.name)
+        return sorted(matches.values(), key=lambda m: (-m.score, KINDS.index(m.kind), m.id))[:limit]
+
+    def suggest(self, query: str, guild_id: int | None, kinds: Sequence[str] = KINDS, limit: int = 3) -> list[Match]:
+        """"Did you mean" candidates for a query that matched nothing."""
+        norm = normalize(query)
+        if not norm:
+            return []
+        found = self.fuzzy(query, guild_id, kinds, limit=limit, cutoff=SUGGEST_CUTOFF)
+        if len(found) < limit and len(norm) >= 3:
+            # A partial word ("descend") is better served by a partial comparison.
+            extra = process.extract(norm, self._norms, scorer=fuzz.partial_ratio, score_cutoff=75.0,
+                                    limit=limit * 4)
+            seen = {(m.kind, m.id) for m in found}
+            for _, score, position in extra:
+                entry = self.entries[position]
+                if (len(self._norms[position]) >= 3 and self._visible(position, guild_id, kinds)
+                        and (entry.kind, entry.id) not in seen):
+                    seen.add((entry.kind, entry.id))
+                    found.append(Match(entry.kind, entry.id, FUZZY, round(score * 0.9, 1), entry.name))
+        return found[:limit]
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """What an autocomplete choice or a select option shows for one entry, without hydrating it."""
+
+    kind: str
+    id: int
+    name: str
+    hangul: str | None = None
+    artists: str = ""        # songs: "Chanyeol & Punch"
+    drama: str = ""          # songs: the drama's name
+    drama_hangul: str | None = None
+    song_count: int = 0      # dramas and artists

@@ -1,0 +1,208 @@
+"""/ost query: look up a song, a drama or a singer; the card buttons (More from, pager, candidates)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from ..catalog.search import Match, strong_matches
+from ..catalog.service import CatalogService, service_for
+from ..catalog.text import compact
+from ..errors import UserError
+from ..i18n import t
+from ..tree import send_ephemeral
+from ..ui import cards
+from ..ui.text import safe
+
+if TYPE_CHECKING:
+    from ..app import OstBot
+
+log = logging.getLogger(__name__)
+
+QUERY_MAX = 100
+CANDIDATES_MAX = 24
+
+
+def service(bot: OstBot) -> CatalogService:
+    assert bot.store is not None
+    return service_for(bot.store)
+
+
+async def choices_for(bot: OstBot, interaction: discord.Interaction, current: str,
+                      kinds: Sequence[str]) -> list[app_commands.Choice[str]]:
+    """Autocomplete choices for `current` among `kinds`; a starting list when it is empty."""
+    lang = await bot.language_for(interaction)
+    svc = service(bot)
+    guild_id = interaction.guild_id
+    current = current[:QUERY_MAX]
+    matches = await svc.search(current, guild_id, kinds) if compact(current) else await svc.starters(guild_id, kinds)
+    labels = await svc.labels(matches[:25], guild_id)
+    return [app_commands.Choice(name=cards.label_text(label, lang), value=f"{label.kind}:{label.id}")
+            for label in labels][:25]
+
+
+async def no_match(bot: OstBot, query: str, guild_id: int | None, kinds: Sequence[str], lang: str,
+                   key: str = "ost.none") -> UserError:
+    """The "nothing found" error, with up to three "did you mean" suggestions."""
+    svc = service(bot)
+    suggestions = await svc.labels(await svc.suggest(query, guild_id, kinds), guild_id)
+    shown = safe(" ".join(query.split()), 100) or "…"
+    if not suggestions:
+        return UserError(key, query=shown)
+    lines = "\n".join(f"• {safe(cards.label_text(label, lang), 100)}" for label in suggestions)
+    return UserError(key + "_suggest", query=shown, suggestions=lines)
+
+
+async def card_for(bot: OstBot, match: Match, lang: str, guild_id: int | None, *, page: int = 0,
+                   others: Sequence[Match] = ()) -> tuple[discord.Embed, discord.ui.View | None]:
+    """The card (embed and components) for one match; `others` become a candidates select."""
+    svc = service(bot)
+    view: discord.ui.View | None = None
+    if match.kind == "song":
+        song = await svc.song(match.id, guild_id)
+        if song is None:
+            raise UserError("ost.gone")
+        embed = cards.song_embed(song, lang)
+        view = cards.song_view(song, lang)
+    elif match.kind == "drama":
+        found = await svc.drama(match.id, guild_id)
+        if found is None:
+            raise UserError("ost.gone")
+        drama, songs = found
+        pages = cards.drama_pages(len(songs))
+        page = min(max(page, 0), pages - 1)
+        embed = cards.drama_embed(drama, songs, lang, page)
+        view = cards.pager_view(drama.id, page, pages, lang)
+    else:
+        found = await svc.artist(match.id, guild_id)
+        if found is None:
+            raise UserError("ost.gone")
+        artist, songs = found
+        embed = cards.artist_embed(artist, songs, lang)
+    if others:
+        labels = await svc.labels(others[:CANDIDATES_MAX], guild_id)
+        if labels:
+            view = view or discord.ui.View(timeout=None)
+            options = [(f"{label.kind}:{label.id}", cards.label_text(label, lang), None) for label in labels]
+            view.add_item(cards.candidates_select(options, lang))
+    return embed, view
+
+
+async def answer_errors(interaction: discord.Interaction, work: Callable[[], Awaitable[None]]) -> None:
+    """Run a component callback; a UserError becomes the usual private message."""
+    try:
+        await work()
+    except UserError as error:
+        bot: OstBot = interaction.client  # type: ignore[assignment]
+        await send_ephemeral(interaction, t(error.key, await bot.language_for(interaction), **error.params))
+
+
+# -- persistent components -------------------------------------------------------------------
+
+class MoreFromDrama(discord.ui.DynamicItem[discord.ui.Button], template=cards.MORE_TEMPLATE):
+    """"More from <drama>" under a song card: the drama card, privately, for whoever pressed."""
+
+    def __init__(self, drama_id: int) -> None:
+        super().__init__(discord.ui.Button(custom_id=f"ost:more:{drama_id}"))
+        self.drama_id = drama_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item,
+                             match: re.Match[str]) -> MoreFromDrama:
+        return cls(int(match["drama"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        async def work() -> None:
+            bot: OstBot = interaction.client  # type: ignore[assignment]
+            lang = await bot.language_for(interaction)
+            embed, view = await card_for(bot, Match("drama", self.drama_id, 0), lang, interaction.guild_id)
+            await interaction.response.send_message(embed=embed, view=view or discord.utils.MISSING, ephemeral=True)
+
+        await answer_errors(interaction, work)
+
+
+class DramaPage(discord.ui.DynamicItem[discord.ui.Button], template=cards.DRAMA_TEMPLATE):
+    """Previous/Next on a drama card: the same message, another page."""
+
+    def __init__(self, drama_id: int, page: int) -> None:
+        super().__init__(discord.ui.Button(custom_id=cards.drama_custom_id(drama_id, page)))
+        self.drama_id = drama_id
+        self.page = page
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item,
+                             match: re.Match[str]) -> DramaPage:
+        return cls(int(match["drama"]), int(match["page"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        async def work() -> None:
+            bot: OstBot = interaction.client  # type: ignore[assignment]
+            lang = await bot.language_for(interaction)
+            embed, view = await card_for(bot, Match("drama", self.drama_id, 0), lang, interaction.guild_id,
+                                         page=self.page)
+            await interaction.response.edit_message(embed=embed, view=view)
+
+        await answer_errors(interaction, work)
+
+
+class PickCandidate(discord.ui.DynamicItem[discord.ui.Select], template=cards.PICK_TEMPLATE):
+    """The "other matches" select: the chosen entry's card, privately."""
+
+    def __init__(self) -> None:
+        super().__init__(discord.ui.Select(custom_id="ost:pick", options=[discord.SelectOption(label="-")]))
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item,
+                             match: re.Match[str]) -> PickCandidate:
+        return cls()
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        async def work() -> None:
+            bot: OstBot = interaction.client  # type: ignore[assignment]
+            lang = await bot.language_for(interaction)
+            values = (interaction.data or {}).get("values") or []
+            matches = await service(bot).resolve(str(values[0]) if values else "", interaction.guild_id)
+            if not matches or matches[0].tier != 0:
+                raise UserError("ost.gone")
+            embed, view = await card_for(bot, matches[0], lang, interaction.guild_id)
+            await interaction.response.send_message(embed=embed, view=view or discord.utils.MISSING, ephemeral=True)
+
+        await answer_errors(interaction, work)
+
+
+# -- the command ---------------------------------------------------------------------------
+
+class Ost(commands.Cog):
+    def __init__(self, bot: OstBot) -> None:
+        self.bot = bot
+
+    async def cog_load(self) -> None:
+        await service(self.bot).index()  # build the name index now, not on the first keystroke
+
+    @app_commands.command(name="ost", description="Look up a K-drama OST song, a drama or a singer")
+    @app_commands.describe(query="A song title, drama or singer: any of their names, in English or Hangul")
+    async def ost(self, interaction: discord.Interaction, query: app_commands.Range[str, 1, QUERY_MAX]) -> None:
+        lang = await self.bot.language_for(interaction)
+        guild_id = interaction.guild_id
+        matches = await service(self.bot).resolve(query, guild_id)
+        if not matches:
+            raise await no_match(self.bot, query, guild_id, ("song", "drama", "artist"), lang)
+        strong = strong_matches(matches)
+        embed, view = await card_for(self.bot, matches[0], lang, guild_id, others=strong[1:])
+        await interaction.response.send_message(embed=embed, view=view or discord.utils.MISSING)
+
+    @ost.autocomplete("query")
+    async def ost_query_autocomplete(self, interaction: discord.Interaction,
+                                     current: str) -> list[app_commands.Choice[str]]:
+        return await choices_for(self.bot, interaction, current, ("song", "drama", "artist"))
+
+
+async def setup(bot: OstBot) -> None:
+    bot.add_dynamic_items(MoreFromDrama, DramaPage, PickCandidate)
+    await bot.add_cog(Ost(bot))

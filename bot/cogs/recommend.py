@@ -1,0 +1,97 @@
+"""/recommend like:<song or drama>: up to five similar songs, each with a one-line reason."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from ..catalog.recommend import Reason
+from ..errors import UserError
+from ..i18n import t
+from ..ui import cards
+from ..ui.text import localized_name, safe
+from .ost import QUERY_MAX, choices_for, no_match, service
+
+if TYPE_CHECKING:
+    from ..app import OstBot
+
+log = logging.getLogger(__name__)
+
+KINDS = ("song", "drama")
+
+
+def reason_text(reason: Reason, lang: str) -> str:
+    values = reason.values
+    if reason.kind == "drama":
+        return t("ost.reason.drama", lang, drama=values[0])
+    if reason.kind == "artist":
+        return t("ost.reason.artist", lang, artist=values[0])
+    if reason.kind == "group":
+        return t("ost.reason.group", lang, group=values[0])
+    if reason.kind == "style_mood":
+        return t("ost.reason.style_mood", lang, style=values[0], mood=values[1])
+    if reason.kind == "style":
+        return t("ost.reason.style", lang, style=values[0])
+    if reason.kind == "mood":
+        return t("ost.reason.mood", lang, moods=", ".join(values))
+    if reason.kind == "description":
+        return t("ost.reason.description", lang, words=", ".join(values))
+    return t("ost.reason.ballad", lang)
+
+
+class Recommend(commands.Cog):
+    def __init__(self, bot: OstBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="recommend", description="Songs like a K-drama OST song or drama you love")
+    @app_commands.describe(like="A song or a drama (pick one or type a name)")
+    async def recommend(self, interaction: discord.Interaction,
+                        like: app_commands.Range[str, 1, QUERY_MAX]) -> None:
+        lang = await self.bot.language_for(interaction)
+        guild_id = interaction.guild_id
+        svc = service(self.bot)
+        matches = await svc.resolve(like, guild_id, KINDS)
+        if not matches:
+            raise await no_match(self.bot, like, guild_id, KINDS, lang, key="ost.recommend.none")
+        best = matches[0]
+        if best.kind == "song":
+            song = await svc.song(best.id, guild_id)
+            targets = [song] if song else []
+            name = localized_name(song.title, song.hangul, lang) if song else ""
+        else:
+            found = await svc.drama(best.id, guild_id)
+            targets = found[1] if found else []
+            name = localized_name(found[0].name, found[0].hangul, lang) if found else ""
+        picks = await svc.recommend(targets, guild_id) if targets else []
+        if not picks:
+            raise UserError("ost.recommend.empty")
+        lines = []
+        for number, pick in enumerate(picks, start=1):
+            song = pick.song
+            title = safe(localized_name(song.title, song.hangul, lang), 120)
+            drama = safe(localized_name(song.drama.name, song.drama.hangul, lang), 120)
+            why = " · ".join(reason_text(r, lang) for r in pick.reasons[:2])
+            lines.append(f"**{number}. {title}** — {safe(cards.credit_line(song, lang), 150)} · {drama}\n"
+                         f"↳ {safe(why, 200)}")
+        embed = discord.Embed(title=safe(t("ost.recommend.title", lang, name=name), 256),
+                              description="\n".join(lines)[:4096], colour=cards.COLOUR)
+        options = [(f"song:{p.song.id}", f"🎵 {localized_name(p.song.title, p.song.hangul, lang)} — "
+                    f"{p.song.artist_line}", None) for p in picks]
+        select = cards.candidates_select(options, lang)
+        select.placeholder = t("ost.recommend.pick", lang)
+        view = discord.ui.View(timeout=None)
+        view.add_item(select)
+        await interaction.response.send_message(embed=embed, view=view)
+
+    @recommend.autocomplete("like")
+    async def recommend_like_autocomplete(self, interaction: discord.Interaction,
+                                          current: str) -> list[app_commands.Choice[str]]:
+        return await choices_for(self.bot, interaction, current, KINDS)
+
+
+async def setup(bot: OstBot) -> None:
+    await bot.add_cog(Recommend(bot))

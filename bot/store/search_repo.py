@@ -1,0 +1,206 @@
+"""Look-up queries for /ost, /random and /recommend: names, full-text, labels, pools, tags.
+
+Every query respects visibility (shipped entries plus the server's own, minus hidden songs)
+and runs on an index: `norm` equality or range for names, FTS5 for words, ids for the rest.
+User text reaches SQL only as bound parameters; FTS expressions come from
+`catalog.search.fts_query`, which quotes every word.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from ..catalog.search import EXACT, KINDS, PREFIX, WORDS, Label, Match, NameEntry
+from .catalog_repo import IDS, VISIBLE_ENTRY, VISIBLE_SONG
+
+if TYPE_CHECKING:
+    from .connection import Store
+
+_NAME_TABLES = {
+    "song": ("song_titles", "song_id", "songs", "s", VISIBLE_SONG),
+    "drama": ("drama_names", "drama_id", "dramas", "d", VISIBLE_ENTRY.format(alias="d")),
+    "artist": ("artist_names", "artist_id", "artists", "a", VISIBLE_ENTRY.format(alias="a")),
+}
+# Above every Unicode code point: `norm >= q AND norm < q || _TOP` is an index range for "starts with q".
+_TOP = "\U0010ffff"
+
+_ARTIST_SONGS = (
+    "(WITH RECURSIVE who(id) AS (SELECT a.id UNION SELECT ag.member_id FROM artist_groups ag "
+    "JOIN who ON ag.group_id = who.id) SELECT count(DISTINCT s.id) FROM songs s JOIN song_artists sa "
+    f"ON sa.song_id = s.id WHERE sa.artist_id IN (SELECT id FROM who) AND {VISIBLE_SONG})")
+
+
+class SearchRepo:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    # -- names ------------------------------------------------------------------------------
+
+    async def names(self, norm: str, guild_id: int | None, *, prefix: bool = False,
+                    kinds: Sequence[str] = KINDS, limit: int = 50) -> list[Match]:
+        """Entries with a name (any alias) equal to, or starting with, `norm` (catalog.text.compact)."""
+        if not norm:
+            return []
+        matches: list[Match] = []
+        for kind in kinds:
+            names, column, table, alias, visible = _NAME_TABLES[kind]
+            condition = "n.norm >= :q AND n.norm < :top AND n.norm <> :q" if prefix else "n.norm = :q"
+            rows = await self._store.fetchall(
+                f"SELECT {alias}.id, n.name, n.is_main FROM {names} n JOIN {table} {alias} "
+                f"ON {alias}.id = n.{column} WHERE {condition} AND {visible} ORDER BY n.norm LIMIT :limit",
+                {"q": norm, "top": norm + _TOP, "guild": guild_id, "limit": limit})
+            tier = PREFIX if prefix else EXACT
+            matches += [Match(kind, r[0], tier, 1.0 if r[2] else 0.0, r[1]) for r in rows]
+        return matches
+
+    async def fts_songs(self, expression: str, guild_id: int | None, limit: int = 50) -> list[Match]:
+        """Songs whose title, artists (and their groups), drama, description or tags hold every
+        word; best first (bm25, titles weighing most)."""
+        try:
+            rows = await self._store.fetchall(
+                "SELECT s.id, s.title, bm25(song_search, 10.0, 6.0, 6.0, 1.0, 2.0) AS rank "
+                "FROM song_search JOIN songs s ON s.id = song_search.rowid "
+                f"WHERE song_search MATCH :expr AND {VISIBLE_SONG} ORDER BY rank LIMIT :limit",
+                {"expr": expression, "guild": guild_id, "limit": limit})
+        except sqlite3.OperationalError:
+            # fts_query quotes every word, so this means a bug, not bad input: log-free fallback
+            # to "no full-text matches" keeps a look-up from failing on one odd query.
+            return []
+        return [Match("song", r[0], WORDS, -float(r[2]), r[1]) for r in rows]
+
+    async def name_entries(self) -> list[NameEntry]:
+        """Every name of every entry (all servers), for the in-memory word and fuzzy index."""
+        out: list[NameEntry] = []
+        for kind, (names, column, table, alias, _) in _NAME_TABLES.items():
+            rows = await self._store.fetchall(
+                f"SELECT {alias}.id, {alias}.guild_id, n.name, n.is_main FROM {names} n "
+                f"JOIN {table} {alias} ON {alias}.id = n.{column}")
+            out += [NameEntry(kind, r[0], r[2], r[1], bool(r[3])) for r in rows]
+        return out
+
+    async def visible_ids(self, kind: str, ids: Iterable[int], guild_id: int | None) -> set[int]:
+        """The subset of `ids` this server can see."""
+        ids = list(ids)
+        if not ids:
+            return set()
+        _, _, table, alias, visible = _NAME_TABLES[kind]
+        rows = await self._store.fetchall(
+            f"SELECT {alias}.id FROM {table} {alias} WHERE {alias}.id IN ({IDS}) AND {visible}",
+            {"ids": json.dumps(ids), "guild": guild_id})
+        return {r[0] for r in rows}
+
+    # -- labels -----------------------------------------------------------------------------
+
+    async def labels(self, refs: Sequence[tuple[str, int]], guild_id: int | None) -> dict[tuple[str, int], Label]:
+        """Light labels for autocomplete choices and select options (no facts, no sources)."""
+        by_kind: dict[str, list[int]] = {k: [] for k in KINDS}
+        for kind, entry_id in refs:
+            by_kind[kind].append(entry_id)
+        out: dict[tuple[str, int], Label] = {}
+        params = {"guild": guild_id}
+        if by_kind["song"]:
+            rows = await self._store.fetchall(
+                "SELECT s.id, s.title, s.hangul, d.name AS drama, d.hangul AS drama_hangul, "
+                "(SELECT group_concat(name, ' & ') FROM (SELECT a.name FROM song_artists sa "
+                " JOIN artists a ON a.id = sa.artist_id WHERE sa.song_id = s.id ORDER BY sa.position)) AS artists "
+                f"FROM songs s JOIN dramas d ON d.id = s.drama_id WHERE s.id IN ({IDS}) AND {VISIBLE_SONG}",
+                {**params, "ids": json.dumps(by_kind["song"])})
+            for r in rows:
+                out[("song", r["id"])] = Label("song", r["id"], r["title"], r["hangul"], r["artists"] or "",
+                                               r["drama"], r["drama_hangul"])
+        if by_kind["drama"]:
+            rows = await self._store.fetchall(
+                f"SELECT d.id, d.name, d.hangul, (SELECT count(*) FROM songs s WHERE s.drama_id = d.id "
+                f"AND {VISIBLE_SONG}) AS n FROM dramas d WHERE d.id IN ({IDS}) AND {VISIBLE_ENTRY.format(alias='d')}",
+                {**params, "ids": json.dumps(by_kind["drama"])})
+            for r in rows:
+                out[("drama", r["id"])] = Label("drama", r["id"], r["name"], r["hangul"], song_count=r["n"])
+        if by_kind["artist"]:
+            rows = await self._store.fetchall(
+                f"SELECT a.id, a.name, a.hangul, {_ARTIST_SONGS} AS n FROM artists a "
+                f"WHERE a.id IN ({IDS}) AND {VISIBLE_ENTRY.format(alias='a')}",
+                {**params, "ids": json.dumps(by_kind["artist"])})
+            for r in rows:
+                out[("artist", r["id"])] = Label("artist", r["id"], r["name"], r["hangul"], song_count=r["n"])
+        return out
+
+    async def starters(self, guild_id: int | None, dramas: int = 8, artists: int = 7,
+                       songs: int = 10) -> list[tuple[str, int]]:
+        """A useful starting list for an empty query: the dramas and artists with the most songs,
+        and the newest songs."""
+        params = {"guild": guild_id}
+        drama_rows = await self._store.fetchall(
+            f"SELECT s.drama_id, count(*) AS n FROM songs s WHERE {VISIBLE_SONG} "
+            "GROUP BY s.drama_id ORDER BY n DESC, s.drama_id LIMIT :limit", {**params, "limit": dramas})
+        artist_rows = await self._store.fetchall(
+            f"SELECT sa.artist_id, count(*) AS n FROM song_artists sa JOIN songs s ON s.id = sa.song_id "
+            f"WHERE {VISIBLE_SONG} GROUP BY sa.artist_id ORDER BY n DESC, sa.artist_id LIMIT :limit",
+            {**params, "limit": artists})
+        song_rows = await self._store.fetchall(
+            f"SELECT s.id FROM songs s WHERE {VISIBLE_SONG} AND s.is_ballad = 1 "
+            "ORDER BY coalesce(s.release_date, s.year || '-12-31', '0') DESC, s.id LIMIT :limit",
+            {**params, "limit": songs})
+        return ([("song", r[0]) for r in song_rows] + [("drama", r[0]) for r in drama_rows]
+                + [("artist", r[0]) for r in artist_rows])
+
+    # -- /random ------------------------------------------------------------------------------
+
+    async def pool(self, guild_id: int | None, *, drama_id: int | None = None, artist_id: int | None = None,
+                   tag: str | None = None, ballads_only: bool = False) -> list[int]:
+        """Ids of the visible songs passing every filter (an artist includes its members' songs)."""
+        clauses = [VISIBLE_SONG]
+        params: dict[str, object] = {"guild": guild_id}
+        prefix = ""
+        if drama_id is not None:
+            clauses.append("s.drama_id = :drama")
+            params["drama"] = drama_id
+        if artist_id is not None:
+            prefix = ("WITH RECURSIVE who(id) AS (SELECT :artist UNION SELECT ag.member_id FROM artist_groups ag "
+                      "JOIN who ON ag.group_id = who.id) ")
+            clauses.append("s.id IN (SELECT sa.song_id FROM song_artists sa WHERE sa.artist_id IN "
+                           "(SELECT id FROM who))")
+            params["artist"] = artist_id
+        if tag is not None:
+            clauses.append("s.id IN (SELECT song_id FROM song_tags WHERE tag = :tag)")
+            params["tag"] = tag
+        if ballads_only:
+            clauses.append("s.is_ballad = 1")
+        rows = await self._store.fetchall(
+            f"{prefix}SELECT s.id FROM songs s WHERE {' AND '.join(clauses)} ORDER BY s.id", params)
+        return [r[0] for r in rows]
+
+    async def tags(self, guild_id: int | None) -> list[tuple[str, str, int]]:
+        """(kind, tag, songs) for every tag on a visible song, moods first, most used first."""
+        rows = await self._store.fetchall(
+            f"SELECT t.kind, t.tag, count(*) AS n FROM song_tags t JOIN songs s ON s.id = t.song_id "
+            f"WHERE {VISIBLE_SONG} GROUP BY t.kind, t.tag ORDER BY t.kind = 'style', n DESC, t.tag",
+            {"guild": guild_id})
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    # -- /recommend ---------------------------------------------------------------------------
+
+    async def related_song_ids(self, song_ids: Sequence[int], guild_id: int | None, limit: int = 200) -> list[int]:
+        """Candidates for recommendations: songs sharing a drama, an artist or group, or tags with
+        any of `song_ids` (the most shared tags first), excluding `song_ids` themselves."""
+        params = {"ids": json.dumps(list(song_ids)), "guild": guild_id, "limit": limit}
+        rows = await self._store.fetchall(
+            "WITH base(id) AS (SELECT value FROM json_each(:ids)), "
+            "base_artists(id) AS (SELECT artist_id FROM song_artists WHERE song_id IN (SELECT id FROM base)), "
+            "family(id) AS (SELECT id FROM base_artists "
+            "  UNION SELECT group_id FROM artist_groups WHERE member_id IN (SELECT id FROM base_artists) "
+            "  UNION SELECT member_id FROM artist_groups WHERE group_id IN "
+            "    (SELECT group_id FROM artist_groups WHERE member_id IN (SELECT id FROM base_artists)) "
+            "  UNION SELECT member_id FROM artist_groups WHERE group_id IN (SELECT id FROM base_artists)), "
+            "close(id) AS (SELECT s.id FROM songs s WHERE s.drama_id IN "
+            "    (SELECT drama_id FROM songs WHERE id IN (SELECT id FROM base)) "
+            "  UNION SELECT song_id FROM song_artists WHERE artist_id IN (SELECT id FROM family)), "
+            "tagged(id, n) AS (SELECT t.song_id, count(*) FROM song_tags t JOIN song_tags b "
+            "  ON b.kind = t.kind AND b.tag = t.tag AND b.song_id IN (SELECT id FROM base) "
+            "  GROUP BY t.song_id ORDER BY count(*) DESC LIMIT :limit) "
+            "SELECT s.id FROM songs s WHERE (s.id IN (SELECT id FROM close) OR s.id IN (SELECT id FROM tagged)) "
+            f"AND s.id NOT IN (SELECT id FROM base) AND {VISIBLE_SONG} LIMIT :limit",
+            params)
+        return [r[0] for r in rows]
