@@ -90,11 +90,13 @@ class Store:
         from .catalog_repo import CatalogRepo
         from .guild_repo import GuildRepo
         from .meta_repo import MetaRepo
+        from .quiz_repo import QuizRepo
         from .search_repo import SearchRepo
 
         self.meta = MetaRepo(self)
         self.catalog = CatalogRepo(self)
         self.guilds = GuildRepo(self)
+        self.quiz = QuizRepo(self)
         self.search = SearchRepo(self)
         self.additions = AdditionsRepo(self)
 

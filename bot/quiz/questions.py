@@ -1,0 +1,360 @@
+"""Question generation from catalog models.
+
+The cog hands in a `QuestionPool`: a sample of visible songs (the subjects and options),
+plus every visible song sharing a title with one of them (the "twins", known only so that
+no distractor can turn out to be a second correct answer), plus the credited artists.
+
+Rules every question keeps:
+- exactly four options, exactly one of them correct;
+- distractors are of the answer's kind, differ from the answer and from each other after
+  normalising (`matching.answer_key`), and are never a second correct answer: not a drama
+  that also has a song of that title or shares a name with the answer's drama, not an artist
+  who also sings on the song (or a group/member of one who does);
+- a stable `key` per question, so a quiz never repeats one and a channel sees unseen ones first.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from ..catalog.models import Artist, Drama, Fact, Song
+from .matching import answer_key
+
+OPTIONS = 4
+KINDS = ("drama_of_song", "artist_of_song", "song_of_drama", "song_from_fact", "year_of_song", "lead_actor")
+TOPICS: dict[str, tuple[str, ...]] = {
+    "any": KINDS,
+    "dramas": ("drama_of_song", "song_of_drama"),
+    "singers": ("artist_of_song",),
+    "facts": ("song_from_fact",),
+    "years": ("year_of_song",),
+    "actors": ("lead_actor",),
+}
+YEAR_SPREAD = 4
+MASK = "＿＿＿"
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    """A displayable name: the catalog name and, when known, its Hangul form."""
+
+    text: str
+    hangul: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    key: str
+    kind: str
+    options: tuple[Name, ...]
+    correct: int
+    accepted: tuple[str, ...]              # every name a typed answer may match
+    subject: Name | None = None            # the song or drama the prompt names
+    context: Name | None = None            # the drama, to tell same-titled songs apart
+    clue: str | None = None                # song_from_fact: the fact with the title masked
+    fact: Fact | None = None               # shown at the reveal, with its source
+    song_id: int | None = None
+    drama_id: int | None = None
+    subjects: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def answer(self) -> Name:
+        return self.options[self.correct]
+
+
+@dataclass(slots=True)
+class QuestionPool:
+    songs: list[Song]
+    twins: list[Song] = field(default_factory=list)
+    artists: dict[int, Artist] = field(default_factory=dict)
+
+    @property
+    def all_songs(self) -> list[Song]:
+        seen: dict[int, Song] = {s.id: s for s in self.songs}
+        for s in self.twins:
+            seen.setdefault(s.id, s)
+        return list(seen.values())
+
+
+# -- identity helpers -------------------------------------------------------------------
+
+def keys_of(names: Iterable[str]) -> set[str]:
+    return {k for k in (answer_key(n) for n in names if n) if k}
+
+
+def title_keys(song: Song) -> set[str]:
+    return keys_of(song.all_titles)
+
+
+def drama_keys(drama: Drama) -> set[str]:
+    return keys_of(drama.all_names)
+
+
+def same_drama(a: Drama, b: Drama) -> bool:
+    return a.id == b.id or bool(drama_keys(a) & drama_keys(b))
+
+
+def song_year(song: Song) -> int | None:
+    if song.year:
+        return song.year
+    if song.release_date and song.release_date[:4].isdigit():
+        return int(song.release_date[:4])
+    return None
+
+
+class _Index:
+    """Look-ups over one pool, computed once per quiz."""
+
+    def __init__(self, pool: QuestionPool) -> None:
+        self.pool = pool
+        self.everything = pool.all_songs
+        self.titles = {s.id: title_keys(s) for s in self.everything}
+        self.dramas: dict[int, Drama] = {}
+        for s in self.everything:
+            self.dramas.setdefault(s.drama.id, s.drama)
+        self.drama_names = {d.id: drama_keys(d) for d in self.dramas.values()}
+
+    def twins(self, song: Song) -> list[Song]:
+        """Every known song sharing a title with `song` (itself included)."""
+        mine = self.titles[song.id]
+        return [s for s in self.everything if s.id == song.id or self.titles[s.id] & mine]
+
+    def artist(self, credit_id: int, name: str, hangul: str | None) -> Artist:
+        return self.pool.artists.get(credit_id) or Artist(id=credit_id, key="", name=name, hangul=hangul)
+
+    def artist_names(self, artist: Artist) -> set[str]:
+        return keys_of(artist.all_names)
+
+    def artist_circle(self, artist: Artist) -> set[str]:
+        """The artist's names and the names of its groups and members."""
+        return self.artist_names(artist) | keys_of(artist.groups) | keys_of(artist.members)
+
+
+def _pick_distinct(candidates: Sequence[tuple[Name, set[str]]], banned: set[str], rng: random.Random,
+                   count: int = OPTIONS - 1) -> list[Name] | None:
+    """`count` names whose keys avoid `banned` and each other; None when too few."""
+    order = list(candidates)
+    rng.shuffle(order)
+    chosen: list[Name] = []
+    used = set(banned)
+    for name, keys in order:
+        label_key = answer_key(name.text)
+        if not label_key or keys & used or label_key in used:
+            continue
+        chosen.append(name)
+        used |= keys | {label_key}
+        if len(chosen) == count:
+            return chosen
+    return None
+
+
+def _assemble(answer: Name, distractors: list[Name], rng: random.Random) -> tuple[tuple[Name, ...], int]:
+    options = [answer, *distractors]
+    rng.shuffle(options)
+    return tuple(options), options.index(answer)
+
+
+def _song_name(song: Song) -> Name:
+    return Name(song.title, song.hangul)
+
+
+def _drama_name(drama: Drama) -> Name:
+    return Name(drama.name, drama.hangul)
+
+
+def _reveal_fact(song: Song | None, drama: Drama | None, rng: random.Random, avoid: Fact | None = None) -> Fact | None:
+    facts = [f for f in ((song.facts if song else ()) + (drama.facts if drama else ())) if f != avoid]
+    return rng.choice(facts) if facts else avoid
+
+
+# -- one generator per kind -------------------------------------------------------------
+
+def _drama_of_song(ix: _Index, song: Song, rng: random.Random) -> Question | None:
+    twins = ix.twins(song)
+    banned: set[str] = set()
+    for twin in twins:
+        banned |= ix.drama_names[twin.drama.id]
+    candidates = [(_drama_name(d), ix.drama_names[d.id]) for d in ix.dramas.values()
+                  if d.id not in {t.drama.id for t in twins}]
+    distractors = _pick_distinct(candidates, banned, rng)
+    if distractors is None:
+        return None
+    options, correct = _assemble(_drama_name(song.drama), distractors, rng)
+    accepted = tuple(dict.fromkeys(n for t in twins for n in t.drama.all_names))
+    return Question(f"drama_of_song:{song.id}", "drama_of_song", options, correct, accepted,
+                    subject=_song_name(song), fact=_reveal_fact(song, song.drama, rng),
+                    song_id=song.id, drama_id=song.drama.id, subjects=frozenset({f"s{song.id}"}))
+
+
+def _artist_of_song(ix: _Index, song: Song, rng: random.Random) -> Question | None:
+    if not song.credits:
+        return None
+    main = ix.artist(song.credits[0].artist_id, song.credits[0].name, song.credits[0].hangul)
+    credited: list[Artist] = []
+    same_song: list[Artist] = []
+    for twin in ix.twins(song):
+        for c in twin.credits:
+            artist = ix.artist(c.artist_id, c.name, c.hangul)
+            credited.append(artist)
+            if twin.id == song.id or same_drama(twin.drama, song.drama):
+                same_song.append(artist)
+    banned: set[str] = set()
+    credited_names: set[str] = set()
+    for artist in credited:
+        banned |= ix.artist_circle(artist)
+        credited_names |= ix.artist_names(artist)
+    credited_ids = {a.id for a in credited}
+    candidates = []
+    for artist in ix.pool.artists.values():
+        if artist.id in credited_ids:
+            continue
+        # The relation may be recorded on either side only: check both directions.
+        if (keys_of(artist.groups) | keys_of(artist.members)) & credited_names:
+            continue
+        candidates.append((Name(artist.name, artist.hangul), ix.artist_names(artist)))
+    distractors = _pick_distinct(candidates, banned, rng)
+    if distractors is None:
+        return None
+    options, correct = _assemble(Name(main.name, main.hangul), distractors, rng)
+    accepted = tuple(dict.fromkeys(n for a in same_song for n in a.all_names))
+    return Question(f"artist_of_song:{song.id}", "artist_of_song", options, correct, accepted,
+                    subject=_song_name(song), context=_drama_name(song.drama),
+                    fact=_reveal_fact(song, None, rng), song_id=song.id, drama_id=song.drama.id,
+                    subjects=frozenset({f"s{song.id}"}))
+
+
+def _song_of_drama(ix: _Index, drama: Drama, songs_here: list[Song], rng: random.Random) -> Question | None:
+    song = rng.choice(songs_here)
+    in_drama = [s for s in ix.everything if same_drama(s.drama, drama)]
+    banned: set[str] = set()
+    for s in in_drama:
+        banned |= ix.titles[s.id]
+    in_drama_ids = {s.id for s in in_drama}
+    candidates = [(_song_name(s), ix.titles[s.id]) for s in ix.pool.songs if s.id not in in_drama_ids]
+    distractors = _pick_distinct(candidates, banned, rng)
+    if distractors is None:
+        return None
+    options, correct = _assemble(_song_name(song), distractors, rng)
+    accepted = tuple(dict.fromkeys(n for s in in_drama for n in s.all_titles))
+    return Question(f"song_of_drama:{drama.id}", "song_of_drama", options, correct, accepted,
+                    subject=_drama_name(drama), fact=_reveal_fact(song, drama, rng),
+                    song_id=song.id, drama_id=drama.id, subjects=frozenset({f"s{song.id}", f"d{drama.id}"}))
+
+
+def mask_titles(text: str, titles: Iterable[str]) -> str | None:
+    """The fact with the song's titles hidden; None if a title cannot be hidden safely."""
+    masked = text
+    for title in sorted({t for t in titles if t}, key=len, reverse=True):
+        if len(answer_key(title)) < 2:
+            return None  # a one-letter title cannot be masked without mangling the text
+        masked = re.sub(rf"(?<!\w){re.escape(title)}(?!\w)", MASK, masked, flags=re.IGNORECASE)
+    return masked
+
+
+def _song_from_fact(ix: _Index, song: Song, index: int, fact: Fact, rng: random.Random) -> Question | None:
+    clue = mask_titles(fact.text, song.all_titles)
+    if clue is None:
+        return None
+    mine = ix.titles[song.id]
+    if any(k and k in answer_key(clue) for k in mine if len(k) >= 4):
+        return None  # the title survives in another spelling: the clue would give it away
+    twin_ids = {t.id for t in ix.twins(song)}
+    banned = set(mine)
+    candidates = [(_song_name(s), ix.titles[s.id]) for s in ix.pool.songs if s.id not in twin_ids]
+    distractors = _pick_distinct(candidates, banned, rng)
+    if distractors is None:
+        return None
+    options, correct = _assemble(_song_name(song), distractors, rng)
+    return Question(f"song_from_fact:{song.id}:{index}", "song_from_fact", options, correct,
+                    tuple(song.all_titles), clue=clue, fact=fact, song_id=song.id, drama_id=song.drama.id,
+                    subjects=frozenset({f"s{song.id}"}))
+
+
+def _year_of_song(ix: _Index, song: Song, rng: random.Random) -> Question | None:
+    year = song_year(song)
+    if year is None:
+        return None
+    # A same-titled song of the same drama from another year would make the question ambiguous.
+    others = {song_year(t) for t in ix.twins(song) if t.id != song.id and same_drama(t.drama, song.drama)}
+    if others - {None, year}:
+        return None
+    choices = [y for y in range(year - YEAR_SPREAD, year + YEAR_SPREAD + 1) if y != year]
+    distractors = [Name(str(y)) for y in rng.sample(choices, OPTIONS - 1)]
+    options, correct = _assemble(Name(str(year)), distractors, rng)
+    return Question(f"year_of_song:{song.id}", "year_of_song", options, correct, (str(year),),
+                    subject=_song_name(song), context=_drama_name(song.drama),
+                    fact=_reveal_fact(song, None, rng), song_id=song.id, drama_id=song.drama.id,
+                    subjects=frozenset({f"s{song.id}"}))
+
+
+def _lead_actor(ix: _Index, drama: Drama, rng: random.Random) -> Question | None:
+    if not drama.lead_actors:
+        return None
+    answer = rng.choice(drama.lead_actors)
+    banned: set[str] = set()
+    for d in ix.dramas.values():
+        if same_drama(d, drama):
+            banned |= keys_of(d.lead_actors)
+    candidates = [(Name(actor), keys_of([actor])) for d in ix.dramas.values() if not same_drama(d, drama)
+                  for actor in d.lead_actors]
+    distractors = _pick_distinct(candidates, banned, rng)
+    if distractors is None:
+        return None
+    options, correct = _assemble(Name(answer), distractors, rng)
+    return Question(f"lead_actor:{drama.id}", "lead_actor", options, correct, tuple(drama.lead_actors),
+                    subject=_drama_name(drama), fact=_reveal_fact(None, drama, rng), drama_id=drama.id,
+                    subjects=frozenset({f"d{drama.id}"}))
+
+
+# -- the whole set for one quiz ---------------------------------------------------------
+
+def candidate_questions(pool: QuestionPool, kinds: Iterable[str], rng: random.Random) -> list[Question]:
+    """Every question the pool supports, for the given kinds (at most one per key)."""
+    wanted = set(kinds)
+    ix = _Index(pool)
+    out: list[Question] = []
+    by_drama: dict[int, list[Song]] = {}
+    for song in pool.songs:
+        by_drama.setdefault(song.drama.id, []).append(song)
+        if "drama_of_song" in wanted:
+            out.append(_drama_of_song(ix, song, rng))
+        if "artist_of_song" in wanted:
+            out.append(_artist_of_song(ix, song, rng))
+        if "song_from_fact" in wanted:
+            out.extend(_song_from_fact(ix, song, i, fact, rng) for i, fact in enumerate(song.facts))
+        if "year_of_song" in wanted:
+            out.append(_year_of_song(ix, song, rng))
+    for songs_here in by_drama.values():
+        drama = songs_here[0].drama
+        if "song_of_drama" in wanted:
+            out.append(_song_of_drama(ix, drama, songs_here, rng))
+        if "lead_actor" in wanted:
+            out.append(_lead_actor(ix, drama, rng))
+    return [q for q in out if q is not None]
+
+
+def generate_questions(pool: QuestionPool, count: int, *, topic: str = "any", seen: Mapping[str, int] | None = None,
+                       rng: random.Random | None = None) -> list[Question]:
+    """Up to `count` questions, no key twice; unseen keys first, then the longest-unseen.
+
+    `seen` maps a question key to how recently the channel saw it (higher is more recent).
+    Among equally fresh questions the kinds take turns, and a song is not reused inside one
+    quiz while fresh ones remain, so one question cannot give away the next.
+    """
+    rng = rng or random.Random()
+    seen = seen or {}
+    remaining = {q.key: (q, rng.random()) for q in candidate_questions(pool, TOPICS.get(topic, KINDS), rng)}
+    chosen: list[Question] = []
+    subjects: set[str] = set()
+    uses: dict[str, int] = dict.fromkeys(KINDS, 0)
+    while remaining and len(chosen) < count:
+        key, (q, _) = min(remaining.items(), key=lambda item: (
+            seen.get(item[0], -1), bool(item[1][0].subjects & subjects), uses[item[1][0].kind], item[1][1]))
+        del remaining[key]
+        chosen.append(q)
+        subjects |= q.subjects
+        uses[q.kind] += 1
+    return chosen
