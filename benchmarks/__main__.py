@@ -58,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--calls", type=int, help="measured calls per scenario and size")
     parser.add_argument("--import-budget", type=float, help="seconds allowed for building the catalogs")
     parser.add_argument("--workdir", type=Path, help="keep the generated databases here (default: a temp dir)")
+    parser.add_argument("--time-budget", type=float, help="seconds for the whole run (default 540; quick 90)")
     args = parser.parse_args(argv)
 
     quick = args.quick
@@ -68,7 +69,9 @@ def main(argv: list[str] | None = None) -> int:
     repeats = 1 if quick else 5
     load = {"quizzes": 3, "players": 3, "rounds": 1, "pace": 0.2} if quick else \
         {"quizzes": 200, "players": 10, "rounds": 3, "pace": 5.0}
-    budget = args.import_budget or (60.0 if quick else 180.0)
+    budget = args.import_budget or (60.0 if quick else 150.0)
+    total = args.time_budget or (90.0 if quick else 540.0)
+    reserve = 10.0 if quick else 75.0   # the quiz load and the profile, after the sizes
 
     began = time.perf_counter()
     temp = None if args.workdir else tempfile.TemporaryDirectory(prefix="ost-bench-")
@@ -104,10 +107,14 @@ def main(argv: list[str] | None = None) -> int:
         bare_db = fresh_copy(growth.databases[built[0]], workdir, "bare.db")
         per_size["bare"] = child("interactions", bare_db, workdir, "--bare", "--calls", str(calls),
                                  "--cap", str(cap))
-        for size in built:
+        for left, size in zip(range(len(built), 0, -1), built, strict=True):
+            # What is left of the time budget, shared by the sizes still to measure (small ones
+            # finish early and leave their share to the large ones).
+            share = max(20.0, (total - reserve - (time.perf_counter() - began)) / left)
             db = fresh_copy(growth.databases[size], workdir, f"interactions-{size}.db")
             per_size[str(size)] = child("interactions", db, workdir, "--calls", str(calls), "--cap", str(cap),
-                                        "--quizzes", str(quizzes), timeout=420.0)
+                                        "--quizzes", str(quizzes), "--budget", f"{share * 0.8:.0f}",
+                                        timeout=share + 180.0)
             print("  " + report.size_line(size, per_size[str(size)]), flush=True)
             db.unlink(missing_ok=True)
         results["interactions"] = per_size

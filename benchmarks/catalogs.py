@@ -107,7 +107,8 @@ class SyntheticCatalog:
 
     def _title(self) -> str:
         rng = self.rng
-        words = rng.choice((1, 2, 2, 3, 3, 4))
+        # Real OST titles repeat ("Love", "Stay With Me"), but not one song in six: few one-word titles.
+        words = rng.choices((1, 2, 3, 4), weights=(3, 30, 40, 27))[0]
         return " ".join(rng.choice(_TITLE_WORDS) for _ in range(words)).title()
 
     def records(self, count: int) -> list[SongRecord]:

@@ -200,11 +200,16 @@ async def measure(h: Harness, scenario: Scenario, i: int) -> None:
         scenario.errors += h.errors.messages()[before:]
 
 
-async def round_robin(h: Harness, scenarios: list[Scenario], calls: int, cap_seconds: float) -> None:
+async def round_robin(h: Harness, scenarios: list[Scenario], calls: int, cap_seconds: float,
+                      deadline: float) -> None:
+    """`calls` rounds over the scenarios; a scenario past `cap_seconds` of work drops out once it
+    has 30 samples, and everything stops at `deadline` (perf_counter), keeping what it has."""
     live = [s for s in scenarios if s.status == "ok"]
     for i in range(calls + 1):  # the first call of each is its cold cost, kept apart
         for scenario in live:
             if scenario.spent > cap_seconds and len(scenario.samples) >= 30:
+                continue
+            if time.perf_counter() > deadline and len(scenario.samples) >= 5:
                 continue
             await measure(h, scenario, i)
 
@@ -215,7 +220,7 @@ def answer_buttons(h: Harness, message: dict[str, Any]) -> list[str]:
     return [b["custom_id"] for b in h.world.buttons(message) if b["custom_id"].startswith("quiz:a:")]
 
 
-async def quiz_phase(h: Harness, quizzes: int, floor: Scenario, cap: float) -> dict[str, Any]:
+async def quiz_phase(h: Harness, quizzes: int, floor: Scenario, cap: float, deadline: float) -> dict[str, Any]:
     """Start quizzes one channel at a time; 10 players click; then the reveal, timed.
 
     Stops starting new quizzes once `cap` seconds of real time have gone (slow starts)."""
@@ -230,7 +235,7 @@ async def quiz_phase(h: Harness, quizzes: int, floor: Scenario, cap: float) -> d
     seconds = 20
     began = time.perf_counter()
     for q in range(quizzes):
-        if q and time.perf_counter() - began > cap:
+        if time.perf_counter() > deadline or (q and time.perf_counter() - began > cap):
             break
         channel_id = h.world.channel_ids[1 + q]
         starter = h.user(100 + q * QUIZ_PLAYERS)
@@ -258,6 +263,8 @@ async def quiz_phase(h: Harness, quizzes: int, floor: Scenario, cap: float) -> d
         await h.wait_message(channel_id, lambda m, mid=round_message_id: m["id"] != mid)
         await settle()
     errors = h.errors.messages()[errors_before:]
+    if not start.samples:
+        return {"status": "not measured: time budget used up by the look-ups"}
     return {"status": "ok", "start": start.samples, "click": click.samples, "reveal": reveal,
             "click_replies": click.replies, "errors": errors[:5], "error_count": len(errors)}
 
@@ -290,8 +297,11 @@ async def mode_interactions(args: argparse.Namespace) -> dict[str, Any]:
     # Keep the call log short: long runs only need the replies of the call in progress.
     h.world.calls.clear()
     began = time.perf_counter()
-    await round_robin(h, scenarios, args.calls, args.cap)
-    quiz = await quiz_phase(h, quizzes, scenarios[0], args.cap * 3) if quizzes else {"status": "not measured"}
+    deadline = began + args.budget
+    # Look-ups get most of the budget; the quiz phase keeps a share of it.
+    await round_robin(h, scenarios, args.calls, args.cap, began + args.budget * 0.7)
+    quiz = await quiz_phase(h, quizzes, scenarios[0], args.cap * 3, deadline) if quizzes else \
+        {"status": "not measured"}
     elapsed = time.perf_counter() - began
     result = {"ready_seconds": ready, "rss_ready_kb": rss_ready, "peak_rss_kb": peak_rss_kb(),
               "scenarios": [s.result() for s in scenarios], "quiz": quiz, "seconds": elapsed,
@@ -301,8 +311,10 @@ async def mode_interactions(args: argparse.Namespace) -> dict[str, Any]:
 
 
 async def mode_profile(args: argparse.Namespace) -> dict[str, Any]:
-    from pyinstrument import Profiler
-
+    try:
+        from pyinstrument import Profiler
+    except ImportError:
+        return {"status": "not measured: pyinstrument is not installed (pip install -e '.[test]')"}
     h = await start(False, args.db)
     scenarios = {s.name: s for s in lookup_scenarios(Queries.sample(args.db))}
     scenario = scenarios[args.scenario]
@@ -336,6 +348,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--spawned-at", type=float, default=None)
     parser.add_argument("--calls", type=int, default=200)
     parser.add_argument("--cap", type=float, default=20.0, help="seconds of measured work per scenario")
+    parser.add_argument("--budget", type=float, default=120.0, help="seconds of measuring before stopping early")
     parser.add_argument("--quizzes", type=int, default=20)
     parser.add_argument("--players", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3)
