@@ -200,7 +200,10 @@ async def build_growth(folder: Path, sizes: list[int], *, budget: float | None =
         for start, count, snapshot in chunks_to(sizes):
             if budget is not None and imports:
                 elapsed = time.perf_counter() - began
-                projected = imports[-1].per_10k * count / 10_000 * 1.15
+                # Extrapolate the trend of the last two chunks: an import that slows down as the
+                # catalog grows must not blow the budget on its next chunk.
+                trend = imports[-1].per_10k - imports[-2].per_10k if len(imports) > 1 else 0.0
+                projected = (imports[-1].per_10k + max(0.0, trend)) * count / 10_000 * 1.15
                 if elapsed + projected > budget:
                     stopped = (f"import budget of {budget:.0f} s reached at {start:,} songs (the last chunk took "
                                f"{imports[-1].per_10k:.1f} s per 10,000 songs)")

@@ -36,18 +36,23 @@ from .harness import ClockLoop, Harness, run, settle
 QUIZ_PLAYERS = 10
 
 
-def rss_kb() -> int:
+def _status_kb(field: str) -> int | None:
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1])
     except OSError:
         pass
-    return 0
+    return None
+
+
+def rss_kb() -> int:
+    return _status_kb("VmRSS") or 0
 
 
 def peak_rss_kb() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # VmHWM starts afresh at exec; ru_maxrss would include the parent's size at fork.
+    return _status_kb("VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def add_floor(bot: commands.Bot) -> None:

@@ -345,7 +345,7 @@ def render(results: dict[str, Any]) -> str:
                          f"+{(r['peak_rss_kb'] - bare_peak) / 1024:.0f} MB" if bare_peak else "–"])
         else:
             rows.append([f"OST bot, {s:,} songs", _missing(results, s), "–"])
-    out.append("Peak RSS (`ru_maxrss`) of the process that ran every scenario at that size:\n")
+    out.append("Peak RSS (`VmHWM`) of the process that ran every scenario at that size:\n")
     out.append(_table(["bot", "peak RSS", "vs bare"], rows))
     out.append("")
 
