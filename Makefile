@@ -19,7 +19,7 @@ $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.run-installed
 
 run: $(VENV)/.run-installed
-	$(BIN)/ostbot run
+	$(BIN)/ostbot start
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .

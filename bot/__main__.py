@@ -1,10 +1,11 @@
-"""Command line: `ostbot run | sync | db check | db backup PATH | db export [PATH] | db import FILE`."""
+"""Command line: `ostbot run | start | play | sync | db check | db backup PATH | db export [PATH] | db import FILE`."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import signal
 import sys
@@ -31,6 +32,9 @@ To set one:
 
 The README explains how to invite the bot to a server.
 """
+
+PLAYGROUND_INSTEAD = ("No DISCORD_TOKEN is set, so here is the offline playground instead; to run the bot on "
+                      "real Discord, put your bot token in .env (see .env.example) and run `make run` again.")
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -89,6 +93,29 @@ def cmd_run(args: argparse.Namespace, *, force_sync: bool = False) -> int:
         print("Discord refused the token (DISCORD_TOKEN). Reset it in the developer portal and "
               "update .env.", file=sys.stderr)
         return 2
+
+
+def _playground_settings(args: argparse.Namespace) -> Settings:
+    """The playground keeps its data apart: playground.db next to the normal database."""
+    settings = Settings.from_env()
+    database = getattr(args, "database", None)
+    path = Path(database) if database else settings.database_path.with_name("playground.db")
+    return dataclasses.replace(settings, database_path=path)
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    from .playground.console import run
+
+    clock = getattr(args, "clock", "auto")
+    return run(_playground_settings(args), real_time=None if clock == "auto" else clock == "real")
+
+
+def cmd_start(args: argparse.Namespace) -> int:
+    """`make run`: the real bot when a token is configured, otherwise the playground."""
+    if _settings(args).token:
+        return cmd_run(args)
+    print(PLAYGROUND_INSTEAD, flush=True)
+    return cmd_play(args)
 
 
 async def _with_store(settings: Settings, work) -> int:
@@ -179,6 +206,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--database", help="SQLite file (default: OST_DATABASE_PATH or data/ost.db)")
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("run", help="run the bot (default)")
+    sub.add_parser("start", help="run the bot when a token is configured, else the offline playground")
+    play = sub.add_parser("play", help="try the bot offline in this terminal, on a simulated Discord server")
+    play.add_argument("--database", default=argparse.SUPPRESS,
+                      help="SQLite file for the playground (default: playground.db next to the normal database)")
+    play.add_argument("--clock", choices=("auto", "real", "manual"), default="auto",
+                      help="real: time follows the wall clock; manual: only `wait` moves it "
+                           "(default: real when typing in a terminal, manual for piped input)")
     sub.add_parser("sync", help="push the slash commands to Discord now")
     db = sub.add_parser("db", help="database tools").add_subparsers(dest="db_command", required=True)
     db.add_parser("check", help="integrity check and catalog counts (seeds a new database)")
@@ -199,6 +233,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command in (None, "run"):
             return cmd_run(args)
+        if args.command == "start":
+            return cmd_start(args)
+        if args.command == "play":
+            return cmd_play(args)
         if args.command == "sync":
             return cmd_run(args, force_sync=True)
         return {"check": cmd_db_check, "backup": cmd_db_backup, "export": cmd_db_export,
