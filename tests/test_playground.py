@@ -201,9 +201,11 @@ async def session(simcord_env, out):
 
 
 def taken(out: io.StringIO) -> str:
+    """What the session printed since the last call; never an unexpected bot error."""
     text = out.getvalue()
     out.seek(0)
     out.truncate()
+    assert "! the bot raised" not in text
     return text
 
 
@@ -299,6 +301,47 @@ async def test_real_time_follows_a_clock(simcord_env, out):
     wall[0] += 3
     await playground.handle("wait 10")
     assert (simcord_env.now() - start).total_seconds() == pytest.approx(25.5)
+
+
+async def test_a_quiz_round_ends_while_you_think(simcord_env, out):
+    wall = [0.0]
+    playground = Playground(simcord_env, PlainOutput(out), real_clock=lambda: wall[0])
+    await playground.start()
+    await playground.handle("/quiz start rounds: 1 seconds: 10 mode: buttons")
+    assert "Round 1 of 1" in taken(out)
+    wall[0] += 5
+    await playground.tick()
+    assert "· edited ---" not in taken(out)
+    wall[0] += 6
+    await playground.tick()
+    assert "--- OST Ballad Bot · edited ---" in taken(out)
+
+
+async def test_select_menus_pick_by_number(session, out):
+    await session.handle("/ost query: love")
+    menu = session._latest(lambda c: bool(c.selects), "a select menu")[1].selects[0]
+    assert "menu: " in taken(out)
+    await session.handle("select 1")
+    chosen = menu.options[0].label.split(" — ")[0].lstrip("🎵📺🎤 ").strip()
+    text = taken(out)
+    assert "only you see this" in text and chosen in text
+    await session.handle(f"select {len(menu.options) + 1}")
+    assert f"! the menu has options 1 to {len(menu.options)}" in taken(out)
+
+
+async def test_a_form_is_answered_on_the_next_line(session, out):
+    await session.handle("/quiz start rounds: 1 seconds: 30 mode: typed")
+    taken(out)
+    await session.handle("click 1")
+    assert "The bot opened a form" in taken(out)
+    assert session.prompt.startswith("you [")
+    await session.handle("cancel")
+    assert "Form closed without sending." in taken(out) and session.prompt == "you> "
+    await session.handle("click 1")
+    taken(out)
+    await session.handle("Stay with Me")
+    assert "--- OST Ballad Bot · only you see this ---" in taken(out)
+    assert session.modal is None
 
 
 async def test_unknown_input_and_comments(session, out):

@@ -75,10 +75,19 @@ def choose_output(stream: TextIO | None = None) -> Output:
     return PlainOutput(stream)
 
 
-async def _ticker(session) -> None:
+async def _ticker(session, output: Output) -> None:
     while True:
         await asyncio.sleep(TICK_SECONDS)
         await session.tick()
+        output.resume_prompt(_typed_so_far())
+
+
+def _typed_so_far() -> str:
+    try:
+        import readline
+    except ImportError:
+        return ""
+    return readline.get_line_buffer()
 
 
 async def play(settings: Settings, *, stdin: TextIO | None = None, output: Output | None = None,
@@ -112,11 +121,16 @@ async def play(settings: Settings, *, stdin: TextIO | None = None, output: Outpu
             loop = asyncio.get_running_loop()
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.add_signal_handler(signal.SIGINT, reader.stop)
-            ticker = asyncio.create_task(_ticker(session)) if real_time else None
+            ticker = asyncio.create_task(_ticker(session, output)) if real_time else None
             try:
                 while True:
+                    if interactive:
+                        output.waiting_prompt = session.prompt
                     line = await reader.read(session.prompt)
+                    output.waiting_prompt = None
                     if line is None:
+                        if interactive:
+                            output.note("")  # Ctrl-D or Ctrl-C left the cursor after the prompt
                         break
                     if not interactive:
                         output.echo(session.prompt, line)

@@ -357,6 +357,23 @@ class Output:
 
     def __init__(self, names: Names | None = None) -> None:
         self.names = names or Names()
+        # Set while a terminal prompt waits for input: output arriving then (a timer fired)
+        # starts on a new line, and `resume_prompt` shows the prompt again afterwards.
+        self.waiting_prompt: str | None = None
+        self._interrupted = False
+
+    def _interrupt(self) -> None:
+        if self.waiting_prompt is not None and not self._interrupted:
+            self._interrupted = True
+            self._raw("\n")
+
+    def resume_prompt(self, typed: str = "") -> None:
+        if self._interrupted and self.waiting_prompt is not None:
+            self._interrupted = False
+            self._raw(self.waiting_prompt + typed)
+
+    def _raw(self, text: str) -> None:
+        raise NotImplementedError
 
     def text(self, value: str) -> str:
         return plain_text(value, self.names)
@@ -379,9 +396,13 @@ class PlainOutput(Output):
         super().__init__(names)
         self.stream = stream or sys.stdout
 
-    def _write(self, text: str) -> None:
-        self.stream.write(text + "\n")
+    def _raw(self, text: str) -> None:
+        self.stream.write(text)
         self.stream.flush()
+
+    def _write(self, text: str) -> None:
+        self._interrupt()
+        self._raw(text + "\n")
 
     def card(self, card: Card) -> None:
         self._write(self.card_text(card))
@@ -429,6 +450,14 @@ class RichOutput(Output):
         super().__init__(names)
         self.console = console or Console(highlight=False)
 
+    def _raw(self, text: str) -> None:
+        self.console.file.write(text)
+        self.console.file.flush()
+
+    def _print(self, renderable: Any) -> None:
+        self._interrupt()
+        self.console.print(renderable)
+
     def styled(self, value: str) -> Any:
         from rich.text import Text
 
@@ -448,7 +477,7 @@ class RichOutput(Output):
         from rich.text import Text
 
         if card.status == "deleted":
-            self.console.print(Text(f"✗ {card.author}: message deleted", style="dim"))
+            self._print(Text(f"✗ {card.author}: message deleted", style="dim"))
             return
         parts: list[Any] = []
         if card.loading:
@@ -476,8 +505,8 @@ class RichOutput(Output):
 
         border = "yellow" if card.audience else ("magenta" if card.status == "edited" else "blue")
         title = Text(_header(card), style="bold")
-        self.console.print(Panel(Group(*parts) if parts else Text(""), title=title, title_align="left",
-                                 border_style=border, expand=False))
+        self._print(Panel(Group(*parts) if parts else Text(""), title=title, title_align="left",
+                          border_style=border, expand=False))
 
     def _embed(self, embed: discord.Embed) -> Any:
         from rich.console import Group
@@ -508,14 +537,14 @@ class RichOutput(Output):
     def note(self, text: str) -> None:
         from rich.text import Text
 
-        self.console.print(Text(text, style="dim"))
+        self._print(Text(text, style="dim"))
 
     def problem(self, text: str) -> None:
         from rich.text import Text
 
-        self.console.print(Text(text, style="bold red"))
+        self._print(Text(text, style="bold red"))
 
     def echo(self, prompt: str, line: str) -> None:
         from rich.text import Text
 
-        self.console.print(Text(prompt + line, style="bold green"))
+        self._print(Text(prompt + line, style="bold green"))
