@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import math
 from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 
+from .cooldowns import Cooldowns
 from .errors import UserError
 from .i18n import t
 
@@ -40,8 +42,34 @@ class Refused(app_commands.CheckFailure):
         self.params = params
 
 
+# Commands with the per-user cooldown a server sets with /config random (0 = none).
+COOLDOWN_COMMANDS = frozenset({"ost", "random", "recommend"})
+
+
 class OstTree(app_commands.CommandTree):
     client: OstBot
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.cooldowns = Cooldowns()
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        """The server's cooldown, per member per command, on the event loop's clock.
+
+        Only invocations count: autocomplete (typing in an option) never does.
+        """
+        if interaction.type is not discord.InteractionType.application_command or interaction.guild_id is None:
+            return True
+        name = (interaction.data or {}).get("name")
+        store = self.client.store
+        if name not in COOLDOWN_COMMANDS or store is None or store.closed:
+            return True
+        seconds = (await store.guilds.get(interaction.guild_id)).cooldown_seconds
+        left = self.cooldowns.hit((interaction.guild_id, interaction.user.id, name), seconds,
+                                  self.client.loop.time())
+        if left > 0:
+            raise Refused("error.cooldown", seconds=max(1, math.ceil(left)))
+        return True
 
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         lang = await self.client.language_for(interaction)
