@@ -1,0 +1,295 @@
+"""/catalog: a server's own songs (add, remove or hide, restore, import, export)."""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import secrets
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from ..access import interaction_is_manager
+from ..catalog.additions import record_from_options
+from ..catalog.duplicates import near_duplicates, title_candidates
+from ..catalog.records import SongRecord, parse_records, records_to_csv
+from ..catalog.text import compact
+from ..errors import UserError
+from ..i18n import t
+from ..tree import Refused
+from ..ui.admin import AddAnywayButton, add_anyway_view, import_report, problem_line, song_choice_name, song_line
+from ..ui.cards import credit_line, drama_title
+from ..ui.text import localized_name, safe
+
+if TYPE_CHECKING:
+    from ..app import OstBot
+
+log = logging.getLogger(__name__)
+
+MAX_IMPORT_BYTES = 1_000_000
+MAX_IMPORT_ROWS = 5_000
+PENDING_SECONDS = 15 * 60      # an interaction token lives 15 minutes; so does an "Add anyway"
+MAX_PENDING = 500
+SONG_VALUE = re.compile(r"^(?P<kind>song|hide):(?P<id>\d{1,18})$")
+
+
+@dataclass(frozen=True, slots=True)
+class PendingAddition:
+    guild_id: int
+    user_id: int
+    record: SongRecord
+    created: float
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class CatalogAdmin(commands.GroupCog, name="CatalogAdmin", group_name="catalog",
+                   group_description="This server's own songs (Manage Server)"):
+    def __init__(self, bot: OstBot) -> None:
+        self.bot = bot
+        # "Did you mean …?" answers waiting for "Add anyway", by the token in the button's id.
+        # In memory on purpose: after a restart the button answers that it expired.
+        self._pending: dict[str, PendingAddition] = {}
+        super().__init__()
+
+    @property
+    def store(self):
+        assert self.bot.store is not None
+        return self.bot.store
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.guild_id is None:
+            raise app_commands.NoPrivateMessage()
+        if not await self._is_manager(interaction):
+            raise Refused("admin.error.not_manager")
+        return True
+
+    async def _is_manager(self, interaction: discord.Interaction) -> bool:
+        if interaction.guild_id is None:
+            return False
+        return interaction_is_manager(interaction, await self.store.guilds.get(interaction.guild_id))
+
+    def _now(self) -> float:
+        return self.bot.loop.time()
+
+    # -- /catalog add --------------------------------------------------------------------------
+
+    @app_commands.command(name="add", description="Add a song to this server's catalog")
+    @app_commands.describe(
+        title="The song's title", artist="Who sings it (several: separate with commas)",
+        drama="The drama it is from", year="Release year", description="A line about the song (up to 300 characters)",
+        tags="Styles and moods, separated by commas (e.g. piano ballad, longing)",
+        ballad="Is it a ballad? (default: yes, unless the tags name another style)",
+    )
+    async def catalog_add(self, interaction: discord.Interaction, title: app_commands.Range[str, 1, 100],
+                          artist: app_commands.Range[str, 1, 300], drama: app_commands.Range[str, 1, 100],
+                          year: app_commands.Range[int, 1950, 2100] | None = None,
+                          description: app_commands.Range[str, 1, 300] | None = None,
+                          tags: app_commands.Range[str, 1, 300] | None = None,
+                          ballad: bool | None = None) -> None:
+        lang = await self.bot.language_for(interaction)
+        assert interaction.guild_id is not None
+        record, problems = record_from_options(title=title, artists=artist, drama=drama, year=year,
+                                               description=description, tags=tags, ballad=ballad)
+        if record is None:
+            details = "\n".join("• " + safe(problem_line(p, lang, with_line=False), 300) for p in problems[:10])
+            raise UserError("admin.catalog.invalid", problems=details)
+        if await self.store.additions.addition_id_by_key(interaction.guild_id, record.slug()) is not None:
+            raise UserError("admin.catalog.already_added", song=safe(record.title, 100))
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        titles = [record.title, *([record.hangul] if record.hangul else [])]
+        ids = title_candidates(titles, await self.store.additions.visible_titles(interaction.guild_id))
+        songs = await self.store.catalog.songs_by_ids(ids, interaction.guild_id)
+        similar = near_duplicates(titles, record.drama, record.artists, songs)
+        if similar:
+            self._prune_pending()
+            token = secrets.token_hex(8)
+            self._pending[token] = PendingAddition(interaction.guild_id, interaction.user.id, record, self._now())
+            lines = [t("admin.catalog.did_you_mean_line", lang,
+                       song=safe(localized_name(s.title, s.hangul, lang), 100),
+                       drama=safe(drama_title(s.drama, lang), 120), artists=safe(credit_line(s, lang), 150))
+                     for s in similar[:5]]
+            await interaction.followup.send(
+                t("admin.catalog.did_you_mean", lang, song=safe(record.title, 100), songs="\n".join(lines)),
+                view=add_anyway_view(token, lang), ephemeral=True)
+            return
+        await self._add(interaction, record, lang)
+
+    async def _add(self, interaction: discord.Interaction, record: SongRecord, lang: str,
+                   *, edit: bool = False) -> None:
+        assert interaction.guild_id is not None
+        await self.store.catalog.import_records([record], guild_id=interaction.guild_id, origin="guild",
+                                                added_by=interaction.user.id)
+        log.info("server %s: %s added %r", interaction.guild_id, interaction.user.id, record.slug())
+        text = t("admin.catalog.added", lang, song=safe(record.title, 100), drama=safe(record.drama, 100))
+        if edit:
+            await interaction.response.edit_message(content=text, view=None)
+        else:
+            await interaction.followup.send(text, ephemeral=True)
+
+    def _prune_pending(self) -> None:
+        now = self._now()
+        for token, pending in list(self._pending.items()):
+            if now - pending.created > PENDING_SECONDS:
+                del self._pending[token]
+        while len(self._pending) >= MAX_PENDING:
+            del self._pending[next(iter(self._pending))]
+
+    async def add_confirmed(self, interaction: discord.Interaction, action: str, token: str) -> None:
+        """A press on "Add anyway" or "Cancel" (see ui.admin.AddAnywayButton)."""
+        lang = await self.bot.language_for(interaction)
+        pending = self._pending.get(token)
+        if pending is not None and pending.user_id != interaction.user.id:
+            await interaction.response.send_message(t("admin.catalog.not_yours", lang), ephemeral=True)
+            return
+        self._pending.pop(token, None)
+        if pending is None or self._now() - pending.created > PENDING_SECONDS \
+                or pending.guild_id != interaction.guild_id:
+            await interaction.response.edit_message(content=t("admin.catalog.expired", lang), view=None)
+            return
+        if action == "no":
+            await interaction.response.edit_message(content=t("admin.catalog.add_cancelled", lang), view=None)
+            return
+        if not await self._is_manager(interaction):
+            await interaction.response.edit_message(content=t("admin.error.not_manager", lang), view=None)
+            return
+        await self._add(interaction, pending.record, lang, edit=True)
+
+    # -- /catalog remove, restore --------------------------------------------------------------
+
+    @app_commands.command(name="remove", description="Remove a song this server added, or hide a shipped song here")
+    @app_commands.describe(song="Start typing a title; shipped songs are hidden for this server only")
+    async def catalog_remove(self, interaction: discord.Interaction, song: app_commands.Range[str, 1, 100]) -> None:
+        lang = await self.bot.language_for(interaction)
+        assert interaction.guild_id is not None
+        guild_id = interaction.guild_id
+        kind, song_id = await self._resolve_song(guild_id, song)
+        line = await self.store.additions.song_line(song_id)
+        if line is None:
+            raise UserError("admin.catalog.unknown_song")
+        if kind == "song" and not line.shipped:
+            if not await self.store.additions.remove_addition(guild_id, song_id):
+                raise UserError("admin.catalog.unknown_song")
+            log.info("server %s: %s removed song %s", guild_id, interaction.user.id, song_id)
+            message = t("admin.catalog.removed", lang, song=safe(song_line(line, lang), 200))
+        elif line.shipped:
+            if not await self.store.additions.hide(guild_id, song_id):
+                raise UserError("admin.catalog.already_hidden", song=safe(song_line(line, lang), 200))
+            message = t("admin.catalog.hidden", lang, song=safe(song_line(line, lang), 200))
+        else:
+            raise UserError("admin.catalog.unknown_song")
+        await interaction.response.send_message(message, ephemeral=True)
+
+    async def _resolve_song(self, guild_id: int, value: str) -> tuple[str, int]:
+        """A picked choice ("song:12", "hide:7"), or a title typed in full."""
+        match = SONG_VALUE.match(value.strip())
+        if match:
+            return match["kind"], int(match["id"])
+        exact = [line for line in await self.store.additions.additions(guild_id, value, 25)
+                 if compact(line.title) == compact(value)]
+        if len(exact) == 1:
+            return "song", exact[0].id
+        shipped = [line for line in await self.store.additions.shipped_visible(guild_id, value, 25)
+                   if compact(line.title) == compact(value)]
+        if not exact and len(shipped) == 1:
+            return "hide", shipped[0].id
+        raise UserError("admin.catalog.pick_from_list")
+
+    @catalog_remove.autocomplete("song")
+    async def catalog_remove_song(self, interaction: discord.Interaction, current: str
+                                  ) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None or not await self._is_manager(interaction):
+            return []
+        lang = await self.bot.language_for(interaction)
+        query = current[:100]
+        own = await self.store.additions.additions(interaction.guild_id, query, 25)
+        choices = [app_commands.Choice(name=song_choice_name(line, lang), value=f"song:{line.id}") for line in own]
+        if len(choices) < 25:
+            shipped = await self.store.additions.shipped_visible(interaction.guild_id, query, 25 - len(choices))
+            choices += [app_commands.Choice(name=song_choice_name(line, lang, hide=True), value=f"hide:{line.id}")
+                        for line in shipped]
+        return choices[:25]
+
+    @app_commands.command(name="restore", description="Show a shipped song this server hid again")
+    @app_commands.describe(song="Start typing the title of a hidden song")
+    async def catalog_restore(self, interaction: discord.Interaction, song: app_commands.Range[str, 1, 100]) -> None:
+        lang = await self.bot.language_for(interaction)
+        assert interaction.guild_id is not None
+        match = SONG_VALUE.match(song.strip())
+        if match:
+            song_id = int(match["id"])
+        else:
+            hidden = [line for line in await self.store.additions.hidden(interaction.guild_id, song, 25)
+                      if compact(line.title) == compact(song)]
+            if len(hidden) != 1:
+                raise UserError("admin.catalog.pick_from_list")
+            song_id = hidden[0].id
+        line = await self.store.additions.song_line(song_id)
+        if line is None or not await self.store.additions.unhide(interaction.guild_id, song_id):
+            raise UserError("admin.catalog.not_hidden")
+        await interaction.response.send_message(
+            t("admin.catalog.restored", lang, song=safe(song_line(line, lang), 200)), ephemeral=True)
+
+    @catalog_restore.autocomplete("song")
+    async def catalog_restore_song(self, interaction: discord.Interaction, current: str
+                                   ) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None or not await self._is_manager(interaction):
+            return []
+        lang = await self.bot.language_for(interaction)
+        hidden = await self.store.additions.hidden(interaction.guild_id, current[:100], 25)
+        return [app_commands.Choice(name=song_choice_name(line, lang), value=f"song:{line.id}") for line in hidden]
+
+    # -- /catalog import, export ---------------------------------------------------------------
+
+    @app_commands.command(name="import", description="Add songs from a CSV (with a header row) or JSON file")
+    @app_commands.describe(file="CSV or JSON, at most 1 MB and 5,000 songs; all or nothing")
+    async def catalog_import(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
+        lang = await self.bot.language_for(interaction)
+        assert interaction.guild_id is not None
+        if file.size > MAX_IMPORT_BYTES:
+            raise UserError("admin.import.too_big", size=f"{file.size / 1_000_000:.1f}")
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            data = await file.read()
+        except discord.HTTPException as exc:
+            log.warning("could not download import file %s: %s", file.id, exc)
+            raise UserError("admin.import.download_failed") from exc
+        if len(data) > MAX_IMPORT_BYTES:  # the size Discord announced was wrong
+            raise UserError("admin.import.too_big", size=f"{len(data) / 1_000_000:.1f}")
+        records, problems = parse_records(data, file.filename, max_rows=MAX_IMPORT_ROWS)
+        if problems:
+            message, full = import_report(problems, lang)
+            kwargs = {}
+            if full is not None:
+                kwargs["file"] = discord.File(io.BytesIO(full.encode("utf-8")), filename="import-report.txt")
+            await interaction.followup.send(message, ephemeral=True, **kwargs)
+            return
+        report = await self.store.catalog.import_records(records, guild_id=interaction.guild_id, origin="guild",
+                                                         added_by=interaction.user.id)
+        log.info("server %s: %s imported %d songs (%d new)", interaction.guild_id, interaction.user.id,
+                 len(records), report.added)
+        await interaction.followup.send(t("admin.import.done", lang, added=report.added, updated=report.updated),
+                                        ephemeral=True)
+
+    @app_commands.command(name="export", description="Download this server's added songs as a CSV file")
+    async def catalog_export(self, interaction: discord.Interaction) -> None:
+        lang = await self.bot.language_for(interaction)
+        assert interaction.guild_id is not None
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        records = await self.store.catalog.export_records(interaction.guild_id)
+        if not records:
+            await interaction.followup.send(t("admin.export.empty", lang), ephemeral=True)
+            return
+        data = records_to_csv(records).encode("utf-8")
+        await interaction.followup.send(
+            t("admin.export.done", lang, count=len(records)), ephemeral=True,
+            file=discord.File(io.BytesIO(data), filename=f"ost-additions-{interaction.guild_id}.csv"))
+
+
+async def setup(bot: OstBot) -> None:
+    bot.add_dynamic_items(AddAnywayButton)
+    await bot.add_cog(CatalogAdmin(bot))

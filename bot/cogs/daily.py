@@ -1,0 +1,191 @@
+"""Song of the day: a background task posting a song card in each configured server.
+
+One asyncio task sleeps (on the event loop's clock) until the next server is due, or until
+/config wakes it. Each post is claimed in the store before it is sent, so a server never gets two
+on one local day, even across restarts or a crash mid-post. A deleted channel or a lost permission
+is stored in daily_error (shown by /config show) and logged once; the next try is the next day.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord.ext import commands
+
+from ..catalog.daily import day_rng, local_date, next_post_at, parse_timezone, pick_song
+from ..i18n import resolve_language, t
+from ..ui.cards import song_embed, song_view
+
+if TYPE_CHECKING:
+    from ..app import OstBot
+    from ..store.guild_repo import GuildSettings
+
+log = logging.getLogger(__name__)
+
+MAX_SLEEP = 3600.0          # re-read the schedule at least hourly (clock changes, DST)
+FAILED_PASS_SLEEP = 300.0   # after an unexpected error in a whole pass
+RETRY_AFTER = 900.0         # after a passing fault (Discord 5xx): try again in 15 minutes
+
+
+class Daily(commands.Cog, name="Daily"):
+    def __init__(self, bot: OstBot) -> None:
+        self.bot = bot
+        self._task: asyncio.Task | None = None
+        self._posting = False
+        self._again = False
+        # server id -> loop time before which a passing fault is not retried (in memory: a
+        # restart may retry sooner, which is harmless).
+        self._retry_at: dict[int, float] = {}
+
+    async def cog_load(self) -> None:
+        if self.bot.is_ready():  # reloaded while connected; otherwise on_ready starts it
+            self._start()
+
+    async def cog_unload(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        if self._task is None or self._task.done():
+            self._start()
+
+    def _start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="song-of-the-day")
+
+    def wake(self) -> None:
+        """Settings changed: look at the schedule again now.
+
+        A plain asyncio.sleep is the one wait every clock understands (SimCord's included), so
+        waking means restarting the sleeping loop; a pass in progress runs once more instead.
+        """
+        if self._task is None or self._task.done():
+            return
+        if self._posting:
+            self._again = True
+            return
+        self._task.cancel()
+        self._start()
+
+    # -- the loop ------------------------------------------------------------------------------
+
+    async def _run(self) -> None:
+        while not self.bot.is_closed():
+            self._posting = True
+            try:
+                self._again = False
+                delay = await self.run_due()
+                while self._again and not self.bot.is_closed():
+                    self._again = False
+                    delay = await self.run_due()
+            except Exception:
+                if self.bot.is_closed():
+                    return
+                log.exception("song of the day: a pass failed; trying again in %d s", FAILED_PASS_SLEEP)
+                delay = FAILED_PASS_SLEEP
+            finally:
+                self._posting = False
+            await asyncio.sleep(max(delay, 1.0))
+
+    async def run_due(self) -> float:
+        """Post wherever a post is due; the seconds until the next one might be."""
+        store = self.bot.store
+        if store is None or store.closed:
+            return MAX_SLEEP
+        delay = MAX_SLEEP
+        for settings in await store.guilds.all_with("daily_channel_id"):
+            if self.bot.is_closed():
+                break
+            zone = parse_timezone(settings.daily_timezone)
+            if settings.daily_hour is None or zone is None:
+                continue
+            now = discord.utils.utcnow()
+            retry_in = self._retry_at.get(settings.guild_id, 0.0) - self.bot.loop.time()
+            if retry_in > 0:
+                delay = min(delay, retry_in)
+                continue
+            due = next_post_at(now, settings.daily_hour, zone, settings.daily_last_date)
+            if due <= now:
+                await self.post(settings, local_date(now, zone))
+                settings = await store.guilds.get(settings.guild_id)
+                now = discord.utils.utcnow()
+                retry_in = self._retry_at.get(settings.guild_id, 0.0) - self.bot.loop.time()
+                if retry_in > 0:
+                    delay = min(delay, retry_in)
+                    continue
+                if settings.daily_hour is None:
+                    continue
+                due = next_post_at(now, settings.daily_hour, zone, settings.daily_last_date)
+            delay = min(delay, (due - now).total_seconds())
+        return delay
+
+    # -- one post ------------------------------------------------------------------------------
+
+    async def post(self, settings: GuildSettings, day: dt.date) -> bool:
+        """Post today's song in one server; True when it went out."""
+        store = self.bot.store
+        assert store is not None
+        guild_id, channel_id = settings.guild_id, settings.daily_channel_id
+        assert channel_id is not None
+        today = day.isoformat()
+        song_id = pick_song(await store.additions.daily_candidates(guild_id, settings.random_ballads_only),
+                            await store.additions.daily_history(guild_id), day, day_rng(guild_id, today))
+        if song_id is None:
+            return False
+        previous = await store.additions.claim_daily(guild_id, today, song_id, channel_id)
+        if previous is None:
+            return False  # already handled today (another pass, or before a restart)
+        guild = self.bot.get_guild(guild_id)
+        channel = guild.get_channel(channel_id) if guild is not None else None
+        if guild is None or channel is None or not isinstance(channel, discord.abc.Messageable):
+            await self._failed(settings, today, "channel_missing", "the channel is gone")
+            return False
+        me = guild.me
+        permissions = channel.permissions_for(me) if me is not None else discord.Permissions.none()
+        if not (permissions.view_channel and permissions.send_messages and permissions.embed_links):
+            await self._failed(settings, today, "no_permission", "missing view/send/embed permission")
+            return False
+        songs = await store.catalog.songs_by_ids([song_id], guild_id)
+        if not songs:
+            await store.additions.fail_daily(guild_id, today, "send_failed", previous=previous)
+            return False
+        song = songs[0]
+        lang = resolve_language(settings.language, None, str(guild.preferred_locale))
+        try:
+            message = await channel.send(content=t("admin.daily.post", lang, date=today),
+                                         embed=song_embed(song, lang), view=song_view(song, lang))
+        except discord.NotFound:
+            await self._failed(settings, today, "channel_missing", "the channel is gone")
+            return False
+        except discord.Forbidden:
+            await self._failed(settings, today, "no_permission", "Discord refused the post")
+            return False
+        except discord.HTTPException as exc:
+            # Discord's fault, probably passing: open the day again and retry a little later.
+            log.warning("song of the day for server %s failed (%s); retrying in %d s", guild_id, exc, RETRY_AFTER)
+            await store.additions.fail_daily(guild_id, today, "send_failed", previous=previous)
+            self._retry_at[guild_id] = self.bot.loop.time() + RETRY_AFTER
+            return False
+        self._retry_at.pop(guild_id, None)
+        await store.additions.finish_daily(guild_id, today, message.id)
+        log.info("song of the day for server %s on %s: song %s", guild_id, today, song_id)
+        return True
+
+    async def _failed(self, settings: GuildSettings, today: str, code: str, detail: str) -> None:
+        """A lasting problem: skip today, remember why, and log it only when it is new."""
+        assert self.bot.store is not None
+        if settings.daily_error != code:
+            log.warning("song of the day for server %s not posted in channel %s: %s",
+                        settings.guild_id, settings.daily_channel_id, detail)
+        else:
+            log.debug("song of the day for server %s still failing: %s", settings.guild_id, detail)
+        await self.bot.store.additions.fail_daily(settings.guild_id, today, code)
+
+
+async def setup(bot: OstBot) -> None:
+    await bot.add_cog(Daily(bot))
