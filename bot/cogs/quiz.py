@@ -1,0 +1,363 @@
+"""/quiz start|stop|leaderboard|stats: multi-round OST trivia.
+
+Thin glue: questions come from `bot.quiz.questions`, the game's state from a
+`bot.quiz.session.QuizSession`, storage from `store.quiz`, embeds and buttons from
+`bot.ui.quiz`. Each running quiz is one `GameRunner` task: post the round, wait on the event
+loop's clock, close the round, write its results in one transaction, reveal, pause, repeat.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import random
+from typing import TYPE_CHECKING, Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from ..access import interaction_is_manager
+from ..errors import UserError
+from ..i18n import resolve_language, t
+from ..quiz.questions import generate_questions
+from ..quiz.session import EndReason, Outcome, QuizSession, SessionRegistry
+from ..tree import send_ephemeral
+from ..ui import quiz as ui
+from ..ui.text import localized_name, safe
+
+if TYPE_CHECKING:
+    from ..app import OstBot
+
+log = logging.getLogger(__name__)
+
+REVEAL_PAUSE = 4.0
+PERIODS = {"week": dt.timedelta(days=7), "month": dt.timedelta(days=30), "all": None}
+Topic = Literal["any", "dramas", "singers", "facts", "years", "actors"]
+
+
+class GameRunner:
+    """One running quiz: its session, where it posts, and the task that drives it."""
+
+    def __init__(self, session: QuizSession, channel: discord.abc.Messageable, lang: str) -> None:
+        self.session = session
+        self.channel = channel
+        self.lang = lang
+        self.task: asyncio.Task | None = None
+        self.message: discord.Message | None = None
+        self._sleeper: asyncio.Task | None = None
+
+    async def wait(self, seconds: float) -> None:
+        """Sleep on the loop clock; `wake()` (from /quiz stop) ends the sleep at once."""
+        if self.session.over and self.session.end_reason is EndReason.STOPPED:
+            return
+        self._sleeper = asyncio.create_task(asyncio.sleep(seconds))
+        try:
+            await self._sleeper
+        except asyncio.CancelledError:
+            current = asyncio.current_task()
+            if current is not None and current.cancelling():
+                raise  # the game itself is being cancelled (shutdown)
+        finally:
+            self._sleeper = None
+
+    def wake(self) -> None:
+        if self._sleeper is not None:
+            self._sleeper.cancel()
+
+
+@app_commands.guild_only()
+class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_description="K-drama OST trivia quizzes"):
+    def __init__(self, bot: OstBot) -> None:
+        self.bot = bot
+        self.sessions = SessionRegistry()
+        self.runners: dict[int, GameRunner] = {}
+        self._recovery: asyncio.Task | None = None
+        self.rng = random.Random()
+        super().__init__()
+
+    @property
+    def store(self):
+        assert self.bot.store is not None
+        return self.bot.store
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    async def cog_load(self) -> None:
+        # Quizzes still "running" in the store died with the previous process.
+        interrupted = await self.store.quiz.interrupt_running(discord.utils.utcnow())
+        if interrupted:
+            log.info("marked %d unfinished quizzes interrupted", len(interrupted))
+            self._recovery = asyncio.create_task(self._announce_interrupted(interrupted))
+
+    async def cog_unload(self) -> None:
+        tasks = [r.task for r in self.runners.values() if r.task is not None]
+        if self._recovery is not None:
+            tasks.append(self._recovery)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _announce_interrupted(self, games) -> None:
+        for game in games:
+            if game.message_id is None:
+                continue
+            try:
+                setting = (await self.store.guilds.get(game.guild_id)).language
+                lang = resolve_language(setting)
+                message = self.bot.get_partial_messageable(game.channel_id, guild_id=game.guild_id)
+                await message.get_partial_message(game.message_id).edit(
+                    embed=ui.interrupted_embed(lang), view=None)
+            except (discord.NotFound, discord.Forbidden):
+                log.info("quiz %s: its message is gone or out of reach; not edited", game.game_id)
+            except discord.HTTPException as exc:
+                log.warning("quiz %s: could not mark its message interrupted: %s", game.game_id, exc)
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def _now(self) -> float:
+        return asyncio.get_running_loop().time()
+
+    def _lang(self, session: QuizSession, interaction: discord.Interaction) -> str:
+        """The reader's language without a store read (clicks must stay cheap)."""
+        guild_locale = str(interaction.guild_locale) if interaction.guild_locale else None
+        return resolve_language(session.language, str(interaction.locale), guild_locale)
+
+    # -- /quiz start ------------------------------------------------------------------------
+
+    @app_commands.command(name="start", description="Start a K-drama OST quiz in this channel")
+    @app_commands.describe(rounds="How many questions (1-20; default: the server's setting)",
+                           seconds="Seconds per question (10-60; default: the server's setting)",
+                           mode="buttons: pick one of four; typed: type the answer",
+                           topic="What the questions are about (default: any)")
+    async def quiz_start(self, interaction: discord.Interaction,
+                         rounds: app_commands.Range[int, 1, 20] | None = None,
+                         seconds: app_commands.Range[int, 10, 60] | None = None,
+                         mode: Literal["buttons", "typed"] | None = None,
+                         topic: Topic | None = None) -> None:
+        assert interaction.guild_id is not None and interaction.channel_id is not None
+        settings = await self.store.guilds.get(interaction.guild_id)
+        if settings.quiz_channel_id is not None and settings.quiz_channel_id != interaction.channel_id:
+            raise UserError("quiz.error.wrong_channel", channel=f"<#{settings.quiz_channel_id}>")
+        if (link := self._running_link(interaction.channel_id)) is not None:
+            raise UserError("quiz.error.running", link=link)
+        lang = await self.bot.language_for(interaction)
+        rounds = rounds or settings.quiz_rounds
+        seconds = seconds or settings.quiz_seconds
+        mode = mode or settings.quiz_mode
+        topic = topic or "any"
+        await interaction.response.defer(thinking=True)
+        pool = await self.store.quiz.question_pool(interaction.guild_id, rng=self.rng)
+        seen = await self.store.quiz.seen(interaction.channel_id)
+        questions = generate_questions(pool, rounds, topic=topic, seen=seen, rng=self.rng)
+        if not questions:
+            await self._drop_thinking(interaction)
+            raise UserError("quiz.error.no_questions")
+        if (link := self._running_link(interaction.channel_id)) is not None:  # started while we prepared
+            await self._drop_thinking(interaction)
+            raise UserError("quiz.error.running", link=link)
+        game_id = await self.store.quiz.create_game(
+            guild_id=interaction.guild_id, channel_id=interaction.channel_id, started_by=interaction.user.id,
+            mode=mode, topic=topic, rounds=len(questions), seconds=seconds, now=discord.utils.utcnow())
+        if game_id is None:  # another process or a race won the channel
+            await self._drop_thinking(interaction)
+            raise UserError("quiz.error.running", link=f"<#{interaction.channel_id}>")
+        session = QuizSession(game_id=game_id, guild_id=interaction.guild_id, channel_id=interaction.channel_id,
+                              starter_id=interaction.user.id, mode=mode, seconds=seconds, topic=topic,
+                              questions=questions, language=settings.language)
+        assert interaction.channel is not None
+        runner = GameRunner(session, interaction.channel, lang)  # type: ignore[arg-type]
+        self.sessions.add(session)
+        self.runners[game_id] = runner
+        await interaction.edit_original_response(embed=ui.start_embed(session, lang))
+        runner.task = asyncio.create_task(self._run(runner), name=f"quiz-{game_id}")
+
+    def _running_link(self, channel_id: int) -> str | None:
+        """A link to the quiz running in this channel (its current round), or None."""
+        running = self.sessions.for_channel(channel_id)
+        if running is None:
+            return None
+        if running.message_id is None:
+            return f"<#{running.channel_id}>"
+        return f"https://discord.com/channels/{running.guild_id}/{running.channel_id}/{running.message_id}"
+
+    async def _drop_thinking(self, interaction: discord.Interaction) -> None:
+        """Remove the public "thinking…" reply so the refusal can be private."""
+        with contextlib.suppress(discord.HTTPException):
+            await interaction.delete_original_response()
+
+    # -- the game loop -----------------------------------------------------------------------
+
+    async def _run(self, runner: GameRunner) -> None:
+        session = runner.session
+        status_written = False
+        try:
+            while not session.over:
+                question = session.open_round(self._now())
+                deadline = discord.utils.utcnow() + dt.timedelta(seconds=session.seconds)
+                runner.message = await runner.channel.send(
+                    embed=ui.question_embed(session, question, runner.lang, deadline),
+                    view=ui.round_view(session, question, runner.lang))
+                session.message_id = runner.message.id
+                await self.store.quiz.set_message(session.game_id, runner.message.id)
+                await runner.wait(session.seconds)
+                result = session.close_round()
+                end = session.end_reason.value if session.end_reason else None
+                await self.store.quiz.record_round(session.game_id, session.guild_id, session.channel_id, result,
+                                                   discord.utils.utcnow(), end_status=end)
+                status_written = end is not None
+                await self._reveal(runner, result)
+                if not session.over:
+                    await runner.wait(REVEAL_PAUSE)
+            if not status_written:  # stopped during the pause after a reveal
+                await self.store.quiz.end_game(session.game_id, (session.end_reason or EndReason.STOPPED).value,
+                                               discord.utils.utcnow())
+            await runner.channel.send(embed=ui.standings_embed(session, runner.lang))
+        except asyncio.CancelledError:
+            raise  # shutting down: the next start marks the game interrupted
+        except (discord.NotFound, discord.Forbidden) as exc:
+            log.info("quiz %s ended: the channel is out of reach (%s)", session.game_id, exc)
+            await self._abandon(session)
+        except Exception:
+            log.exception("quiz %s failed", session.game_id)
+            await self._abandon(session)
+        finally:
+            self.sessions.remove(session)
+            self.runners.pop(session.game_id, None)
+
+    async def _abandon(self, session: QuizSession) -> None:
+        try:
+            await self.store.quiz.end_game(session.game_id, "interrupted", discord.utils.utcnow())
+        except Exception:
+            log.exception("quiz %s: could not mark it interrupted", session.game_id)
+
+    async def _reveal(self, runner: GameRunner, result) -> None:
+        session = runner.session
+        if runner.message is None:
+            return
+        try:
+            await runner.message.edit(embed=ui.reveal_embed(session, result, runner.lang),
+                                      view=ui.round_view(session, result.question, runner.lang, revealed=True))
+        except discord.NotFound:
+            log.info("quiz %s: round message deleted before the reveal", session.game_id)
+
+    # -- answers ----------------------------------------------------------------------------
+
+    async def _stale(self, interaction: discord.Interaction, game_id: int) -> None:
+        lang = await self.bot.language_for(interaction)
+        game = await self.store.quiz.game(game_id)
+        key = "quiz.click.interrupted" if game is not None and game.status == "interrupted" else "quiz.click.ended"
+        await send_ephemeral(interaction, t(key, lang))
+
+    async def answer_clicked(self, interaction: discord.Interaction, game_id: int, round_number: int,
+                             option: int) -> None:
+        session = self.sessions.for_game(game_id)
+        if session is None:
+            return await self._stale(interaction, game_id)
+        lang = self._lang(session, interaction)
+        outcome = session.answer_option(interaction.user.id, round_number, option, self._now())
+        if outcome is Outcome.LOCKED:
+            label = ui.name_text(session.question.options[option], lang)
+            await send_ephemeral(interaction, t("quiz.locked", lang, answer=safe(label, 200)))
+        else:
+            await send_ephemeral(interaction, t(f"quiz.{'already' if outcome is Outcome.ALREADY else 'round_over'}",
+                                                lang))
+
+    async def typed_clicked(self, interaction: discord.Interaction, game_id: int, round_number: int) -> None:
+        session = self.sessions.for_game(game_id)
+        if session is None:
+            return await self._stale(interaction, game_id)
+        lang = self._lang(session, interaction)
+        if not session.accepts(round_number):
+            return await send_ephemeral(interaction, t("quiz.round_over", lang))
+        if session.has_answered(interaction.user.id):
+            return await send_ephemeral(interaction, t("quiz.already", lang))
+        modal = ui.answer_modal(game_id, round_number, lang)
+        modal.stop()  # answered in on_interaction by custom_id; a stopped modal is not kept in memory
+        await interaction.response.send_modal(modal)
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        if interaction.type is not discord.InteractionType.modal_submit:
+            return
+        match = ui.MODAL_PATTERN.fullmatch(str((interaction.data or {}).get("custom_id", "")))
+        if match is None:
+            return
+        try:
+            await self._typed_answer(interaction, int(match["game"]), int(match["round"]),
+                                     ui.submitted_text(interaction.data))
+        except Exception:
+            log.exception("quiz answer from the modal failed")
+            await send_ephemeral(interaction, t("error.unexpected", await self.bot.language_for(interaction)))
+
+    async def _typed_answer(self, interaction: discord.Interaction, game_id: int, round_number: int,
+                            text: str) -> None:
+        session = self.sessions.for_game(game_id)
+        if session is None:
+            return await self._stale(interaction, game_id)
+        lang = self._lang(session, interaction)
+        outcome = session.answer_text(interaction.user.id, round_number, text, self._now())
+        if outcome is Outcome.LOCKED:
+            await send_ephemeral(interaction, t("quiz.locked", lang, answer=safe(" ".join(text.split()), 100)))
+        else:
+            await send_ephemeral(interaction, t(f"quiz.{'already' if outcome is Outcome.ALREADY else 'round_over'}",
+                                                lang))
+
+    # -- /quiz stop -------------------------------------------------------------------------
+
+    @app_commands.command(name="stop", description="Stop the quiz running in this channel")
+    async def quiz_stop(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        session = self.sessions.for_channel(interaction.channel_id or 0)
+        if session is None or session.over:
+            raise UserError("quiz.error.not_running")
+        if interaction.user.id != session.starter_id:
+            settings = await self.store.guilds.get(interaction.guild_id)
+            if not interaction_is_manager(interaction, settings):
+                raise UserError("quiz.error.stop_refused")
+        session.stop()
+        runner = self.runners.get(session.game_id)
+        if runner is not None:
+            runner.wake()
+        lang = await self.bot.language_for(interaction)
+        await interaction.response.send_message(t("quiz.stop.done", lang, user=ui.mention(interaction.user.id)))
+
+    # -- /quiz leaderboard --------------------------------------------------------------------
+
+    @app_commands.command(name="leaderboard", description="This server's best quiz players")
+    @app_commands.describe(period="week: the last 7 days; month: the last 30 days; all: all time (default)")
+    async def quiz_leaderboard(self, interaction: discord.Interaction,
+                               period: Literal["week", "month", "all"] = "all") -> None:
+        assert interaction.guild_id is not None
+        lang = await self.bot.language_for(interaction)
+        span = PERIODS[period]
+        since = discord.utils.utcnow() - span if span else None
+        rows = await self.store.quiz.leaderboard(interaction.guild_id, since=since, user_id=interaction.user.id)
+        await interaction.response.send_message(embed=ui.leaderboard_embed(rows, period, lang, interaction.user.id))
+
+    # -- /quiz stats --------------------------------------------------------------------------
+
+    @app_commands.command(name="stats", description="Quiz statistics for you or another member")
+    @app_commands.describe(member="Whose statistics to show (default: yours)")
+    async def quiz_stats(self, interaction: discord.Interaction, member: discord.Member | None = None) -> None:
+        assert interaction.guild_id is not None
+        lang = await self.bot.language_for(interaction)
+        who = member or interaction.user
+        stats = await self.store.quiz.player_stats(interaction.guild_id, who.id)
+        if stats is None:
+            await interaction.response.send_message(
+                t("quiz.stats.none", lang, member=ui.mention(who.id)), ephemeral=True)
+            return
+        favourite = None
+        if stats.favourite_drama_id is not None:
+            dramas = await self.store.catalog.dramas_by_ids([stats.favourite_drama_id], interaction.guild_id)
+            if dramas:
+                favourite = safe(localized_name(dramas[0].name, dramas[0].hangul, lang), 200)
+        await interaction.response.send_message(embed=ui.stats_embed(who, stats, favourite, lang))
+
+
+async def setup(bot: OstBot) -> None:
+    bot.add_dynamic_items(ui.AnswerButton, ui.TypedAnswerButton)
+    await bot.add_cog(Quiz(bot))

@@ -1,0 +1,254 @@
+"""Quiz presentation: round, reveal, standings, leaderboard and stats embeds; answer buttons.
+
+Answer buttons are `DynamicItem`s whose custom_id carries the game id, the round and the
+option ("quiz:a:12:3:1"); the typed mode's "Answer" button carries the game and round
+("quiz:t:12:3"), and so does its modal ("quiz:m:12:3"). Nothing lives in a View, so a click
+after a restart still reaches the quiz cog, which answers it sensibly. The cog registers the
+DynamicItems in its setup; a click is handed to the cog named `QUIZ_COG`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import discord
+
+from ..catalog.text import clip
+from ..i18n import t
+from ..quiz.questions import Name, Question
+from ..quiz.session import Player, QuizSession, RoundResult
+from .text import localized_name, safe
+
+COLOUR = discord.Colour(0x9B59B6)
+REVEAL_COLOUR = discord.Colour(0x2ECC71)
+BUTTON_LABEL_MAX = 80
+MAX_LINES = 15
+ANSWER_MAX_LENGTH = 100
+
+ANSWER_TEMPLATE = r"quiz:a:(?P<game>\d+):(?P<round>\d+):(?P<option>\d)"
+TYPED_TEMPLATE = r"quiz:t:(?P<game>\d+):(?P<round>\d+)"
+MODAL_PATTERN = re.compile(r"quiz:m:(?P<game>\d+):(?P<round>\d+)")
+ANSWER_FIELD = "answer"
+
+QUIZ_COG = "Quiz"
+
+
+def name_text(name: Name, lang: str) -> str:
+    return localized_name(name.text, name.hangul, lang)
+
+
+def topic_label(topic: str, lang: str) -> str:
+    return t(f"quiz.topic.{topic}", lang)
+
+
+def prompt(question: Question, lang: str) -> str:
+    """The question in the reader's language, catalog text escaped."""
+    params: dict[str, Any] = {}
+    if question.kind in ("drama_of_song", "artist_of_song", "year_of_song") and question.subject:
+        params["song"] = safe(name_text(question.subject, lang), 200)
+    if question.kind in ("song_of_drama", "lead_actor") and question.subject:
+        params["drama"] = safe(name_text(question.subject, lang), 200)
+    if question.context and "drama" not in params:
+        params["drama"] = safe(name_text(question.context, lang), 200)
+    if question.kind == "song_from_fact":
+        params["clue"] = safe(question.clue or "", 600)
+    return t(f"quiz.q.{question.kind}", lang, **params)
+
+
+def mention(user_id: int) -> str:
+    return f"<@{user_id}>"
+
+
+# -- rounds ------------------------------------------------------------------------------------
+
+def question_embed(session: QuizSession, question: Question, lang: str, deadline: dt.datetime) -> discord.Embed:
+    hint = t("quiz.round.hint_typed" if session.mode == "typed" else "quiz.round.hint_buttons", lang)
+    when = discord.utils.format_dt(deadline, "R")
+    embed = discord.Embed(
+        title=t("quiz.round.title", lang, number=session.round_number, total=session.total_rounds),
+        description=f"{prompt(question, lang)}\n\n{hint}\n{t('quiz.round.ends', lang, when=when)}",
+        colour=COLOUR)
+    embed.set_footer(text=t("quiz.round.footer", lang, kind=t(f"quiz.kind.{question.kind}", lang),
+                            topic=topic_label(session.topic, lang)))
+    return embed
+
+
+def reveal_embed(session: QuizSession, result: RoundResult, lang: str) -> discord.Embed:
+    question = result.question
+    answer = safe(name_text(question.answer, lang), 300)
+    embed = discord.Embed(
+        title=t("quiz.reveal.title", lang, number=result.number, total=session.total_rounds),
+        description=f"{prompt(question, lang)}\n\n{t('quiz.reveal.answer', lang, answer=answer)}",
+        colour=REVEAL_COLOUR)
+    winners = result.winners
+    if winners:
+        lines = []
+        for a in winners[:MAX_LINES]:
+            line = t("quiz.reveal.winner_line", lang, user=mention(a.user_id), points=a.points.total)
+            if a.streak >= 2:
+                line += t("quiz.reveal.streak", lang, streak=a.streak)
+            lines.append(line)
+        if len(winners) > MAX_LINES:
+            lines.append(t("quiz.reveal.more", lang, count=len(winners) - MAX_LINES))
+        embed.add_field(name=t("quiz.reveal.winners", lang), value=clip("\n".join(lines), 1024), inline=False)
+    elif result.answers:
+        embed.add_field(name=t("quiz.reveal.winners", lang), value=t("quiz.reveal.nobody", lang), inline=False)
+    else:
+        embed.add_field(name=t("quiz.reveal.winners", lang), value=t("quiz.reveal.no_answers", lang), inline=False)
+    wrong = len(result.answers) - len(winners)
+    if wrong:
+        embed.add_field(name="\u200b", value=t("quiz.reveal.wrong", lang, count=wrong), inline=False)
+    fact = question.fact
+    if fact is not None:
+        source = t("common.source", lang, source=fact.source.credit)
+        embed.add_field(name=t("quiz.reveal.fact", lang),
+                        value=f"{safe(fact.text, 700)}\n-# {safe(source, 300)}", inline=False)
+    embed.set_footer(text=t("quiz.reveal.last" if session.over else "quiz.reveal.next", lang))
+    return embed
+
+
+def standings_embed(session: QuizSession, lang: str, *, stopped_by: int | None = None) -> discord.Embed:
+    reason = session.end_reason.value if session.end_reason else "finished"
+    lines = [line_for(rank, p, lang) for rank, p in enumerate(session.standings()[:MAX_LINES], 1)]
+    body = "\n".join(lines) if lines else t("quiz.end.nobody", lang)
+    return discord.Embed(title=t("quiz.end.title", lang), colour=COLOUR,
+                         description=clip(f"{t(f'quiz.end.{reason}', lang)}\n\n{body}", 4096))
+
+
+def line_for(rank: int, player: Player, lang: str) -> str:
+    return t("quiz.end.line", lang, rank=rank, user=mention(player.user_id), points=player.points,
+             correct=player.correct, streak=player.best_streak)
+
+
+def interrupted_embed(lang: str) -> discord.Embed:
+    return discord.Embed(title=t("quiz.interrupted.title", lang), description=t("quiz.interrupted.body", lang),
+                         colour=discord.Colour.dark_grey())
+
+
+def start_embed(session: QuizSession, lang: str) -> discord.Embed:
+    return discord.Embed(title=t("quiz.start.title", lang), colour=COLOUR, description=t(
+        "quiz.start.body", lang, starter=mention(session.starter_id), rounds=session.total_rounds,
+        seconds=session.seconds, mode=t(f"quiz.mode.{session.mode}", lang), topic=topic_label(session.topic, lang)))
+
+
+# -- components --------------------------------------------------------------------------------
+
+class AnswerButton(discord.ui.DynamicItem[discord.ui.Button], template=ANSWER_TEMPLATE):
+    def __init__(self, game_id: int, round_number: int, option: int, *, label: str = "?",
+                 style: discord.ButtonStyle = discord.ButtonStyle.secondary, disabled: bool = False) -> None:
+        super().__init__(discord.ui.Button(
+            label=clip(label, BUTTON_LABEL_MAX) or "?", style=style, disabled=disabled,
+            custom_id=f"quiz:a:{game_id}:{round_number}:{option}"))
+        self.game_id = game_id
+        self.round_number = round_number
+        self.option = option
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
+                             match: re.Match[str], /) -> AnswerButton:
+        return cls(int(match["game"]), int(match["round"]), int(match["option"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        cog: Any = interaction.client.get_cog(QUIZ_COG)  # type: ignore[attr-defined]
+        if cog is not None:
+            await cog.answer_clicked(interaction, self.game_id, self.round_number, self.option)
+
+
+class TypedAnswerButton(discord.ui.DynamicItem[discord.ui.Button], template=TYPED_TEMPLATE):
+    def __init__(self, game_id: int, round_number: int, *, label: str = "Answer", disabled: bool = False) -> None:
+        super().__init__(discord.ui.Button(
+            label=label, style=discord.ButtonStyle.primary, emoji="✍️", disabled=disabled,
+            custom_id=f"quiz:t:{game_id}:{round_number}"))
+        self.game_id = game_id
+        self.round_number = round_number
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
+                             match: re.Match[str], /) -> TypedAnswerButton:
+        return cls(int(match["game"]), int(match["round"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        cog: Any = interaction.client.get_cog(QUIZ_COG)  # type: ignore[attr-defined]
+        if cog is not None:
+            await cog.typed_clicked(interaction, self.game_id, self.round_number)
+
+
+def round_view(session: QuizSession, question: Question, lang: str, *, revealed: bool = False) -> discord.ui.View:
+    """The round's buttons; after the reveal all disabled, the right option in green."""
+    view = discord.ui.View(timeout=None)
+    if session.mode == "typed":
+        view.add_item(TypedAnswerButton(session.game_id, session.round_number, label=t("quiz.button.answer", lang),
+                                        disabled=revealed))
+        return view
+    for index, option in enumerate(question.options):
+        style = discord.ButtonStyle.secondary
+        if revealed and index == question.correct:
+            style = discord.ButtonStyle.success
+        view.add_item(AnswerButton(session.game_id, session.round_number, index, label=name_text(option, lang),
+                                   style=style, disabled=revealed))
+    return view
+
+
+def answer_modal(game_id: int, round_number: int, lang: str) -> discord.ui.Modal:
+    """One text field. The cog answers its submission from `on_interaction` by custom_id, so
+    the modal is never kept in memory (a dismissed modal would otherwise stay forever)."""
+    modal = discord.ui.Modal(title=t("quiz.modal.title", lang), custom_id=f"quiz:m:{game_id}:{round_number}",
+                             timeout=None)
+    modal.add_item(discord.ui.Label(text=t("quiz.modal.label", lang), component=discord.ui.TextInput(
+        custom_id=ANSWER_FIELD, placeholder=t("quiz.modal.placeholder", lang), max_length=ANSWER_MAX_LENGTH,
+        min_length=1, required=True)))
+    return modal
+
+
+def submitted_text(data: Any, field: str = ANSWER_FIELD) -> str:
+    """The value of text input `field` in raw modal-submit data (rows or labels, any depth)."""
+    stack = list((data or {}).get("components") or [])
+    while stack:
+        component = stack.pop()
+        if not isinstance(component, dict):
+            continue
+        if component.get("custom_id") == field and isinstance(component.get("value"), str):
+            return component["value"]
+        stack.extend(component.get("components") or [])
+        if isinstance(component.get("component"), dict):
+            stack.append(component["component"])
+    return ""
+
+
+# -- leaderboard and stats ---------------------------------------------------------------------
+
+def percent(value: float) -> str:
+    return f"{round(value * 100)}%"
+
+
+def leaderboard_embed(rows: Sequence[Any], period: str, lang: str, caller_id: int) -> discord.Embed:
+    period_text = t(f"quiz.period.{period}", lang)
+    embed = discord.Embed(title=t("quiz.leaderboard.title", lang, period=period_text), colour=COLOUR)
+    if not rows:
+        embed.description = t("quiz.leaderboard.empty", lang, period=period_text)
+        return embed
+
+    def line(row: Any) -> str:
+        return t("quiz.leaderboard.line", lang, rank=row.rank, user=mention(row.user_id), points=row.points,
+                 games=row.games, accuracy=percent(row.accuracy))
+
+    top = [r for r in rows if r.rank <= 10]
+    embed.description = clip("\n".join(line(r) for r in top), 4096)
+    mine = next((r for r in rows if r.user_id == caller_id and r.rank > 10), None)
+    if mine is not None:
+        embed.add_field(name=t("quiz.leaderboard.you", lang), value=line(mine), inline=False)
+    return embed
+
+
+def stats_embed(member: discord.abc.User, stats: Any, favourite: str | None, lang: str) -> discord.Embed:
+    embed = discord.Embed(title=t("quiz.stats.title", lang), colour=COLOUR, description=mention(member.id))
+    embed.set_author(name=clip(member.display_name, 256))
+    for key, value in (("games", stats.games), ("answered", stats.answered), ("correct", stats.correct),
+                       ("accuracy", percent(stats.accuracy)), ("best_streak", stats.best_streak),
+                       ("points", stats.points)):
+        embed.add_field(name=t(f"quiz.stats.{key}", lang), value=str(value))
+    embed.add_field(name=t("quiz.stats.favourite", lang), value=favourite or t("common.none", lang), inline=False)
+    return embed

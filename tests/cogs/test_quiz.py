@@ -1,0 +1,374 @@
+"""/quiz through SimCord: full games, typed answers, stop rights, one quiz per channel, the quiz
+ending itself, leaderboards and stats, restarts and interrupted quizzes."""
+
+from __future__ import annotations
+
+import discord
+import pytest
+from simcord.backend.errors import SetupError
+
+import bot.quiz.questions as questions_module
+from bot.app import create_bot
+from bot.quiz.questions import Name, Question
+from bot.quiz.scoring import score_answer
+from bot.quiz.session import Answer, RoundResult
+from tests.limits import assert_message_limits
+
+
+def quiz_cog(env):
+    return env.bot.get_cog("Quiz")
+
+
+def session_of(env, channel):
+    return quiz_cog(env).sessions.for_channel(channel.id)
+
+
+def button_ids(message) -> list[str]:
+    return [child.custom_id for row in message.components for child in row.children]
+
+
+def buttons(message) -> list:
+    return [child for row in message.components for child in row.children]
+
+
+def message_by_id(channel, message_id: int):
+    return next(m for m in channel.history() if m.id == message_id)
+
+
+async def rows(store, sql: str, params=()):
+    return [tuple(r) for r in await store.fetchall(sql, params)]
+
+
+def only_keys(monkeypatch, wanted):
+    """Let the real generator make its questions, then keep only `wanted(question)` ones."""
+    original = questions_module.candidate_questions
+
+    def filtered(pool, kinds, rng):
+        return [q for q in original(pool, kinds, rng) if wanted(q)]
+
+    monkeypatch.setattr(questions_module, "candidate_questions", filtered)
+
+
+# -- a full game -------------------------------------------------------------------------------
+
+async def test_full_game_with_four_members(simcord_env, world):
+    env = simcord_env
+    carol = world.guild.add_member(env.create_user("carol"))
+    start = await world.alice.slash(world.channel, "quiz start", rounds=2, seconds=20)
+    assert not start.ephemeral
+    assert "**2** rounds" in start.response.embeds[0].description
+    session = session_of(env, world.channel)
+    game_id = session.game_id
+
+    round1 = world.channel.last_message
+    assert_message_limits(round1)
+    assert round1.embeds[0].title == "Round 1 of 2"
+    assert "<t:" in round1.embeds[0].description  # the countdown, as a relative timestamp
+    ids = button_ids(round1)
+    assert ids == [f"quiz:a:{game_id}:1:{i}" for i in range(4)]
+    right = session.question.correct
+    wrong = (right + 1) % 4
+
+    locked = await world.alice.click(round1, custom_id=ids[right])
+    assert locked.ephemeral and "Locked in" in locked.response.content
+    assert (await world.bob.click(round1, custom_id=ids[wrong])).ephemeral
+    await env.advance_time(5)
+    assert (await world.admin.click(round1, custom_id=ids[right])).ephemeral
+    again = await world.admin.click(round1, custom_id=ids[wrong])
+    assert again.ephemeral and again.response.content == "You already answered this round."
+    # nothing is written before the reveal
+    assert await rows(world.store, "SELECT * FROM quiz_answers") == []
+
+    await env.advance_time(15)
+    revealed = message_by_id(world.channel, round1.id)
+    assert_message_limits(revealed)
+    embed = revealed.embeds[0]
+    assert embed.title == "Round 1 of 2: the answer"
+    assert session.questions[0].answer.text in embed.description
+    got_it = embed.fields[0].value
+    assert f"<@{world.alice.id}> **+150**" in got_it          # instant: 100 + 50
+    assert f"<@{world.admin.id}> **+138**" in got_it          # after 5 of 20 s: 100 + 38
+    assert str(world.bob.id) not in got_it and str(carol.id) not in got_it
+    assert any("Wrong answers: 1" in f.value for f in embed.fields)
+    fact = next((f for f in embed.fields if f.name == "Did you know?"), None)
+    if session.questions[0].fact is not None:
+        assert fact is not None and "Source:" in fact.value
+    assert all(b.disabled for b in buttons(revealed))
+    assert buttons(revealed)[right].style is discord.ButtonStyle.success
+    stored = await rows(world.store, "SELECT user_id, correct, points, streak FROM quiz_answers ORDER BY user_id")
+    assert sorted(stored) == sorted([(world.alice.id, 1, 150, 1), (world.bob.id, 0, 0, 0),
+                                     (world.admin.id, 1, 138, 1)])
+
+    with pytest.raises(SetupError, match="disabled"):  # a late click cannot even happen
+        await carol.click(revealed, custom_id=ids[right])
+
+    await env.advance_time(4)  # the pause, then round 2
+    round2 = world.channel.last_message
+    assert round2.id != round1.id and round2.embeds[0].title == "Round 2 of 2"
+    ids2 = button_ids(round2)
+    right2 = session.question.correct
+    await world.alice.click(round2, custom_id=ids2[right2])
+    await env.advance_time(20)
+
+    final = world.channel.last_message
+    assert final.embeds[0].title == "🏁 Final standings"
+    lines = final.embeds[0].description.splitlines()
+    assert lines[2] == f"1. <@{world.alice.id}>: **310** points (2 correct, best streak 2)"  # 150 + 150 + 10
+    assert lines[3].startswith(f"2. <@{world.admin.id}>: **138** points")
+    assert lines[4].startswith(f"3. <@{world.bob.id}>: **0** points")
+    assert str(carol.id) not in final.embeds[0].description
+    assert session_of(env, world.channel) is None
+    assert await rows(world.store, "SELECT status, rounds_played FROM quiz_games") == [("finished", 2)]
+    assert await rows(world.store, "SELECT sum(points) FROM quiz_answers WHERE user_id = ?",
+                      (world.alice.id,)) == [(310,)]
+
+
+# -- typed mode --------------------------------------------------------------------------------
+
+async def test_typed_mode_accepts_aliases_hangul_and_typos_but_not_near_misses(simcord_env, world, monkeypatch):
+    env = simcord_env
+    stay = await world.store.catalog.song_by_key("stay-with-me")
+    only_keys(monkeypatch, lambda q: q.key == f"drama_of_song:{stay.id}")
+    carol = world.guild.add_member(env.create_user("carol"))
+    dave = world.guild.add_member(env.create_user("dave"))
+
+    await world.alice.slash(world.channel, "quiz start", rounds=1, seconds=30, mode="typed")
+    round1 = world.channel.last_message
+    assert "Stay with Me" in round1.embeds[0].description
+    assert [b.label for b in buttons(round1)] == ["Answer"]
+
+    typed = {world.alice: "도깨비", world.bob: "guardian: the lonely & great god", world.admin: "Gobln",
+             carol: "Gob", dave: "Secret Garden"}
+    for member, text in typed.items():
+        shown = await member.click(round1, label="Answer")
+        assert shown.modal is not None and shown.modal["title"] == "Your answer"
+        receipt = await member.submit_modal(shown, {"answer": text})
+        assert receipt.ephemeral and "Locked in" in receipt.response.content
+    again = await world.alice.click(round1, label="Answer")
+    assert again.modal is None and again.response.content == "You already answered this round."
+
+    await env.advance_time(30)
+    revealed = message_by_id(world.channel, round1.id)
+    assert "**Goblin**" in revealed.embeds[0].description
+    winners = revealed.embeds[0].fields[0].value
+    for member in (world.alice, world.bob, world.admin):
+        assert f"<@{member.id}>" in winners
+    for member in (carol, dave):
+        assert f"<@{member.id}>" not in winners
+    assert all(b.disabled for b in buttons(revealed))
+    stored = dict(await rows(world.store, "SELECT user_id, correct FROM quiz_answers"))
+    assert stored == {world.alice.id: 1, world.bob.id: 1, world.admin.id: 1, carol.id: 0, dave.id: 0}
+
+
+# -- who may stop ------------------------------------------------------------------------------
+
+async def test_stop_rights(simcord_env, world):
+    env = simcord_env
+    await world.alice.slash(world.channel, "quiz start", rounds=5, seconds=20)
+    refused = await world.bob.slash(world.channel, "quiz stop")
+    assert refused.ephemeral and "can stop it" in refused.response.content
+    assert len(env.errors) == 1
+    assert session_of(env, world.channel) is not None
+    await env.advance_time(24)
+    assert world.channel.last_message.embeds[0].title == "Round 2 of 5"  # the quiz went on
+
+    stopped = await world.admin.slash(world.channel, "quiz stop")  # Manage Server
+    assert not stopped.ephemeral and "stopped the quiz" in stopped.response.content
+    final = world.channel.last_message
+    assert final.embeds[0].title == "🏁 Final standings" and "stopped" in final.embeds[0].description
+    assert await rows(world.store, "SELECT status, rounds_played FROM quiz_games") == [("stopped", 2)]
+
+    # the bot-manager role, once an admin sets it
+    dj = world.guild.create_role("DJ")
+    dave = world.guild.add_member(env.create_user("dave"), roles=[dj])
+    await world.store.guilds.update(world.guild.id, manager_role_id=dj.id)
+    await world.bob.slash(world.channel, "quiz start", rounds=3, seconds=10)
+    assert (await dave.slash(world.channel, "quiz stop")).ephemeral is False
+    assert session_of(env, world.channel) is None
+
+    # the starter
+    await world.bob.slash(world.channel, "quiz start", rounds=3, seconds=10)
+    await env.advance_time(14)  # stop during round 2
+    assert (await world.bob.slash(world.channel, "quiz stop")).ephemeral is False
+    assert session_of(env, world.channel) is None
+    statuses = await rows(world.store, "SELECT status FROM quiz_games ORDER BY id")
+    assert statuses == [("stopped",), ("stopped",), ("stopped",)]
+
+    nothing = await world.bob.slash(world.channel, "quiz stop")
+    assert nothing.ephemeral and nothing.response.content == "There is no quiz running in this channel."
+    assert len(env.errors) == 2
+
+
+# -- one quiz per channel, and the server's quiz channel ----------------------------------------
+
+async def test_one_quiz_per_channel(simcord_env, world):
+    env = simcord_env
+    await world.alice.slash(world.channel, "quiz start", rounds=2, seconds=10)
+    running = session_of(env, world.channel)
+    second = await world.bob.slash(world.channel, "quiz start")
+    assert second.ephemeral and "already running" in second.response.content
+    assert f"/{world.channel.id}/{running.message_id}" in second.response.content
+    assert len(env.errors) == 1
+    other = world.guild.create_text_channel("other")
+    elsewhere = await world.bob.slash(other, "quiz start", rounds=1, seconds=10)
+    assert not elsewhere.ephemeral
+    assert session_of(env, other) is not None
+    assert await rows(world.store, "SELECT count(*) FROM quiz_games WHERE status = 'running'") == [(2,)]
+
+
+async def test_quiz_channel_setting_and_defaults(simcord_env, world):
+    env = simcord_env
+    games = world.guild.create_text_channel("quiz-games")
+    await world.store.guilds.update(world.guild.id, quiz_channel_id=games.id, quiz_rounds=3, quiz_seconds=15,
+                                    quiz_mode="typed")
+    refused = await world.alice.slash(world.channel, "quiz start")
+    assert refused.ephemeral and f"<#{games.id}>" in refused.response.content
+    assert len(env.errors) == 1
+    assert await rows(world.store, "SELECT count(*) FROM quiz_games") == [(0,)]
+    started = await world.alice.slash(games, "quiz start")
+    assert "**3** rounds, **15** s each, type the answer" in started.response.embeds[0].description
+    assert [b.label for b in buttons(games.last_message)] == ["Answer"]
+
+
+async def test_quiz_ends_itself_when_no_one_plays(simcord_env, world):
+    env = simcord_env
+    await world.alice.slash(world.channel, "quiz start", rounds=5, seconds=10)
+    await env.advance_time(10)
+    assert "No answers this round." in world.channel.last_message.embeds[0].fields[0].value
+    await env.advance_time(4 + 10)
+    final = world.channel.last_message
+    assert final.embeds[0].title == "🏁 Final standings"
+    assert "no one is playing" in final.embeds[0].description
+    assert session_of(env, world.channel) is None
+    assert await rows(world.store, "SELECT status, rounds_played FROM quiz_games") == [("idle", 2)]
+    await env.advance_time(60)
+    assert world.channel.last_message.id == final.id  # nothing more was posted
+
+
+async def test_a_deleted_round_message_does_not_break_the_quiz(simcord_env, world):
+    env = simcord_env
+    await world.alice.slash(world.channel, "quiz start", rounds=2, seconds=10)
+    round1 = world.channel.last_message
+    mods = world.guild.create_role("Mods", permissions=discord.Permissions(manage_messages=True))
+    moderator = world.guild.add_member(env.create_user("mod"), roles=[mods])
+    await moderator.delete(round1)
+    await world.alice.slash(world.channel, "quiz stop")
+    assert world.channel.last_message.embeds[0].title == "🏁 Final standings"
+    assert await rows(world.store, "SELECT status FROM quiz_games") == [("stopped",)]
+
+
+# -- leaderboards and stats --------------------------------------------------------------------
+
+async def play_one_round(env, channel, starter, winners):
+    await starter.slash(channel, "quiz start", rounds=1, seconds=10)
+    session = session_of(env, channel)
+    message = channel.last_message
+    for member in winners:
+        await member.click(message, custom_id=button_ids(message)[session.question.correct])
+    await env.advance_time(10)
+
+
+async def test_leaderboard_periods_and_stats(simcord_env, world):
+    env = simcord_env
+    await play_one_round(env, world.channel, world.alice, [world.alice])
+    for _day in range(8):  # more than a week later (a day at a time: other cogs wake up meanwhile)
+        await env.advance_time(24 * 3600)
+    await play_one_round(env, world.channel, world.alice, [world.bob])
+    await play_one_round(env, world.channel, world.alice, [world.bob, world.alice])
+
+    week = await world.alice.slash(world.channel, "quiz leaderboard", period="week")
+    lines = week.response.embeds[0].description.splitlines()
+    assert lines[0] == f"1. <@{world.bob.id}>: **300** pts · games 2 · accuracy 100%"
+    assert lines[1] == f"2. <@{world.alice.id}>: **150** pts · games 1 · accuracy 100%"
+    month = await world.alice.slash(world.channel, "quiz leaderboard", period="month")
+    assert month.response.embeds[0].description.splitlines()[0] == (
+        f"1. <@{world.alice.id}>: **300** pts · games 2 · accuracy 100%")
+    everything = await world.alice.slash(world.channel, "quiz leaderboard")
+    assert "all time" in everything.response.embeds[0].title
+    assert len(everything.response.embeds[0].description.splitlines()) == 2
+
+    stats = await world.alice.slash(world.channel, "quiz stats", member=world.bob)
+    fields = {f.name: f.value for f in stats.response.embeds[0].fields}
+    assert (fields["Games"], fields["Answered"], fields["Correct"], fields["Accuracy"]) == ("2", "2", "2", "100%")
+    assert fields["Points"] == "300" and fields["Best streak"] == "1"
+    assert fields["Favourite drama"] != "none"
+    mine = await world.alice.slash(world.channel, "quiz stats")
+    assert {f.name: f.value for f in mine.response.embeds[0].fields}["Points"] == "300"
+    nobody = await world.alice.slash(world.channel, "quiz stats", member=world.admin)
+    assert nobody.ephemeral and "has not played" in nobody.response.content
+
+
+async def test_leaderboard_top_ten_and_the_callers_own_rank(simcord_env, world):
+    env = simcord_env
+    store = world.store
+    now = env.now()
+    game = await store.quiz.create_game(guild_id=world.guild.id, channel_id=world.channel.id, started_by=1,
+                                        mode="buttons", topic="any", rounds=1, seconds=20, now=now)
+    question = Question("year_of_song:1", "year_of_song", (Name("1"), Name("2"), Name("3"), Name("4")), 0, ("1",))
+    answers = [Answer(9000 + i, True, float(i), score_answer(True, float(i), 20, 1), 1, "1") for i in range(12)]
+    answers.append(Answer(world.bob.id, False, 1.0, score_answer(False, 1.0, 20, 0), 0, "2"))
+    await store.quiz.record_round(game, world.guild.id, world.channel.id, RoundResult(1, question, tuple(answers)),
+                                  now, end_status="finished")
+    board = await world.bob.slash(world.channel, "quiz leaderboard", period="all")
+    embed = board.response.embeds[0]
+    assert len(embed.description.splitlines()) == 10
+    assert embed.fields[0].name == "Your rank"
+    assert embed.fields[0].value.startswith(f"13. <@{world.bob.id}>: **0** pts")
+    assert_message_limits(board.response)
+
+
+# -- restarts ----------------------------------------------------------------------------------
+
+async def test_scores_survive_a_faithful_restart(simcord_env, world, settings):
+    env = simcord_env
+    await play_one_round(env, world.channel, world.alice, [world.alice, world.bob])
+    before = await world.alice.slash(world.channel, "quiz leaderboard")
+    await env.bot.close()
+    await env.restart_bot(create_bot(settings))
+    after = await world.alice.slash(world.channel, "quiz leaderboard")
+    assert after.response.embeds[0].description == before.response.embeds[0].description
+    assert "**150**" in after.response.embeds[0].description
+
+
+async def test_an_interrupted_quiz_is_marked_and_its_scores_kept(simcord_env, world, settings):
+    env = simcord_env
+    await world.alice.slash(world.channel, "quiz start", rounds=3, seconds=20)
+    session = session_of(env, world.channel)
+    round1 = world.channel.last_message
+    await world.alice.click(round1, custom_id=button_ids(round1)[session.question.correct])
+    await env.advance_time(24)
+    round2 = world.channel.last_message
+    assert round2.embeds[0].title == "Round 2 of 3"
+    await world.bob.click(round2, custom_id=button_ids(round2)[session.question.correct])  # lost with the crash
+
+    await env.bot.close()
+    await env.restart_bot(create_bot(settings))
+    assert await rows(world.store, "SELECT status, rounds_played FROM quiz_games") == [("interrupted", 1)]
+    assert await rows(world.store, "SELECT user_id, round FROM quiz_answers") == [(world.alice.id, 1)]
+    edited = message_by_id(world.channel, round2.id)
+    assert edited.embeds[0].title == "Quiz interrupted"
+    assert edited.components == []
+    assert session_of(env, world.channel) is None
+    await env.advance_time(60)
+    assert world.channel.last_message.id == round2.id  # the old game posts nothing more
+
+    again = await world.bob.slash(world.channel, "quiz start", rounds=1, seconds=10)
+    assert not again.ephemeral
+
+
+async def test_buttons_of_an_interrupted_quiz_answer_kindly(simcord_env, world, settings):
+    env = simcord_env
+    await world.alice.slash(world.channel, "quiz start", rounds=3, seconds=20)
+    round1 = world.channel.last_message
+    await env.bot.close()
+    # The bot lost its rights in the channel: the "interrupted" edit fails, quietly.
+    env.inject_error("PATCH", f"/channels/{world.channel.id}/messages/*", status=403, code=50013,
+                     message="Missing Permissions")
+    await env.restart_bot(create_bot(settings))
+    still = message_by_id(world.channel, round1.id)
+    assert still.embeds[0].title == "Round 1 of 3" and not buttons(still)[0].disabled
+    click = await world.bob.click(still, custom_id=button_ids(still)[0])
+    assert click.ephemeral
+    assert click.response.content == ("This quiz was interrupted when the bot restarted. "
+                                      "Start a new one with `/quiz start`.")
+    assert await rows(world.store, "SELECT status FROM quiz_games") == [("interrupted",)]
