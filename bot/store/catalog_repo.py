@@ -23,7 +23,9 @@ if TYPE_CHECKING:
     from .connection import Store
 
 # `:guild` may be NULL: then `s.guild_id = NULL` is never true and nothing is hidden.
-VISIBLE_SONG = ("(s.guild_id IS NULL OR s.guild_id = :guild) AND NOT EXISTS "
+# The unary + keeps the planner off the songs_guild index here: look-ups are driven from the
+# name and FTS indexes, and the visibility test is a cheap filter on the rows they find.
+VISIBLE_SONG = ("(+s.guild_id IS NULL OR +s.guild_id = :guild) AND NOT EXISTS "
                 "(SELECT 1 FROM hidden_songs h WHERE h.guild_id = :guild AND h.song_id = s.id)")
 VISIBLE_ENTRY = "({alias}.guild_id IS NULL OR {alias}.guild_id = :guild)"
 IDS = "SELECT value FROM json_each(:ids)"
@@ -55,10 +57,17 @@ def _replace_names(conn: sqlite3.Connection, table: str, column: str, entry_id: 
     conn.executemany(f"INSERT OR IGNORE INTO {table} ({column}, name, norm, is_main) VALUES (?, ?, ?, ?)", rows)
 
 
+def owner_clause(guild_id: int | None) -> tuple[str, tuple[int, ...]]:
+    """`guild_id IS NULL` or `guild_id = ?`: either form uses the partial unique indexes on key,
+    where `guild_id IS ?` would make SQLite scan (imports turned quadratic)."""
+    return ("guild_id IS NULL", ()) if guild_id is None else ("guild_id = ?", (guild_id,))
+
+
 def _upsert(conn: sqlite3.Connection, table: str, guild_id: int | None, key: str,
             values: dict[str, Any]) -> tuple[int, bool]:
     """Insert or update the entry (table, owner, key); returns (id, created)."""
-    row = conn.execute(f"SELECT id FROM {table} WHERE key = ? AND guild_id IS ?", (key, guild_id)).fetchone()
+    owner, owner_params = owner_clause(guild_id)
+    row = conn.execute(f"SELECT id FROM {table} WHERE key = ? AND {owner}", (key, *owner_params)).fetchone()
     names = sorted(values)
     if row is None:
         cursor = conn.execute(
@@ -196,7 +205,7 @@ def _resolver(conn: sqlite3.Connection, table: str, guild_id: int | None) -> dic
     names_table, column = ("drama_names", "drama_id") if table == "dramas" else ("artist_names", "artist_id")
     rows = conn.execute(
         f"SELECT n.norm, e.id FROM {names_table} n JOIN {table} e ON e.id = n.{column} "
-        f"WHERE e.guild_id IS NULL OR e.guild_id IS ? ORDER BY e.guild_id IS NULL, n.is_main", (guild_id,))
+        f"WHERE e.guild_id IS NULL OR e.guild_id = ? ORDER BY e.guild_id IS NULL, n.is_main", (guild_id,))
     return {norm: entry_id for norm, entry_id in rows}
 
 
@@ -220,8 +229,9 @@ def _sync_import(conn: sqlite3.Connection, records: list[SongRecord], guild_id: 
         drama_id = resolve("dramas", dramas, r.drama)
         credits = [(resolve("artists", artists, name), "main" if i == 0 else "duet")
                    for i, name in enumerate(r.artists)]
-        existing = conn.execute("SELECT origin FROM songs WHERE key = ? AND guild_id IS ?",
-                                (r.slug(), guild_id)).fetchone()
+        owner, owner_params = owner_clause(guild_id)
+        existing = conn.execute(f"SELECT origin FROM songs WHERE key = ? AND {owner}",
+                                (r.slug(), *owner_params)).fetchone()
         song_id, created = _upsert(conn, "songs", guild_id, r.slug(), {
             "origin": existing[0] if existing else origin, "title": r.title, "hangul": r.hangul or None,
             "drama_id": drama_id, "year": r.year, "release_date": r.release_date or None,
@@ -231,6 +241,8 @@ def _sync_import(conn: sqlite3.Connection, records: list[SongRecord], guild_id: 
         updated += not created
         ids.append(song_id)
     reindex_songs(conn, ids)
+    if len(records) >= 1000:
+        conn.execute("PRAGMA optimize")  # fresh statistics after a bulk import keep plans index-driven
     return ImportReport(added, updated, tuple(ids))
 
 
@@ -413,8 +425,8 @@ class CatalogRepo:
 
     async def export_records(self, guild_id: int | None = None) -> list[SongRecord]:
         """guild None: the shared catalog (shipped and imported); else that server's additions."""
-        rows = await self._store.fetchall(
-            "SELECT id FROM songs WHERE guild_id IS ? ORDER BY id", (guild_id,))
+        owner, owner_params = owner_clause(guild_id)
+        rows = await self._store.fetchall(f"SELECT id FROM songs WHERE {owner} ORDER BY id", owner_params)
         songs = await self.songs_by_ids([r[0] for r in rows], guild_id)
         return [SongRecord(
             key=s.key, title=s.title, hangul=s.hangul or "", alt_titles=list(s.alt_titles),
