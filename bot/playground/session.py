@@ -164,6 +164,9 @@ class Playground:
                 self.output.problem(f"Discord would not allow that: {exc}")
             except TimeoutError as exc:
                 self.output.problem(f"The bot did not finish within a few seconds; it may be stuck. {exc}")
+            except Exception as exc:  # keep the session alive; the traceback goes to the log
+                log.exception("the playground could not run %r", line)
+                self.output.problem(f"The playground failed on that line: {type(exc).__name__}: {exc}")
             finally:
                 self.flush()
             return True
