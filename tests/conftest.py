@@ -12,6 +12,14 @@ from bot.config import Settings
 from bot.store import Store
 
 
+@pytest.fixture(autouse=True)
+async def close_stores_left_open():
+    """SimCord's shutdown never calls bot.close(): close every store the test opened."""
+    yield
+    for store in list(Store.open_stores):
+        await store.close()
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(database_path=tmp_path / "ost.db")

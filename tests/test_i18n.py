@@ -44,3 +44,58 @@ def test_formatting_and_fallback():
     with pytest.raises(KeyError):
         t("no.such.key")
     assert set(LANGUAGES) == {"en", "ko"}
+
+
+# Discord's rule for command and option names, in every language.
+NAME_RULE = re.compile(r"^[-_\w]{1,32}$")
+
+
+async def test_every_command_option_and_choice_has_a_korean_localisation(simcord_env):
+    from discord import app_commands
+
+    from bot.i18n.commands import command_entry, example, table
+
+    problems = []
+    for command in simcord_env.bot.tree.walk_commands():
+        entry = command_entry(command.qualified_name)
+        name, description = entry.get("name"), entry.get("description")
+        if not name or not NAME_RULE.match(name) or name != name.lower():
+            problems.append(f"/{command.qualified_name}: Korean name {name!r}")
+        if not description or len(description) > 100:
+            problems.append(f"/{command.qualified_name}: Korean description {description!r}")
+        if not isinstance(command, app_commands.Command):
+            continue
+        if not example(command.qualified_name, "ko"):
+            problems.append(f"/{command.qualified_name}: no /help example")
+        options = entry.get("options", {})
+        localised = []
+        for parameter in command.parameters:
+            option = options.get(parameter.name, {})
+            if not option.get("name") or not NAME_RULE.match(option["name"]):
+                problems.append(f"/{command.qualified_name} {parameter.name}: Korean name {option.get('name')!r}")
+            if not option.get("description") or len(option["description"]) > 100:
+                problems.append(f"/{command.qualified_name} {parameter.name}: Korean description")
+            localised.append(option.get("name"))
+            for choice in parameter.choices or []:
+                if str(choice.value) not in table().get("choices", {}):
+                    problems.append(f"/{command.qualified_name} {parameter.name}: choice {choice.value!r}")
+        if len(set(localised)) != len(localised):
+            problems.append(f"/{command.qualified_name}: two options share a Korean name")
+    assert not problems, "\n".join(problems)
+
+
+async def test_synced_payload_localises_every_command_and_option(simcord_env):
+    synced = simcord_env.backend.commands.get(None, {})
+    assert synced
+
+    def walk(node, path):
+        yield path, node
+        for option in node.get("options", []) or []:
+            yield from walk(option, [*path, option["name"]])
+
+    for (name, _type), payload in synced.items():
+        for path, node in walk(payload, [name]):
+            assert node.get("name_localizations", {}).get("ko"), path
+            assert node.get("description_localizations", {}).get("ko"), path
+            for choice in node.get("choices", []) or []:
+                assert choice.get("name_localizations", {}).get("ko"), (path, choice)

@@ -11,12 +11,13 @@ import asyncio
 import logging
 import re
 import sqlite3
+import weakref
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import aiosqlite
 
@@ -80,6 +81,10 @@ async def _configure(conn: aiosqlite.Connection) -> None:
 class Store:
     """Owns the database. Create with `await Store.open(path)`; close with `await store.close()`."""
 
+    # Every store not yet closed, so a test harness can close what a test left open
+    # (an unclosed aiosqlite connection keeps its worker thread, and the interpreter, alive).
+    open_stores: ClassVar[weakref.WeakSet[Store]] = weakref.WeakSet()
+
     def __init__(self, path: Path, writer: aiosqlite.Connection, reader: aiosqlite.Connection) -> None:
         self.path = path
         self._writer = writer
@@ -130,6 +135,7 @@ class Store:
         if self._closed:
             return
         self._closed = True
+        Store.open_stores.discard(self)
         async with self._write_lock:
             await self._reader.close()
             await self._writer.close()
