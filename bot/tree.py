@@ -84,6 +84,10 @@ class OstTree(app_commands.CommandTree):
             message = t("error.bot_missing_permission", lang, permissions=", ".join(error.missing_permissions))
         elif isinstance(error, app_commands.MissingPermissions | app_commands.CheckFailure):
             message = t("error.no_permission", lang)
+        elif isinstance(error, app_commands.CommandNotFound | app_commands.CommandSignatureMismatch):
+            # A client with an old copy of the commands (Discord syncs lazily): not a bug.
+            log.info("stale command from interaction %s: %s", interaction.id, error)
+            message = t("error.stale_command", lang)
         elif isinstance(error, app_commands.TransformerError):
             message = t("error.bad_input", lang, detail=discord.utils.escape_markdown(str(error.value))[:200])
         else:
