@@ -35,7 +35,7 @@ _STOPWORDS = frozenset([
 @dataclass(frozen=True, slots=True)
 class Reason:
     kind: str                  # "drama", "artist", "group", "style_mood", "style", "mood", "description"
-    values: tuple[str, ...] = ()
+    values: tuple[str, ...] = ()  # drama and artist: (name, Hangul name or "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,11 +69,11 @@ def score_pair(target: Song, candidate: Song) -> tuple[float, list[Reason]]:
     reasons: list[tuple[float, Reason]] = []
     if candidate.drama.id == target.drama.id:
         score += W_DRAMA
-        reasons.append((W_DRAMA, Reason("drama", (target.drama.name,))))
-    shared_artists = [c.name for c in candidate.credits if c.artist_id in {t.artist_id for t in target.credits}]
+        reasons.append((W_DRAMA, Reason("drama", (target.drama.name, target.drama.hangul or ""))))
+    shared_artists = [c for c in candidate.credits if c.artist_id in {t.artist_id for t in target.credits}]
     if shared_artists:
         score += W_ARTIST
-        reasons.append((W_ARTIST + 0.1, Reason("artist", (shared_artists[0],))))
+        reasons.append((W_ARTIST + 0.1, Reason("artist", (shared_artists[0].name, shared_artists[0].hangul or ""))))
     else:
         shared_groups = sorted(_groups(candidate) & _groups(target))
         if shared_groups:

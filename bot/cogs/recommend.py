@@ -27,9 +27,9 @@ KINDS = ("song", "drama")
 def reason_text(reason: Reason, lang: str) -> str:
     values = reason.values
     if reason.kind == "drama":
-        return t("ost.reason.drama", lang, drama=values[0])
+        return t("ost.reason.drama", lang, drama=localized_name(values[0], values[1] or None, lang))
     if reason.kind == "artist":
-        return t("ost.reason.artist", lang, artist=values[0])
+        return t("ost.reason.artist", lang, artist=localized_name(values[0], values[1] or None, lang))
     if reason.kind == "group":
         return t("ost.reason.group", lang, group=values[0])
     if reason.kind == "style_mood":

@@ -25,9 +25,9 @@ async def test_the_given_song_never_appears_and_at_most_five(songs):
 
 async def test_shared_artist_drama_group_and_tags_are_the_reasons(songs):
     _, reasons = score_pair(songs["stay-with-me"], songs["everytime"])
-    assert Reason("artist", ("Punch",)) in reasons
+    assert Reason("artist", ("Punch", "펀치")) in reasons
     _, reasons = score_pair(songs["stay-with-me"], songs["i-will-go-to-you-like-the-first-snow"])
-    assert Reason("drama", ("Goblin",)) in reasons
+    assert Reason("drama", ("Goblin", "도깨비")) in reasons
     _, reasons = score_pair(songs["stay-with-me"], songs["for-you"])
     assert reasons[0] == Reason("group", ("EXO",))
     _, reasons = score_pair(songs["this-love"], songs["with-you"])
