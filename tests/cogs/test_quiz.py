@@ -372,3 +372,31 @@ async def test_buttons_of_an_interrupted_quiz_answer_kindly(simcord_env, world, 
     assert click.response.content == ("This quiz was interrupted when the bot restarted. "
                                       "Start a new one with `/quiz start`.")
     assert await rows(world.store, "SELECT status FROM quiz_games") == [("interrupted",)]
+
+
+# -- Korean ------------------------------------------------------------------------------------
+
+async def test_korean_server_sees_korean_text_and_hangul_names_first(simcord_env, world, monkeypatch):
+    env = simcord_env
+    stay = await world.store.catalog.song_by_key("stay-with-me")
+    only_keys(monkeypatch, lambda q: q.key == f"drama_of_song:{stay.id}")
+    await world.store.guilds.update(world.guild.id, language="ko")
+    start = await world.alice.slash(world.channel, "quiz start", rounds=1, seconds=10)
+    assert start.response.embeds[0].title == "🎵 OST 퀴즈"
+    round1 = world.channel.last_message
+    assert round1.embeds[0].title == "1라운드 중 1라운드"
+    assert "도깨비 (Goblin)" in [b.label for b in buttons(round1)]
+    session = session_of(env, world.channel)
+    locked = await world.bob.click(round1, custom_id=button_ids(round1)[session.question.correct])
+    assert locked.response.content.startswith("🔒 **도깨비 (Goblin)**")
+    await env.advance_time(10)
+    assert "정답: **도깨비 (Goblin)**" in message_by_id(world.channel, round1.id).embeds[0].description
+    assert world.channel.last_message.embeds[0].title == "🏁 최종 순위"
+    board = await world.alice.slash(world.channel, "quiz leaderboard", period="week")
+    assert board.response.embeds[0].title == "🏆 퀴즈 순위: 최근 7일"
+
+
+async def test_empty_leaderboard(simcord_env, world):
+    board = await world.alice.slash(world.channel, "quiz leaderboard", period="month")
+    assert board.response.embeds[0].description == (
+        "No quiz results for the last 30 days yet. Start one with `/quiz start`!")
