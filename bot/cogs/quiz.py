@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 
 REVEAL_PAUSE = 4.0
 PERIODS = {"week": dt.timedelta(days=7), "month": dt.timedelta(days=30), "all": None}
+POST_PERMISSIONS = ("view_channel", "send_messages", "embed_links")
 Topic = Literal["any", "dramas", "singers", "facts", "years", "actors"]
 
 
@@ -143,6 +144,10 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
             raise UserError("quiz.error.wrong_channel", channel=f"<#{settings.quiz_channel_id}>")
         if (link := self._running_link(interaction.channel_id)) is not None:
             raise UserError("quiz.error.running", link=link)
+        # Rounds are plain channel messages (they outlive the 15-minute interaction token).
+        missing = [name for name in POST_PERMISSIONS if not getattr(interaction.app_permissions, name)]
+        if missing:
+            raise UserError("error.bot_missing_permission", permissions=", ".join(missing))
         lang = await self.bot.language_for(interaction)
         rounds = rounds or settings.quiz_rounds
         seconds = seconds or settings.quiz_seconds

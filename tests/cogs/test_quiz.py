@@ -400,3 +400,13 @@ async def test_empty_leaderboard(simcord_env, world):
     board = await world.alice.slash(world.channel, "quiz leaderboard", period="month")
     assert board.response.embeds[0].description == (
         "No quiz results for the last 30 days yet. Start one with `/quiz start`!")
+
+
+async def test_no_quiz_where_the_bot_cannot_post(simcord_env, world):
+    env = simcord_env
+    muted = world.guild.create_text_channel("muted", overwrites={
+        env.bot.user: discord.PermissionOverwrite(send_messages=False)})
+    refused = await world.alice.slash(muted, "quiz start")
+    assert refused.ephemeral and "send_messages" in refused.response.content
+    assert len(env.errors) == 1
+    assert await rows(world.store, "SELECT count(*) FROM quiz_games") == [(0,)]
