@@ -10,6 +10,7 @@ substring, so "air" never counts for "chair".
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
@@ -18,6 +19,7 @@ from ..catalog.text import compact, strip_bracketed
 MAX_ANSWER_LENGTH = 100
 
 
+@lru_cache(maxsize=8192)
 def answer_key(text: str) -> str:
     """The comparable form of a name or a typed answer."""
     return compact(strip_bracketed(text))

@@ -106,41 +106,66 @@ def song_year(song: Song) -> int | None:
 
 
 class _Index:
-    """Look-ups over one pool, computed once per quiz."""
+    """Look-ups over one pool, computed once per quiz (names are normalised once, not per check)."""
 
     def __init__(self, pool: QuestionPool) -> None:
         self.pool = pool
         self.everything = pool.all_songs
         self.titles = {s.id: title_keys(s) for s in self.everything}
+        self.by_title: dict[str, list[Song]] = {}
+        for s in self.everything:
+            for key in self.titles[s.id]:
+                self.by_title.setdefault(key, []).append(s)
         self.dramas: dict[int, Drama] = {}
         for s in self.everything:
             self.dramas.setdefault(s.drama.id, s.drama)
         self.drama_names = {d.id: drama_keys(d) for d in self.dramas.values()}
+        self.artist_keys = {a.id: keys_of(a.all_names) for a in pool.artists.values()}
+        self.artist_relatives = {a.id: keys_of(a.groups) | keys_of(a.members) for a in pool.artists.values()}
+
+    def same_drama(self, a: Drama, b: Drama) -> bool:
+        return a.id == b.id or bool(self.drama_names[a.id] & self.drama_names[b.id])
 
     def twins(self, song: Song) -> list[Song]:
         """Every known song sharing a title with `song` (itself included)."""
-        mine = self.titles[song.id]
-        return [s for s in self.everything if s.id == song.id or self.titles[s.id] & mine]
+        found: dict[int, Song] = {song.id: song}
+        for key in self.titles[song.id]:
+            for other in self.by_title.get(key, ()):
+                found.setdefault(other.id, other)
+        return list(found.values())
 
     def artist(self, credit_id: int, name: str, hangul: str | None) -> Artist:
         return self.pool.artists.get(credit_id) or Artist(id=credit_id, key="", name=name, hangul=hangul)
 
     def artist_names(self, artist: Artist) -> set[str]:
-        return keys_of(artist.all_names)
+        cached = self.artist_keys.get(artist.id)
+        return cached if cached is not None else keys_of(artist.all_names)
 
     def artist_circle(self, artist: Artist) -> set[str]:
         """The artist's names and the names of its groups and members."""
-        return self.artist_names(artist) | keys_of(artist.groups) | keys_of(artist.members)
+        relatives = self.artist_relatives.get(artist.id)
+        if relatives is None:
+            relatives = keys_of(artist.groups) | keys_of(artist.members)
+        return self.artist_names(artist) | relatives
+
+
+def _random_order(items: Sequence, rng: random.Random, first: int):
+    """`items` in random order, lazily: a small sample first, the shuffled rest only if asked for."""
+    picked = rng.sample(range(len(items)), min(len(items), first))
+    yield from (items[i] for i in picked)
+    if len(picked) < len(items):
+        taken = set(picked)
+        rest = [i for i in range(len(items)) if i not in taken]
+        rng.shuffle(rest)
+        yield from (items[i] for i in rest)
 
 
 def _pick_distinct(candidates: Sequence[tuple[Name, set[str]]], banned: set[str], rng: random.Random,
                    count: int = OPTIONS - 1) -> list[Name] | None:
     """`count` names whose keys avoid `banned` and each other; None when too few."""
-    order = list(candidates)
-    rng.shuffle(order)
     chosen: list[Name] = []
     used = set(banned)
-    for name, keys in order:
+    for name, keys in _random_order(candidates, rng, 4 * count):
         label_key = answer_key(name.text)
         if not label_key or keys & used or label_key in used:
             continue
@@ -199,7 +224,7 @@ def _artist_of_song(ix: _Index, song: Song, rng: random.Random) -> Question | No
         for c in twin.credits:
             artist = ix.artist(c.artist_id, c.name, c.hangul)
             credited.append(artist)
-            if twin.id == song.id or same_drama(twin.drama, song.drama):
+            if twin.id == song.id or ix.same_drama(twin.drama, song.drama):
                 same_song.append(artist)
     banned: set[str] = set()
     credited_names: set[str] = set()
@@ -212,7 +237,7 @@ def _artist_of_song(ix: _Index, song: Song, rng: random.Random) -> Question | No
         if artist.id in credited_ids:
             continue
         # The relation may be recorded on either side only: check both directions.
-        if (keys_of(artist.groups) | keys_of(artist.members)) & credited_names:
+        if ix.artist_relatives[artist.id] & credited_names:
             continue
         candidates.append((Name(artist.name, artist.hangul), ix.artist_names(artist)))
     distractors = _pick_distinct(candidates, banned, rng)
@@ -228,7 +253,7 @@ def _artist_of_song(ix: _Index, song: Song, rng: random.Random) -> Question | No
 
 def _song_of_drama(ix: _Index, drama: Drama, songs_here: list[Song], rng: random.Random) -> Question | None:
     song = rng.choice(songs_here)
-    in_drama = [s for s in ix.everything if same_drama(s.drama, drama)]
+    in_drama = [s for s in ix.everything if ix.same_drama(s.drama, drama)]
     banned: set[str] = set()
     for s in in_drama:
         banned |= ix.titles[s.id]
@@ -278,7 +303,7 @@ def _year_of_song(ix: _Index, song: Song, rng: random.Random) -> Question | None
     if year is None:
         return None
     # A same-titled song of the same drama from another year would make the question ambiguous.
-    others = {song_year(t) for t in ix.twins(song) if t.id != song.id and same_drama(t.drama, song.drama)}
+    others = {song_year(t) for t in ix.twins(song) if t.id != song.id and ix.same_drama(t.drama, song.drama)}
     if others - {None, year}:
         return None
     choices = [y for y in range(year - YEAR_SPREAD, year + YEAR_SPREAD + 1) if y != year]
@@ -296,9 +321,9 @@ def _lead_actor(ix: _Index, drama: Drama, rng: random.Random) -> Question | None
     answer = rng.choice(drama.lead_actors)
     banned: set[str] = set()
     for d in ix.dramas.values():
-        if same_drama(d, drama):
+        if ix.same_drama(d, drama):
             banned |= keys_of(d.lead_actors)
-    candidates = [(Name(actor), keys_of([actor])) for d in ix.dramas.values() if not same_drama(d, drama)
+    candidates = [(Name(actor), keys_of([actor])) for d in ix.dramas.values() if not ix.same_drama(d, drama)
                   for actor in d.lead_actors]
     distractors = _pick_distinct(candidates, banned, rng)
     if distractors is None:
