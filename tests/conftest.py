@@ -12,6 +12,21 @@ from bot.config import Settings
 from bot.store import Store
 
 
+def pytest_sessionfinish(session, exitstatus):
+    """Safety net: stop every aiosqlite worker thread still running, whoever opened it.
+
+    A connection left open (a test that opened a store outside the fixtures, a bot SimCord never
+    closed) keeps a non-daemon thread alive, and pytest would print its summary and never exit.
+    """
+    import gc
+
+    import aiosqlite
+
+    for obj in gc.get_objects():
+        if isinstance(obj, aiosqlite.Connection) and getattr(obj, "_running", False):
+            obj.stop()
+
+
 @pytest.fixture(autouse=True)
 async def close_stores_left_open():
     """SimCord's shutdown never calls bot.close(): close every store the test opened."""
