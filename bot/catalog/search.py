@@ -21,11 +21,22 @@ from .text import compact, normalize
 KINDS = ("song", "drama", "artist")
 EXACT, PREFIX, WORDS, FUZZY = range(4)
 MAX_QUERY_WORDS = 8
+FTS_MIN_CHARS = 3         # one or two letters: names (exact, prefix, words) answer; full text would scan
 FUZZY_CUTOFF = 82.0       # a typo or two in a whole name
 SUGGEST_CUTOFF = 55.0     # "did you mean": looser, never treated as a match
 STRONG_FUZZY_MARGIN = 4.0
 
 _REF = re.compile(r"^(song|drama|artist):(\d{1,18})$")
+_ASCII_DROP = re.compile(r"[\x00-\x1f\x7f'`]")
+_ASCII_SPACE = re.compile(r"[^a-z0-9]+")
+
+
+def fast_normalize(text: str) -> str:
+    """`normalize`, with a quick path for plain ASCII names (most of a large catalog)."""
+    if not text.isascii():
+        return normalize(text)
+    folded = _ASCII_DROP.sub("", text.lower()).replace("&", " and ")
+    return _ASCII_SPACE.sub(" ", folded).strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +143,7 @@ class NameIndex:
         index = cls()
         postings: dict[str, list[int]] = {}
         for entry in entries:
-            norm = normalize(entry.name)
+            norm = fast_normalize(entry.name)
             if not norm:
                 continue
             position = len(index.entries)

@@ -101,7 +101,9 @@ class CatalogService:
         async with self._index_lock:
             generation = self.generation
             if self._index is None or self._index_generation != generation:
-                self._index = NameIndex.build(await self.store.search.name_entries())
+                entries = await self.store.search.name_entries()
+                # Normalising 100,000 names takes a while: keep the event loop free meanwhile.
+                self._index = await asyncio.to_thread(NameIndex.build, entries)
                 self._index_generation = generation
         return self._index
 
@@ -128,7 +130,7 @@ class CatalogService:
         words = await self._visible_only(index.words(query, guild_id, kinds, limit), guild_id)
         fts: list[Match] = []
         expression = matching.fts_query(query)
-        if "song" in kinds and expression:
+        if "song" in kinds and expression and len(norm) >= matching.FTS_MIN_CHARS:
             fts = await repo.fts_songs(expression, guild_id, limit)
         found = matching.merge([exact, prefix, words, fts], limit)
         if len(found) < limit:

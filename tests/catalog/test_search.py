@@ -4,6 +4,8 @@ catalog (every song, every drama name, every artist name, Hangul, typos, hostile
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.catalog.search import (
     EXACT,
@@ -13,6 +15,7 @@ from bot.catalog.search import (
     Match,
     NameEntry,
     NameIndex,
+    fast_normalize,
     fts_query,
     fuzzy_cutoff,
     merge,
@@ -21,6 +24,7 @@ from bot.catalog.search import (
 )
 from bot.catalog.seedfile import load_catalog
 from bot.catalog.service import CatalogService
+from bot.catalog.text import normalize
 
 SEED = load_catalog()
 HOSTILE = ['"', "*", "NEAR(", "NEAR(a b)", "'; DROP TABLE songs; --", "@everyone", "@here <@123>",
@@ -221,3 +225,14 @@ async def test_a_server_sees_its_own_additions_and_not_its_hidden_songs(service,
     assert orbit.ref not in [m.ref for m in await service.search("orbit", 7)]
     assert orbit.ref not in [m.ref for m in await service.search("orbti", 7)]
     assert (await service.search("orbit", 8))[0].ref == orbit.ref
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=40))
+def test_fast_normalize_equals_normalize_on_ascii(text):
+    assert fast_normalize(text) == normalize(text)
+
+
+def test_fast_normalize_handles_every_seed_name():
+    names = [e["name"] for e in SEED.dramas + SEED.artists] + [s["title"] for s in SEED.songs]
+    names += [n for e in SEED.dramas + SEED.artists for n in e.get("names", [])]
+    assert [fast_normalize(n) for n in names] == [normalize(n) for n in names]
