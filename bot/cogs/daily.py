@@ -26,7 +26,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MAX_SLEEP = 3600.0          # re-read the schedule at least hourly (clock changes, DST)
+# The task sleeps until the next post is due; this cap only re-reads the schedule now and then in
+# case the wall clock moved under the loop's monotonic clock. Each wake costs a store read (and a
+# SimCord settle step in tests), so not too often.
+MAX_SLEEP = 6 * 3600.0
 FAILED_PASS_SLEEP = 300.0   # after an unexpected error in a whole pass
 RETRY_AFTER = 900.0         # after a passing fault (Discord 5xx): try again in 15 minutes
 

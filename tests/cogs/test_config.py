@@ -8,7 +8,7 @@ from simcord import SetupError
 
 from bot.app import create_bot
 from bot.tree import Refused
-from tests.cogs.admin_helpers import allow_command, set_role_permissions, text_of
+from tests.cogs.admin_helpers import allow_command, record_score, reply, set_role_permissions, text_of
 from tests.limits import assert_message_limits
 
 ADMIN_COMMANDS = ("config show", "config quiz", "config random", "config daily", "config daily-off",
@@ -256,3 +256,63 @@ async def test_reset_scores_cancel(world):
     cancelled = await world.admin.click(prompt.response, label="Cancel")
     assert "Cancelled" in world.channel.last_message.content
     assert cancelled.acknowledged
+
+
+async def test_reset_scores_clears_this_servers_scores_only(world, simcord_env):
+    other = simcord_env.create_guild(name="Other Club")
+    await record_score(world.store, world.guild.id, world.channel.id, world.alice.id)
+    await record_score(world.store, other.id, 42, world.alice.id)
+    prompt = await world.admin.slash(world.channel, "config reset-scores")
+    done = await world.admin.click(prompt.response, label="Reset scores")
+    assert "reset every quiz score" in done.response.content and done.response.components == []
+    assert not done.response.ephemeral
+    assert await world.store.quiz.leaderboard(world.guild.id) == []
+    assert len(await world.store.quiz.leaderboard(other.id)) == 1
+
+
+async def test_a_press_after_sixty_seconds_is_refused_even_after_a_restart(world, simcord_env, settings):
+    await record_score(world.store, world.guild.id, world.channel.id, world.alice.id)
+    prompt = await world.admin.slash(world.channel, "config reset-scores")
+    # A restart loses the task that greys the prompt out; the buttons are still there.
+    await simcord_env.bot.close()
+    await simcord_env.restart_bot(create_bot(settings))
+    await simcord_env.advance_time(61)
+    late = await world.admin.click(prompt.response, label="Reset scores")
+    assert "expired" in late.response.content and late.response.components == []
+    assert len(await simcord_env.bot.store.quiz.leaderboard(world.guild.id)) == 1
+
+
+async def test_a_confirmation_within_the_window_after_a_restart_still_works(world, simcord_env, settings):
+    await record_score(world.store, world.guild.id, world.channel.id, world.alice.id)
+    prompt = await world.admin.slash(world.channel, "config reset-scores")
+    await simcord_env.bot.close()
+    await simcord_env.restart_bot(create_bot(settings))
+    await simcord_env.advance_time(30)
+    done = await world.admin.click(prompt.response, label="Reset scores")
+    assert "reset every quiz score" in done.response.content
+    assert await simcord_env.bot.store.quiz.leaderboard(world.guild.id) == []
+
+
+# -- quizzes (the quiz cog reads these settings) ------------------------------------------------
+
+async def test_quiz_channel_restriction(world):
+    quizzes = world.guild.create_text_channel("quizzes")
+    await world.admin.slash(world.channel, "config quiz", channel=quizzes, rounds=1)
+    elsewhere = await world.alice.slash(world.channel, "quiz start")
+    assert elsewhere.response.ephemeral and quizzes.mention in elsewhere.response.content
+    started = await world.alice.slash(quizzes, "quiz start")
+    assert not reply(started).ephemeral
+    await world.alice.slash(quizzes, "quiz stop")
+    world.env.errors  # noqa: B018
+
+
+async def test_the_manager_role_may_stop_anyones_quiz(world, simcord_env):
+    masters = world.guild.create_role("Quiz Masters")
+    dana = world.guild.add_member(simcord_env.create_user("dana"), roles=[masters])
+    await world.bob.slash(world.channel, "quiz start", rounds=3)
+    refused = await dana.slash(world.channel, "quiz stop")
+    assert refused.response.ephemeral and "bot-manager role" in refused.response.content
+    await world.admin.slash(world.channel, "config manager-role", role=masters)
+    stopped = await dana.slash(world.channel, "quiz stop")
+    assert not stopped.response.ephemeral and "stopped the quiz" in stopped.response.content
+    simcord_env.errors  # noqa: B018
