@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING
 
 import discord
@@ -12,98 +11,16 @@ from discord import app_commands
 from discord.ext import commands
 
 from ..catalog.search import Match, strong_matches
-from ..catalog.service import CatalogService, service_for
-from ..catalog.text import compact
 from ..errors import UserError
-from ..i18n import t
-from ..tree import send_ephemeral
 from ..ui import cards
-from ..ui.text import safe
+from ._lookup import QUERY_MAX, answer_errors, card_for, choices_for, no_match, service
 
 if TYPE_CHECKING:
     from ..app import OstBot
 
 log = logging.getLogger(__name__)
 
-QUERY_MAX = 100
-CANDIDATES_MAX = 24
 
-
-def service(bot: OstBot) -> CatalogService:
-    assert bot.store is not None
-    return service_for(bot.store)
-
-
-async def choices_for(bot: OstBot, interaction: discord.Interaction, current: str,
-                      kinds: Sequence[str]) -> list[app_commands.Choice[str]]:
-    """Autocomplete choices for `current` among `kinds`; a starting list when it is empty."""
-    lang = await bot.language_for(interaction)
-    svc = service(bot)
-    guild_id = interaction.guild_id
-    current = current[:QUERY_MAX]
-    matches = await svc.search(current, guild_id, kinds) if compact(current) else await svc.starters(guild_id, kinds)
-    labels = await svc.labels(matches[:25], guild_id)
-    return [app_commands.Choice(name=cards.label_text(label, lang), value=f"{label.kind}:{label.id}")
-            for label in labels][:25]
-
-
-async def no_match(bot: OstBot, query: str, guild_id: int | None, kinds: Sequence[str], lang: str,
-                   key: str = "ost.none") -> UserError:
-    """The "nothing found" error, with up to three "did you mean" suggestions."""
-    svc = service(bot)
-    suggestions = await svc.labels(await svc.suggest(query, guild_id, kinds), guild_id)
-    shown = safe(" ".join(query.split()), 100) or "…"
-    if not suggestions:
-        return UserError(key, query=shown)
-    lines = "\n".join(f"• {safe(cards.label_text(label, lang), 100)}" for label in suggestions)
-    return UserError(key + "_suggest", query=shown, suggestions=lines)
-
-
-async def card_for(bot: OstBot, match: Match, lang: str, guild_id: int | None, *, page: int = 0,
-                   others: Sequence[Match] = ()) -> tuple[discord.Embed, discord.ui.View | None]:
-    """The card (embed and components) for one match; `others` become a candidates select."""
-    svc = service(bot)
-    view: discord.ui.View | None = None
-    if match.kind == "song":
-        song = await svc.song(match.id, guild_id)
-        if song is None:
-            raise UserError("ost.gone")
-        embed = cards.song_embed(song, lang)
-        view = cards.song_view(song, lang)
-    elif match.kind == "drama":
-        found = await svc.drama(match.id, guild_id)
-        if found is None:
-            raise UserError("ost.gone")
-        drama, songs = found
-        pages = cards.drama_pages(len(songs))
-        page = min(max(page, 0), pages - 1)
-        embed = cards.drama_embed(drama, songs, lang, page)
-        view = cards.pager_view(drama.id, page, pages, lang)
-    else:
-        found = await svc.artist(match.id, guild_id)
-        if found is None:
-            raise UserError("ost.gone")
-        artist, songs = found
-        embed = cards.artist_embed(artist, songs, lang)
-    if others:
-        labels = await svc.labels(others[:CANDIDATES_MAX], guild_id)
-        if labels:
-            view = view or discord.ui.View(timeout=None)
-            options = [(f"{label.kind}:{label.id}", cards.label_text(label, lang), None) for label in labels]
-            view.add_item(cards.candidates_select(options, lang))
-    return embed, view
-
-
-async def answer_errors(interaction: discord.Interaction, work: Callable[[], Awaitable[None]]) -> None:
-    """Run a component callback; a UserError becomes the usual private message."""
-    try:
-        await work()
-    except UserError as error:
-        bot: OstBot = interaction.client  # type: ignore[assignment]
-        await send_ephemeral(interaction, t(error.key, await bot.language_for(interaction), **error.params))
-
-
-# -- persistent components -------------------------------------------------------------------
 
 class MoreFromDrama(discord.ui.DynamicItem[discord.ui.Button], template=cards.MORE_TEMPLATE):
     """"More from <drama>" under a song card: the drama card, privately, for whoever pressed."""

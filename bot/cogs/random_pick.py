@@ -18,7 +18,7 @@ from ..errors import UserError
 from ..i18n import t
 from ..ui import cards
 from ..ui.text import localized_name, safe
-from .ost import QUERY_MAX, answer_errors, choices_for, no_match, service
+from ._lookup import QUERY_MAX, answer_errors, choices_for, no_match, service
 
 if TYPE_CHECKING:
     from ..app import OstBot
