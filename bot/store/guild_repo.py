@@ -31,13 +31,38 @@ _COLUMNS = tuple(f.name for f in fields(GuildSettings))
 
 
 class GuildRepo:
+    """Settings are read on every command (language, cooldown), so they are cached in memory.
+
+    The cache is dropped whenever the store has written anything since it was filled
+    (`Store.writes`): every write goes through the store, so a cached value is never stale
+    in this process, whichever repository wrote the row.
+    """
+
+    CACHE_LIMIT = 10_000
+
     def __init__(self, store: Store) -> None:
         self._store = store
+        self._cache: dict[int, GuildSettings] = {}
+        self._cache_writes = -1
 
     async def get(self, guild_id: int | None) -> GuildSettings:
         """This server's settings; the defaults when it has none (or outside a server)."""
         if guild_id is None:
             return GuildSettings(guild_id=0)
+        if self._cache_writes != self._store.writes:
+            self._cache.clear()
+            self._cache_writes = self._store.writes
+        cached = self._cache.get(guild_id)
+        if cached is None:
+            writes = self._store.writes
+            cached = await self._read(guild_id)
+            if writes == self._store.writes and self._cache_writes == writes:  # nothing written meanwhile
+                if len(self._cache) >= self.CACHE_LIMIT:
+                    self._cache.clear()
+                self._cache[guild_id] = cached
+        return cached
+
+    async def _read(self, guild_id: int) -> GuildSettings:
         row = await self._store.fetchone(
             f"SELECT {', '.join(_COLUMNS)} FROM guild_settings WHERE guild_id = ?", (guild_id,))
         if row is None:

@@ -1,0 +1,37 @@
+"""Read caches in the store stay correct: a cached value never outlives a write."""
+
+from __future__ import annotations
+
+
+async def test_settings_cache_sees_writes_from_any_repository(store):
+    await store.guilds.update(42, daily_channel_id=7, daily_hour=9)
+    assert (await store.guilds.get(42)).daily_error is None  # cached now
+    # The daily bookkeeping is written by another repository, with its own SQL.
+    await store.additions.fail_daily(42, "2026-11-22", "missing access")
+    assert (await store.guilds.get(42)).daily_error == "missing access"
+    await store.additions.finish_daily(42, "2026-11-22", 1)
+    assert (await store.guilds.get(42)).daily_error is None
+
+
+async def test_settings_cache_answers_reads_without_the_database(store):
+    await store.guilds.update(43, language="ko")
+    first = await store.guilds.get(43)
+    reads = 0
+    original = store.fetchone
+
+    async def counting(*args, **kwargs):
+        nonlocal reads
+        reads += 1
+        return await original(*args, **kwargs)
+
+    store.fetchone = counting
+    try:
+        for _ in range(5):
+            assert await store.guilds.get(43) == first
+        assert reads == 0
+        async with store.transaction() as tx:
+            await tx.execute("UPDATE guild_settings SET language = 'en' WHERE guild_id = 43")
+        assert (await store.guilds.get(43)).language == "en"
+        assert reads == 1
+    finally:
+        del store.fetchone
