@@ -19,8 +19,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-async def send_ephemeral(interaction: discord.Interaction, content: str | None = None, **kwargs) -> None:
-    """Reply privately whether or not the interaction was already answered; never raises."""
+async def send_ephemeral(interaction: discord.Interaction, content: str | None = None, *, quiet: bool = False,
+                         **kwargs) -> None:
+    """Reply privately whether or not the interaction was already answered; never raises.
+
+    `quiet`: the caller already logged the trouble this reply is about, so a failure is only debug.
+    """
     kwargs.setdefault("allowed_mentions", discord.AllowedMentions.none())
     try:
         if interaction.response.is_done():
@@ -28,9 +32,89 @@ async def send_ephemeral(interaction: discord.Interaction, content: str | None =
         else:
             await interaction.response.send_message(content, ephemeral=True, **kwargs)
     except discord.NotFound:
-        log.info("interaction %s expired before the reply", interaction.id)
+        log.log(logging.DEBUG if quiet else logging.INFO, "interaction %s expired before the reply", interaction.id)
     except discord.HTTPException as exc:
-        log.warning("could not send an ephemeral reply to interaction %s: %s", interaction.id, exc)
+        log.log(logging.DEBUG if quiet else logging.WARNING, "could not send an ephemeral reply to interaction %s: %s",
+                interaction.id, exc)
+
+
+# -- Discord's own faults ------------------------------------------------------------------------
+# discord.py retries 5xx and 429 inside its HTTP client (REST and interaction webhooks); what still
+# reaches the bot is an outage that outlasted those retries, or an interaction past its deadline.
+
+UNKNOWN_INTERACTION = 10062    # the 3-second (or 15-minute) window closed before the reply
+ALREADY_ACKNOWLEDGED = 40060   # something else answered this interaction first
+
+
+def is_passing_fault(error: BaseException) -> bool:
+    """Discord's own trouble (a 5xx or a 429): the same call may well work a moment later."""
+    return (isinstance(error, discord.HTTPException) and not isinstance(error, discord.Forbidden | discord.NotFound)
+            and (error.status >= 500 or error.status == 429))
+
+
+def fault_level(error: BaseException) -> int | None:
+    """The log level for a Discord fault met while answering an interaction; None when it is
+    not one (then it is a bug, worth its traceback)."""
+    if not isinstance(error, discord.HTTPException):
+        return None
+    if error.code == UNKNOWN_INTERACTION:
+        return logging.INFO  # routine: a slow client, a busy loop, a click on a stale message
+    if error.code == ALREADY_ACKNOWLEDGED or is_passing_fault(error):
+        return logging.WARNING
+    return None
+
+
+def describe(error: discord.HTTPException) -> str:
+    return f"{error.status} {error.text or 'no message'}"[:200] + (f" (code {error.code})" if error.code else "")
+
+
+async def answer_fault(interaction: discord.Interaction, error: BaseException, where: str,
+                       lang: str | None = None) -> bool:
+    """Deal with a Discord error raised while answering `interaction`: one log line, no traceback,
+    and for a passing fault a private "try again" (which may itself fail, quietly). False when
+    `error` is not Discord's fault: the caller treats it as a bug."""
+    level = fault_level(error)
+    if level is None:
+        return False
+    assert isinstance(error, discord.HTTPException)
+    log.log(level, "%s: the reply to interaction %s failed: %s", where, interaction.id, describe(error))
+    if is_passing_fault(error):
+        if lang is None:
+            language_for = getattr(interaction.client, "language_for", None)
+            lang = await language_for(interaction) if language_for is not None else "en"
+        await send_ephemeral(interaction, t("faults.try_again", lang), quiet=True)
+    return True
+
+
+class CallbackFaultFilter(logging.Filter):
+    """discord.py logs a full traceback for any error out of an autocomplete or a button callback
+    it runs for us. For Discord's own faults (expired, already answered, 5xx, 429) that is a
+    traceback storm in an outage: this filter swaps each for one line of ours. Bugs keep theirs."""
+
+    PREFIXES = ("Ignoring exception in autocomplete", "Ignoring exception in dynamic item callback")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not record.exc_info or not str(record.msg).startswith(self.PREFIXES):
+            return True
+        error = record.exc_info[1]
+        level = fault_level(error) if error is not None else None
+        if level is None:
+            return True
+        assert isinstance(error, discord.HTTPException)
+        subject = record.args[0] if isinstance(record.args, tuple) and record.args else "?"
+        what = f"autocomplete for /{subject}" if "autocomplete" in str(record.msg) else type(subject).__name__
+        log.log(level, "%s: the reply failed: %s", what, describe(error))
+        return False
+
+
+CALLBACK_FAULT_FILTER = CallbackFaultFilter()
+
+
+def install_callback_fault_filter() -> None:
+    for name in ("discord.app_commands.tree", "discord.ui.view"):
+        logger = logging.getLogger(name)
+        if CALLBACK_FAULT_FILTER not in logger.filters:
+            logger.addFilter(CALLBACK_FAULT_FILTER)
 
 
 class Refused(app_commands.CheckFailure):
@@ -52,6 +136,7 @@ class OstTree(app_commands.CommandTree):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.cooldowns = Cooldowns()
+        install_callback_fault_filter()
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         """The server's cooldown, per member per command, on the event loop's clock.
@@ -92,6 +177,8 @@ class OstTree(app_commands.CommandTree):
             message = t("error.bad_input", lang, detail=discord.utils.escape_markdown(str(error.value))[:200])
         else:
             command = interaction.command.qualified_name if interaction.command else "?"
+            if await answer_fault(interaction, original, f"/{command}", lang):
+                return
             log.error("unhandled error in /%s", command, exc_info=original)
             message = t("error.unexpected", lang)
         await send_ephemeral(interaction, message)

@@ -1,0 +1,187 @@
+"""Discord faults through SimCord's `env.inject_error`: 500, 503 and 429 on sending, editing and
+follow-ups, and expired (10062) or already-acknowledged (40060) interactions.
+
+What SimCord's faults are: its HTTP client replaces discord.py's `HTTPClient.request` and the
+webhook adapter's `request` whole, so an injected fault skips discord.py's own retry loop (which,
+against the real API, retries 500/502/504/524 on REST and any 5xx on interaction webhooks up to 5
+times, and sleeps through a 429 that carries `retry_after`). Every injected fault reaches the bot at
+once, on the first try, as a plain `discord.HTTPException` (not DiscordServerError, not
+RateLimited): the first test pins that down. So each case here is what the bot sees when an
+outage outlasts discord.py's retries.
+
+Each case checks: how many WARNING+ records (one per failure, no traceback, no ERROR), what the
+member sees, what the store holds (scores compared before/after), and that the next command works.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+import pytest
+
+from tests.limits import assert_message_limits
+
+CALLBACK = "/interactions/*/callback"
+PASSING = [500, 503, 429]
+TRY_AGAIN = "Discord had trouble delivering my reply just now. Please try again in a moment."
+
+
+def fault(env, method: str, path: str, status: int, times: int | None = 1, code: int = 0,
+          message: str = "injected by test_faults") -> None:
+    env.inject_error(method, path, status=status, code=code, message=message, times=times)
+
+
+def loud(caplog) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def assert_logged(caplog, warnings: int, *, infos_from: str | None = None) -> None:
+    """Exactly `warnings` WARNING records, nothing at ERROR, no traceback anywhere."""
+    records = loud(caplog)
+    assert [r.levelname for r in records] == ["WARNING"] * warnings, [(r.name, r.getMessage()) for r in records]
+    assert not [r for r in caplog.records if r.exc_info], [r.getMessage() for r in caplog.records if r.exc_info]
+
+
+def swallowed(env, cursor: int) -> list[BaseException]:
+    """Errors that reached the tree's on_error since `cursor` (SimCord records even handled ones)."""
+    found = [getattr(e, "original", e) for e in env.errors_since(cursor)]
+    _ = env.errors  # reading it acknowledges them: they were handled on purpose
+    return found
+
+
+def callbacks(env, since: int) -> int:
+    return sum(1 for r in env.http_requests[since:] if r.method == "POST" and r.path.endswith("/callback"))
+
+
+@pytest.fixture(autouse=True)
+def capture(caplog):
+    caplog.set_level(logging.INFO)
+    return caplog
+
+
+async def settle_setup(env, caplog) -> tuple[int, int]:
+    """Forget start-up logs; return (error cursor, request cursor)."""
+    caplog.clear()
+    return env.error_cursor, len(env.http_requests)
+
+
+# -- what an injected fault is -------------------------------------------------------------------
+
+@pytest.mark.parametrize("status", PASSING)
+async def test_an_injected_fault_skips_discord_py_retries_and_arrives_as_a_plain_http_exception(
+        simcord_env, world, status):
+    env = simcord_env
+    channel = env.bot.get_channel(world.channel.id)
+    fault(env, "POST", f"/channels/{world.channel.id}/messages", status)
+    before, clock = len(env.http_requests), env.bot.loop.time()
+    with pytest.raises(discord.HTTPException) as raised:
+        await channel.send("first try")
+    assert type(raised.value) is discord.HTTPException  # not DiscordServerError, not RateLimited
+    assert raised.value.status == status
+    assert len(env.http_requests) - before == 1  # one request: discord.py did not retry
+    assert env.bot.loop.time() - clock < 0.5     # and did not sleep (its first retry waits 1 s)
+    assert (await channel.send("second try")).content == "second try"  # times=1: gone after one hit
+
+
+# -- /ost and /random: the reply (interaction callback) ---------------------------------------------
+
+@pytest.mark.parametrize("status", PASSING)
+@pytest.mark.parametrize("command,options", [("ost", {"query": "goblin"}), ("random", {})])
+async def test_a_failed_reply_is_one_warning_and_a_try_again(simcord_env, world, caplog, command, options, status):
+    env = simcord_env
+    store_before = await world.store.content_hash()
+    errors, _ = await settle_setup(env, caplog)
+    fault(env, "POST", CALLBACK, status)
+    failed = await world.alice.slash(world.channel, command, **options)
+    assert failed.ephemeral and failed.response.content == TRY_AGAIN
+    assert_logged(caplog, 1)
+    assert f"{status} injected by test_faults" in loud(caplog)[0].getMessage()
+    assert [type(e) for e in swallowed(env, errors)] == [discord.HTTPException]
+    if command == "ost":
+        assert await world.store.content_hash() == store_before  # read-only command: nothing written
+
+    worked = await world.bob.slash(world.channel, command, **options)
+    assert not worked.ephemeral and worked.response.embeds
+    assert_message_limits(worked.response)
+
+
+async def test_a_reply_failing_twice_is_still_one_warning(simcord_env, world, caplog):
+    env = simcord_env
+    errors, _ = await settle_setup(env, caplog)
+    fault(env, "POST", CALLBACK, 503, times=2)  # the card, then the "try again" too
+    failed = await world.alice.slash(world.channel, "ost", query="goblin")
+    assert failed.response is None
+    assert_logged(caplog, 1)
+    swallowed(env, errors)
+    assert (await world.alice.slash(world.channel, "ost", query="goblin")).response.embeds
+
+
+@pytest.mark.parametrize("status", PASSING)
+async def test_the_another_button_under_a_fault_logs_one_line_and_the_next_click_works(
+        simcord_env, world, caplog, status):
+    env = simcord_env
+    await world.alice.slash(world.channel, "random")
+    card = world.channel.last_message
+    another = next(c.custom_id for row in card.components for c in row.children
+                   if (c.custom_id or "").startswith("ost:rnd:"))
+    errors, _ = await settle_setup(env, caplog)
+    fault(env, "POST", CALLBACK, status)
+    await world.bob.click(card, custom_id=another)
+    assert_logged(caplog, 1)
+    assert swallowed(env, errors) == []
+    assert world.channel.last_message.id == card.id  # nothing posted
+
+    again = await world.bob.click(card, custom_id=another)
+    assert again.response.embeds and not again.ephemeral
+
+
+# -- expired (10062) and already acknowledged (40060) ------------------------------------------------
+
+EXPIRED = {"status": 404, "code": 10062, "message": "Unknown interaction"}
+ACKNOWLEDGED = {"status": 400, "code": 40060, "message": "Interaction has already been acknowledged."}
+
+
+@pytest.mark.parametrize("kind,level", [(EXPIRED, "INFO"), (ACKNOWLEDGED, "WARNING")])
+async def test_an_expired_or_answered_slash_command_is_one_line_and_no_second_try(
+        simcord_env, world, caplog, kind, level):
+    env = simcord_env
+    errors, requests = await settle_setup(env, caplog)
+    fault(env, "POST", CALLBACK, **kind)
+    await world.alice.slash(world.channel, "ost", query="goblin")
+    assert callbacks(env, requests) == 1  # no "sorry" attempt on an interaction that cannot take one
+    mine = [r for r in caplog.records if r.name == "bot.tree"]
+    assert [r.levelname for r in mine] == [level] and str(kind["code"]) in mine[0].getMessage()
+    assert_logged(caplog, 1 if level == "WARNING" else 0)
+    assert [getattr(e, "code", None) for e in swallowed(env, errors)] == [kind["code"]]
+    assert (await world.alice.slash(world.channel, "ost", query="goblin")).response.embeds
+
+
+@pytest.mark.parametrize("kind,level", [(EXPIRED, "INFO"), (ACKNOWLEDGED, "WARNING"),
+                                        ({"status": 500}, "WARNING")])
+async def test_autocomplete_that_cannot_answer_is_one_line_without_traceback(simcord_env, world, caplog, kind,
+                                                                              level):
+    env = simcord_env
+    await settle_setup(env, caplog)
+    fault(env, "POST", CALLBACK, **kind)
+    assert await world.alice.autocomplete(world.channel, "ost", "query", "gob") == []
+    assert [r.levelname for r in caplog.records if r.levelno >= logging.INFO] == [level]
+    assert "autocomplete for /ost" in caplog.records[-1].getMessage()
+    assert not [r for r in caplog.records if r.exc_info]
+    choices = await world.alice.autocomplete(world.channel, "ost", "query", "gob")
+    assert any("Goblin" in c["name"] for c in choices)
+
+
+@pytest.mark.parametrize("kind,level", [(EXPIRED, "INFO"), (ACKNOWLEDGED, "WARNING")])
+async def test_an_expired_button_click_is_one_line(simcord_env, world, caplog, kind, level):
+    env = simcord_env
+    await world.alice.slash(world.channel, "random")
+    card = world.channel.last_message
+    another = next(c.custom_id for row in card.components for c in row.children
+                   if (c.custom_id or "").startswith("ost:rnd:"))
+    await settle_setup(env, caplog)
+    fault(env, "POST", CALLBACK, **kind)
+    await world.bob.click(card, custom_id=another)
+    assert [r.levelname for r in caplog.records if r.levelno >= logging.INFO] == [level]
+    assert not [r for r in caplog.records if r.exc_info]
+    assert (await world.bob.click(card, custom_id=another)).response.embeds
