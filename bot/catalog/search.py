@@ -10,6 +10,7 @@ zero-width or bidi characters never matter.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -137,30 +138,73 @@ class NameIndex:
     _norms: list[str] = field(default_factory=list)
     _words: list[str] = field(default_factory=list)
     _postings: dict[str, list[int]] = field(default_factory=dict)
+    _compacts: list[tuple[str, int]] = field(default_factory=list)   # (compact name, position), sorted
+    _owners: dict[tuple[str, int], int | None] = field(default_factory=dict)
+    hidden: dict[int, frozenset[int]] = field(default_factory=dict)  # guild -> song ids it hid
 
     @classmethod
-    def build(cls, entries: Iterable[NameEntry]) -> NameIndex:
+    def build(cls, entries: Iterable[NameEntry], hidden: dict[int, frozenset[int]] | None = None) -> NameIndex:
         index = cls()
         postings: dict[str, list[int]] = {}
+        compacts: list[tuple[str, int]] = []
         for entry in entries:
+            index._owners[(entry.kind, entry.id)] = entry.guild_id
             norm = fast_normalize(entry.name)
             if not norm:
                 continue
             position = len(index.entries)
             index.entries.append(entry)
             index._norms.append(norm)
+            compacts.append((norm.replace(" ", ""), position))
             for word in set(norm.split()):
                 postings.setdefault(word, []).append(position)
+        compacts.sort()
+        index._compacts = compacts
         index._postings = postings
         index._words = sorted(postings)
+        index.hidden = dict(hidden or {})
         return index
 
     def __len__(self) -> int:
         return len(self.entries)
 
+    def sees(self, kind: str, entry_id: int, guild_id: int | None) -> bool:
+        """Whether this server can see the entry: shipped or its own, and (songs) not hidden."""
+        key = (kind, entry_id)
+        if key not in self._owners:
+            return False
+        owner = self._owners[key]
+        if owner is not None and owner != guild_id:
+            return False
+        return not (kind == "song" and guild_id is not None and entry_id in self.hidden.get(guild_id, ()))
+
     def _visible(self, position: int, guild_id: int | None, kinds: Sequence[str]) -> bool:
         entry = self.entries[position]
-        return entry.kind in kinds and (entry.guild_id is None or entry.guild_id == guild_id)
+        return entry.kind in kinds and self.sees(entry.kind, entry.id, guild_id)
+
+    def names(self, norm: str, guild_id: int | None, kinds: Sequence[str] = KINDS, *, prefix: bool = False,
+              limit: int = 25) -> list[Match]:
+        """Entries with a name equal to `norm` (a `compact` form), or starting with it: the exact
+        and prefix tiers, by bisection in the sorted names (no scan, whatever the catalog size)."""
+        if not norm:
+            return []
+        tier = PREFIX if prefix else EXACT
+        taken = dict.fromkeys(kinds, 0)
+        matches: list[Match] = []
+        start = bisect.bisect_left(self._compacts, (norm, -1))
+        for name, position in itertools.islice(self._compacts, start, None):
+            if name != norm and not (prefix and name.startswith(norm)):
+                break
+            if prefix == (name == norm) or not self._visible(position, guild_id, kinds):
+                continue
+            entry = self.entries[position]
+            if taken[entry.kind] >= limit:
+                if all(n >= limit for n in taken.values()):
+                    break
+                continue
+            taken[entry.kind] += 1
+            matches.append(Match(entry.kind, entry.id, tier, 1.0 if entry.is_main else 0.0, entry.name))
+        return rank_names(matches)
 
     def _with_prefix(self, word: str, cap: int = 5000) -> set[int]:
         found: set[int] = set()

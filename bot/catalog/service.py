@@ -9,6 +9,7 @@ Caches (the in-memory name index, the starting list, tag lists, random pools) ar
 from __future__ import annotations
 
 import asyncio
+import itertools
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from .shuffle import ShuffleBags
 from .text import compact
 
 AUTOCOMPLETE_LIMIT = 25
+CACHE_LIMIT = 4096   # search results, labels and cards kept per catalog generation
 
 
 class _SearchRepo(Protocol):
@@ -29,6 +31,7 @@ class _SearchRepo(Protocol):
                     limit: int = ...) -> list[Match]: ...
     async def fts_songs(self, expression: str, guild_id: int | None, limit: int = ...) -> list[Match]: ...
     async def name_entries(self) -> list[NameEntry]: ...
+    async def hidden_songs(self) -> dict[int, frozenset[int]]: ...
     async def visible_ids(self, kind: str, ids: Sequence[int], guild_id: int | None) -> set[int]: ...
     async def labels(self, refs: Sequence[tuple[str, int]], guild_id: int | None
                      ) -> dict[tuple[str, int], Label]: ...
@@ -75,6 +78,7 @@ class CatalogService:
         self._index_lock = asyncio.Lock()
         self._cache: dict[tuple, Any] = {}
         self._cache_generation = -1
+        self._build: asyncio.Task[NameIndex] | None = None
 
     # -- caches ---------------------------------------------------------------------------
 
@@ -89,8 +93,10 @@ class CatalogService:
         return self._cache.get(key)
 
     def _remember(self, key: tuple, value: Any) -> Any:
-        if len(self._cache) > 4096:
-            self._cache.clear()
+        if len(self._cache) >= CACHE_LIMIT:
+            # Oldest first (dicts keep insertion order): drop a quarter, keep the rest warm.
+            for stale in list(itertools.islice(self._cache, CACHE_LIMIT // 4)):
+                del self._cache[stale]
         self._cache[key] = value
         return value
 
@@ -102,53 +108,66 @@ class CatalogService:
             generation = self.generation
             if self._index is None or self._index_generation != generation:
                 entries = await self.store.search.name_entries()
+                hidden = await self.store.search.hidden_songs()
                 # Normalising 100,000 names takes a while: keep the event loop free meanwhile.
-                self._index = await asyncio.to_thread(NameIndex.build, entries)
+                self._index = await asyncio.to_thread(NameIndex.build, entries, hidden)
                 self._index_generation = generation
         return self._index
 
+    def start_index(self) -> None:
+        """Begin building the index in the background (start-up does not wait for it)."""
+        if self._build is None or self._build.done():
+            self._build = asyncio.get_running_loop().create_task(self.index(), name="name-index")
+
     # -- search ---------------------------------------------------------------------------
 
-    async def _visible_only(self, matches: list[Match], guild_id: int | None) -> list[Match]:
-        """Drop songs the server hid (the in-memory index knows owners, not hidden lists)."""
-        song_ids = [m.id for m in matches if m.kind == "song"]
-        if not song_ids:
-            return matches
-        visible = await self.store.search.visible_ids("song", song_ids, guild_id)
-        return [m for m in matches if m.kind != "song" or m.id in visible]
-
     async def search(self, query: str, guild_id: int | None, kinds: Sequence[str] = KINDS,
-                     limit: int = AUTOCOMPLETE_LIMIT) -> list[Match]:
-        """Ranked matches: exact names, name prefixes, words (FTS for songs), then typos."""
+                     limit: int = AUTOCOMPLETE_LIMIT, *, best_only: bool = False) -> list[Match]:
+        """Ranked matches: exact names, name prefixes, words (FTS for songs), then typos.
+
+        Typos are looked for only when nothing else matched. `best_only` stops at the first
+        tier that matched (all a look-up needs: the best match and its equals).
+        """
         norm = compact(query)
         if not norm:
             return []
-        repo = self.store.search
-        exact = matching.rank_names(await repo.names(norm, guild_id, kinds=kinds, limit=limit))
-        prefix = matching.rank_names(await repo.names(norm, guild_id, prefix=True, kinds=kinds, limit=limit))
+        kinds = tuple(kinds)
+        key = ("search", " ".join(query.split()), guild_id, kinds, limit, best_only)
+        found = self._cached(key)
+        if found is None:
+            found = self._remember(key, await self._search(query, norm, guild_id, kinds, limit, best_only))
+        return list(found)
+
+    async def _search(self, query: str, norm: str, guild_id: int | None, kinds: tuple[str, ...], limit: int,
+                      best_only: bool) -> tuple[Match, ...]:
         index = await self.index()
-        words = await self._visible_only(index.words(query, guild_id, kinds, limit), guild_id)
-        fts: list[Match] = []
+        tiers: list[list[Match]] = []
+        for prefix in (False, True):
+            tiers.append(index.names(norm, guild_id, kinds, prefix=prefix, limit=limit))
+            if best_only and tiers[-1]:
+                return tuple(matching.merge(tiers[-1:], limit))
+        tiers.append(index.words(query, guild_id, kinds, limit))
         expression = matching.fts_query(query)
-        if "song" in kinds and expression and len(norm) >= matching.FTS_MIN_CHARS:
-            fts = await repo.fts_songs(expression, guild_id, limit)
-        found = matching.merge([exact, prefix, words, fts], limit)
-        if len(found) < limit:
-            fuzzy = await self._visible_only(index.fuzzy(query, guild_id, kinds, limit), guild_id)
-            found = matching.merge([found, fuzzy], limit)
-        return found
+        found = matching.merge(tiers, limit)
+        if "song" in kinds and expression and len(norm) >= matching.FTS_MIN_CHARS and len(found) < limit:
+            tiers.append(await self.store.search.fts_songs(expression, guild_id, limit))
+            found = matching.merge(tiers, limit)
+        if not found:
+            found = index.fuzzy(query, guild_id, kinds, limit)
+        return tuple(found)
 
     async def suggest(self, query: str, guild_id: int | None, kinds: Sequence[str] = KINDS,
                       limit: int = 3) -> list[Match]:
         index = await self.index()
-        return (await self._visible_only(index.suggest(query, guild_id, kinds, limit * 2), guild_id))[:limit]
+        return index.suggest(query, guild_id, kinds, limit)
 
     async def resolve(self, value: str, guild_id: int | None, kinds: Sequence[str] = KINDS) -> list[Match]:
-        """An autocomplete value ("song:12") or free text, resolved with the same matcher."""
+        """An autocomplete value ("song:12") or free text: the best match first, then those as good
+        as it (same tier), with the same matcher as autocomplete."""
         ref = matching.parse_ref(value)
-        if ref is not None and ref[0] in kinds and await self.store.search.visible_ids(ref[0], [ref[1]], guild_id):
+        if ref is not None and ref[0] in kinds and (await self.index()).sees(ref[0], ref[1], guild_id):
             return [Match(ref[0], ref[1], matching.EXACT, 1.0)]
-        return await self.search(value, guild_id, kinds)
+        return await self.search(value, guild_id, kinds, best_only=True)
 
     async def starters(self, guild_id: int | None, kinds: Sequence[str] = KINDS) -> list[Match]:
         key = ("starters", guild_id)
@@ -158,34 +177,50 @@ class CatalogService:
         return [Match(kind, entry_id, matching.EXACT) for kind, entry_id in refs if kind in kinds]
 
     async def labels(self, matches: Sequence[Match], guild_id: int | None) -> list[Label]:
-        found = await self.store.search.labels([(m.kind, m.id) for m in matches], guild_id)
-        return [found[(m.kind, m.id)] for m in matches if (m.kind, m.id) in found]
+        self._cached(())  # drop everything from an older generation
+        missing = [(m.kind, m.id) for m in matches if ("label", m.kind, m.id, guild_id) not in self._cache]
+        if missing:
+            found = await self.store.search.labels(missing, guild_id)
+            for ref in missing:
+                self._remember(("label", *ref, guild_id), found.get(ref))
+        labels = (self._cache.get(("label", m.kind, m.id, guild_id)) for m in matches)
+        return [label for label in labels if label is not None]
 
     # -- entries --------------------------------------------------------------------------
 
-    async def song(self, song_id: int, guild_id: int | None) -> Song | None:
-        if not await self.store.search.visible_ids("song", [song_id], guild_id):
+    async def _entry(self, kind: str, entry_id: int, guild_id: int | None, load: Any) -> Any:
+        """A hydrated entry (cached per catalog generation), or None when this server can't see it."""
+        if not (await self.index()).sees(kind, entry_id, guild_id):
             return None
-        songs = await self.store.catalog.songs_by_ids([song_id], guild_id)
-        return songs[0] if songs else None
+        key = (kind, entry_id, guild_id)
+        found = self._cached(key)
+        if found is None:
+            found = self._remember(key, await load())
+        return found or None
+
+    async def song(self, song_id: int, guild_id: int | None) -> Song | None:
+        async def load() -> Song | bool:
+            songs = await self.store.catalog.songs_by_ids([song_id], guild_id)
+            return songs[0] if songs else False
+        return await self._entry("song", song_id, guild_id, load)
 
     async def drama(self, drama_id: int, guild_id: int | None) -> tuple[Drama, list[Song]] | None:
-        if not await self.store.search.visible_ids("drama", [drama_id], guild_id):
-            return None
-        dramas = await self.store.catalog.dramas_by_ids([drama_id], guild_id)
-        if not dramas:
-            return None
-        ids = await self.store.catalog.song_ids_for_drama(drama_id, guild_id)
-        return dramas[0], await self.store.catalog.songs_by_ids(ids, guild_id)
+        async def load() -> tuple[Drama, list[Song]] | bool:
+            dramas = await self.store.catalog.dramas_by_ids([drama_id], guild_id)
+            if not dramas:
+                return False
+            ids = await self.store.catalog.song_ids_for_drama(drama_id, guild_id)
+            return dramas[0], await self.store.catalog.songs_by_ids(ids, guild_id)
+        return await self._entry("drama", drama_id, guild_id, load)
 
     async def artist(self, artist_id: int, guild_id: int | None) -> tuple[Artist, list[Song]] | None:
-        if not await self.store.search.visible_ids("artist", [artist_id], guild_id):
-            return None
-        artists = await self.store.catalog.artists_by_ids([artist_id], guild_id)
-        if not artists:
-            return None
-        ids = await self.store.catalog.song_ids_for_artist(artist_id, guild_id)
-        return artists[0], await self.store.catalog.songs_by_ids(ids, guild_id)
+        async def load() -> tuple[Artist, list[Song]] | bool:
+            artists = await self.store.catalog.artists_by_ids([artist_id], guild_id)
+            if not artists:
+                return False
+            ids = await self.store.catalog.song_ids_for_artist(artist_id, guild_id)
+            return artists[0], await self.store.catalog.songs_by_ids(ids, guild_id)
+        return await self._entry("artist", artist_id, guild_id, load)
 
     # -- /random --------------------------------------------------------------------------
 

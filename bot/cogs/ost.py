@@ -100,7 +100,7 @@ class Ost(commands.Cog):
         self.bot = bot
 
     async def cog_load(self) -> None:
-        await service(self.bot).index()  # build the name index now, not on the first keystroke
+        service(self.bot).start_index()  # built in the background: ready sooner, first keystroke waits if need be
 
     @app_commands.command(name="ost", description="Look up a K-drama OST song, a drama or a singer")
     @app_commands.describe(query="A song title, drama or singer: any of their names, in English or Hangul")

@@ -81,6 +81,13 @@ class SearchRepo:
             out += [NameEntry(kind, r[0], r[2], r[1], bool(r[3])) for r in rows]
         return out
 
+    async def hidden_songs(self) -> dict[int, frozenset[int]]:
+        """Server -> the shipped songs it hid (for the in-memory index's visibility check)."""
+        hidden: dict[int, set[int]] = {}
+        for guild_id, song_id in await self._store.fetchall("SELECT guild_id, song_id FROM hidden_songs"):
+            hidden.setdefault(guild_id, set()).add(song_id)
+        return {guild_id: frozenset(ids) for guild_id, ids in hidden.items()}
+
     async def visible_ids(self, kind: str, ids: Iterable[int], guild_id: int | None) -> set[int]:
         """The subset of `ids` this server can see."""
         ids = list(ids)

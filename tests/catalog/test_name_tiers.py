@@ -1,0 +1,77 @@
+"""The exact and prefix tiers run in memory (NameIndex.names); the store's SQL tiers
+(`search_repo.names`) are the oracle they must agree with, visibility included."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.catalog.records import SongRecord
+from bot.catalog.search import KINDS
+from bot.catalog.service import CatalogService
+from bot.catalog.text import compact
+
+GUILD, OTHER = 501, 502
+
+
+async def _prepared(store):
+    """The shipped catalog, plus a server addition with a shipped-like name and a hidden song."""
+    await store.catalog.import_records([SongRecord(key="guild-beauty", title="Beautiful Life", artists=["Crush"],
+                                                   drama="Goblin", ballad=True)], guild_id=GUILD)
+    song_id = (await store.fetchall("SELECT id FROM songs WHERE guild_id IS NULL ORDER BY id LIMIT 1"))[0][0]
+    await store.additions.hide(GUILD, song_id)
+    service = CatalogService(store)
+    return service, await service.index()
+
+
+def _refs(matches):
+    return sorted((m.kind, m.id, m.tier) for m in matches)
+
+
+async def test_in_memory_tiers_agree_with_sql_for_every_name_and_prefix(store):
+    _service, index = await _prepared(store)
+    names = [r[0] for table in ("song_titles", "drama_names", "artist_names")
+             for r in await store.fetchall(f"SELECT name FROM {table}")]
+    queries = {compact(n) for n in names} | {compact(n)[:k] for n in names for k in (1, 2, 4)}
+    checked = 0
+    for norm in sorted(q for q in queries if q):
+        for guild in (None, GUILD, OTHER):
+            for prefix in (False, True):
+                sql = await store.search.names(norm, guild, prefix=prefix, kinds=KINDS, limit=500)
+                memory = index.names(norm, guild, KINDS, prefix=prefix, limit=500)
+                assert _refs(memory) == _refs(sql), (norm, guild, prefix)
+                checked += 1
+    assert checked > 500
+
+
+async def test_hidden_and_foreign_entries_stay_out_of_look_ups(store):
+    service, index = await _prepared(store)
+    hidden = (await store.fetchall("SELECT song_id FROM hidden_songs WHERE guild_id = ?", (GUILD,)))[0][0]
+    title = (await store.fetchall("SELECT title FROM songs WHERE id = ?", (hidden,)))[0][0]
+    assert index.sees("song", hidden, None) and not index.sees("song", hidden, GUILD)
+    assert hidden in [m.id for m in await service.search(title, None)]
+    assert hidden not in [m.id for m in await service.search(title, GUILD)]
+    assert await service.song(hidden, GUILD) is None
+    added = (await store.fetchall("SELECT id FROM songs WHERE guild_id = ?", (GUILD,)))[0][0]
+    assert await service.song(added, OTHER) is None and (await service.song(added, GUILD)).title == "Beautiful Life"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(alphabet=st.sampled_from("abegilnorstuy 가나다랑사"), max_size=6))
+async def test_in_memory_tiers_agree_with_sql_on_generated_text(store, text):
+    index = await CatalogService(store).index()
+    norm = compact(text)
+    for prefix in (False, True):
+        assert _refs(index.names(norm, None, KINDS, prefix=prefix, limit=500)) == \
+            _refs(await store.search.names(norm, None, prefix=prefix, kinds=KINDS, limit=500))
+
+
+async def test_cached_cards_follow_catalog_writes(store):
+    service = CatalogService(store)
+    goblin = (await service.resolve("goblin", None, ("drama",)))[0]
+    before = await service.drama(goblin.id, GUILD)
+    await store.catalog.import_records([SongRecord(key="extra", title="A New Goblin Song", artists=["Crush"],
+                                                   drama="Goblin", ballad=True)], guild_id=GUILD)
+    after = await service.drama(goblin.id, GUILD)
+    assert len(after[1]) == len(before[1]) + 1
+    assert "A New Goblin Song" in [m.name for m in await service.search("a new goblin", GUILD)]
