@@ -281,6 +281,12 @@ class ConfigCog(commands.GroupCog, name="ConfigCog", group_name="config",
             return
         settings = await self.store.guilds.get(interaction.guild_id)
         age = (interaction.created_at - interaction.message.created_at).total_seconds()
+        if action == "yes" and age <= RESET_WINDOW and not interaction_is_manager(interaction, settings):
+            # Manage Server (or the manager role) was taken away since the prompt: refuse privately
+            # and leave the prompt to expire, as if the button had not been pressed.
+            log.info("server %s: %s pressed reset without the permission", interaction.guild_id, user_id)
+            await interaction.response.send_message(t("admin.error.not_manager", lang), ephemeral=True)
+            return
         task = self._reset_expiry.pop(interaction.message.id, None)
         if task is not None:
             task.cancel()
@@ -288,8 +294,6 @@ class ConfigCog(commands.GroupCog, name="ConfigCog", group_name="config",
             await interaction.response.edit_message(content=t("admin.reset.cancelled", lang), view=None)
         elif age > RESET_WINDOW:
             await interaction.response.edit_message(content=t("admin.reset.expired", lang), view=None)
-        elif not interaction_is_manager(interaction, settings):
-            await interaction.response.edit_message(content=t("admin.error.not_manager", lang), view=None)
         else:
             cleared = await self.store.additions.clear_quiz_scores(interaction.guild_id)
             log.info("quiz scores of server %s reset by %s (%d rows)", interaction.guild_id, user_id, cleared)

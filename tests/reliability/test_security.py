@@ -10,7 +10,7 @@ import discord
 import pytest
 
 from bot.config import Settings
-from tests.cogs.admin_helpers import reply, text_of
+from tests.cogs.admin_helpers import allow_command, record_score, reply, text_of
 
 FAKE_TOKEN = "MTAxFAKE.tokenNeverLog.ZZZ-reliability-9f3c2a"
 HOSTILE = "@everyone @here <@&123456789012345678> <@123456789012345678> <@!1> goblin"
@@ -184,3 +184,59 @@ async def test_two_servers_never_see_or_change_each_other(simcord_env):
     assert (await store.guilds.get(one.guild.id)).cooldown_seconds == 30
     assert (await store.guilds.get(one.guild.id)).language == "ko"
     assert await store.quiz.leaderboard(one.guild.id)
+
+
+# -- admin buttons after the permission was taken away ---------------------------------------------
+
+async def take_role(env, member, role) -> None:
+    """What a server owner does in the Discord client: remove a role from a member."""
+    env.backend.remove_member_role(member.guild.id, member.id, role.id)
+    await env.settle()  # the bot receives GUILD_MEMBER_UPDATE
+
+
+def manager_role_holder(env, world, name: str):
+    role = world.guild.create_role("Quiz Crew")
+    return role, world.guild.add_member(env.create_user(name), roles=[role])
+
+
+async def test_reset_scores_button_refused_after_manage_server_or_manager_role_is_removed(simcord_env, world):
+    env, store, ch = simcord_env, simcord_env.bot.store, world.channel
+    await record_score(store, world.guild.id, ch.id, world.alice.id)
+    crew, carol = manager_role_holder(env, world, "carol")
+    await world.admin.slash(ch, "config manager-role", role=crew)
+    await allow_command(env, world.guild, "config", crew)  # the server lets the role see /config
+    before = await store.content_hash()
+
+    for member, role in ((world.admin, world.guild.roles["Admins"]), (carol, crew)):
+        prompt = await member.slash(ch, "config reset-scores")
+        assert "cannot be undone" in prompt.response.content
+        await take_role(env, member, role)
+        pressed = await member.click(prompt.response, label="Reset scores")
+        assert pressed.ephemeral and "Only members with **Manage Server**" in pressed.response.content
+        assert await store.content_hash() == before  # nothing reset
+        assert len(await store.quiz.leaderboard(world.guild.id)) == 1
+        # The public prompt is left as it was, to expire; no public "done" message.
+        assert "cannot be undone" in ch.last_message.content and ch.last_message.components
+    assert env.errors == []
+
+    # Given back within the window, the same button works: the check is made at the press.
+    env.backend.add_member_role(world.guild.id, carol.id, crew.id)
+    await env.settle()
+    done = await carol.click(ch.last_message, label="Reset scores")
+    assert "reset every quiz score" in done.response.content
+    assert await store.quiz.leaderboard(world.guild.id) == []
+
+
+async def test_add_anyway_button_refused_after_manage_server_is_removed(simcord_env, world):
+    env, store, ch = simcord_env, simcord_env.bot.store, world.channel
+    result = await world.admin.slash(ch, "catalog add", title="Stay With Me (Goblin OST)", artist="Punch",
+                                     drama="Goblin")
+    question = reply(result)
+    assert "Did you mean" in question.content
+    before = await store.content_hash()
+    await take_role(env, world.admin, world.guild.roles["Admins"])
+    pressed = await world.admin.click(question, label="Add anyway")
+    assert pressed.response.ephemeral and "Only members with **Manage Server**" in pressed.response.content
+    assert await store.content_hash() == before
+    assert not any("Goblin OST" in c["name"]
+                   for c in await world.alice.autocomplete(ch, "ost", "query", "Stay With Me"))
