@@ -169,8 +169,10 @@ class Daily(commands.Cog, name="Daily"):
             await self._failed(settings, today, "no_permission", "Discord refused the post")
             return False
         except discord.HTTPException as exc:
-            # Discord's fault, probably passing: open the day again and retry a little later.
-            log.warning("song of the day for server %s failed (%s); retrying in %d s", guild_id, exc, RETRY_AFTER)
+            # Discord's fault, probably passing: open the day again and retry a little later. An
+            # outage is one warning; the retries after it (daily_error still set) are only noted.
+            level = logging.INFO if settings.daily_error == "send_failed" else logging.WARNING
+            log.log(level, "song of the day for server %s failed (%s); retrying in %d s", guild_id, exc, RETRY_AFTER)
             await store.additions.fail_daily(guild_id, today, "send_failed", previous=previous)
             self._retry_at[guild_id] = self.bot.loop.time() + RETRY_AFTER
             return False

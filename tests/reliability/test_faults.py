@@ -185,3 +185,61 @@ async def test_an_expired_button_click_is_one_line(simcord_env, world, caplog, k
     assert [r.levelname for r in caplog.records if r.levelno >= logging.INFO] == [level]
     assert not [r for r in caplog.records if r.exc_info]
     assert (await world.bob.click(card, custom_id=another)).response.embeds
+
+
+# -- the song of the day ----------------------------------------------------------------------------
+
+DAILY_RETRY = 15 * 60  # bot.cogs.daily.RETRY_AFTER
+
+
+def daily_posts(channel) -> list[discord.Message]:
+    return [m for m in channel.history() if "Song of the day" in (m.content or "")]
+
+
+async def configure_daily_at_two(env, world) -> None:
+    """Song of the day at 02:00 UTC; SimCord's clock starts at 2026-01-01 00:00 UTC."""
+    saved = await world.admin.slash(world.channel, "config daily", channel=world.channel, hour=2)
+    assert saved.response.ephemeral
+    await env.advance_time(2 * 3600 - 60)  # 01:59
+    assert daily_posts(world.channel) == []
+
+
+def daily_records(caplog) -> list[str]:
+    return [r.levelname for r in caplog.records if r.name == "bot.cogs.daily" and "failed" in r.getMessage()]
+
+
+@pytest.mark.parametrize("status", PASSING)
+async def test_the_daily_post_after_a_passing_fault_is_retried_fifteen_minutes_later(
+        simcord_env, world, caplog, status):
+    env = simcord_env
+    await configure_daily_at_two(env, world)
+    caplog.clear()
+    fault(env, "POST", f"/channels/{world.channel.id}/messages", status)
+    await env.advance_time(120)  # 02:01: due, fails
+    assert daily_posts(world.channel) == []
+    assert_logged(caplog, 1)
+    stored = await world.store.guilds.get(world.guild.id)
+    assert stored.daily_error == "send_failed" and stored.daily_last_date is None  # the day is open again
+    await env.advance_time(DAILY_RETRY - 120)
+    assert daily_posts(world.channel) == []  # not before the 15 minutes
+    await env.advance_time(120)
+    assert len(daily_posts(world.channel)) == 1
+    stored = await world.store.guilds.get(world.guild.id)
+    assert stored.daily_error is None and stored.daily_last_date == "2026-01-01"
+    assert len(await world.store.additions.daily_posts(world.guild.id)) == 1
+    await env.advance_time(6 * 3600)
+    assert len(daily_posts(world.channel)) == 1  # once a day
+    assert_logged(caplog, 1)
+
+
+async def test_a_long_outage_on_the_daily_post_is_one_warning_then_quiet_retries(simcord_env, world, caplog):
+    env = simcord_env
+    await configure_daily_at_two(env, world)
+    caplog.clear()
+    fault(env, "POST", f"/channels/{world.channel.id}/messages", 503, times=8)  # two hours of 503s
+    await env.advance_time(60 + 8 * DAILY_RETRY)
+    assert daily_records(caplog) == ["WARNING"] + ["INFO"] * 7  # every retry noted, one warning
+    assert_logged(caplog, 1)
+    assert len(daily_posts(world.channel)) == 1  # the ninth try, at 04:00
+    assert (await world.store.guilds.get(world.guild.id)).daily_error is None
+    assert len(await world.store.additions.daily_posts(world.guild.id)) == 1
