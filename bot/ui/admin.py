@@ -16,7 +16,7 @@ import discord
 
 from ..catalog.records import RecordProblem
 from ..catalog.text import clip
-from ..i18n import t
+from ..i18n import has, t
 from .text import localized_name, safe
 
 if TYPE_CHECKING:
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 COLOUR = discord.Colour(0x5865F2)
 REPORT_LINES = 15          # bad rows shown in the reply; the rest go to an attached file
+REPORT_FILE_LINES = 2000   # problems listed in that file (a 5,000-row file can have tens of thousands)
 CHOICE_NAME_MAX = 100
 
 ADD_TEMPLATE = r"admin:add:(?P<action>yes|no):(?P<token>[0-9a-f]{8,32})"
@@ -107,62 +108,32 @@ def song_choice_name(line: SongLine, lang: str, *, hide: bool = False) -> str:
 
 # -- catalog problems ---------------------------------------------------------------------------
 
-_PROBLEMS: list[tuple[re.Pattern[str], str]] = [(re.compile(p), key) for p, key in (
-    (r"^unknown column$", "unknown_column"),
-    (r"^is required$", "required"),
-    (r"^must be text$", "not_text"),
-    (r"^is longer than (?P<limit>\d+) characters$", "too_long"),
-    (r"^contains control characters$", "control"),
-    (r"^must not contain mentions", "mentions"),
-    (r"^must not contain links or markdown formatting$", "markdown"),
-    (r"^has no letters or digits$", "no_letters"),
-    (r"^has more than (?P<most>\d+) entries$", "too_many"),
-    (r"^has duplicate entries$", "duplicate_entries"),
-    (r"^must be lowercase letters, digits and hyphens$", "bad_key"),
-    (r"^must be a year from 1950 to 2100$", "bad_year"),
-    (r"^must be a date as YYYY-MM-DD$", "bad_date"),
-    (r"^must be true or false$", "bad_bool"),
-    (r"^is not UTF-8 text", "not_utf8"),
-    (r"^is not valid JSON", "bad_json"),
-    (r"^JSON must be a list", "json_shape"),
-    (r"^must be an object$", "not_object"),
-    (r"^is empty: a header row is required$", "no_header"),
-    (r"^lacks column\(s\): (?P<columns>.+)$", "missing_columns"),
-    (r"^has a column twice$", "column_twice"),
-    (r"^has more cells than the header$", "extra_cells"),
-    (r"^is not valid CSV", "bad_csv"),
-    (r"^has (?P<rows>\d+) rows; the limit is (?P<limit>\d+)$", "too_many_rows"),
-    (r"^duplicates the song on line (?P<other>\d+)$", "duplicate_row"),
-    (r"^has no songs$", "no_songs"),
-)]
-_QUOTED_ITEM = re.compile(r"^(?P<item>'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\") (?P<rest>.+)$")
+def _shown(text: str) -> str:
+    """File text quoted in a report: invisible and control characters written as \\uXXXX."""
+    return "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in text)
 
 
-def problem_message(message: str, lang: str) -> str:
-    """A record problem's message in the reader's language (the English text when unknown)."""
-    quoted = _QUOTED_ITEM.match(message)
-    if quoted:
-        return f"{quoted['item']} {problem_message(quoted['rest'], lang)}"
-    for pattern, key in _PROBLEMS:
-        match = pattern.match(message)
-        if match:
-            return t(f"admin.problem.{key}", lang, **match.groupdict())
+def problem_message(problem: RecordProblem, lang: str) -> str:
+    """What is wrong, in the reader's language, from the problem's message key and params."""
+    params = {k: _shown(v) if isinstance(v, str) else v for k, v in problem.params.items()}
+    message = t(problem.key, lang, **params)
+    if problem.item is not None:
+        message = t("admin.problem.with_item", lang, item=_shown(problem.item), message=message)
     return message
 
 
 def field_name(name: str, lang: str) -> str:
     key = f"admin.field.{name}"
-    from ..i18n import has
-
-    return t(key, lang) if has(key) else name
+    return t(key, lang) if has(key) else _shown(name)
 
 
 def problem_line(problem: RecordProblem, lang: str, *, with_line: bool = True) -> str:
-    message = problem_message(problem.message, lang)
+    message = problem_message(problem, lang)
+    field = field_name(problem.field, lang)
     if with_line:
-        return t("admin.problem.line", lang, line=problem.line, field=field_name(problem.field, lang),
-                 message=message)
-    return t("admin.problem.field", lang, field=field_name(problem.field, lang), message=message)
+        key = "admin.problem.song" if problem.unit == "song" else "admin.problem.line"
+        return t(key, lang, line=problem.line, field=field, message=message)
+    return t("admin.problem.field", lang, field=field, message=message)
 
 
 def import_report(problems: Sequence[RecordProblem], lang: str) -> tuple[str, str | None]:
@@ -180,7 +151,10 @@ def import_report(problems: Sequence[RecordProblem], lang: str) -> tuple[str, st
     body = "\n".join([head, *shown])
     if len(shown) < len(lines):
         body += "\n" + t("admin.import.more_in_file", lang, count=len(lines) - len(shown))
-        return body, "\n".join(lines) + "\n"
+        listed = lines[:REPORT_FILE_LINES]
+        if len(lines) > len(listed):
+            listed.append(t("admin.import.more_not_listed", lang, count=len(lines) - len(listed)))
+        return body, "\n".join(listed) + "\n"
     return body, None
 
 

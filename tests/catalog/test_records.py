@@ -41,9 +41,14 @@ def test_bom_and_json_and_encoding():
 
 def test_duplicates_and_limits():
     dup = (HEADER + "A,B,C,,,,,\na,B,c,,,,,\n").encode()
-    assert parse_records(dup)[1][0].message.startswith("duplicates")
+    [problem] = parse_records(dup)[1]
+    assert (problem.line, problem.field, problem.key, problem.params) == (3, "title", "admin.problem.duplicate_row",
+                                                                          {"other": 2})
+    assert str(problem) == "line 3, title: duplicates the song on line 2"
     many = (HEADER + "".join(f"S{i},B,C,,,,,\n" for i in range(11))).encode()
-    assert "limit is 10" in parse_records(many, max_rows=10)[1][0].message
+    [problem] = parse_records(many, max_rows=10)[1]
+    assert (problem.key, problem.params) == ("admin.problem.too_many_rows", {"rows": 11, "limit": 10})
+    assert "limit is 10" in problem.message
     assert parse_records(b"")[1][0].field == "file"
     assert parse_records(b"title,artists\nA,B\n")[1][0].field == "header"
 
@@ -58,3 +63,25 @@ def test_export_escapes_formulas_and_round_trips():
     back, problems = parse_records(text.encode(), "export.csv")
     assert problems == [] and back == records
     assert parse_records(records_to_json(records).encode(), "x.json")[0] == records
+
+
+def test_problems_carry_message_keys_and_render_in_either_language():
+    from bot.ui.admin import problem_line
+
+    data = (HEADER + "Song,Ailee; @here,Goblin,,,,,\n").encode()
+    [problem] = parse_records(data, "songs.csv")[1]
+    assert (problem.line, problem.field, problem.key, problem.item) == (2, "artists", "admin.problem.mentions",
+                                                                        "@here")
+    assert problem_line(problem, "en") == "line 2, artists: '@here' must not contain mentions (@everyone, @here, <@…>)"
+    assert problem_line(problem, "ko") == (
+        "2번째 줄, 가수(artists): '@here': 멘션(@everyone, @here, <@…>)을 넣을 수 없어요")
+    assert problem_line(problem, "ko", with_line=False).startswith("가수(artists): ")
+    # Control characters in quoted file text are shown, not sent raw.
+    [bad] = parse_records((HEADER + "Song,Ai\x07lee,Goblin,,,,,\n").encode(), "songs.csv")[1]
+    assert "'Ai\\u0007lee'" in problem_line(bad, "en")
+
+
+def test_apostrophe_escape_round_trips_text_that_starts_with_one():
+    records = [SongRecord(title="'=Quoted", artists=["'Apostrophe"], drama="''Twice")]
+    back, problems = parse_records(records_to_csv(records).encode(), "export.csv")
+    assert problems == [] and back == records

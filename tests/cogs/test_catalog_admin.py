@@ -216,6 +216,36 @@ async def test_import_with_bad_rows_imports_nothing_and_reports_each_row(world):
     assert await world.store.content_hash() == before
 
 
+async def test_import_report_in_korean(world):
+    """Problems carry message keys: a Korean server reads the whole report in Korean."""
+    await world.admin.slash(world.channel, "config language", language="ko")
+    bad = GOOD_CSV + b"@everyone,Someone,Show,2020,,\n,Nobody,Show,1800,,\n"
+    before = await world.store.content_hash()
+    answer = reply(await world.admin.slash(world.channel, "catalog import", file=("songs.csv", bad)))
+    assert answer.ephemeral
+    assert answer.content.splitlines() == [
+        "아무것도 가져오지 않았어요: 파일에 문제가 3개 있어요. 고친 뒤 파일 전체를 다시 가져와 주세요.",
+        "• 4번째 줄, 제목(title): 멘션(@\u200beveryone, @\u200bhere, <@…>)을 넣을 수 없어요",  # escaped: no ping
+        "• 5번째 줄, 제목(title): 꼭 필요해요",
+        "• 5번째 줄, 연도(year): 1950년에서 2100년 사이의 연도여야 해요",
+    ]
+    assert_message_limits(answer)
+    assert await world.store.content_hash() == before
+    # File-level problems too, and JSON entries are counted as songs.
+    utf16 = reply(await world.admin.slash(world.channel, "catalog import", file=("songs.csv", GOOD_CSV.decode()
+                                                                                 .encode("utf-16"))))
+    assert "• 1번째 줄, 파일: UTF-16(" in utf16.content
+    js = json.dumps([{"title": "A", "artists": ["B", "B"], "drama": "C"}]).encode()
+    entry = reply(await world.admin.slash(world.channel, "catalog import", file=("songs.json", js)))
+    assert "• 1번째 노래, 가수(artists): 같은 항목이 두 번 있어요" in entry.content
+    # /catalog add shows the same texts without a line number.
+    added = await world.admin.slash(world.channel, "catalog add", title="Fine", artist="<@123456789012345678>",
+                                    drama="Show")
+    assert "• 가수(artists): '<@\u200b123456789012345678>': 멘션" in added.response.content
+    assert await world.store.content_hash() == before
+    world.env.errors  # noqa: B018
+
+
 async def test_many_bad_rows_are_summarised_with_a_full_report_file(world):
     rows = "".join(f"Song {i},,Show {i}\n" for i in range(60))
     result = await world.admin.slash(world.channel, "catalog import",
