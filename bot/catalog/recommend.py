@@ -7,6 +7,7 @@ are structured (`Reason(kind, values)`) so the cog can word them in the reader's
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -45,7 +46,10 @@ class Recommendation:
     reasons: tuple[Reason, ...]
 
 
+@functools.lru_cache(maxsize=16_384)
 def description_words(text: str) -> frozenset[str]:
+    """The telling words of a description (cached: the same candidates come up again and again,
+    and normalising text was most of /recommend's cost, see BENCHMARKS.md)."""
     return frozenset(w for w in normalize(text).split() if len(w) > 2 and w not in _STOPWORDS and not w.isdigit())
 
 
@@ -95,9 +99,9 @@ def score_pair(target: Song, candidate: Song) -> tuple[float, list[Reason]]:
         reasons.append((mood_score, Reason("mood", tuple(sorted(moods)[:2]))))
     elif style:
         reasons.append((style_score, Reason("style", (style,))))
-    words = description_words(candidate.description) & description_words(target.description)
-    description_score = W_DESCRIPTION * _jaccard(description_words(candidate.description),
-                                                 description_words(target.description))
+    candidate_words, target_words = description_words(candidate.description), description_words(target.description)
+    words = candidate_words & target_words
+    description_score = W_DESCRIPTION * _jaccard(candidate_words, target_words)
     score += description_score
     if words and description_score > 0.2:
         reasons.append((description_score, Reason("description", tuple(sorted(words)[:2]))))

@@ -26,6 +26,8 @@ _NAME_TABLES = {
 }
 # Above every Unicode code point: `norm >= q AND norm < q || _TOP` is an index range for "starts with q".
 _TOP = "\U0010ffff"
+# Songs read per shared tag when looking for recommendation candidates.
+TAG_SAMPLE = 150
 
 _ARTIST_SONGS = (
     "(WITH RECURSIVE who(id) AS (SELECT a.id UNION SELECT ag.member_id FROM artist_groups ag "
@@ -191,8 +193,26 @@ class SearchRepo:
 
     async def related_song_ids(self, song_ids: Sequence[int], guild_id: int | None, limit: int = 200) -> list[int]:
         """Candidates for recommendations: songs sharing a drama, an artist or group, or tags with
-        any of `song_ids` (the most shared tags first), excluding `song_ids` themselves."""
-        params = {"ids": json.dumps(list(song_ids)), "guild": guild_id, "limit": limit}
+        any of `song_ids` (the most shared tags first), excluding `song_ids` themselves.
+
+        Tag neighbours are taken from the newest `TAG_SAMPLE` songs of each tag (an index range
+        each), so the cost stays flat however many songs share a common tag.
+        """
+        ids = json.dumps(list(song_ids))
+        tags = await self._store.fetchall(
+            f"SELECT DISTINCT kind, tag FROM song_tags WHERE song_id IN ({IDS}) LIMIT 12", {"ids": ids})
+        shared: dict[int, int] = {}
+        if tags:
+            parts = " UNION ALL ".join(
+                f"SELECT * FROM (SELECT song_id FROM song_tags WHERE kind = :k{n} AND tag = :t{n} "
+                f"ORDER BY rowid DESC LIMIT {TAG_SAMPLE})" for n in range(len(tags)))
+            params = {key: value for n, row in enumerate(tags) for key, value in ((f"k{n}", row[0]), (f"t{n}", row[1]))}
+            for (song_id,) in await self._store.fetchall(parts, params):
+                shared[song_id] = shared.get(song_id, 0) + 1
+        for song_id in song_ids:
+            shared.pop(song_id, None)
+        tagged = sorted(shared, key=lambda song_id: (-shared[song_id], -song_id))[:limit]
+        params = {"ids": ids, "tagged": json.dumps(tagged), "guild": guild_id, "limit": limit}
         rows = await self._store.fetchall(
             "WITH base(id) AS (SELECT value FROM json_each(:ids)), "
             "base_artists(id) AS (SELECT artist_id FROM song_artists WHERE song_id IN (SELECT id FROM base)), "
@@ -201,13 +221,11 @@ class SearchRepo:
             "  UNION SELECT member_id FROM artist_groups WHERE group_id IN "
             "    (SELECT group_id FROM artist_groups WHERE member_id IN (SELECT id FROM base_artists)) "
             "  UNION SELECT member_id FROM artist_groups WHERE group_id IN (SELECT id FROM base_artists)), "
-            "close(id) AS (SELECT s.id FROM songs s WHERE s.drama_id IN "
+            "near(id) AS (SELECT s.id FROM songs s WHERE s.drama_id IN "
             "    (SELECT drama_id FROM songs WHERE id IN (SELECT id FROM base)) "
-            "  UNION SELECT song_id FROM song_artists WHERE artist_id IN (SELECT id FROM family)), "
-            "tagged(id, n) AS (SELECT t.song_id, count(*) FROM song_tags t JOIN song_tags b "
-            "  ON b.kind = t.kind AND b.tag = t.tag AND b.song_id IN (SELECT id FROM base) "
-            "  GROUP BY t.song_id ORDER BY count(*) DESC LIMIT :limit) "
-            "SELECT s.id FROM songs s WHERE (s.id IN (SELECT id FROM close) OR s.id IN (SELECT id FROM tagged)) "
-            f"AND s.id NOT IN (SELECT id FROM base) AND {VISIBLE_SONG} LIMIT :limit",
+            "  UNION SELECT song_id FROM song_artists WHERE artist_id IN (SELECT id FROM family)) "
+            "SELECT s.id FROM songs s WHERE s.id IN (SELECT id FROM near UNION SELECT value FROM json_each(:tagged)) "
+            f"AND s.id NOT IN (SELECT id FROM base) AND {VISIBLE_SONG} "
+            "ORDER BY s.id IN (SELECT id FROM near) DESC, s.id LIMIT :limit",
             params)
         return [r[0] for r in rows]
