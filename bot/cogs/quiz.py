@@ -24,7 +24,7 @@ from ..errors import UserError
 from ..i18n import resolve_language, t
 from ..quiz.questions import generate_questions
 from ..quiz.session import EndReason, Outcome, QuizSession, SessionRegistry
-from ..tree import send_ephemeral
+from ..tree import answer_fault, describe, is_passing_fault, send_ephemeral
 from ..ui import quiz as ui
 from ..ui.text import localized_name, safe
 
@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 REVEAL_PAUSE = 4.0
+# After a passing Discord fault (5xx, 429) on a round post, a reveal or the standings, the game waits
+# this long on the loop clock and tries once more (discord.py has already retried inside its client).
+RETRY_WAIT = 2.0
 PERIODS = {"week": dt.timedelta(days=7), "month": dt.timedelta(days=30), "all": None}
 POST_PERMISSIONS = ("view_channel", "send_messages", "embed_links")
 Topic = Literal["any", "dramas", "singers", "facts", "years", "actors"]
@@ -179,8 +182,13 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
         runner = GameRunner(session, interaction.channel, lang)  # type: ignore[arg-type]
         self.sessions.add(session)
         self.runners[game_id] = runner
-        await interaction.edit_original_response(embed=ui.start_embed(session, lang))
-        runner.task = asyncio.create_task(self._run(runner), name=f"quiz-{game_id}")
+        try:
+            await interaction.edit_original_response(embed=ui.start_embed(session, lang))
+        except discord.HTTPException as exc:
+            # The rounds are channel messages: the game does not need its announcement.
+            log.warning("quiz %s: the start announcement failed (%s); the quiz goes on", game_id, describe(exc))
+        finally:
+            runner.task = asyncio.create_task(self._run(runner), name=f"quiz-{game_id}")
 
     def _running_link(self, channel_id: int) -> str | None:
         """A link to the quiz running in this channel (its current round), or None."""
@@ -198,16 +206,34 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
 
     # -- the game loop -----------------------------------------------------------------------
 
+    async def _discord(self, runner: GameRunner, what: str, call):
+        """`call()` (a Discord request of the game loop); after a passing fault, wait RETRY_WAIT on
+        the loop clock and call once more. The second failure, or any other error, propagates."""
+        try:
+            return await call()
+        except discord.HTTPException as exc:
+            if not is_passing_fault(exc):
+                raise
+            log.warning("quiz %s: %s failed (%s); trying again in %.0f s", runner.session.game_id, what,
+                        describe(exc), RETRY_WAIT)
+        await runner.wait(RETRY_WAIT)
+        return await call()
+
     async def _run(self, runner: GameRunner) -> None:
         session = runner.session
         status_written = False
         try:
             while not session.over:
                 question = session.open_round(self._now())
-                deadline = discord.utils.utcnow() + dt.timedelta(seconds=session.seconds)
-                runner.message = await runner.channel.send(
-                    embed=ui.question_embed(session, question, runner.lang, deadline),
-                    view=ui.round_view(session, question, runner.lang))
+
+                def post_round(question=question):
+                    deadline = discord.utils.utcnow() + dt.timedelta(seconds=session.seconds)
+                    return runner.channel.send(embed=ui.question_embed(session, question, runner.lang, deadline),
+                                               view=ui.round_view(session, question, runner.lang))
+
+                runner.message = await self._discord(runner, f"posting round {session.round_number}", post_round)
+                # Answers count from when the round could be seen (later than opened, after a retry).
+                session.round_started_at = self._now()
                 session.message_id = runner.message.id
                 await self.store.quiz.set_message(session.game_id, runner.message.id)
                 await runner.wait(session.seconds)
@@ -222,14 +248,18 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
             if not status_written:  # stopped during the pause after a reveal
                 await self.store.quiz.end_game(session.game_id, (session.end_reason or EndReason.STOPPED).value,
                                                discord.utils.utcnow())
-            await runner.channel.send(embed=ui.standings_embed(session, runner.lang))
+            await self._discord(runner, "posting the standings",
+                                lambda: runner.channel.send(embed=ui.standings_embed(session, runner.lang)))
         except asyncio.CancelledError:
             raise  # shutting down: the next start marks the game interrupted
         except (discord.NotFound, discord.Forbidden) as exc:
             log.info("quiz %s ended: the channel is out of reach (%s)", session.game_id, exc)
             await self._abandon(session)
-        except Exception:
-            log.exception("quiz %s failed", session.game_id)
+        except Exception as exc:
+            if is_passing_fault(exc):  # already logged once by _discord; this is the failed retry
+                log.warning("quiz %s ended: Discord failed again (%s)", session.game_id, describe(exc))
+            else:
+                log.exception("quiz %s failed", session.game_id)
             await self._abandon(session)
         finally:
             self.sessions.remove(session)
@@ -245,11 +275,19 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
         session = runner.session
         if runner.message is None:
             return
+        message = runner.message
         try:
-            await runner.message.edit(embed=ui.reveal_embed(session, result, runner.lang),
-                                      view=ui.round_view(session, result.question, runner.lang, revealed=True))
+            await self._discord(runner, f"revealing round {result.number}", lambda: message.edit(
+                embed=ui.reveal_embed(session, result, runner.lang),
+                view=ui.round_view(session, result.question, runner.lang, revealed=True)))
         except discord.NotFound:
             log.info("quiz %s: round message deleted before the reveal", session.game_id)
+        except discord.HTTPException as exc:
+            if not is_passing_fault(exc):
+                raise
+            # The round is stored; only its reveal is missing. The next round may well go through.
+            log.warning("quiz %s: round %d stays unrevealed (%s); the quiz goes on", session.game_id, result.number,
+                        describe(exc))
 
     # -- answers ----------------------------------------------------------------------------
 
@@ -284,7 +322,11 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
             return await send_ephemeral(interaction, t("quiz.already", lang))
         modal = ui.answer_modal(game_id, round_number, lang)
         modal.stop()  # answered in on_interaction by custom_id; a stopped modal is not kept in memory
-        await interaction.response.send_modal(modal)
+        try:
+            await interaction.response.send_modal(modal)
+        except discord.HTTPException as exc:
+            if not await answer_fault(interaction, exc, "quiz answer button", lang):
+                raise
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction) -> None:

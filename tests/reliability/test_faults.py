@@ -136,6 +136,19 @@ async def test_the_another_button_under_a_fault_logs_one_line_and_the_next_click
     assert again.response.embeds and not again.ephemeral
 
 
+
+@pytest.mark.xfail(strict=True, reason="needs the answer_errors patch in bot/cogs/_lookup.py (the lead's file): "
+                                       "a component callback's Discord fault goes through bot.tree.answer_fault")
+async def test_the_another_button_under_a_passing_fault_says_try_again(simcord_env, world):
+    env = simcord_env
+    await world.alice.slash(world.channel, "random")
+    card = world.channel.last_message
+    another = next(c.custom_id for row in card.components for c in row.children
+                   if (c.custom_id or "").startswith("ost:rnd:"))
+    fault(env, "POST", CALLBACK, 503)
+    clicked = await world.bob.click(card, custom_id=another)
+    assert clicked.ephemeral and clicked.response.content == TRY_AGAIN
+
 # -- expired (10062) and already acknowledged (40060) ------------------------------------------------
 
 EXPIRED = {"status": 404, "code": 10062, "message": "Unknown interaction"}
@@ -185,6 +198,229 @@ async def test_an_expired_button_click_is_one_line(simcord_env, world, caplog, k
     assert [r.levelname for r in caplog.records if r.levelno >= logging.INFO] == [level]
     assert not [r for r in caplog.records if r.exc_info]
     assert (await world.bob.click(card, custom_id=another)).response.embeds
+
+
+# -- quizzes: round posts, reveal edits, the start reply, the standings ------------------------------
+
+ROUND_SECONDS = 60  # the longest allowed: SimCord also fires a timer after that much real time
+RETRY = 2.0     # bot.cogs.quiz.RETRY_WAIT
+PAUSE = 4.0     # bot.cogs.quiz.REVEAL_PAUSE
+
+
+def quiz_cog(env):
+    return env.bot.get_cog("Quiz")
+
+
+async def rows(store, sql: str) -> list[tuple]:
+    return [tuple(r) for r in await store.fetchall(sql)]
+
+
+async def scores(store) -> list[tuple]:
+    """Every stored score and round, for before/after comparisons."""
+    return (await rows(store, "SELECT game_id, round, user_id, correct, points, streak FROM quiz_answers "
+                              "ORDER BY game_id, round, user_id")
+            + await rows(store, "SELECT game_id, number, answers, correct FROM quiz_rounds ORDER BY game_id, number"))
+
+
+async def game_status(store) -> list[tuple]:
+    return await rows(store, "SELECT status, rounds_played FROM quiz_games ORDER BY id")
+
+
+def answer_ids(message) -> list[str]:
+    return [c.custom_id for row in message.components for c in row.children]
+
+
+async def start(world, rounds: int):
+    started = await world.alice.slash(world.channel, "quiz start", rounds=rounds, seconds=ROUND_SECONDS,
+                                      mode="buttons")
+    assert not started.ephemeral
+    session = quiz_cog(world.env).sessions.for_channel(world.channel.id)
+    assert session is not None
+    return session
+
+
+async def play_round(world, session, *, right: bool = True) -> None:
+    """Alice answers the round on screen (right or wrong), Bob answers right."""
+    message = world.channel.last_message
+    ids = answer_ids(message)
+    assert ids and ids[0].startswith(f"quiz:a:{session.game_id}:{session.round_number}:")
+    correct = session.question.correct
+    await world.alice.click(message, custom_id=ids[correct if right else (correct + 1) % 4])
+    await world.bob.click(message, custom_id=ids[correct])
+
+
+def round_title(message) -> str:
+    return message.embeds[0].title if message.embeds else ""
+
+
+def assert_game_gone(env, channel) -> None:
+    cog = quiz_cog(env)
+    assert cog.sessions.for_channel(channel.id) is None and not cog.runners
+
+
+@pytest.mark.parametrize("status", PASSING)
+async def test_a_round_post_failing_once_is_retried_and_the_quiz_goes_on(simcord_env, world, caplog, status):
+    env = simcord_env
+    session = await start(world, rounds=2)
+    await play_round(world, session)
+    caplog.clear()
+    fault(env, "POST", f"/channels/{world.channel.id}/messages", status)
+    await env.advance_time(ROUND_SECONDS + PAUSE)       # round 1 revealed; round 2's post fails
+    assert round_title(world.channel.last_message) == "Round 1 of 2: the answer"  # no round 2 yet
+    assert_logged(caplog, 1)
+    assert "round 2" in loud(caplog)[0].getMessage()
+    await env.advance_time(RETRY)                        # the one retry, on the loop clock
+    assert round_title(world.channel.last_message) == "Round 2 of 2"
+    await play_round(world, session, right=False)
+    await env.advance_time(ROUND_SECONDS)
+    assert world.channel.last_message.embeds[0].title.startswith("🏁")
+    assert await game_status(world.store) == [("finished", 2)]
+    assert await rows(world.store, "SELECT round, user_id, correct FROM quiz_answers ORDER BY round, user_id") == [
+        (1, world.alice.id, 1), (1, world.bob.id, 1), (2, world.alice.id, 0), (2, world.bob.id, 1)]
+    assert_game_gone(env, world.channel)
+    assert_logged(caplog, 1)
+
+
+@pytest.mark.parametrize("status", PASSING)
+async def test_a_round_post_failing_twice_ends_the_quiz_cleanly_keeping_earned_scores(
+        simcord_env, world, caplog, status):
+    env = simcord_env
+    session = await start(world, rounds=3)
+    await play_round(world, session)
+    fault(env, "POST", f"/channels/{world.channel.id}/messages", status, times=2)
+    await env.advance_time(ROUND_SECONDS)  # round 1 revealed and stored
+    earned = await scores(world.store)
+    assert len(earned) == 3  # two answers and the round
+    caplog.clear()
+    await env.advance_time(PAUSE + RETRY + 1)
+    assert_logged(caplog, 2)  # the failure, then the failed retry: one line each, no traceback
+    assert await scores(world.store) == earned
+    assert await game_status(world.store) == [("interrupted", 1)]
+    assert_game_gone(env, world.channel)
+    # The channel is free again.
+    again = await world.bob.slash(world.channel, "quiz start", rounds=1, seconds=ROUND_SECONDS)
+    assert not again.ephemeral and round_title(world.channel.last_message) == "Round 1 of 1"
+
+
+@pytest.mark.parametrize("status", PASSING)
+async def test_a_reveal_edit_failing_once_is_retried(simcord_env, world, caplog, status):
+    env = simcord_env
+    session = await start(world, rounds=2)
+    round1 = world.channel.last_message
+    await play_round(world, session)
+    caplog.clear()
+    fault(env, "PATCH", f"/channels/{world.channel.id}/messages/{round1.id}", status)
+    await env.advance_time(ROUND_SECONDS)
+    assert_logged(caplog, 1)
+    await env.advance_time(RETRY)
+    revealed = next(m for m in world.channel.history() if m.id == round1.id)
+    assert round_title(revealed) == "Round 1 of 2: the answer"
+    assert all(c.disabled for row in revealed.components for c in row.children)
+    await env.advance_time(PAUSE)
+    assert round_title(world.channel.last_message) == "Round 2 of 2"
+    await env.advance_time(ROUND_SECONDS * 2)
+    assert await game_status(world.store) == [("finished", 2)]
+    assert len(await rows(world.store, "SELECT 1 FROM quiz_answers")) == 2
+    assert_logged(caplog, 1)
+
+
+@pytest.mark.parametrize("status", PASSING)
+async def test_a_reveal_that_cannot_be_shown_does_not_end_the_quiz(simcord_env, world, caplog, status):
+    env = simcord_env
+    session = await start(world, rounds=2)
+    round1 = world.channel.last_message
+    await play_round(world, session)
+    caplog.clear()
+    fault(env, "PATCH", f"/channels/{world.channel.id}/messages/{round1.id}", status, times=2)
+    await env.advance_time(ROUND_SECONDS)
+    earned = await scores(world.store)
+    await env.advance_time(RETRY + PAUSE)
+    assert_logged(caplog, 2)
+    assert round_title(world.channel.last_message) == "Round 2 of 2"  # the quiz went on
+    await play_round(world, session)
+    await env.advance_time(ROUND_SECONDS)
+    assert await game_status(world.store) == [("finished", 2)]
+    assert set(earned) <= set(await scores(world.store))
+    assert len(await rows(world.store, "SELECT 1 FROM quiz_answers")) == 4
+    assert_game_gone(env, world.channel)
+
+
+@pytest.mark.parametrize("status", PASSING)
+async def test_the_final_standings_are_retried_once(simcord_env, world, caplog, status):
+    env = simcord_env
+    session = await start(world, rounds=1)
+    await play_round(world, session)
+    caplog.clear()
+    fault(env, "POST", f"/channels/{world.channel.id}/messages", status)
+    await env.advance_time(ROUND_SECONDS)
+    assert await game_status(world.store) == [("finished", 1)]  # stored before anything is shown
+    assert_logged(caplog, 1)
+    await env.advance_time(RETRY)
+    assert world.channel.last_message.embeds[0].title.startswith("🏁")
+    assert_game_gone(env, world.channel)
+
+
+@pytest.mark.parametrize("status", PASSING)
+async def test_quiz_start_whose_defer_fails_leaves_nothing_behind(simcord_env, world, caplog, status):
+    env = simcord_env
+    errors, _ = await settle_setup(env, caplog)
+    fault(env, "POST", CALLBACK, status)
+    failed = await world.alice.slash(world.channel, "quiz start", rounds=1, seconds=ROUND_SECONDS)
+    assert failed.ephemeral and failed.response.content == TRY_AGAIN
+    assert_logged(caplog, 1)
+    swallowed(env, errors)
+    assert await game_status(world.store) == []
+    assert_game_gone(env, world.channel)
+    await start(world, rounds=1)
+
+
+@pytest.mark.parametrize("status", PASSING)
+async def test_quiz_start_whose_announcement_edit_fails_still_runs_the_quiz(simcord_env, world, caplog, status):
+    """The deferred reply is edited through the interaction webhook (a follow-up route)."""
+    env = simcord_env
+    errors, _ = await settle_setup(env, caplog)
+    fault(env, "PATCH", "/webhooks/*/messages/@original", status)
+    await world.alice.slash(world.channel, "quiz start", rounds=1, seconds=ROUND_SECONDS)
+    assert_logged(caplog, 1)
+    assert swallowed(env, errors) == []
+    session = quiz_cog(env).sessions.for_channel(world.channel.id)
+    assert session is not None and round_title(world.channel.last_message) == "Round 1 of 1"
+    await play_round(world, session)
+    await env.advance_time(ROUND_SECONDS)
+    assert await game_status(world.store) == [("finished", 1)]
+    assert len(await rows(world.store, "SELECT 1 FROM quiz_answers")) == 2
+    assert_game_gone(env, world.channel)
+
+
+@pytest.mark.parametrize("kind", [EXPIRED, {"status": 500}])
+async def test_an_answer_whose_receipt_fails_still_counts(simcord_env, world, caplog, kind):
+    env = simcord_env
+    session = await start(world, rounds=1)
+    message = world.channel.last_message
+    caplog.clear()
+    fault(env, "POST", CALLBACK, **kind)
+    await world.alice.click(message, custom_id=answer_ids(message)[session.question.correct])
+    assert_logged(caplog, 0 if kind is EXPIRED else 1)
+    await env.advance_time(ROUND_SECONDS)
+    assert await rows(world.store, "SELECT user_id, correct FROM quiz_answers") == [(world.alice.id, 1)]
+
+
+@pytest.mark.parametrize("kind", [EXPIRED, {"status": 503}])
+async def test_the_typed_answer_button_under_a_fault_is_one_line(simcord_env, world, caplog, kind):
+    env = simcord_env
+    await world.alice.slash(world.channel, "quiz start", rounds=1, seconds=ROUND_SECONDS, mode="typed")
+    message = world.channel.last_message
+    caplog.clear()
+    fault(env, "POST", CALLBACK, **kind)
+    clicked = await world.bob.click(message, label="Answer")
+    if kind is not EXPIRED:
+        assert clicked.ephemeral and clicked.response.content == TRY_AGAIN
+    assert [r.levelname for r in caplog.records if r.levelno >= logging.INFO] == [
+        "INFO" if kind is EXPIRED else "WARNING"]
+    assert not [r for r in caplog.records if r.exc_info]
+    shown = await world.bob.click(message, label="Answer")
+    receipt = await world.bob.submit_modal(shown, {"answer": "anything"})
+    assert receipt.ephemeral
 
 
 # -- the song of the day ----------------------------------------------------------------------------
