@@ -9,6 +9,7 @@ import dataclasses
 import logging
 import signal
 import sys
+from collections.abc import Awaitable
 from pathlib import Path
 
 import discord
@@ -50,34 +51,56 @@ def _setup_logging(settings: Settings) -> None:
     discord.utils.setup_logging(level=settings.log_level_number, root=True)
 
 
+async def serve_until_signalled(bot, main: Awaitable[object]) -> None:
+    """Run `main` (the bot's gateway connection, or a simulated Discord around it) until it ends,
+    or until SIGTERM or SIGINT asks the bot to stop.
+
+    Stopping is graceful: `bot.close()` unloads the cogs while Discord is still reachable (a running
+    quiz is marked interrupted and its round message says so, see the quiz cog's `cog_unload`),
+    then closes the store, which checkpoints and removes SQLite's write-ahead log. The process then
+    exits with status 0. `ostbot run` and the crash tests' driver both come through here.
+    """
+    loop = asyncio.get_running_loop()
+    stopping = asyncio.Event()
+
+    def request_stop(sig: signal.Signals) -> None:
+        log.info("%s received: shutting down gracefully", sig.name)
+        stopping.set()
+
+    installed = []
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # non-Unix loops
+            loop.add_signal_handler(sig, request_stop, sig)
+            installed.append(sig)
+    runner = asyncio.ensure_future(main)
+    stopper = asyncio.create_task(stopping.wait())
+    try:
+        done, _ = await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        if runner in done:
+            runner.result()
+            return
+        # Close first, while the connection is up, so the cogs can still tell Discord; a gateway
+        # connection then ends by itself, anything else (a simulation) is cancelled.
+        await bot.close()
+        if not runner.done():
+            runner.cancel()
+        await asyncio.gather(runner, return_exceptions=True)
+    finally:
+        stopper.cancel()
+        for sig in installed:
+            loop.remove_signal_handler(sig)
+
+
 async def _run_bot(settings: Settings, *, force_sync: bool = False) -> int:
     from .app import create_bot
 
     bot = create_bot(settings)
-    loop = asyncio.get_running_loop()
-    stopping = asyncio.Event()
-
-    def request_stop() -> None:
-        log.info("shutdown requested; finishing up")
-        stopping.set()
-
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        with contextlib.suppress(NotImplementedError, RuntimeError):  # non-Unix loops
-            loop.add_signal_handler(sig, request_stop)
     async with bot:
         if force_sync:
             await bot.login(settings.token or "")
             await bot.sync_commands()
             return 0
-        runner = asyncio.create_task(bot.start(settings.token or ""))
-        stopper = asyncio.create_task(stopping.wait())
-        done, _ = await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
-        if runner in done:
-            stopper.cancel()
-            runner.result()
-        else:
-            await bot.close()
-            await asyncio.gather(runner, return_exceptions=True)
+        await serve_until_signalled(bot, bot.start(settings.token or ""))
     return 0
 
 

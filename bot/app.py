@@ -73,10 +73,19 @@ class OstBot(commands.Bot):
 
     async def close(self) -> None:
         try:
-            await super().close()
+            await super().close()  # unloads the cogs: the quiz cog ends its games (and edits their messages)
         finally:
-            if self.store is not None:
-                await self.store.close()
+            if self.store is not None and not self.store.closed:
+                await self._interrupt_games_left_running()
+                await self.store.close()  # refuses later writes at once, then checkpoints the WAL
+
+    async def _interrupt_games_left_running(self) -> None:
+        """A quiz started while the cogs unloaded (its /quiz start was mid-way) is not left 'running'."""
+        try:
+            if games := await self.store.quiz.interrupt_running(discord.utils.utcnow()):
+                log.info("shutdown: marked %d more quizzes interrupted", len(games))
+        except Exception:  # the next start marks them anyway
+            log.exception("shutdown: could not mark running quizzes interrupted")
 
     async def on_ready(self) -> None:
         if self.user is not None:

@@ -177,6 +177,12 @@ class OstTree(app_commands.CommandTree):
             message = t("error.bad_input", lang, detail=discord.utils.escape_markdown(str(error.value))[:200])
         else:
             command = interaction.command.qualified_name if interaction.command else "?"
+            if self.client.is_closed():
+                # A graceful shutdown closed the store under a command still running: expected, and no
+                # reply can go out any more.
+                log.warning("/%s abandoned: the bot is shutting down (%s: %s)", command,
+                            type(original).__name__, original)
+                return
             if await answer_fault(interaction, original, f"/{command}", lang):
                 return
             log.error("unhandled error in /%s", command, exc_info=original)
