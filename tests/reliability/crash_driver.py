@@ -1,0 +1,349 @@
+"""A child process for the crash, shutdown and backup tests: the real bot, on SimCord, on a file database.
+
+    python -m tests.reliability.crash_driver DATABASE [--seed N] [--channels 3] [--members 4]
+                                             [--mode play|hold|serve]
+
+It builds a fresh simulated server (SimCord starts empty in every process; the database remembers),
+starts the bot through `bot.__main__.serve_until_signalled` (the same SIGTERM/SIGINT path as
+`ostbot run`), and talks to the parent on stdout, one line per event, flushed at once:
+
+    ready <pid>                       the bot is set up (migrations, seed, interrupted games marked)
+    (then it waits for one line on stdin, so the parent can inspect the database undisturbed)
+    served <embed title>              /ost goblin answered with a card
+    open <game> <round>               (hold mode) a round is open and answered; the driver now idles
+    round <game> <round> <n> <ids>    a round read back from the store after its reveal: committed
+    game <game> <status>              a game ended
+
+Modes: play (default) runs quizzes in every channel until killed; hold plays two rounds in every channel,
+answers the third and waits for a signal; serve stops after `served` (and a leaderboard line).
+Rounds are revealed by advancing SimCord's clock, so the child plays as fast as the machine allows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import random
+import sys
+from pathlib import Path
+
+import simcord
+
+from bot.__main__ import serve_until_signalled
+from bot.app import create_bot
+from bot.config import Settings
+
+SECONDS = 10  # per round (the smallest the command allows)
+ROUNDS = 20   # per game
+STEP = 2.0    # seconds of simulated time per step of the driver
+
+
+def emit(*parts: object) -> None:
+    print(*parts, flush=True)
+
+
+def open_round_ids(message) -> list[str] | None:
+    """The answer buttons' custom_ids of a round message still taking answers, else None."""
+    if message is None:
+        return None
+    ids = [c.custom_id for row in message.components for c in row.children
+           if (c.custom_id or "").startswith("quiz:a:") and not c.disabled]
+    return ids or None
+
+
+class Driver:
+    def __init__(self, env: simcord.Env, args: argparse.Namespace) -> None:
+        self.env = env
+        self.rng = random.Random(args.seed)
+        guild = env.create_guild(name="Crash Club")
+        self.channels = [guild.create_text_channel(f"quiz-{i}") for i in range(args.channels)]
+        self.members = [guild.add_member(env.create_user(f"fan{i}")) for i in range(args.members)]
+        self.reported: set[tuple[int, int]] = set()
+        self.answered: set[tuple[int, int]] = set()
+        self.games: dict[int, int] = {}  # channel id -> game id being played there
+
+    @property
+    def store(self):
+        return self.env.bot.store
+
+    async def serve(self) -> None:
+        result = await self.members[0].slash(self.channels[0], "ost", query="goblin")
+        embeds = result.response.embeds if result.response else []
+        emit("served", embeds[0].title if embeds else "-")
+
+    async def start_games(self) -> None:
+        for channel in self.channels:
+            if channel.id in self.games:
+                continue
+            starter = self.rng.choice(self.members)
+            await starter.slash(channel, "quiz start", rounds=ROUNDS, seconds=SECONDS, mode="buttons")
+            game_id = await self.store.fetchval(
+                "SELECT id FROM quiz_games WHERE channel_id = ? AND status = 'running'", (channel.id,))
+            if game_id is not None:
+                self.games[channel.id] = int(game_id)
+
+    async def answer_open_rounds(self) -> list[tuple[int, int]]:
+        """Members click on every open round not answered yet; returns those rounds (game, round)."""
+        opened = []
+        for channel in self.channels:
+            ids = open_round_ids(channel.last_message)
+            if ids is None:
+                continue
+            _, _, game, number, _ = ids[0].split(":")
+            key = (int(game), int(number))
+            if key in self.answered:
+                continue
+            self.answered.add(key)
+            opened.append(key)
+            for member in self.members:
+                if self.rng.random() < 0.85:  # some skip a round, so answer counts vary
+                    await member.click(channel.last_message, custom_id=self.rng.choice(ids))
+        return opened
+
+    async def report(self) -> None:
+        """Print every round (and ended game) the store holds that was not printed yet.
+
+        Read through the bot's own store after the reveal: only committed rows are visible, so a
+        printed round is a promise that it survives any crash from now on."""
+        if not self.games:
+            return
+        ids = sorted(set(self.games.values()))
+        marks = ",".join("?" * len(ids))
+        rounds = await self.store.fetchall(
+            f"SELECT game_id, number FROM quiz_rounds WHERE game_id IN ({marks}) ORDER BY game_id, number", ids)
+        for game_id, number in rounds:
+            if (game_id, number) in self.reported:
+                continue
+            users = await self.store.fetchall(
+                "SELECT user_id FROM quiz_answers WHERE game_id = ? AND round = ? ORDER BY user_id",
+                (game_id, number))
+            emit("round", game_id, number, len(users), ",".join(str(u[0]) for u in users) or "-")
+            self.reported.add((game_id, number))
+        for game_id, status in await self.store.fetchall(
+                f"SELECT id, status FROM quiz_games WHERE id IN ({marks}) AND status != 'running'", ids):
+            emit("game", game_id, status)
+            self.games = {c: g for c, g in self.games.items() if g != game_id}
+
+    async def play(self) -> None:
+        # Small steps of the simulated clock: every round is answered within STEP seconds of being
+        # posted, whatever the phase of each channel's game.
+        while True:
+            await self.start_games()
+            await self.answer_open_rounds()
+            await self.env.advance_time(STEP)
+            await self.report()
+
+    async def hold(self) -> None:
+        """Play two rounds in every channel, answer the third as soon as it opens, then wait for a signal."""
+        await self.start_games()
+        for _ in range(200):
+            await self.report()
+            if len(self.reported) >= 2 * len(self.channels):
+                break
+            await self.answer_open_rounds()
+            await self.env.advance_time(STEP)
+        for _ in range(200):
+            if all(open_round_ids(c.last_message) for c in self.channels):
+                break
+            await self.env.advance_time(0.5)
+        await self.report()
+        for game, number in await self.answer_open_rounds():
+            emit("open", game, number)
+        await asyncio.get_running_loop().create_future()  # until a signal stops the bot
+
+
+async def drive(bot, args: argparse.Namespace) -> None:
+    try:
+        # strict_sync=False: SimCord starts empty in each process while the database remembers the
+        # last sync (the playground does the same).
+        async with simcord.run(bot, strict_sync=False, check_errors=False) as env:
+            driver = Driver(env, args)
+            emit("ready", os.getpid())
+            sys.stdin.readline()  # blocks the loop on purpose: nothing may run while the parent looks
+            await driver.serve()
+            if args.mode == "serve":
+                result = await driver.members[0].slash(driver.channels[0], "quiz leaderboard")
+                emit("leaderboard", len(result.response.embeds) if result.response else 0)
+                return
+            if args.mode == "hold":
+                await driver.hold()
+            else:
+                await driver.play()
+    finally:
+        await bot.close()
+
+
+async def main(args: argparse.Namespace) -> int:
+    bot = create_bot(Settings(database_path=Path(args.database)))
+    await serve_until_signalled(bot, drive(bot, args))
+    return 0
+
+
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="crash_driver")
+    parser.add_argument("database")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--channels", type=int, default=3)
+    parser.add_argument("--members", type=int, default=4)
+    parser.add_argument("--mode", choices=("play", "hold", "serve"), default="play")
+    return parser.parse_args(argv)
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    sys.exit(asyncio.run(main(parse())))
+
+
+# -- the parent's side: run the driver as a child process and check its database ---------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class Child:
+    """One driver process; its stdout lines arrive through a reader thread, rounds are collected."""
+
+    def __init__(self, database: Path, *options: str, seed: int = 0) -> None:
+        import queue
+        import subprocess
+        import threading
+
+        self.database = database
+        self.stderr_path = database.with_name(f"child-{seed}-{os.getpid()}.log")
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "OST_"))}
+        env["PYTHONPATH"] = str(ROOT)
+        self._stderr = self.stderr_path.open("w")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.reliability.crash_driver", str(database), "--seed", str(seed), *options],
+            cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr, text=True)
+        self.lines: queue.Queue[str | None] = queue.Queue()
+        self.rounds: dict[tuple[int, int], tuple[int, ...]] = {}
+        self.seen: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.put(line.rstrip("\n"))
+        self.lines.put(None)
+
+    def _take(self, line: str) -> None:
+        self.seen.append(line)
+        parts = line.split()
+        if parts and parts[0] == "round":
+            users = () if parts[4] == "-" else tuple(int(u) for u in parts[4].split(","))
+            assert len(users) == int(parts[3]), line
+            key = (int(parts[1]), int(parts[2]))
+            assert key not in self.rounds, f"round reported twice: {line}"
+            self.rounds[key] = users
+
+    def expect(self, kind: str, timeout: float = 60.0) -> list[str]:
+        """Read lines until one of `kind`; returns its words. Fails with the child's log otherwise."""
+        import queue
+        import time
+
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                line = self.lines.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise AssertionError(f"no {kind!r} line within {timeout} s\n{self.log_tail()}") from None
+            if line is None:
+                self.lines.put(None)
+                raise AssertionError(f"child ended before a {kind!r} line\n{self.log_tail()}")
+            self._take(line)
+            if line.split()[:1] == [kind]:
+                return line.split()
+
+    def go(self) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write("go\n")
+        self.proc.stdin.flush()
+
+    def send_signal(self, sig: int, timeout: float = 60.0) -> int:
+        """Send `sig`, wait for the exit, read every line it printed; returns the exit status."""
+        self.proc.send_signal(sig)
+        return self.finish(timeout)
+
+    def kill(self) -> int:
+        import signal
+
+        return self.send_signal(signal.SIGKILL)
+
+    def finish(self, timeout: float = 60.0) -> int:
+        status = self.proc.wait(timeout=timeout)
+        self._reader.join(timeout=timeout)
+        while (line := self.lines.get()) is not None:
+            self._take(line)
+        self.lines.put(None)
+        for stream in (self.proc.stdin, self.proc.stdout):
+            if stream is not None:
+                stream.close()
+        self._stderr.close()
+        return status
+
+    def log_tail(self, lines: int = 40) -> str:
+        self._stderr.flush()
+        text = self.stderr_path.read_text(errors="replace").splitlines()
+        return "child stderr:\n" + "\n".join(text[-lines:])
+
+
+def read_only(database: Path):
+    """A read-only connection: it never checkpoints, so the next bot start does its own WAL recovery."""
+    import sqlite3
+
+    return sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+
+
+def check_database(database: Path, reported: dict[tuple[int, int], tuple[int, ...]]) -> dict[str, object]:
+    """What must hold after any crash. Returns the ids of games left 'running' and a few counts."""
+    if not database.exists():  # killed before the store was first opened
+        assert not reported
+        return {"running": set(), "rounds": 0, "answers": 0}
+    conn = read_only(database)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "quiz_rounds" not in tables:  # killed before the first migration committed
+            assert not reported
+            return {"running": set(), "rounds": 0, "answers": 0}
+        for (game, number), users in reported.items():
+            rows = conn.execute("SELECT answers FROM quiz_rounds WHERE game_id = ? AND number = ?",
+                                (game, number)).fetchall()
+            assert rows == [(len(users),)], f"reported round {game}/{number} stored as {rows}"
+            stored = conn.execute("SELECT user_id FROM quiz_answers WHERE game_id = ? AND round = ? "
+                                  "ORDER BY user_id", (game, number)).fetchall()
+            assert tuple(u for (u,) in stored) == users, f"round {game}/{number}: {stored} != {users}"
+        half = conn.execute(
+            "SELECT r.game_id, r.number, r.answers, count(a.user_id) FROM quiz_rounds r "
+            "LEFT JOIN quiz_answers a ON a.game_id = r.game_id AND a.round = r.number "
+            "GROUP BY r.game_id, r.number HAVING r.answers != count(a.user_id)").fetchall()
+        assert half == [], f"rounds whose answers are not all stored: {half}"
+        orphans = conn.execute(
+            "SELECT count(*) FROM quiz_answers a WHERE NOT EXISTS "
+            "(SELECT 1 FROM quiz_rounds r WHERE r.game_id = a.game_id AND r.number = a.round)").fetchone()[0]
+        assert orphans == 0, f"{orphans} answers without their round"
+        progress = conn.execute(
+            "SELECT g.id, g.rounds_played, count(r.number), coalesce(max(r.number), 0) FROM quiz_games g "
+            "LEFT JOIN quiz_rounds r ON r.game_id = g.id GROUP BY g.id "
+            "HAVING g.rounds_played != count(r.number) OR count(r.number) != coalesce(max(r.number), 0)").fetchall()
+        assert progress == [], f"games whose progress disagrees with their rounds: {progress}"
+        running = {g for (g,) in conn.execute("SELECT id FROM quiz_games WHERE status = 'running'")}
+        rounds = conn.execute("SELECT count(*) FROM quiz_rounds").fetchone()[0]
+        answers = conn.execute("SELECT count(*) FROM quiz_answers").fetchone()[0]
+        return {"running": running, "rounds": rounds, "answers": answers}
+    finally:
+        conn.close()
+
+
+def game_statuses(database: Path, ids) -> dict[int, tuple[str, str | None]]:
+    conn = read_only(database)
+    try:
+        return {g: (s, e) for g, s, e in conn.execute("SELECT id, status, ended_at FROM quiz_games")
+                if g in set(ids)}
+    finally:
+        conn.close()

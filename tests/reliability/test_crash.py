@@ -1,0 +1,108 @@
+"""SIGKILL at random moments: a real bot process (under SimCord) playing quizzes on a file database.
+
+After every kill the database must pass `PRAGMA integrity_check`, hold every round the child reported as
+committed with exactly its answers, and hold no half round; the next start must mark the games left
+running 'interrupted' (checked right after its "ready" line, before it does anything else) and answer
+/ost goblin before it plays again. See tests/reliability/crash_driver.py for the child.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass, field
+
+import pytest
+
+from tests.reliability.crash_driver import Child, check_database, game_statuses
+
+# The first kill and every 6th one land at a random moment of start-up (imports, migrations and seeding of
+# a new database, recovery), the others while the bot plays.
+EARLY_EVERY = 6
+FIRST_START = 2.0  # seconds: a guess at the first start-up, before any has been measured
+
+
+@dataclass
+class LoopReport:
+    kills: int = 0
+    early_kills: int = 0
+    kills_mid_game: int = 0
+    restarts_checked: int = 0
+    rounds_reported: int = 0
+    rounds_stored: int = 0
+    answers_stored: int = 0
+    interrupted: int = 0
+    startups: list[float] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def crash_loop(tmp_path, kills: int, seed: int, *, delays: tuple[float, float] = (0.05, 2.5)) -> LoopReport:
+    rng = random.Random(seed)
+    database = tmp_path / "ost.db"
+    report = LoopReport()
+    reported: dict[tuple[int, int], tuple[int, ...]] = {}
+    left_running: set[int] = set()
+    began = time.monotonic()
+    for n in range(kills):
+        child = Child(database, seed=seed * 1000 + n)
+        spawned = time.monotonic()
+        early = n % EARLY_EVERY == 0
+        if early:
+            time.sleep(rng.uniform(0.0, max(report.startups, default=FIRST_START)))
+            report.early_kills += 1
+        else:
+            child.expect("ready")
+            report.startups.append(time.monotonic() - spawned)
+            # The games the last crash left running are interrupted before the bot does anything else.
+            state = check_database(database, reported)
+            assert state["running"] == set(), "a game is still 'running' after the start-up"
+            statuses = game_statuses(database, left_running)
+            assert all(status == "interrupted" and ended for status, ended in statuses.values()), statuses
+            report.interrupted += len(left_running)
+            left_running = set()
+            child.go()
+            served = child.expect("served")
+            assert "Goblin" in " ".join(served), served
+            report.restarts_checked += 1
+            time.sleep(rng.uniform(*delays))
+        status = child.kill()
+        assert status == -9, child.log_tail()
+        report.kills += 1
+        for key, users in child.rounds.items():
+            assert key not in reported, f"round {key} reported by two processes"
+            reported[key] = users
+        state = check_database(database, reported)  # every reported round, exactly, no half round
+        left_running |= state["running"]
+        report.kills_mid_game += bool(state["running"])
+        report.rounds_stored, report.answers_stored = state["rounds"], state["answers"]
+    # One last start: the survivors' games are interrupted and the bot serves.
+    child = Child(database, "--mode", "serve", seed=seed * 1000 + kills)
+    child.expect("ready")
+    assert check_database(database, reported)["running"] == set()
+    assert all(s == "interrupted" for s, _ in game_statuses(database, left_running).values())
+    report.interrupted += len(left_running)
+    child.go()
+    assert "Goblin" in " ".join(child.expect("served"))
+    child.expect("leaderboard")
+    assert child.finish() == 0, child.log_tail()
+    report.restarts_checked += 1
+    report.rounds_reported = len(reported)
+    report.seconds = time.monotonic() - began
+    print(f"\ncrash loop: {report}")
+    return report
+
+
+def test_three_kills_lose_nothing(tmp_path):
+    report = crash_loop(tmp_path, kills=3, seed=3, delays=(1.5, 3.0))
+    assert report.kills == 3 and report.early_kills == 1 and report.restarts_checked == 3
+    assert report.rounds_reported > 0  # the kills did land while games were being written
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(480)
+def test_thirty_two_kills_lose_nothing(tmp_path):
+    report = crash_loop(tmp_path, kills=32, seed=6, delays=(0.05, 3.5))
+    assert report.kills == 32 and report.early_kills == 6
+    assert report.restarts_checked == 32 - report.early_kills + 1
+    assert report.rounds_reported >= 50
+    assert report.kills_mid_game >= 15 and report.interrupted >= 20  # and every one of them was marked

@@ -1,0 +1,141 @@
+"""Graceful shutdown: SIGTERM or SIGINT while a quiz round is open.
+
+Choice: the game is marked 'interrupted' at once rather than finishing the round. Finishing could take
+the round's full 10-60 seconds plus the reveal, longer than many supervisors wait after SIGTERM (Docker
+waits 10 s), and a crash must give the same result anyway; so the round in progress is not scored
+(as after a crash), every finished round stays, the round message says the quiz was interrupted, and
+nothing is left 'running'. The store then closes, which checkpoints SQLite's write-ahead log and removes
+it, and the process exits with status 0. The child stops through `bot.__main__.serve_until_signalled`,
+the same path as `ostbot run`.
+"""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+
+import pytest
+
+from bot.app import create_bot
+from tests.reliability.crash_driver import Child, check_database, game_statuses
+
+
+def open_held_games(child: Child, channels: int) -> dict[int, int]:
+    child.expect("ready")
+    child.go()
+    child.expect("served")
+    return dict(tuple(map(int, child.expect("open")[1:])) for _ in range(channels))
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_signal_during_a_round_interrupts_the_game_closes_the_store_and_exits_0(tmp_path, sig):
+    database = tmp_path / "ost.db"
+    child = Child(database, "--mode", "hold", "--channels", "2", seed=int(sig))
+    held = open_held_games(child, 2)  # game id -> the open round (answered, not yet revealed)
+    assert all(number == 3 for number in held.values()), held
+
+    status = child.send_signal(sig)
+
+    assert status == 0, child.log_tail()
+    wal = database.with_name(database.name + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0, "the write-ahead log was not checkpointed"
+    state = check_database(database, child.rounds)  # integrity, every reported round, no half round
+    assert state["running"] == set()
+    assert len(child.rounds) == 4  # two finished rounds in each of the two games
+    statuses = game_statuses(database, held)
+    assert {g: s for g, (s, _) in statuses.items()} == dict.fromkeys(held, "interrupted")
+    assert all(ended for _, ended in statuses.values())
+    conn = sqlite3.connect(database)
+    try:
+        played = dict(conn.execute("SELECT id, rounds_played FROM quiz_games"))
+        unscored = conn.execute("SELECT count(*) FROM quiz_answers WHERE round = 3").fetchone()[0]
+    finally:
+        conn.close()
+    assert played == dict.fromkeys(held, 2) and unscored == 0
+    assert "Traceback" not in child.stderr_path.read_text()
+
+    # The next start finds nothing to recover and serves at once.
+    again = Child(database, "--mode", "serve", seed=99)
+    again.expect("ready")
+    again.go()
+    assert "Goblin" in " ".join(again.expect("served"))
+    assert again.finish() == 0, again.log_tail()
+
+
+async def test_closing_during_a_round_marks_the_game_interrupted_and_edits_its_message(simcord_env, world, settings):
+    """The same path in-process, where the round message can be seen: bot.close() runs the quiz cog's unload."""
+    env = simcord_env
+    await world.alice.slash(world.channel, "quiz start", rounds=3, seconds=10)
+    round_message = world.channel.last_message
+    ids = [c.custom_id for row in round_message.components for c in row.children]
+    await world.bob.click(round_message, custom_id=ids[0])
+    game_id = int(ids[0].split(":")[2])
+
+    await env.bot.close()
+
+    edited = world.channel.last_message
+    assert edited.id == round_message.id
+    assert edited.embeds[0].title == "Quiz interrupted" and not edited.components
+    conn = sqlite3.connect(settings.database_path)
+    try:
+        row = conn.execute("SELECT status, ended_at IS NOT NULL, rounds_played FROM quiz_games WHERE id = ?",
+                           (game_id,)).fetchone()
+        answers = conn.execute("SELECT count(*) FROM quiz_answers").fetchone()[0]
+    finally:
+        conn.close()
+    assert row == ("interrupted", 1, 0) and answers == 0
+
+    # The buttons are gone (nobody can click a dead round), and after a restart the channel is free.
+    await env.restart_bot(create_bot(settings))
+    result = await world.alice.slash(world.channel, "quiz start", rounds=1, seconds=10)
+    assert not result.ephemeral and world.channel.last_message.id != round_message.id
+    await env.advance_time(11)
+    assert await env.bot.store.quiz.running_game_ids() == []
+
+
+
+async def test_a_game_created_while_the_cogs_unload_is_not_left_running(simcord_env, world, settings):
+    """A /quiz start can be past its checks when the shutdown begins: its game row, written after the quiz
+    cog unloaded, is marked interrupted before the store closes."""
+    import datetime as dt
+
+    env = simcord_env
+    store = env.bot.store
+    await env.bot.remove_cog("Quiz")  # the cogs are gone, as during bot.close()
+    game_id = await store.quiz.create_game(guild_id=world.guild.id, channel_id=world.channel.id,
+                                           started_by=world.alice.id, mode="buttons", topic="any", rounds=3,
+                                           seconds=10, now=dt.datetime.now(dt.UTC))
+
+    await env.bot.close()
+
+    assert store.closed
+    conn = sqlite3.connect(settings.database_path)
+    try:
+        assert conn.execute("SELECT status FROM quiz_games WHERE id = ?", (game_id,)).fetchone() == ("interrupted",)
+    finally:
+        conn.close()
+
+
+@pytest.mark.slow
+def test_signals_at_random_moments_of_play_always_end_cleanly(tmp_path):
+    """SIGTERM and SIGINT at random moments (seeded) while three quizzes run: the same guarantees each time."""
+    import random
+    import time
+
+    rng = random.Random(12)
+    database = tmp_path / "ost.db"
+    reported: dict[tuple[int, int], tuple[int, ...]] = {}
+    for n in range(6):
+        child = Child(database, seed=100 + n)
+        child.expect("ready")
+        assert check_database(database, reported)["running"] == set()
+        child.go()
+        child.expect("served")
+        time.sleep(rng.uniform(0.05, 3.0))
+        assert child.send_signal(signal.SIGTERM if n % 2 == 0 else signal.SIGINT) == 0, child.log_tail()
+        wal = database.with_name(database.name + "-wal")
+        assert not wal.exists() or wal.stat().st_size == 0
+        reported.update(child.rounds)
+        assert check_database(database, reported)["running"] == set()
+        assert "Traceback" not in child.stderr_path.read_text()
+    assert reported  # the signals landed while rounds were being written
