@@ -315,113 +315,19 @@ class CatalogRepo:
             {"key": key, "guild": guild_id})
         return (await self.songs_by_ids([song_id]))[0] if song_id else None
 
-    # -- hydration -----------------------------------------------------------------------
-
-    async def _facts_and_sources(self, kind: str, column: str, ids: list[int]
-                                 ) -> tuple[dict[int, list[Fact]], dict[int, list[Source]]]:
-        params = {"ids": json.dumps(ids)}
-        facts: dict[int, list[Fact]] = defaultdict(list)
-        for r in await self._store.fetchall(
-                f"SELECT f.{column} AS owner, f.kind AS fact_kind, f.text AS fact_text, src.* FROM facts f "
-                f"JOIN sources src ON src.id = f.source_id WHERE f.{column} IN ({IDS}) ORDER BY f.position",
-                params):
-            facts[r["owner"]].append(Fact(r["fact_kind"], r["fact_text"], _source(r)))
-        sources: dict[int, list[Source]] = defaultdict(list)
-        for r in await self._store.fetchall(
-                f"SELECT es.entry_id AS owner, src.* FROM entry_sources es JOIN sources src ON src.id = es.source_id "
-                f"WHERE es.kind = :kind AND es.entry_id IN ({IDS}) ORDER BY src.id", {**params, "kind": kind}):
-            sources[r["owner"]].append(_source(r))
-        return facts, sources
-
-    async def _alt_names(self, table: str, column: str, ids: list[int]) -> dict[int, list[str]]:
-        out: dict[int, list[str]] = defaultdict(list)
-        for r in await self._store.fetchall(
-                f"SELECT {column}, name FROM {table} WHERE is_main = 0 AND {column} IN ({IDS}) ORDER BY rowid",
-                {"ids": json.dumps(ids)}):
-            out[r[0]].append(r[1])
-        return out
+    # -- hydration ---------------------------------------------------------------------
+    # Each hydration is a dozen small queries: they run together on the store's read thread
+    # (`Store.read_sync`), one thread hop in all, instead of one hop per query.
 
     async def dramas_by_ids(self, ids: Iterable[int], guild_id: int | None = None) -> list[Drama]:
-        ids = list(dict.fromkeys(ids))
-        if not ids:
-            return []
-        params = {"ids": json.dumps(ids), "guild": guild_id}
-        rows = await self._store.fetchall(
-            f"SELECT d.*, (SELECT count(*) FROM songs s WHERE s.drama_id = d.id AND {VISIBLE_SONG}) AS n "
-            f"FROM dramas d WHERE d.id IN ({IDS})", params)
-        alt = await self._alt_names("drama_names", "drama_id", ids)
-        facts, sources = await self._facts_and_sources("drama", "drama_id", ids)
-        by_id = {r["id"]: Drama(
-            id=r["id"], key=r["key"], name=r["name"], hangul=r["hangul"],
-            alt_names=tuple(n for n in alt[r["id"]] if n != r["hangul"]), year=r["year"], network=r["network"],
-            kind=r["kind"], lead_actors=tuple(json.loads(r["lead_actors"])), facts=tuple(facts[r["id"]]),
-            sources=tuple(sources[r["id"]]), guild_id=r["guild_id"], song_count=r["n"]) for r in rows}
-        return [by_id[i] for i in ids if i in by_id]
+        return await self._store.read_sync(_dramas_by_ids, list(ids), guild_id)
 
     async def artists_by_ids(self, ids: Iterable[int], guild_id: int | None = None) -> list[Artist]:
-        ids = list(dict.fromkeys(ids))
-        if not ids:
-            return []
-        params = {"ids": json.dumps(ids), "guild": guild_id}
-        rows = await self._store.fetchall(
-            "SELECT a.*, (WITH RECURSIVE who(id) AS (SELECT a.id UNION SELECT ag.member_id FROM artist_groups ag "
-            "JOIN who ON ag.group_id = who.id) SELECT count(DISTINCT s.id) FROM songs s JOIN song_artists sa "
-            f"ON sa.song_id = s.id WHERE sa.artist_id IN (SELECT id FROM who) AND {VISIBLE_SONG}) AS n "
-            f"FROM artists a WHERE a.id IN ({IDS})", params)
-        alt = await self._alt_names("artist_names", "artist_id", ids)
-        groups: dict[int, list[str]] = defaultdict(list)
-        members: dict[int, list[str]] = defaultdict(list)
-        for r in await self._store.fetchall(
-                f"SELECT ag.member_id, m.name AS member, ag.group_id, g.name AS grp FROM artist_groups ag "
-                f"JOIN artists m ON m.id = ag.member_id JOIN artists g ON g.id = ag.group_id "
-                f"WHERE ag.member_id IN ({IDS}) OR ag.group_id IN ({IDS}) ORDER BY g.id, m.id", params):
-            groups[r["member_id"]].append(r["grp"])
-            members[r["group_id"]].append(r["member"])
-        facts, sources = await self._facts_and_sources("artist", "artist_id", ids)
-        by_id = {r["id"]: Artist(
-            id=r["id"], key=r["key"], name=r["name"], kind=r["kind"], hangul=r["hangul"],
-            alt_names=tuple(n for n in alt[r["id"]] if n != r["hangul"]), groups=tuple(groups[r["id"]]),
-            members=tuple(members[r["id"]]), facts=tuple(facts[r["id"]]), sources=tuple(sources[r["id"]]),
-            guild_id=r["guild_id"], song_count=r["n"]) for r in rows}
-        return [by_id[i] for i in ids if i in by_id]
+        return await self._store.read_sync(_artists_by_ids, list(ids), guild_id)
 
     async def songs_by_ids(self, ids: Iterable[int], guild_id: int | None = None) -> list[Song]:
         """Full songs, in the order of `ids` (unknown ids are skipped)."""
-        ids = list(dict.fromkeys(ids))
-        if not ids:
-            return []
-        params = {"ids": json.dumps(ids)}
-        rows = await self._store.fetchall(f"SELECT * FROM songs WHERE id IN ({IDS})", params)
-        dramas = {d.id: d for d in await self.dramas_by_ids({r["drama_id"] for r in rows}, guild_id)}
-        credits: dict[int, list[Credit]] = defaultdict(list)
-        credit_rows = await self._store.fetchall(
-            f"SELECT sa.song_id, sa.role, a.id, a.key, a.name, a.hangul FROM song_artists sa "
-            f"JOIN artists a ON a.id = sa.artist_id WHERE sa.song_id IN ({IDS}) ORDER BY sa.position", params)
-        artist_ids = json.dumps(sorted({r["id"] for r in credit_rows}))
-        groups: dict[int, list[str]] = defaultdict(list)
-        for r in await self._store.fetchall(
-                f"SELECT ag.member_id, g.name FROM artist_groups ag JOIN artists g ON g.id = ag.group_id "
-                f"WHERE ag.member_id IN ({IDS}) ORDER BY g.kind = 'subunit', g.id", {"ids": artist_ids}):
-            groups[r[0]].append(r[1])
-        for r in credit_rows:
-            credits[r["song_id"]].append(Credit(r["id"], r["key"], r["name"], r["role"], r["hangul"],
-                                                tuple(groups[r["id"]])))
-        alt = await self._alt_names("song_titles", "song_id", ids)
-        tags: dict[int, dict[str, list[str]]] = defaultdict(lambda: {"style": [], "mood": []})
-        for r in await self._store.fetchall(
-                f"SELECT song_id, kind, tag FROM song_tags WHERE song_id IN ({IDS}) ORDER BY rowid", params):
-            tags[r[0]][r[1]].append(r[2])
-        facts, sources = await self._facts_and_sources("song", "song_id", ids)
-        by_id = {}
-        for r in rows:
-            by_id[r["id"]] = Song(
-                id=r["id"], key=r["key"], title=r["title"], drama=dramas[r["drama_id"]],
-                credits=tuple(credits[r["id"]]), description=r["description"], hangul=r["hangul"],
-                alt_titles=tuple(n for n in alt[r["id"]] if n != r["hangul"]), year=r["year"],
-                release_date=r["release_date"], episode=r["episode"], styles=tuple(tags[r["id"]]["style"]),
-                moods=tuple(tags[r["id"]]["mood"]), is_ballad=bool(r["is_ballad"]), facts=tuple(facts[r["id"]]),
-                sources=tuple(sources[r["id"]]), guild_id=r["guild_id"])
-        return [by_id[i] for i in ids if i in by_id]
+        return await self._store.read_sync(_songs_by_ids, list(ids), guild_id)
 
     async def export_records(self, guild_id: int | None = None) -> list[SongRecord]:
         """guild None: the shared catalog (shipped and imported); else that server's additions."""
@@ -434,6 +340,116 @@ class CatalogRepo:
             release_date=s.release_date or "", description=s.description, styles=list(s.styles),
             moods=list(s.moods), ballad=s.is_ballad) for s in songs]
 
+
+
+# -- hydration (synchronous, on the store's read thread) -------------------------------------
+
+def _rows(conn: sqlite3.Connection, sql: str, params: Any = ()) -> list[sqlite3.Row]:
+    return conn.execute(sql, params).fetchall()
+
+
+def _facts_and_sources(conn: sqlite3.Connection, kind: str, column: str, ids: list[int]
+                       ) -> tuple[dict[int, list[Fact]], dict[int, list[Source]]]:
+    params = {"ids": json.dumps(ids)}
+    facts: dict[int, list[Fact]] = defaultdict(list)
+    for r in _rows(conn, f"SELECT f.{column} AS owner, f.kind AS fact_kind, f.text AS fact_text, src.* FROM facts f "
+                         f"JOIN sources src ON src.id = f.source_id WHERE f.{column} IN ({IDS}) ORDER BY f.position",
+                   params):
+        facts[r["owner"]].append(Fact(r["fact_kind"], r["fact_text"], _source(r)))
+    sources: dict[int, list[Source]] = defaultdict(list)
+    for r in _rows(conn, f"SELECT es.entry_id AS owner, src.* FROM entry_sources es JOIN sources src "
+                         f"ON src.id = es.source_id WHERE es.kind = :kind AND es.entry_id IN ({IDS}) ORDER BY src.id",
+                   {**params, "kind": kind}):
+        sources[r["owner"]].append(_source(r))
+    return facts, sources
+
+
+def _alt_names(conn: sqlite3.Connection, table: str, column: str, ids: list[int]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = defaultdict(list)
+    for r in _rows(conn, f"SELECT {column}, name FROM {table} WHERE is_main = 0 AND {column} IN ({IDS}) "
+                         "ORDER BY rowid", {"ids": json.dumps(ids)}):
+        out[r[0]].append(r[1])
+    return out
+
+
+def _dramas_by_ids(conn: sqlite3.Connection, ids: list[int], guild_id: int | None) -> list[Drama]:
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        return []
+    params = {"ids": json.dumps(ids), "guild": guild_id}
+    rows = _rows(conn, f"SELECT d.*, (SELECT count(*) FROM songs s WHERE s.drama_id = d.id AND {VISIBLE_SONG}) AS n "
+                       f"FROM dramas d WHERE d.id IN ({IDS})", params)
+    alt = _alt_names(conn, "drama_names", "drama_id", ids)
+    facts, sources = _facts_and_sources(conn, "drama", "drama_id", ids)
+    by_id = {r["id"]: Drama(
+        id=r["id"], key=r["key"], name=r["name"], hangul=r["hangul"],
+        alt_names=tuple(n for n in alt[r["id"]] if n != r["hangul"]), year=r["year"], network=r["network"],
+        kind=r["kind"], lead_actors=tuple(json.loads(r["lead_actors"])), facts=tuple(facts[r["id"]]),
+        sources=tuple(sources[r["id"]]), guild_id=r["guild_id"], song_count=r["n"]) for r in rows}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def _artists_by_ids(conn: sqlite3.Connection, ids: list[int], guild_id: int | None) -> list[Artist]:
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        return []
+    params = {"ids": json.dumps(ids), "guild": guild_id}
+    rows = _rows(conn,
+                 "SELECT a.*, (WITH RECURSIVE who(id) AS (SELECT a.id UNION SELECT ag.member_id FROM artist_groups ag "
+                 "JOIN who ON ag.group_id = who.id) SELECT count(DISTINCT s.id) FROM songs s JOIN song_artists sa "
+                 f"ON sa.song_id = s.id WHERE sa.artist_id IN (SELECT id FROM who) AND {VISIBLE_SONG}) AS n "
+                 f"FROM artists a WHERE a.id IN ({IDS})", params)
+    alt = _alt_names(conn, "artist_names", "artist_id", ids)
+    groups: dict[int, list[str]] = defaultdict(list)
+    members: dict[int, list[str]] = defaultdict(list)
+    for r in _rows(conn, f"SELECT ag.member_id, m.name AS member, ag.group_id, g.name AS grp FROM artist_groups ag "
+                         f"JOIN artists m ON m.id = ag.member_id JOIN artists g ON g.id = ag.group_id "
+                         f"WHERE ag.member_id IN ({IDS}) OR ag.group_id IN ({IDS}) ORDER BY g.id, m.id", params):
+        groups[r["member_id"]].append(r["grp"])
+        members[r["group_id"]].append(r["member"])
+    facts, sources = _facts_and_sources(conn, "artist", "artist_id", ids)
+    by_id = {r["id"]: Artist(
+        id=r["id"], key=r["key"], name=r["name"], kind=r["kind"], hangul=r["hangul"],
+        alt_names=tuple(n for n in alt[r["id"]] if n != r["hangul"]), groups=tuple(groups[r["id"]]),
+        members=tuple(members[r["id"]]), facts=tuple(facts[r["id"]]), sources=tuple(sources[r["id"]]),
+        guild_id=r["guild_id"], song_count=r["n"]) for r in rows}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def _songs_by_ids(conn: sqlite3.Connection, ids: list[int], guild_id: int | None) -> list[Song]:
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        return []
+    params = {"ids": json.dumps(ids)}
+    rows = _rows(conn, f"SELECT * FROM songs WHERE id IN ({IDS})", params)
+    dramas = {d.id: d for d in _dramas_by_ids(conn, list({r["drama_id"]: None for r in rows}), guild_id)}
+    credits: dict[int, list[Credit]] = defaultdict(list)
+    credit_rows = _rows(conn, f"SELECT sa.song_id, sa.role, a.id, a.key, a.name, a.hangul FROM song_artists sa "
+                              f"JOIN artists a ON a.id = sa.artist_id WHERE sa.song_id IN ({IDS}) ORDER BY sa.position",
+                        params)
+    artist_ids = json.dumps(sorted({r["id"] for r in credit_rows}))
+    groups: dict[int, list[str]] = defaultdict(list)
+    for r in _rows(conn, f"SELECT ag.member_id, g.name FROM artist_groups ag JOIN artists g ON g.id = ag.group_id "
+                         f"WHERE ag.member_id IN ({IDS}) ORDER BY g.kind = 'subunit', g.id", {"ids": artist_ids}):
+        groups[r[0]].append(r[1])
+    for r in credit_rows:
+        credits[r["song_id"]].append(Credit(r["id"], r["key"], r["name"], r["role"], r["hangul"],
+                                            tuple(groups[r["id"]])))
+    alt = _alt_names(conn, "song_titles", "song_id", ids)
+    tags: dict[int, dict[str, list[str]]] = defaultdict(lambda: {"style": [], "mood": []})
+    for r in _rows(conn, f"SELECT song_id, kind, tag FROM song_tags WHERE song_id IN ({IDS}) ORDER BY rowid", params):
+        tags[r[0]][r[1]].append(r[2])
+    facts, sources = _facts_and_sources(conn, "song", "song_id", ids)
+    by_id = {}
+    for r in rows:
+        by_id[r["id"]] = Song(
+            id=r["id"], key=r["key"], title=r["title"], drama=dramas[r["drama_id"]],
+            credits=tuple(credits[r["id"]]), description=r["description"], hangul=r["hangul"],
+            alt_titles=tuple(n for n in alt[r["id"]] if n != r["hangul"]), year=r["year"],
+            release_date=r["release_date"], episode=r["episode"], styles=tuple(tags[r["id"]]["style"]),
+            moods=tuple(tags[r["id"]]["mood"]), is_ballad=bool(r["is_ballad"]), facts=tuple(facts[r["id"]]),
+            sources=tuple(sources[r["id"]]), guild_id=r["guild_id"])
+    return [by_id[i] for i in ids if i in by_id]
 
 def _source(row: sqlite3.Row) -> Source:
     return Source(key=row["key"], title=row["title"], publisher=row["publisher"], author=row["author"],

@@ -35,3 +35,19 @@ async def test_settings_cache_answers_reads_without_the_database(store):
         assert reads == 1
     finally:
         del store.fetchone
+
+
+async def test_hydration_reads_run_together_and_see_the_latest_commit(store):
+    titles = await store.read_sync(lambda conn: [r["title"] for r in conn.execute("SELECT title FROM songs")])
+    assert len(titles) == await store.fetchval("SELECT count(*) FROM songs")
+    song_id = (await store.fetchall("SELECT id FROM songs ORDER BY id LIMIT 1"))[0][0]
+    async with store.transaction() as tx:
+        await tx.execute("UPDATE songs SET title = 'Renamed' WHERE id = ?", (song_id,))
+    assert (await store.catalog.songs_by_ids([song_id]))[0].title == "Renamed"
+    # The read thread's connection cannot write, whatever a caller passes it.
+    import sqlite3
+
+    import pytest
+    with pytest.raises(sqlite3.OperationalError):
+        await store.read_sync(lambda conn: conn.execute("DELETE FROM songs"))
+    assert await store.fetchval("SELECT count(*) FROM songs") == len(titles)
