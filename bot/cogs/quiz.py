@@ -97,12 +97,32 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
             self._recovery = asyncio.create_task(self._announce_interrupted(interrupted))
 
     async def cog_unload(self) -> None:
-        tasks = [r.task for r in self.runners.values() if r.task is not None]
+        # Shutdown (or a reload): the games end here. The round in progress is not scored (as after
+        # a crash), but the game is marked interrupted at once, while the store is open and Discord
+        # still reachable, so its message says so and nothing is left 'running'.
+        runners = list(self.runners.values())
+        tasks = [r.task for r in runners if r.task is not None]
         if self._recovery is not None:
             tasks.append(self._recovery)
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        for runner in runners:
+            await self._interrupt_on_unload(runner)
+
+    async def _interrupt_on_unload(self, runner: GameRunner) -> None:
+        game_id = runner.session.game_id
+        try:
+            await self.store.quiz.end_game(game_id, "interrupted", discord.utils.utcnow())
+            game = await self.store.quiz.game(game_id)
+            if game is None or game.status != "interrupted" or runner.message is None:
+                return
+            log.info("quiz %s interrupted by shutdown after %d rounds", game_id, game.rounds_played)
+            await runner.message.edit(embed=ui.interrupted_embed(runner.lang), view=None)
+        except discord.HTTPException as exc:
+            log.warning("quiz %s: could not mark its message interrupted: %s", game_id, exc)
+        except Exception:  # the next start marks it interrupted anyway
+            log.exception("quiz %s: could not mark it interrupted at shutdown", game_id)
 
     async def _announce_interrupted(self, games) -> None:
         for game in games:
