@@ -137,8 +137,6 @@ async def test_the_another_button_under_a_fault_logs_one_line_and_the_next_click
 
 
 
-@pytest.mark.xfail(strict=True, reason="needs the answer_errors patch in bot/cogs/_lookup.py (the lead's file): "
-                                       "a component callback's Discord fault goes through bot.tree.answer_fault")
 async def test_the_another_button_under_a_passing_fault_says_try_again(simcord_env, world):
     env = simcord_env
     await world.alice.slash(world.channel, "random")
