@@ -75,3 +75,29 @@ async def test_cached_cards_follow_catalog_writes(store):
     after = await service.drama(goblin.id, GUILD)
     assert len(after[1]) == len(before[1]) + 1
     assert "A New Goblin Song" in [m.name for m in await service.search("a new goblin", GUILD)]
+
+
+def _edits(text: str, at: int) -> list[str]:
+    """One typo at `at`: a letter changed, dropped, doubled, or swapped with the next."""
+    out = [text[:at] + "x" + text[at + 1:], text[:at] + text[at + 1:], text[:at] + text[at] + text[at:]]
+    if at + 1 < len(text):
+        out.append(text[:at] + text[at + 1] + text[at] + text[at + 2:])
+    return out
+
+
+async def test_typo_buckets_never_miss_a_one_typo_name(store):
+    """The bucketed typo search compares far fewer names than a full scan; for any name with one
+    typo (even in its first two letters) it finds what a full scan finds."""
+    index = await CatalogService(store).index()
+    checked = 0
+    for entry, norm in zip(index.entries, index._norms, strict=True):
+        if len(norm) < 6:
+            continue
+        for at in (0, 1, len(norm) // 2):
+            for typo in _edits(norm, at):
+                full = {(m.kind, m.id) for m in index.fuzzy(typo, None, limit=200, everywhere=True)}
+                if (entry.kind, entry.id) not in full:
+                    continue
+                assert (entry.kind, entry.id) in {(m.kind, m.id) for m in index.fuzzy(typo, None, limit=200)}, typo
+                checked += 1
+    assert checked > 300
