@@ -388,11 +388,14 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
             if not interaction_is_manager(interaction, settings):
                 raise UserError("quiz.error.stop_refused")
         session.stop()
-        runner = self.runners.get(session.game_id)
-        if runner is not None:
-            runner.wake()
         lang = await self.bot.language_for(interaction)
-        await interaction.response.send_message(t("quiz.stop.done", lang, user=ui.mention(interaction.user.id)))
+        try:
+            # "Final standings follow": wake the game only once this reply is out, so they do.
+            await interaction.response.send_message(t("quiz.stop.done", lang, user=ui.mention(interaction.user.id)))
+        finally:
+            runner = self.runners.get(session.game_id)
+            if runner is not None:
+                runner.wake()
 
     # -- /quiz leaderboard --------------------------------------------------------------------
 

@@ -255,10 +255,10 @@ async def test_a_deleted_round_message_does_not_break_the_quiz(simcord_env, worl
     await moderator.delete(round1)
     stop = await world.alice.slash(world.channel, "quiz stop")
     assert "stopped the quiz" in stop.response.content
-    # The stop reply and the game task's standings are posted concurrently (the reply waits on a
-    # settings read, the game on its round's write, on different threads): either may come last.
-    titles = [embed.title for message in world.channel.history() for embed in message.embeds]
-    assert titles[-1] == "🏁 Final standings"
+    # "Final standings follow": the game is woken only once the stop reply is out.
+    posted = list(world.channel.history())
+    at = next(i for i, message in enumerate(posted) if "stopped the quiz" in (message.content or ""))
+    assert [embed.title for message in posted[at + 1:] for embed in message.embeds] == ["🏁 Final standings"]
     assert await rows(world.store, "SELECT status FROM quiz_games") == [("stopped",)]
     assert env.errors == []
 
@@ -366,10 +366,10 @@ async def test_buttons_of_an_interrupted_quiz_answer_kindly(simcord_env, world, 
     env = simcord_env
     await world.alice.slash(world.channel, "quiz start", rounds=3, seconds=20)
     round1 = world.channel.last_message
-    await env.bot.close()
-    # The bot lost its rights in the channel: the "interrupted" edit fails, quietly.
+    # The bot lost its rights in the channel: the "interrupted" edits (shutdown, restart) fail quietly.
     env.inject_error("PATCH", f"/channels/{world.channel.id}/messages/*", status=403, code=50013,
                      message="Missing Permissions")
+    await env.bot.close()
     await env.restart_bot(create_bot(settings))
     still = message_by_id(world.channel, round1.id)
     assert still.embeds[0].title == "Round 1 of 3" and not buttons(still)[0].disabled
