@@ -9,8 +9,8 @@ zero-width or bidi characters never matter.
 
 from __future__ import annotations
 
+import array
 import bisect
-import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +26,7 @@ FTS_MIN_CHARS = 3         # one or two letters: names (exact, prefix, words) ans
 FUZZY_CUTOFF = 82.0       # a typo or two in a whole name
 SUGGEST_CUTOFF = 55.0     # "did you mean": looser, never treated as a match
 STRONG_FUZZY_MARGIN = 4.0
+ONE_TYPO_MAX = 2000        # one-typo candidates read before falling back to the letter buckets
 
 _REF = re.compile(r"^(song|drama|artist):(\d{1,18})$")
 _ASCII_DROP = re.compile(r"[\x00-\x1f\x7f'`]")
@@ -138,18 +139,21 @@ class NameIndex:
     _norms: list[str] = field(default_factory=list)
     _words: list[str] = field(default_factory=list)
     _postings: dict[str, list[int]] = field(default_factory=dict)
-    _compacts: list[tuple[str, int]] = field(default_factory=list)   # (compact name, position), sorted
+    _compacts: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # kind -> sorted (compact, position)
     _owners: dict[tuple[str, int], int | None] = field(default_factory=dict)
     # Typo buckets: "0x" holds the names whose first letter is x, "1x" those whose second is.
     # A typo query is compared with four buckets, not every name (see `fuzzy`).
     _leads: dict[str, tuple[list[int], list[str]]] = field(default_factory=dict)
+    # Every compact name reversed, sorted, with its position alongside: "names ending with ...".
+    _suffixes: list[str] = field(default_factory=list)
+    _suffix_positions: array.array = field(default_factory=lambda: array.array("i"))
     hidden: dict[int, frozenset[int]] = field(default_factory=dict)  # guild -> song ids it hid
 
     @classmethod
     def build(cls, entries: Iterable[NameEntry], hidden: dict[int, frozenset[int]] | None = None) -> NameIndex:
         index = cls()
         postings: dict[str, list[int]] = {}
-        compacts: list[tuple[str, int]] = []
+        compacts: dict[str, list[tuple[str, int]]] = {kind: [] for kind in KINDS}
         for entry in entries:
             index._owners[(entry.kind, entry.id)] = entry.guild_id
             norm = fast_normalize(entry.name)
@@ -159,15 +163,19 @@ class NameIndex:
             index.entries.append(entry)
             index._norms.append(norm)
             squeezed = norm.replace(" ", "")
-            compacts.append((squeezed, position))
+            compacts.setdefault(entry.kind, []).append((squeezed, position))
             for key in {"0" + squeezed[0], "1" + squeezed[1:2]}:
                 bucket = index._leads.setdefault(key, ([], []))
                 bucket[0].append(position)
                 bucket[1].append(norm)
             for word in set(norm.split()):
                 postings.setdefault(word, []).append(position)
-        compacts.sort()
+        for names in compacts.values():
+            names.sort()
         index._compacts = compacts
+        suffixes = sorted((name[::-1], position) for names in compacts.values() for name, position in names)
+        index._suffixes = [name for name, _ in suffixes]
+        index._suffix_positions = array.array("i", (position for _, position in suffixes))
         index._postings = postings
         index._words = sorted(postings)
         index.hidden = dict(hidden or {})
@@ -193,31 +201,35 @@ class NameIndex:
     def names(self, norm: str, guild_id: int | None, kinds: Sequence[str] = KINDS, *, prefix: bool = False,
               limit: int = 25) -> list[Match]:
         """Entries with a name equal to `norm` (a `compact` form), or starting with it: the exact
-        and prefix tiers, by bisection in the sorted names (no scan, whatever the catalog size)."""
+        and prefix tiers, by bisection in each kind's sorted names (at most `limit` per kind, and
+        no scan, whatever the catalog size)."""
         if not norm:
             return []
         tier = PREFIX if prefix else EXACT
-        taken = dict.fromkeys(kinds, 0)
         matches: list[Match] = []
-        start = bisect.bisect_left(self._compacts, (norm, -1))
-        for name, position in itertools.islice(self._compacts, start, None):
-            if name != norm and not (prefix and name.startswith(norm)):
-                break
-            if prefix == (name == norm) or not self._visible(position, guild_id, kinds):
-                continue
-            entry = self.entries[position]
-            if taken[entry.kind] >= limit:
-                if all(n >= limit for n in taken.values()):
+        for kind in kinds:
+            names = self._compacts.get(kind, [])
+            taken = 0
+            for i in range(bisect.bisect_left(names, (norm, -1)), len(names)):
+                name, position = names[i]
+                if name == norm:
+                    if prefix:
+                        continue
+                elif not (prefix and name.startswith(norm)):
                     break
-                continue
-            taken[entry.kind] += 1
-            matches.append(Match(entry.kind, entry.id, tier, 1.0 if entry.is_main else 0.0, entry.name))
+                entry = self.entries[position]
+                if not self.sees(entry.kind, entry.id, guild_id):
+                    continue
+                matches.append(Match(entry.kind, entry.id, tier, 1.0 if entry.is_main else 0.0, entry.name))
+                taken += 1
+                if taken >= limit:
+                    break
         return rank_names(matches)
 
     def _with_prefix(self, word: str, cap: int = 5000) -> set[int]:
         found: set[int] = set()
-        start = bisect.bisect_left(self._words, word)
-        for candidate in self._words[start:]:
+        for i in range(bisect.bisect_left(self._words, word), len(self._words)):
+            candidate = self._words[i]
             if not candidate.startswith(word):
                 break
             found.update(self._postings[candidate])
@@ -246,12 +258,49 @@ class NameIndex:
                 matches.append(Match(entry.kind, entry.id, WORDS, round(score, 1), entry.name))
         return rank_names(matches)[: limit * 3]
 
+    def _one_typo_positions(self, squeezed: str) -> list[int] | None:
+        """Names that could be `squeezed` with one typo, found by two range look-ups.
+
+        One typo (a letter changed, dropped, added, or two neighbours swapped) leaves either
+        the query's first half minus one letter or its second half untouched, so the name
+        starts with the one or ends with the other. None when the query is too short for
+        the halves to narrow anything down, or a half matches too many names."""
+        half = len(squeezed) // 2
+        if half < 4:
+            return None
+        head, tail = squeezed[: half - 1], squeezed[half:][::-1]
+        found: list[int] = []
+        for names in self._compacts.values():
+            for i in range(bisect.bisect_left(names, (head, -1)), len(names)):
+                name, position = names[i]
+                if not name.startswith(head):
+                    break
+                found.append(position)
+                if len(found) > ONE_TYPO_MAX:
+                    return None
+        for i in range(bisect.bisect_left(self._suffixes, tail), len(self._suffixes)):
+            if not self._suffixes[i].startswith(tail):
+                break
+            found.append(self._suffix_positions[i])
+            if len(found) > ONE_TYPO_MAX:
+                return None
+        return found
+
     def _typo_candidates(self, norm: str, cutoff: float, limit: int) -> list[tuple[str, float, int]]:
-        """`process.extract` over the names that share the query's first or second letter in
-        either place. One typo anywhere (a letter changed, dropped, added or two swapped, even
-        at the start) keeps one of those four relations, so such a name is always compared;
-        the rest of a big catalog is skipped (about a fifth is compared)."""
+        """Names within `cutoff` of `norm`: first among the one-typo candidates (two range
+        look-ups); when none is close enough, `process.extract` over the names that share the
+        query's first or second letter in either place. One typo anywhere (even at the start)
+        keeps one of those four relations, so such a name is always compared; the rest of a
+        big catalog is skipped."""
         squeezed = norm.replace(" ", "")
+        near = self._one_typo_positions(squeezed)
+        if near:
+            positions = list(dict.fromkeys(near))
+            hits = process.extract(norm, [self._norms[p] for p in positions], scorer=fuzz.ratio,
+                                   score_cutoff=cutoff, limit=limit)
+            if hits:
+                return sorted(((name, score, positions[i]) for name, score, i in hits),
+                              key=lambda hit: (-hit[1], hit[2]))
         heads = {squeezed[0], squeezed[1:2]} - {""}
         found: dict[int, tuple[str, float, int]] = {}
         for key in {place + head for place in "01" for head in heads}:

@@ -146,6 +146,9 @@ class CatalogService:
             tiers.append(index.names(norm, guild_id, kinds, prefix=prefix, limit=limit))
             if best_only and tiers[-1]:
                 return tuple(matching.merge(tiers[-1:], limit))
+        found = matching.merge(tiers, limit)
+        if len(found) >= limit:  # names alone fill the list ("a", "lo"): no word search needed
+            return tuple(found)
         tiers.append(index.words(query, guild_id, kinds, limit))
         expression = matching.fts_query(query)
         found = matching.merge(tiers, limit)
@@ -159,7 +162,8 @@ class CatalogService:
     async def suggest(self, query: str, guild_id: int | None, kinds: Sequence[str] = KINDS,
                       limit: int = 3) -> list[Match]:
         index = await self.index()
-        return index.suggest(query, guild_id, kinds, limit)
+        # A loose comparison with every name (tens of ms in a big catalog): off the event loop.
+        return await asyncio.to_thread(index.suggest, query, guild_id, tuple(kinds), limit)
 
     async def resolve(self, value: str, guild_id: int | None, kinds: Sequence[str] = KINDS) -> list[Match]:
         """An autocomplete value ("song:12") or free text: the best match first, then those as good

@@ -101,3 +101,18 @@ async def test_typo_buckets_never_miss_a_one_typo_name(store):
                 assert (entry.kind, entry.id) in {(m.kind, m.id) for m in index.fuzzy(typo, None, limit=200)}, typo
                 checked += 1
     assert checked > 300
+
+
+def test_one_typo_range_look_ups_hold_the_name_wherever_the_typo_is():
+    from bot.catalog.search import NameEntry, NameIndex
+
+    names = ["Descendants of the Sun", "Crash Landing on You", "Hotel del Luna", "Moon Lovers Scarlet Heart Ryeo"]
+    index = NameIndex.build([NameEntry("drama", i, name) for i, name in enumerate(names)] +
+                            [NameEntry("song", 100 + i, f"Filler Song Number {i}") for i in range(300)])
+    for position, name in enumerate(names):
+        squeezed = index._norms[position].replace(" ", "")
+        for at in range(len(squeezed)):
+            for typo in _edits(squeezed, at):
+                near = index._one_typo_positions(typo)
+                assert near is not None and position in near, (name, typo)
+    assert index._one_typo_positions("abc") is None  # too short to narrow anything down
