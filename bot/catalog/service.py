@@ -50,6 +50,8 @@ class _CatalogRepo(Protocol):
     async def artists_by_ids(self, ids: Sequence[int], guild_id: int | None = ...) -> list[Artist]: ...
     async def song_ids_for_drama(self, drama_id: int, guild_id: int | None) -> list[int]: ...
     async def song_ids_for_artist(self, artist_id: int, guild_id: int | None) -> list[int]: ...
+    async def drama_with_songs(self, drama_id: int, guild_id: int | None) -> tuple[Drama, list[Song]] | None: ...
+    async def artist_with_songs(self, artist_id: int, guild_id: int | None) -> tuple[Artist, list[Song]] | None: ...
 
 
 class CatalogStore(Protocol):
@@ -210,20 +212,12 @@ class CatalogService:
 
     async def drama(self, drama_id: int, guild_id: int | None) -> tuple[Drama, list[Song]] | None:
         async def load() -> tuple[Drama, list[Song]] | bool:
-            dramas = await self.store.catalog.dramas_by_ids([drama_id], guild_id)
-            if not dramas:
-                return False
-            ids = await self.store.catalog.song_ids_for_drama(drama_id, guild_id)
-            return dramas[0], await self.store.catalog.songs_by_ids(ids, guild_id)
+            return await self.store.catalog.drama_with_songs(drama_id, guild_id) or False
         return await self._entry("drama", drama_id, guild_id, load)
 
     async def artist(self, artist_id: int, guild_id: int | None) -> tuple[Artist, list[Song]] | None:
         async def load() -> tuple[Artist, list[Song]] | bool:
-            artists = await self.store.catalog.artists_by_ids([artist_id], guild_id)
-            if not artists:
-                return False
-            ids = await self.store.catalog.song_ids_for_artist(artist_id, guild_id)
-            return artists[0], await self.store.catalog.songs_by_ids(ids, guild_id)
+            return await self.store.catalog.artist_with_songs(artist_id, guild_id) or False
         return await self._entry("artist", artist_id, guild_id, load)
 
     # -- /random --------------------------------------------------------------------------

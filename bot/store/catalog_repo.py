@@ -294,20 +294,19 @@ class CatalogRepo:
         return [r[0] for r in rows]
 
     async def song_ids_for_drama(self, drama_id: int, guild_id: int | None) -> list[int]:
-        rows = await self._store.fetchall(
-            f"SELECT s.id FROM songs s WHERE s.drama_id = :drama AND {VISIBLE_SONG} "
-            "ORDER BY coalesce(s.episode, 999), s.id", {"drama": drama_id, "guild": guild_id})
-        return [r[0] for r in rows]
+        return await self._store.read_sync(_song_ids_for_drama, drama_id, guild_id)
 
     async def song_ids_for_artist(self, artist_id: int, guild_id: int | None) -> list[int]:
         """Songs the artist sings on, or that a member or sub-unit of this group sings on."""
-        rows = await self._store.fetchall(
-            "WITH RECURSIVE who(id) AS (SELECT :artist UNION "
-            "  SELECT ag.member_id FROM artist_groups ag JOIN who ON ag.group_id = who.id) "
-            f"SELECT DISTINCT s.id FROM songs s JOIN song_artists sa ON sa.song_id = s.id "
-            f"WHERE sa.artist_id IN (SELECT id FROM who) AND {VISIBLE_SONG} ORDER BY s.id",
-            {"artist": artist_id, "guild": guild_id})
-        return [r[0] for r in rows]
+        return await self._store.read_sync(_song_ids_for_artist, artist_id, guild_id)
+
+    async def drama_with_songs(self, drama_id: int, guild_id: int | None) -> tuple[Drama, list[Song]] | None:
+        """A drama card's data (the drama and its songs), read in one go."""
+        return await self._store.read_sync(_drama_with_songs, drama_id, guild_id)
+
+    async def artist_with_songs(self, artist_id: int, guild_id: int | None) -> tuple[Artist, list[Song]] | None:
+        """An artist card's data (the artist and the songs they or their members sing), in one go."""
+        return await self._store.read_sync(_artist_with_songs, artist_id, guild_id)
 
     async def song_by_key(self, key: str, guild_id: int | None = None) -> Song | None:
         song_id = await self._store.fetchval(
@@ -450,6 +449,37 @@ def _songs_by_ids(conn: sqlite3.Connection, ids: list[int], guild_id: int | None
             moods=tuple(tags[r["id"]]["mood"]), is_ballad=bool(r["is_ballad"]), facts=tuple(facts[r["id"]]),
             sources=tuple(sources[r["id"]]), guild_id=r["guild_id"])
     return [by_id[i] for i in ids if i in by_id]
+
+
+def _song_ids_for_drama(conn: sqlite3.Connection, drama_id: int, guild_id: int | None) -> list[int]:
+    rows = _rows(conn, f"SELECT s.id FROM songs s WHERE s.drama_id = :drama AND {VISIBLE_SONG} "
+                       "ORDER BY coalesce(s.episode, 999), s.id", {"drama": drama_id, "guild": guild_id})
+    return [r[0] for r in rows]
+
+
+def _song_ids_for_artist(conn: sqlite3.Connection, artist_id: int, guild_id: int | None) -> list[int]:
+    rows = _rows(conn, "WITH RECURSIVE who(id) AS (SELECT :artist UNION "
+                       "  SELECT ag.member_id FROM artist_groups ag JOIN who ON ag.group_id = who.id) "
+                       "SELECT DISTINCT s.id FROM songs s JOIN song_artists sa ON sa.song_id = s.id "
+                       f"WHERE sa.artist_id IN (SELECT id FROM who) AND {VISIBLE_SONG} ORDER BY s.id",
+                 {"artist": artist_id, "guild": guild_id})
+    return [r[0] for r in rows]
+
+
+def _drama_with_songs(conn: sqlite3.Connection, drama_id: int, guild_id: int | None
+                      ) -> tuple[Drama, list[Song]] | None:
+    dramas = _dramas_by_ids(conn, [drama_id], guild_id)
+    if not dramas:
+        return None
+    return dramas[0], _songs_by_ids(conn, _song_ids_for_drama(conn, drama_id, guild_id), guild_id)
+
+
+def _artist_with_songs(conn: sqlite3.Connection, artist_id: int, guild_id: int | None
+                       ) -> tuple[Artist, list[Song]] | None:
+    artists = _artists_by_ids(conn, [artist_id], guild_id)
+    if not artists:
+        return None
+    return artists[0], _songs_by_ids(conn, _song_ids_for_artist(conn, artist_id, guild_id), guild_id)
 
 def _source(row: sqlite3.Row) -> Source:
     return Source(key=row["key"], title=row["title"], publisher=row["publisher"], author=row["author"],
