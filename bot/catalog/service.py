@@ -121,6 +121,17 @@ class CatalogService:
         if self._build is None or self._build.done():
             self._build = asyncio.get_running_loop().create_task(self.index(), name="name-index")
 
+    async def _usable_index(self) -> NameIndex | None:
+        """The index to search with. None only while the very first build runs (the seconds after
+        start-up with a big catalog): callers then use the store's SQL tiers, so nobody waits
+        past Discord's 3-second deadline. After a catalog write the rebuild is awaited, since the
+        old index could still show entries that are gone."""
+        if self._index is not None and self._index_generation == self.generation:
+            return self._index
+        if self._index is None and self._build is not None and not self._build.done():
+            return None
+        return await self.index()
+
     # -- search ---------------------------------------------------------------------------
 
     async def search(self, query: str, guild_id: int | None, kinds: Sequence[str] = KINDS,
@@ -137,12 +148,25 @@ class CatalogService:
         key = ("search", " ".join(query.split()), guild_id, kinds, limit, best_only)
         found = self._cached(key)
         if found is None:
-            found = self._remember(key, await self._search(query, norm, guild_id, kinds, limit, best_only))
+            index = await self._usable_index()
+            if index is None:  # still building: SQL tiers, not cached (the index will do better)
+                return list(await self._search_sql(query, norm, guild_id, kinds, limit))
+            found = self._remember(key, await self._search(index, query, norm, guild_id, kinds, limit, best_only))
         return list(found)
 
-    async def _search(self, query: str, norm: str, guild_id: int | None, kinds: tuple[str, ...], limit: int,
-                      best_only: bool) -> tuple[Match, ...]:
-        index = await self.index()
+    async def _search_sql(self, query: str, norm: str, guild_id: int | None, kinds: tuple[str, ...],
+                          limit: int) -> list[Match]:
+        """Exact names, name prefixes and full text from the store's indexes; no typos."""
+        repo = self.store.search
+        tiers = [matching.rank_names(await repo.names(norm, guild_id, prefix=prefix, kinds=kinds, limit=limit))
+                 for prefix in (False, True)]
+        expression = matching.fts_query(query)
+        if "song" in kinds and expression and len(norm) >= matching.FTS_MIN_CHARS:
+            tiers.append(await repo.fts_songs(expression, guild_id, limit))
+        return matching.merge(tiers, limit)
+
+    async def _search(self, index: NameIndex, query: str, norm: str, guild_id: int | None, kinds: tuple[str, ...],
+                      limit: int, best_only: bool) -> tuple[Match, ...]:
         tiers: list[list[Match]] = []
         for prefix in (False, True):
             tiers.append(index.names(norm, guild_id, kinds, prefix=prefix, limit=limit))
@@ -163,7 +187,9 @@ class CatalogService:
 
     async def suggest(self, query: str, guild_id: int | None, kinds: Sequence[str] = KINDS,
                       limit: int = 3) -> list[Match]:
-        index = await self.index()
+        index = await self._usable_index()
+        if index is None:
+            return []
         # A loose comparison with every name (tens of ms in a big catalog): off the event loop.
         return await asyncio.to_thread(index.suggest, query, guild_id, tuple(kinds), limit)
 
@@ -171,7 +197,7 @@ class CatalogService:
         """An autocomplete value ("song:12") or free text: the best match first, then those as good
         as it (same tier), with the same matcher as autocomplete."""
         ref = matching.parse_ref(value)
-        if ref is not None and ref[0] in kinds and (await self.index()).sees(ref[0], ref[1], guild_id):
+        if ref is not None and ref[0] in kinds and await self._sees(ref[0], ref[1], guild_id):
             return [Match(ref[0], ref[1], matching.EXACT, 1.0)]
         return await self.search(value, guild_id, kinds, best_only=True)
 
@@ -194,9 +220,15 @@ class CatalogService:
 
     # -- entries --------------------------------------------------------------------------
 
+    async def _sees(self, kind: str, entry_id: int, guild_id: int | None) -> bool:
+        index = await self._usable_index()
+        if index is None:
+            return bool(await self.store.search.visible_ids(kind, [entry_id], guild_id))
+        return index.sees(kind, entry_id, guild_id)
+
     async def _entry(self, kind: str, entry_id: int, guild_id: int | None, load: Any) -> Any:
         """A hydrated entry (cached per catalog generation), or None when this server can't see it."""
-        if not (await self.index()).sees(kind, entry_id, guild_id):
+        if not await self._sees(kind, entry_id, guild_id):
             return None
         key = (kind, entry_id, guild_id)
         found = self._cached(key)

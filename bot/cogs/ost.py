@@ -99,8 +99,11 @@ class Ost(commands.Cog):
     def __init__(self, bot: OstBot) -> None:
         self.bot = bot
 
-    async def cog_load(self) -> None:
-        service(self.bot).start_index()  # built in the background: ready sooner, first keystroke waits if need be
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        # The name index is built in the background once the bot is up, so start-up does not wait
+        # for it; until it is ready, look-ups use the store's SQL tiers (everything but typos).
+        service(self.bot).start_index()
 
     @app_commands.command(name="ost", description="Look up a K-drama OST song, a drama or a singer")
     @app_commands.describe(query="A song title, drama or singer: any of their names, in English or Hangul")

@@ -116,3 +116,32 @@ def test_one_typo_range_look_ups_hold_the_name_wherever_the_typo_is():
                 near = index._one_typo_positions(typo)
                 assert near is not None and position in near, (name, typo)
     assert index._one_typo_positions("abc") is None  # too short to narrow anything down
+
+
+async def test_look_ups_answer_from_sql_while_the_first_index_builds(store, monkeypatch):
+    """Start-up of a big catalog: nobody waits for the name index (Discord allows 3 s)."""
+    import threading
+
+    from bot.catalog import search as search_module
+
+    release = threading.Event()
+    real_build = search_module.NameIndex.build
+
+    def slow_build(*args, **kwargs):
+        release.wait(timeout=30)
+        return real_build(*args, **kwargs)
+
+    monkeypatch.setattr(search_module.NameIndex, "build", slow_build)
+    service = CatalogService(store)
+    service.start_index()
+    try:
+        goblin = await service.resolve("goblin", None)
+        assert [(m.kind, m.tier) for m in goblin][:1] == [("drama", 0)]
+        assert (await service.drama(goblin[0].id, None))[0].name == "Goblin"
+        assert await service.search("gobiln", None) == []        # typos need the index
+        assert await service.suggest("gobiln", None) == []
+        assert service._build is not None and not service._build.done()
+    finally:
+        release.set()
+    await service._build
+    assert [m.name for m in await service.search("gobiln", None)][:1] == ["Goblin"]  # nothing stale was cached
