@@ -26,6 +26,7 @@ FTS_MIN_CHARS = 3         # one or two letters: names (exact, prefix, words) ans
 FUZZY_CUTOFF = 82.0       # a typo or two in a whole name
 SUGGEST_CUTOFF = 55.0     # "did you mean": looser, never treated as a match
 STRONG_FUZZY_MARGIN = 4.0
+ABSENT, SHIPPED = -1, 0     # NameIndex owners: no such entry; shipped (every server sees it)
 ONE_TYPO_MAX = 2000        # one-typo candidates read before falling back to the letter buckets
 
 _REF = re.compile(r"^(song|drama|artist):(\d{1,18})$")
@@ -135,15 +136,22 @@ class NameIndex:
     keystroke costs a few dictionary reads; fuzzy matching runs in rapidfuzz's C code.
     """
 
-    entries: list[NameEntry] = field(default_factory=list)
-    _norms: list[str] = field(default_factory=list)
+    # One position per name; parallel compact arrays rather than an object per name, so that
+    # 100,000 songs (about 190,000 names) fit in tens of megabytes (see BENCHMARKS.md).
+    _kinds: bytearray = field(default_factory=bytearray)              # KINDS index
+    _ids: array.array = field(default_factory=lambda: array.array("q"))
+    _mains: bytearray = field(default_factory=bytearray)              # 1 = the entry's main name
+    _names: list[str] = field(default_factory=list)                   # as stored (shown, ranked by length)
+    _norms: list[str] = field(default_factory=list)                   # normalised (compared)
     _words: list[str] = field(default_factory=list)
-    _postings: dict[str, list[int]] = field(default_factory=dict)
-    _compacts: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # kind -> sorted (compact, position)
-    _owners: dict[tuple[str, int], int | None] = field(default_factory=dict)
+    _postings: dict[str, array.array] = field(default_factory=dict)
+    # kind -> (compact names sorted, their positions): exact and prefix look-ups by bisection.
+    _compacts: dict[str, tuple[list[str], array.array]] = field(default_factory=dict)
+    # kind -> owner by entry id: ABSENT, SHIPPED (0) or the server's id.
+    _owners: dict[str, array.array] = field(default_factory=dict)
     # Typo buckets: "0x" holds the names whose first letter is x, "1x" those whose second is.
     # A typo query is compared with four buckets, not every name (see `fuzzy`).
-    _leads: dict[str, tuple[list[int], list[str]]] = field(default_factory=dict)
+    _leads: dict[str, tuple[array.array, list[str]]] = field(default_factory=dict)
     # Every compact name reversed, sorted, with its position alongside: "names ending with ...".
     _suffixes: list[str] = field(default_factory=list)
     _suffix_positions: array.array = field(default_factory=lambda: array.array("i"))
@@ -153,50 +161,73 @@ class NameIndex:
     def build(cls, entries: Iterable[NameEntry], hidden: dict[int, frozenset[int]] | None = None) -> NameIndex:
         index = cls()
         postings: dict[str, list[int]] = {}
-        compacts: dict[str, list[tuple[str, int]]] = {kind: [] for kind in KINDS}
+        keys: dict[str, list[str]] = {kind: [] for kind in KINDS}
+        places: dict[str, list[int]] = {kind: [] for kind in KINDS}
+        leads: dict[str, tuple[list[int], list[str]]] = {}
+        owners = {kind: array.array("q") for kind in KINDS}
         for entry in entries:
-            index._owners[(entry.kind, entry.id)] = entry.guild_id
+            known = owners[entry.kind]
+            if entry.id >= len(known):
+                known.extend([ABSENT] * max(entry.id + 1 - len(known), len(known)))
+            known[entry.id] = entry.guild_id or SHIPPED
             norm = fast_normalize(entry.name)
             if not norm:
                 continue
-            position = len(index.entries)
-            index.entries.append(entry)
+            position = len(index._names)
+            index._kinds.append(KINDS.index(entry.kind))
+            index._ids.append(entry.id)
+            index._mains.append(1 if entry.is_main else 0)
+            index._names.append(entry.name)
             index._norms.append(norm)
             squeezed = norm.replace(" ", "")
-            compacts.setdefault(entry.kind, []).append((squeezed, position))
+            keys[entry.kind].append(squeezed)
+            places[entry.kind].append(position)
             for key in {"0" + squeezed[0], "1" + squeezed[1:2]}:
-                bucket = index._leads.setdefault(key, ([], []))
+                bucket = leads.setdefault(key, ([], []))
                 bucket[0].append(position)
                 bucket[1].append(norm)
             for word in set(norm.split()):
                 postings.setdefault(word, []).append(position)
-        for names in compacts.values():
-            names.sort()
-        index._compacts = compacts
-        suffixes = sorted((name[::-1], position) for names in compacts.values() for name, position in names)
-        index._suffixes = [name for name, _ in suffixes]
-        index._suffix_positions = array.array("i", (position for _, position in suffixes))
-        index._postings = postings
-        index._words = sorted(postings)
+        for kind in KINDS:
+            names, positions = keys.pop(kind), places.pop(kind)
+            order = sorted(range(len(names)), key=names.__getitem__)
+            index._compacts[kind] = ([names[i] for i in order], array.array("i", (positions[i] for i in order)))
+        index._owners = owners
+        index._leads = {key: (array.array("i", positions), names) for key, (positions, names) in leads.items()}
+        reversed_names = [name[::-1] for names, _ in index._compacts.values() for name in names]
+        reversed_positions = [p for _, positions in index._compacts.values() for p in positions]
+        order = sorted(range(len(reversed_names)), key=reversed_names.__getitem__)
+        index._suffixes = [reversed_names[i] for i in order]
+        index._suffix_positions = array.array("i", (reversed_positions[i] for i in order))
+        index._postings = {word: array.array("i", found) for word, found in postings.items()}
+        index._words = sorted(index._postings)
         index.hidden = dict(hidden or {})
         return index
 
     def __len__(self) -> int:
-        return len(self.entries)
+        return len(self._names)
+
+    def entry(self, position: int) -> NameEntry:
+        owner = self._owners[KINDS[self._kinds[position]]][self._ids[position]]
+        return NameEntry(KINDS[self._kinds[position]], self._ids[position], self._names[position],
+                         None if owner == SHIPPED else owner, bool(self._mains[position]))
+
+    def _match(self, position: int, tier: int, score: float) -> Match:
+        return Match(KINDS[self._kinds[position]], self._ids[position], tier, score, self._names[position])
 
     def sees(self, kind: str, entry_id: int, guild_id: int | None) -> bool:
         """Whether this server can see the entry: shipped or its own, and (songs) not hidden."""
-        key = (kind, entry_id)
-        if key not in self._owners:
+        known = self._owners.get(kind)
+        if known is None or not 0 <= entry_id < len(known):
             return False
-        owner = self._owners[key]
-        if owner is not None and owner != guild_id:
+        owner = known[entry_id]
+        if owner == ABSENT or (owner != SHIPPED and owner != guild_id):
             return False
         return not (kind == "song" and guild_id is not None and entry_id in self.hidden.get(guild_id, ()))
 
     def _visible(self, position: int, guild_id: int | None, kinds: Sequence[str]) -> bool:
-        entry = self.entries[position]
-        return entry.kind in kinds and self.sees(entry.kind, entry.id, guild_id)
+        kind = KINDS[self._kinds[position]]
+        return kind in kinds and self.sees(kind, self._ids[position], guild_id)
 
     def names(self, norm: str, guild_id: int | None, kinds: Sequence[str] = KINDS, *, prefix: bool = False,
               limit: int = 25) -> list[Match]:
@@ -208,19 +239,18 @@ class NameIndex:
         tier = PREFIX if prefix else EXACT
         matches: list[Match] = []
         for kind in kinds:
-            names = self._compacts.get(kind, [])
+            names, positions = self._compacts.get(kind, ([], ()))
             taken = 0
-            for i in range(bisect.bisect_left(names, (norm, -1)), len(names)):
-                name, position = names[i]
+            for i in range(bisect.bisect_left(names, norm), len(names)):
+                name, position = names[i], positions[i]
                 if name == norm:
                     if prefix:
                         continue
                 elif not (prefix and name.startswith(norm)):
                     break
-                entry = self.entries[position]
-                if not self.sees(entry.kind, entry.id, guild_id):
+                if not self.sees(kind, self._ids[position], guild_id):
                     continue
-                matches.append(Match(entry.kind, entry.id, tier, 1.0 if entry.is_main else 0.0, entry.name))
+                matches.append(self._match(position, tier, 1.0 if self._mains[position] else 0.0))
                 taken += 1
                 if taken >= limit:
                     break
@@ -250,12 +280,11 @@ class NameIndex:
         matches = []
         for position in hits:
             if self._visible(position, guild_id, kinds):
-                entry = self.entries[position]
                 # Whole words first ("sun" is Descendants of the Sun before Ha Sungwoon), then the
                 # share of the name the query covers.
                 coverage = len(" ".join(words)) / max(len(self._norms[position]), 1)
                 score = coverage * 100 + (100 if position in whole else 0)
-                matches.append(Match(entry.kind, entry.id, WORDS, round(score, 1), entry.name))
+                matches.append(self._match(position, WORDS, round(score, 1)))
         return rank_names(matches)[: limit * 3]
 
     def _one_typo_positions(self, squeezed: str) -> list[int] | None:
@@ -270,12 +299,11 @@ class NameIndex:
             return None
         head, tail = squeezed[: half - 1], squeezed[half:][::-1]
         found: list[int] = []
-        for names in self._compacts.values():
-            for i in range(bisect.bisect_left(names, (head, -1)), len(names)):
-                name, position = names[i]
-                if not name.startswith(head):
+        for names, positions in self._compacts.values():
+            for i in range(bisect.bisect_left(names, head), len(names)):
+                if not names[i].startswith(head):
                     break
-                found.append(position)
+                found.append(positions[i])
                 if len(found) > ONE_TYPO_MAX:
                     return None
         for i in range(bisect.bisect_left(self._suffixes, tail), len(self._suffixes)):
@@ -319,7 +347,7 @@ class NameIndex:
         norm = normalize(query)
         if cutoff is None:
             cutoff = fuzzy_cutoff(query)
-        if not norm or cutoff is None or not self.entries:
+        if not norm or cutoff is None or not self._names:
             return []
         if everywhere:
             found = process.extract(norm, self._norms, scorer=fuzz.ratio, score_cutoff=cutoff, limit=limit * 4)
@@ -329,10 +357,9 @@ class NameIndex:
         for _, score, position in found:
             if not self._visible(position, guild_id, kinds):
                 continue
-            entry = self.entries[position]
-            key = (entry.kind, entry.id)
+            key = (KINDS[self._kinds[position]], self._ids[position])
             if key not in matches or matches[key].score < score:
-                matches[key] = Match(entry.kind, entry.id, FUZZY, round(score, 1), entry.name)
+                matches[key] = self._match(position, FUZZY, round(score, 1))
         return sorted(matches.values(), key=lambda m: (-m.score, KINDS.index(m.kind), m.id))[:limit]
 
     def suggest(self, query: str, guild_id: int | None, kinds: Sequence[str] = KINDS, limit: int = 3) -> list[Match]:
@@ -347,11 +374,10 @@ class NameIndex:
                                     limit=limit * 4)
             seen = {(m.kind, m.id) for m in found}
             for _, score, position in extra:
-                entry = self.entries[position]
-                if (len(self._norms[position]) >= 3 and self._visible(position, guild_id, kinds)
-                        and (entry.kind, entry.id) not in seen):
-                    seen.add((entry.kind, entry.id))
-                    found.append(Match(entry.kind, entry.id, FUZZY, round(score * 0.9, 1), entry.name))
+                key = (KINDS[self._kinds[position]], self._ids[position])
+                if len(self._norms[position]) >= 3 and self._visible(position, guild_id, kinds) and key not in seen:
+                    seen.add(key)
+                    found.append(self._match(position, FUZZY, round(score * 0.9, 1)))
         return found[:limit]
 
 
