@@ -11,14 +11,14 @@ from __future__ import annotations
 import asyncio
 import itertools
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from . import search as matching
 from .models import Artist, Drama, Song
 from .recommend import Recommendation, recommend
-from .search import KINDS, Label, Match, NameEntry, NameIndex
+from .search import KINDS, Label, Match, NameIndex
 from .shuffle import ShuffleBags
 from .text import compact
 
@@ -30,8 +30,7 @@ class _SearchRepo(Protocol):
     async def names(self, norm: str, guild_id: int | None, *, prefix: bool = ..., kinds: Sequence[str] = ...,
                     limit: int = ...) -> list[Match]: ...
     async def fts_songs(self, expression: str, guild_id: int | None, limit: int = ...) -> list[Match]: ...
-    async def name_entries(self) -> list[NameEntry]: ...
-    async def hidden_songs(self) -> dict[int, frozenset[int]]: ...
+    async def build_name_index(self, build: Callable[..., NameIndex]) -> NameIndex: ...
     async def visible_ids(self, kind: str, ids: Sequence[int], guild_id: int | None) -> set[int]: ...
     async def labels(self, refs: Sequence[tuple[str, int]], guild_id: int | None
                      ) -> dict[tuple[str, int], Label]: ...
@@ -109,10 +108,8 @@ class CatalogService:
         async with self._index_lock:
             generation = self.generation
             if self._index is None or self._index_generation != generation:
-                entries = await self.store.search.name_entries()
-                hidden = await self.store.search.hidden_songs()
-                # Normalising 100,000 names takes a while: keep the event loop free meanwhile.
-                self._index = await asyncio.to_thread(NameIndex.build, entries, hidden)
+                # Normalising 100,000 names takes a while: the store runs it in a worker thread.
+                self._index = await self.store.search.build_name_index(NameIndex.build)
                 self._index_generation = generation
         return self._index
 

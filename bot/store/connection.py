@@ -274,6 +274,23 @@ class Store:
             raise StoreError("the store is closed")
         return await asyncio.get_running_loop().run_in_executor(self._read_thread, self._run_read, work, args)
 
+    async def read_apart(self, work: Callable[..., T], *args: Any) -> T:
+        """Run a long read `work(conn, *args)` in a worker thread on a connection of its own, in
+        one read transaction: it holds up neither the event loop nor the card reads."""
+        if self._closed:
+            raise StoreError("the store is closed")
+        return await asyncio.to_thread(self._run_apart, work, args)
+
+    def _run_apart(self, work: Callable[..., T], args: tuple[Any, ...]) -> T:
+        conn = sqlite3.connect(self.path, isolation_level=None)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA query_only = ON")
+            conn.execute("BEGIN")
+            return work(conn, *args)
+        finally:
+            conn.close()
+
     def _run_read(self, work: Callable[..., T], args: tuple[Any, ...]) -> T:
         if self._sync_reader is None:
             conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)

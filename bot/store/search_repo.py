@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, TypeVar
 
 from ..catalog.search import EXACT, KINDS, PREFIX, WORDS, Label, Match, NameEntry
 from .catalog_repo import IDS, VISIBLE_ENTRY, VISIBLE_SONG
@@ -26,6 +26,7 @@ _NAME_TABLES = {
 }
 # Above every Unicode code point: `norm >= q AND norm < q || _TOP` is an index range for "starts with q".
 _TOP = "\U0010ffff"
+T = TypeVar("T")
 # Songs read per shared tag when looking for recommendation candidates.
 TAG_SAMPLE = 150
 
@@ -73,22 +74,11 @@ class SearchRepo:
             return []
         return [Match("song", r[0], WORDS, -float(r[2]), r[1]) for r in rows]
 
-    async def name_entries(self) -> list[NameEntry]:
-        """Every name of every entry (all servers), for the in-memory word and fuzzy index."""
-        out: list[NameEntry] = []
-        for kind, (names, column, table, alias, _) in _NAME_TABLES.items():
-            rows = await self._store.fetchall(
-                f"SELECT {alias}.id, {alias}.guild_id, n.name, n.is_main FROM {names} n "
-                f"JOIN {table} {alias} ON {alias}.id = n.{column}")
-            out += [NameEntry(kind, r[0], r[2], r[1], bool(r[3])) for r in rows]
-        return out
-
-    async def hidden_songs(self) -> dict[int, frozenset[int]]:
-        """Server -> the shipped songs it hid (for the in-memory index's visibility check)."""
-        hidden: dict[int, set[int]] = {}
-        for guild_id, song_id in await self._store.fetchall("SELECT guild_id, song_id FROM hidden_songs"):
-            hidden.setdefault(guild_id, set()).add(song_id)
-        return {guild_id: frozenset(ids) for guild_id, ids in hidden.items()}
+    async def build_name_index(self, build: Callable[[Iterable[NameEntry], dict[int, frozenset[int]]], T]) -> T:
+        """`build(names, hidden)` in a worker thread, over every name of every entry (all servers)
+        streamed from one snapshot, and each server's hidden songs: the in-memory name index is
+        built without a list of every row ever being held at once."""
+        return await self._store.read_apart(_stream_names, build)
 
     async def visible_ids(self, kind: str, ids: Iterable[int], guild_id: int | None) -> set[int]:
         """The subset of `ids` this server can see."""
@@ -229,3 +219,17 @@ class SearchRepo:
             "ORDER BY s.id IN (SELECT id FROM near) DESC, s.id LIMIT :limit",
             params)
         return [r[0] for r in rows]
+
+
+def _names(conn: sqlite3.Connection) -> Iterator[NameEntry]:
+    for kind, (names, column, table, alias, _) in _NAME_TABLES.items():
+        for row in conn.execute(f"SELECT {alias}.id, {alias}.guild_id, n.name, n.is_main FROM {names} n "
+                                f"JOIN {table} {alias} ON {alias}.id = n.{column}"):
+            yield NameEntry(kind, row[0], row[2], row[1], bool(row[3]))
+
+
+def _stream_names(conn: sqlite3.Connection, build: Callable[..., T]) -> T:
+    hidden: dict[int, set[int]] = {}
+    for guild_id, song_id in conn.execute("SELECT guild_id, song_id FROM hidden_songs"):
+        hidden.setdefault(guild_id, set()).add(song_id)
+    return build(_names(conn), {guild_id: frozenset(ids) for guild_id, ids in hidden.items()})
