@@ -7,6 +7,7 @@ in memory, bounded by an LRU so a busy bot cannot grow them without limit.
 
 from __future__ import annotations
 
+import array
 import random
 from collections import OrderedDict
 from collections.abc import Hashable, Sequence
@@ -19,7 +20,7 @@ MAX_BAGS = 2048
 class ShuffleBag:
     drawn: set[int] = field(default_factory=set)
     last: int | None = None
-    _deck: list[int] = field(default_factory=list)
+    _deck: array.array = field(default_factory=lambda: array.array("q"))
     _pool_version: Hashable = None
 
     def draw(self, pool: Sequence[int], rng: random.Random, version: Hashable = None) -> int | None:
@@ -31,12 +32,13 @@ class ShuffleBag:
         if not pool:
             return None
         if version != self._pool_version or not self._deck:
-            members = set(pool)
-            self.drawn &= members
-            self._deck = [song for song in pool if song not in self.drawn]
+            if self.drawn:
+                self.drawn.intersection_update(pool)
+            # A compact array: a bag over a whole big catalog is 8 bytes a song, not an object each.
+            self._deck = array.array("q", (song for song in pool if song not in self.drawn))
             if not self._deck:  # exhausted: refill
                 self.drawn.clear()
-                self._deck = list(pool)
+                self._deck = array.array("q", pool)
             rng.shuffle(self._deck)
             if len(self._deck) > 1 and self._deck[-1] == self.last:
                 self._deck[0], self._deck[-1] = self._deck[-1], self._deck[0]
