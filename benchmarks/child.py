@@ -62,6 +62,25 @@ def add_floor(bot: commands.Bot) -> None:
     async def floor(interaction: discord.Interaction) -> None:
         await interaction.response.send_message("ok")
 
+    @bot.tree.command(name="floorcard", description="Benchmark: a song card's shape, no look-up")
+    async def floorcard(interaction: discord.Interaction) -> None:
+        # What any card reply costs discord.py by itself: an embed shaped like a song card and a
+        # view with two link buttons and one custom-id button, built and sent, with no look-up.
+        embed = discord.Embed(title="🎵 Everytime", description=CARD_TEXT, colour=0xE91E63)
+        for name, value in (("Artist", "Chen (EXO, EXO-CBX) & Punch"), ("Released", "2016-02-25"),
+                            ("Drama", "Descendants of the Sun (태양의 후예)"), ("Style", "ballad · romantic · tender")):
+            embed.add_field(name=name, value=value, inline=True)
+        embed.set_footer(text="Source: “Throwback Thursday: Best of K-Drama Ballads” — The Kraze")
+        view = discord.ui.View(timeout=None)
+        view.add_item(discord.ui.Button(label="YouTube", emoji="▶️", url="https://www.youtube.com/results?q=x"))
+        view.add_item(discord.ui.Button(label="Spotify", emoji="🎧", url="https://open.spotify.com/search/x"))
+        view.add_item(discord.ui.Button(label="More from Descendants of the Sun", emoji="📺", custom_id="bench:more:1"))
+        await interaction.response.send_message(embed=embed, view=view)
+
+
+CARD_TEXT = ("A duet that opened the drama's soundtrack and topped the charts for weeks: a warm, sweeping "
+             "ballad for the leads' first meeting, sung by a main vocalist and a soloist known for OSTs.")
+
 
 def make_bot(bare: bool, db: Path) -> commands.Bot:
     if bare:
@@ -171,6 +190,7 @@ def lookup_scenarios(q: Queries) -> list[Scenario]:
         return lambda i: values[i % len(values)]
 
     ost_q, nomatch_q, ac_q, like_q = cycle(mixed), cycle(no_match), cycle(typing), cycle(q.titles)
+    repeat_q = cycle(mixed[:10])  # the same ten look-ups again and again: what caches make of them
     mood_q = cycle(q.moods)
     return [
         Scenario("floor", "floor", lambda h, i: h.world.slash("floor", user_id=h.user(i % 8))),
@@ -184,6 +204,9 @@ def lookup_scenarios(q: Queries) -> list[Scenario]:
                  lambda h, i: h.world.slash("random", {"mood": mood_q(i)}, user_id=h.user(i % 8))),
         Scenario("/recommend", "recommend",
                  lambda h, i: h.world.slash("recommend", {"like": like_q(i)}, user_id=h.user(i % 8))),
+        Scenario("/ost repeated", "ost",
+                 lambda h, i: h.world.slash("ost", {"query": repeat_q(i)}, user_id=h.user(i % 8))),
+        Scenario("card floor", "floorcard", lambda h, i: h.world.slash("floorcard", user_id=h.user(i % 8))),
     ]
 
 

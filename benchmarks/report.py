@@ -17,6 +17,9 @@ from .harness import percentile
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_COMMANDS = ("/ost", "/ost autocomplete", "/random")
 LOOKUPS = ("/ost", "/ost no match", "/ost autocomplete", "/random", "/random mood", "/recommend")
+# Shown with the look-ups, never the "worst path": cache hits, and a card reply with no look-up.
+CONTEXT = ("/ost repeated", "card floor")
+ANALYSIS = Path(__file__).resolve().parent / "ANALYSIS.md"
 NOT_BUILT = "not measured: command not built yet"
 
 
@@ -266,7 +269,7 @@ def render(results: dict[str, Any]) -> str:
                                    + fmt_ms(p99(floor_samples(inter.get(str(s), {}))))
                                    if inter.get(str(s), {}).get("status", "ok") == "ok" and str(s) in inter
                                    else _missing(results, s) for s in sizes]]]
-    for name in (*LOOKUPS, "/quiz start", "quiz answer click", "quiz reveal"):
+    for name in (*LOOKUPS, *CONTEXT, "/quiz start", "quiz answer click", "quiz reveal"):
         row = [name]
         for s in sizes:
             if str(s) not in inter:
@@ -283,7 +286,7 @@ def render(results: dict[str, Any]) -> str:
     out.append("")
     out.append("Absolute medians (first call after start in brackets: caches being built):\n")
     rows = []
-    for name in ("floor", *LOOKUPS, "/quiz start", "quiz answer click", "quiz reveal"):
+    for name in ("floor", *LOOKUPS, *CONTEXT, "/quiz start", "quiz answer click", "quiz reveal"):
         row = [name]
         for s in sizes:
             if str(s) not in inter:
@@ -395,6 +398,11 @@ def render(results: dict[str, Any]) -> str:
         out.append("pyinstrument over 40 calls after one warm-up call (wall time, the event loop's thread):\n")
         out.append("```\n" + _trim_profile(profile["text"]) + "\n```")
         out.append("")
+
+    if ANALYSIS.exists():
+        # The reading of these figures (what was changed, why a target is missed) is written by
+        # hand in benchmarks/ANALYSIS.md and included as it is.
+        out.append(ANALYSIS.read_text(encoding="utf-8").rstrip() + "\n")
 
     out.append("## Method\n")
     out.append(
