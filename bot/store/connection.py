@@ -248,11 +248,16 @@ class Store:
             finally:
                 self.writes += 1
 
+    def _plain_connection(self, *, read_only: bool) -> sqlite3.Connection:
+        """A plain sqlite3 connection for worker threads (autocommit; transactions are explicit)."""
+        conn = sqlite3.connect(self.path, isolation_level=None)  # used only by the thread that made it
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA query_only = ON" if read_only else "PRAGMA foreign_keys = ON")
+        return conn
+
     def _run_sync(self, work: Callable[..., T], args: tuple[Any, ...]) -> T:
-        conn = sqlite3.connect(self.path, isolation_level=None)
+        conn = self._plain_connection(read_only=False)
         try:
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("BEGIN IMMEDIATE")
             try:
                 result = work(conn, *args)
@@ -282,10 +287,8 @@ class Store:
         return await asyncio.to_thread(self._run_apart, work, args)
 
     def _run_apart(self, work: Callable[..., T], args: tuple[Any, ...]) -> T:
-        conn = sqlite3.connect(self.path, isolation_level=None)
+        conn = self._plain_connection(read_only=True)
         try:
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            conn.execute("PRAGMA query_only = ON")
             conn.execute("BEGIN")
             return work(conn, *args)
         finally:
@@ -293,11 +296,8 @@ class Store:
 
     def _run_read(self, work: Callable[..., T], args: tuple[Any, ...]) -> T:
         if self._sync_reader is None:
-            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            conn.row_factory = sqlite3.Row
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            conn.execute("PRAGMA query_only = ON")
-            self._sync_reader = conn
+            self._sync_reader = self._plain_connection(read_only=True)
+            self._sync_reader.row_factory = sqlite3.Row
         conn = self._sync_reader
         conn.execute("BEGIN")  # one snapshot for all of the function's queries
         try:
