@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     calls = args.calls or (5 if quick else 200)
     cap = 1.0 if quick else 6.0
     quizzes = 2 if quick else 20
-    repeats = 1 if quick else 5
+    repeats = 1 if quick else 7
     load = {"quizzes": 3, "players": 3, "rounds": 1, "pace": 0.2} if quick else \
         {"quizzes": 200, "players": 10, "rounds": 3, "pace": 5.0}
     budget = args.import_budget or (60.0 if quick else 150.0)
@@ -90,15 +90,22 @@ def main(argv: list[str] | None = None) -> int:
 
         print("start-up ...", flush=True)
         startup: dict[str, Any] = {}
-        targets = [("bare", None), *[(f"ost@{s}", s) for s in (built[0], built[-1])]]
-        for label, size in dict.fromkeys(targets):
+        targets = list(dict.fromkeys([("bare", None), *[(f"ost@{s}", s) for s in (built[0], built[-1])]]))
+        dbs: dict[str, tuple[Path, list[str]]] = {}
+        for label, size in targets:
             db = fresh_copy(growth.databases[size] if size else growth.databases[built[0]], workdir,
                             f"startup-{label}.db")
             extra = ["--bare"] if size is None else []
             child("startup", db, workdir, *extra)  # first start: migrations, command sync; not counted
-            runs = [child("startup", db, workdir, *extra) for _ in range(repeats)]
-            startup[label] = {"size": size, "runs": runs}
-            ok = [r["ready_seconds"] for r in runs if r.get("status") == "ok"]
+            dbs[label] = (db, extra)
+            startup[label] = {"size": size, "runs": []}
+        # Interleaved (bare, small, large, bare, ...): a busy spell of the machine hits every bot alike.
+        for _ in range(repeats):
+            for label, _size in targets:
+                db, extra = dbs[label]
+                startup[label]["runs"].append(child("startup", db, workdir, *extra))
+        for label, _size in targets:
+            ok = [r["ready_seconds"] for r in startup[label]["runs"] if r.get("status") == "ok"]
             print(f"  {label:>12}: ready in {report.fmt_ms(report.median(ok))}", flush=True)
         results["startup"] = startup
 

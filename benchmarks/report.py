@@ -325,7 +325,8 @@ def render(results: dict[str, Any]) -> str:
                "catalog digest checked, cogs loaded, command hash compared; then READY and GUILD_CREATE "
                "parsed and `on_ready` dispatched). Both bots start the same way: discord.py's HTTP layer is "
                "stubbed (no network, no SimCord), each on a database it has already started on once "
-               f"(median of {len(next(iter(results.get('startup', {}).values()), {}).get('runs', []))} starts).\n")
+               f"(median of {len(next(iter(results.get('startup', {}).values()), {}).get('runs', []))} starts, "
+               "the bots taking turns so that a busy spell of the machine hits them alike).\n")
     rows = []
     startup = results.get("startup", {})
     bare_ready = median([r["ready_seconds"] for r in startup.get("bare", {}).get("runs", [])
