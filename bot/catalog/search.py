@@ -207,11 +207,6 @@ class NameIndex:
     def __len__(self) -> int:
         return len(self._names)
 
-    def entry(self, position: int) -> NameEntry:
-        owner = self._owners[KINDS[self._kinds[position]]][self._ids[position]]
-        return NameEntry(KINDS[self._kinds[position]], self._ids[position], self._names[position],
-                         None if owner == SHIPPED else owner, bool(self._mains[position]))
-
     def _match(self, position: int, tier: int, score: float) -> Match:
         return Match(KINDS[self._kinds[position]], self._ids[position], tier, score, self._names[position])
 

@@ -45,10 +45,6 @@ class _CatalogRepo(Protocol):
     generation: int
 
     async def songs_by_ids(self, ids: Sequence[int], guild_id: int | None = ...) -> list[Song]: ...
-    async def dramas_by_ids(self, ids: Sequence[int], guild_id: int | None = ...) -> list[Drama]: ...
-    async def artists_by_ids(self, ids: Sequence[int], guild_id: int | None = ...) -> list[Artist]: ...
-    async def song_ids_for_drama(self, drama_id: int, guild_id: int | None) -> list[int]: ...
-    async def song_ids_for_artist(self, artist_id: int, guild_id: int | None) -> list[int]: ...
     async def drama_with_songs(self, drama_id: int, guild_id: int | None) -> tuple[Drama, list[Song]] | None: ...
     async def artist_with_songs(self, artist_id: int, guild_id: int | None) -> tuple[Artist, list[Song]] | None: ...
 
@@ -88,6 +84,7 @@ class CatalogService:
         return self.store.catalog.generation
 
     def _cached(self, key: tuple) -> Any:
+        """The cached value, or None; everything from an older catalog generation is dropped first."""
         if self._cache_generation != self.generation:
             self._cache.clear()
             self._cache_generation = self.generation
@@ -146,39 +143,36 @@ class CatalogService:
         found = self._cached(key)
         if found is None:
             index = await self._usable_index()
-            if index is None:  # still building: SQL tiers, not cached (the index will do better)
-                return list(await self._search_sql(query, norm, guild_id, kinds, limit))
-            found = self._remember(key, await self._search(index, query, norm, guild_id, kinds, limit, best_only))
+            found = await self._search(index, query, norm, guild_id, kinds, limit, best_only)
+            if index is not None:  # while the first index builds, results lack typos: not kept
+                self._remember(key, found)
         return list(found)
 
-    async def _search_sql(self, query: str, norm: str, guild_id: int | None, kinds: tuple[str, ...],
-                          limit: int) -> list[Match]:
-        """Exact names, name prefixes and full text from the store's indexes; no typos."""
-        repo = self.store.search
-        tiers = [matching.rank_names(await repo.names(norm, guild_id, prefix=prefix, kinds=kinds, limit=limit))
-                 for prefix in (False, True)]
-        expression = matching.fts_query(query)
-        if "song" in kinds and expression and len(norm) >= matching.FTS_MIN_CHARS:
-            tiers.append(await repo.fts_songs(expression, guild_id, limit))
-        return matching.merge(tiers, limit)
-
-    async def _search(self, index: NameIndex, query: str, norm: str, guild_id: int | None, kinds: tuple[str, ...],
-                      limit: int, best_only: bool) -> tuple[Match, ...]:
+    async def _search(self, index: NameIndex | None, query: str, norm: str, guild_id: int | None,
+                      kinds: tuple[str, ...], limit: int, best_only: bool) -> tuple[Match, ...]:
+        """The tiers in order. Without an index (the first build is still running) the names come
+        from the store's SQL tiers, and there is no word or typo search."""
         tiers: list[list[Match]] = []
         for prefix in (False, True):
-            tiers.append(index.names(norm, guild_id, kinds, prefix=prefix, limit=limit))
-            if best_only and tiers[-1]:
-                return tuple(matching.merge(tiers[-1:], limit))
+            if index is None:
+                tier = matching.rank_names(await self.store.search.names(
+                    norm, guild_id, prefix=prefix, kinds=kinds, limit=limit))
+            else:
+                tier = index.names(norm, guild_id, kinds, prefix=prefix, limit=limit)
+            tiers.append(tier)
+            if best_only and tier:
+                return tuple(matching.merge([tier], limit))
         found = matching.merge(tiers, limit)
         if len(found) >= limit:  # names alone fill the list ("a", "lo"): no word search needed
             return tuple(found)
-        tiers.append(index.words(query, guild_id, kinds, limit))
+        if index is not None:
+            tiers.append(index.words(query, guild_id, kinds, limit))
+            found = matching.merge(tiers, limit)
         expression = matching.fts_query(query)
-        found = matching.merge(tiers, limit)
         if "song" in kinds and expression and len(norm) >= matching.FTS_MIN_CHARS and len(found) < limit:
             tiers.append(await self.store.search.fts_songs(expression, guild_id, limit))
             found = matching.merge(tiers, limit)
-        if not found:
+        if not found and index is not None:
             found = index.fuzzy(query, guild_id, kinds, limit)
         return tuple(found)
 
@@ -206,14 +200,14 @@ class CatalogService:
         return [Match(kind, entry_id, matching.EXACT) for kind, entry_id in refs if kind in kinds]
 
     async def labels(self, matches: Sequence[Match], guild_id: int | None) -> list[Label]:
-        self._cached(())  # drop everything from an older generation
-        missing = [(m.kind, m.id) for m in matches if ("label", m.kind, m.id, guild_id) not in self._cache]
+        labels = {m: self._cached(("label", m.kind, m.id, guild_id)) for m in matches}
+        missing = [(m.kind, m.id) for m, label in labels.items() if label is None]
         if missing:
             found = await self.store.search.labels(missing, guild_id)
-            for ref in missing:
-                self._remember(("label", *ref, guild_id), found.get(ref))
-        labels = (self._cache.get(("label", m.kind, m.id, guild_id)) for m in matches)
-        return [label for label in labels if label is not None]
+            for m in labels:
+                if labels[m] is None and (m.kind, m.id) in found:
+                    labels[m] = self._remember(("label", m.kind, m.id, guild_id), found[(m.kind, m.id)])
+        return [label for label in labels.values() if label is not None]
 
     # -- entries --------------------------------------------------------------------------
 

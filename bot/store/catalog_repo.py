@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -293,20 +293,13 @@ class CatalogRepo:
                                           {"guild": guild_id})
         return [r[0] for r in rows]
 
-    async def song_ids_for_drama(self, drama_id: int, guild_id: int | None) -> list[int]:
-        return await self._store.read_sync(_song_ids_for_drama, drama_id, guild_id)
-
-    async def song_ids_for_artist(self, artist_id: int, guild_id: int | None) -> list[int]:
-        """Songs the artist sings on, or that a member or sub-unit of this group sings on."""
-        return await self._store.read_sync(_song_ids_for_artist, artist_id, guild_id)
-
     async def drama_with_songs(self, drama_id: int, guild_id: int | None) -> tuple[Drama, list[Song]] | None:
-        """A drama card's data (the drama and its songs), read in one go."""
-        return await self._store.read_sync(_drama_with_songs, drama_id, guild_id)
+        """A drama card's data (the drama and its songs, in episode order), read in one go."""
+        return await self._store.read_sync(_with_songs, _dramas_by_ids, _song_ids_for_drama, drama_id, guild_id)
 
     async def artist_with_songs(self, artist_id: int, guild_id: int | None) -> tuple[Artist, list[Song]] | None:
         """An artist card's data (the artist and the songs they or their members sing), in one go."""
-        return await self._store.read_sync(_artist_with_songs, artist_id, guild_id)
+        return await self._store.read_sync(_with_songs, _artists_by_ids, _song_ids_for_artist, artist_id, guild_id)
 
     async def song_by_key(self, key: str, guild_id: int | None = None) -> Song | None:
         song_id = await self._store.fetchval(
@@ -466,20 +459,14 @@ def _song_ids_for_artist(conn: sqlite3.Connection, artist_id: int, guild_id: int
     return [r[0] for r in rows]
 
 
-def _drama_with_songs(conn: sqlite3.Connection, drama_id: int, guild_id: int | None
-                      ) -> tuple[Drama, list[Song]] | None:
-    dramas = _dramas_by_ids(conn, [drama_id], guild_id)
-    if not dramas:
+def _with_songs(conn: sqlite3.Connection, load: Callable[..., list[Any]], song_ids: Callable[..., list[int]],
+                entry_id: int, guild_id: int | None) -> tuple[Any, list[Song]] | None:
+    """An entry (by `load`) and its songs (by `song_ids`), or None when the entry is gone."""
+    entries = load(conn, [entry_id], guild_id)
+    if not entries:
         return None
-    return dramas[0], _songs_by_ids(conn, _song_ids_for_drama(conn, drama_id, guild_id), guild_id)
+    return entries[0], _songs_by_ids(conn, song_ids(conn, entry_id, guild_id), guild_id)
 
-
-def _artist_with_songs(conn: sqlite3.Connection, artist_id: int, guild_id: int | None
-                       ) -> tuple[Artist, list[Song]] | None:
-    artists = _artists_by_ids(conn, [artist_id], guild_id)
-    if not artists:
-        return None
-    return artists[0], _songs_by_ids(conn, _song_ids_for_artist(conn, artist_id, guild_id), guild_id)
 
 def _source(row: sqlite3.Row) -> Source:
     return Source(key=row["key"], title=row["title"], publisher=row["publisher"], author=row["author"],

@@ -91,7 +91,7 @@ async def test_typo_buckets_never_miss_a_one_typo_name(store):
     index = await CatalogService(store).index()
     checked = 0
     for position, norm in enumerate(index._norms):
-        entry = index.entry(position)
+        entry = index._match(position, 0, 0.0)  # the entry (kind, id) this name belongs to
         if len(norm) < 6:
             continue
         for at in (0, 1, len(norm) // 2):

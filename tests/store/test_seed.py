@@ -97,4 +97,4 @@ async def test_drama_by_either_name_has_all_its_songs(store):
     ids = {r[0] for r in await store.fetchall(
         "SELECT DISTINCT drama_id FROM drama_names WHERE norm IN (?, ?)", ("goblin", "guardianthelonelyandgreatgod"))}
     assert len(ids) == 1
-    assert len(await store.catalog.song_ids_for_drama(ids.pop(), None)) == 2
+    assert len((await store.catalog.drama_with_songs(ids.pop(), None))[1]) == 2
