@@ -11,10 +11,18 @@ import re
 from .records import RecordProblem, SongRecord, record_from_mapping
 
 _SEPARATORS = re.compile(r"\s*[;,]\s*")
-# A tag naming one of these is a musical style; any other tag is a mood ("longing", "healing").
-STYLE_WORDS = ("ballad", "pop", "rock", "r&b", "rnb", "hip-hop", "hip hop", "rap", "acoustic", "orchestral",
-               "jazz", "folk", "edm", "piano", "indie", "trot", "soul", "dance", "electronic", "mid-tempo",
-               "발라드", "팝", "록", "힙합", "어쿠스틱", "재즈", "포크", "트로트", "댄스")
+_WORDS = re.compile(r"[\s/]+")
+# A tag with one of these words is a musical style; any other tag is a mood ("longing", "healing").
+# Whole words, so "trapped" is not "rap" nor "popular" "pop" ("piano ballad", "hip-hop" are styles).
+STYLE_WORDS = frozenset({"ballad", "ballads", "pop", "rock", "r&b", "rnb", "hiphop", "rap", "acoustic", "orchestral",
+                         "jazz", "folk", "edm", "piano", "indie", "trot", "soul", "dance", "electronic",
+                         "발라드", "팝", "록", "힙합", "어쿠스틱", "재즈", "포크", "트로트", "댄스"})
+STYLE_PHRASES = ("hip hop", "mid tempo")
+
+
+def is_style(tag: str) -> bool:
+    words = " ".join(_WORDS.split(tag.lower().replace("-", " ")))
+    return bool(set(words.split()) & STYLE_WORDS) or any(f" {p} " in f" {words} " for p in STYLE_PHRASES)
 
 
 def split_list(text: str | None) -> list[str]:
@@ -28,7 +36,7 @@ def split_tags(text: str | None) -> tuple[list[str], list[str]]:
     """(styles, moods) from a comma- or semicolon-separated list."""
     styles, moods = [], []
     for tag in split_list(text):
-        (styles if any(word in tag.lower() for word in STYLE_WORDS) else moods).append(tag)
+        (styles if is_style(tag) else moods).append(tag)
     return styles, moods
 
 

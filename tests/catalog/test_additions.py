@@ -19,6 +19,14 @@ def test_a_good_song():
                                                                            ["longing"], True)
 
 
+def test_style_words_are_whole_words():
+    """"trapped" holds "rap" and "popular" holds "pop", but they are moods, and the song stays a ballad."""
+    assert split_tags("popular, trapped feelings, rocky road") == ([], ["popular", "trapped feelings", "rocky road"])
+    styles = ["hip hop", "K-pop", "감성 발라드", "mid-tempo"]
+    assert split_tags(", ".join(styles)) == (styles, [])
+    assert record_from_options(title="A", artists="B", drama="C", tags="trapped, popular")[0].ballad is True
+
+
 def test_ballad_follows_the_style_tags_unless_given():
     assert record_from_options(title="A", artists="B", drama="C", tags="pop")[0].ballad is False
     assert record_from_options(title="A", artists="B", drama="C", tags="pop", ballad=True)[0].ballad is True
