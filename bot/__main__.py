@@ -18,6 +18,7 @@ from .catalog.records import parse_records, records_to_csv, records_to_json
 from .catalog.seedfile import CatalogError, load_catalog
 from .config import ConfigError, Settings
 from .store import Store, StoreError
+from .ui.admin import problem_line
 
 log = logging.getLogger("bot")
 
@@ -38,12 +39,16 @@ PLAYGROUND_INSTEAD = ("No DISCORD_TOKEN is set, so here is the offline playgroun
                       "real Discord, put your bot token in .env (see .env.example) and run `make run` again.")
 
 
-def _settings(args: argparse.Namespace) -> Settings:
+def _settings(args: argparse.Namespace, *, playground: bool = False) -> Settings:
+    """Settings from the environment, with the command line's database. The playground keeps its
+    data apart: `play --database`, else playground.db next to the normal database."""
     settings = Settings.from_env()
     if getattr(args, "database", None):
-        settings = Settings(token=settings.token, database_path=Path(args.database),
-                            dev_guild_id=settings.dev_guild_id, log_level=settings.log_level,
-                            catalog_path=settings.catalog_path)
+        settings = dataclasses.replace(settings, database_path=Path(args.database))
+    if playground:
+        own = getattr(args, "play_database", None)
+        settings = dataclasses.replace(
+            settings, database_path=Path(own) if own else settings.database_path.with_name("playground.db"))
     return settings
 
 
@@ -118,19 +123,11 @@ def cmd_run(args: argparse.Namespace, *, force_sync: bool = False) -> int:
         return 2
 
 
-def _playground_settings(args: argparse.Namespace) -> Settings:
-    """The playground keeps its data apart: playground.db next to the normal database."""
-    settings = Settings.from_env()
-    database = getattr(args, "database", None)
-    path = Path(database) if database else settings.database_path.with_name("playground.db")
-    return dataclasses.replace(settings, database_path=path)
-
-
 def cmd_play(args: argparse.Namespace) -> int:
     from .playground.console import run
 
     clock = getattr(args, "clock", "auto")
-    return run(_playground_settings(args), real_time=None if clock == "auto" else clock == "real")
+    return run(_settings(args, playground=True), real_time=None if clock == "auto" else clock == "real")
 
 
 def cmd_start(args: argparse.Namespace) -> int:
@@ -211,7 +208,7 @@ def cmd_db_import(args: argparse.Namespace) -> int:
     if problems:
         print(f"{path}: nothing imported; fix these and try again:", file=sys.stderr)
         for problem in problems[:200]:
-            print(f"  {problem}", file=sys.stderr)
+            print(f"  {problem_line(problem, 'en')}", file=sys.stderr)
         return 1
 
     async def work(store: Store) -> int:
@@ -231,7 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="run the bot (default)")
     sub.add_parser("start", help="run the bot when a token is configured, else the offline playground")
     play = sub.add_parser("play", help="try the bot offline in this terminal, on a simulated Discord server")
-    play.add_argument("--database", default=argparse.SUPPRESS,
+    play.add_argument("--database", dest="play_database",
                       help="SQLite file for the playground (default: playground.db next to the normal database)")
     play.add_argument("--clock", choices=("auto", "real", "manual"), default="auto",
                       help="real: time follows the wall clock; manual: only `wait` moves it "

@@ -69,3 +69,20 @@ def test_usage_errors_exit_with_argparse_status(argv):
     with pytest.raises(SystemExit) as caught:
         cli.main(argv)
     assert caught.value.code == 2
+
+
+def test_the_playground_never_uses_the_real_database(tmp_path, monkeypatch):
+    for key in [k for k in os.environ if k.startswith("OST_") or k == "DISCORD_TOKEN"]:
+        monkeypatch.delenv(key)
+    monkeypatch.chdir(tmp_path)
+    real = tmp_path / "data" / "real.db"
+
+    def settings(*argv: str, playground: bool):
+        return cli._settings(cli.build_parser().parse_args(list(argv)), playground=playground)
+
+    assert settings("--database", str(real), "run", playground=False).database_path == real
+    # `make run` without a token, and `play`, with the real database named on the command line
+    assert settings("--database", str(real), "start", playground=True).database_path == real.with_name("playground.db")
+    assert settings("--database", str(real), "play", playground=True).database_path == real.with_name("playground.db")
+    own = tmp_path / "mine.db"
+    assert settings("play", "--database", str(own), playground=True).database_path == own

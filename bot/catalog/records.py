@@ -17,7 +17,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 
-from ..i18n import t
 from .text import compact, normalize
 
 COLUMNS = ("key", "title", "hangul", "alt_titles", "artists", "drama", "year", "release_date",
@@ -53,15 +52,6 @@ class RecordProblem:
     params: Mapping[str, object] = field(default_factory=dict, hash=False)
     item: str | None = None
     unit: str = "line"
-
-    @property
-    def message(self) -> str:
-        """The problem in English (the command line's language)."""
-        text = t(self.key, "en", **self.params)
-        return text if self.item is None else t(_P + "with_item", "en", item=self.item, message=text)
-
-    def __str__(self) -> str:
-        return f"{self.unit} {self.line}, {self.field}: {self.message}"
 
 
 @dataclass(slots=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from bot.catalog.records import SongRecord, parse_records, records_to_csv, records_to_json
+from bot.ui.admin import problem_line, problem_message
 
 HEADER = "title,artists,drama,year,description,styles,moods,ballad\n"
 
@@ -44,11 +45,11 @@ def test_duplicates_and_limits():
     [problem] = parse_records(dup)[1]
     assert (problem.line, problem.field, problem.key, problem.params) == (3, "title", "admin.problem.duplicate_row",
                                                                           {"other": 2})
-    assert str(problem) == "line 3, title: duplicates the song on line 2"
+    assert problem_line(problem, "en") == "line 3, title: duplicates the song on line 2"
     many = (HEADER + "".join(f"S{i},B,C,,,,,\n" for i in range(11))).encode()
     [problem] = parse_records(many, max_rows=10)[1]
     assert (problem.key, problem.params) == ("admin.problem.too_many_rows", {"rows": 11, "limit": 10})
-    assert "limit is 10" in problem.message
+    assert "limit is 10" in problem_message(problem, "en")
     assert parse_records(b"")[1][0].field == "file"
     assert parse_records(b"title,artists\nA,B\n")[1][0].field == "header"
 
@@ -66,8 +67,6 @@ def test_export_escapes_formulas_and_round_trips():
 
 
 def test_problems_carry_message_keys_and_render_in_either_language():
-    from bot.ui.admin import problem_line
-
     data = (HEADER + "Song,Ailee; @here,Goblin,,,,,\n").encode()
     [problem] = parse_records(data, "songs.csv")[1]
     assert (problem.line, problem.field, problem.key, problem.item) == (2, "artists", "admin.problem.mentions",

@@ -125,7 +125,7 @@ def assert_renders(problems) -> None:
         for lang in ("en", "ko"):
             text = problem_line(problem, lang)
             assert str(problem.line) in text and len(text) < 400
-        assert str(problem).startswith(f"{problem.unit} {problem.line}, ")
+        assert problem_line(problem, "en").startswith(f"{problem.unit} {problem.line}, ")
 
 
 def assert_all_or_nothing(records, problems) -> None:
@@ -326,7 +326,7 @@ async def test_stored_songs_export_safely_and_import_back(store):
         text = records_to_csv(exported)
         cells += assert_no_formula_cells(text)
         back, problems = parse_records(text.encode(), "export.csv")
-        assert problems == [], [str(p) for p in problems]
+        assert problems == [], [problem_line(p, "en") for p in problems]
         await store.catalog.import_records(back, guild_id=second, origin="guild")
         again = await store.catalog.export_records(second)
         assert again == exported
