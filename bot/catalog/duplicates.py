@@ -7,6 +7,7 @@ is a different song ("Stay" is a title in many OSTs). Plain Python, no discord i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 from rapidfuzz import fuzz, process
@@ -17,6 +18,7 @@ from .text import compact, strip_bracketed
 TITLE_CUTOFF = 88.0
 OTHER_CUTOFF = 80.0
 MAX_CANDIDATES = 10
+_BRACKETS = re.compile(r"[\(\[\{（【]")  # what strip_bracketed removes starts with one of these
 
 
 def _key(text: str) -> str:
@@ -31,17 +33,21 @@ def similarity(a: str, b: str) -> float:
     return float(fuzz.ratio(ka, kb))
 
 
-def title_candidates(titles: Sequence[str], names: Iterable[tuple[int, str]],
+def title_candidates(titles: Sequence[str], names: Iterable[tuple[int, str, str]],
                      limit: int = MAX_CANDIDATES) -> list[int]:
-    """Song ids whose title (or alias) is close to one of `titles`, best first."""
+    """Song ids whose title (or alias) is close to one of `titles`, best first.
+
+    `names` are (song id, name, the name's stored `compact` form): only names with brackets are
+    normalised again, so a big catalog is not re-normalised on every addition.
+    """
     keys = [k for k in dict.fromkeys(_key(t) for t in titles) if k]
     if not keys:
         return []
-    choices: dict[int, str] = {}
     owners: list[int] = []
-    for song_id, name in names:
-        choices[len(owners)] = _key(name)
+    choices: list[str] = []
+    for song_id, name, norm in names:
         owners.append(song_id)
+        choices.append(_key(name) if _BRACKETS.search(name) else norm)
     best: dict[int, float] = {}
     for key in keys:
         for _choice, score, index in process.extract(key, choices, scorer=fuzz.ratio,

@@ -19,7 +19,6 @@ from ..access import interaction_is_manager
 from ..catalog.additions import record_from_options
 from ..catalog.duplicates import near_duplicates, title_candidates
 from ..catalog.records import SongRecord, parse_records, records_to_csv
-from ..catalog.text import compact
 from ..errors import UserError
 from ..i18n import t
 from ..tree import Refused
@@ -104,7 +103,9 @@ class CatalogAdmin(commands.GroupCog, name="CatalogAdmin", group_name="catalog",
             raise UserError("admin.catalog.already_added", song=safe(record.title, 100))
         await interaction.response.defer(ephemeral=True, thinking=True)
         titles = [record.title, *([record.hangul] if record.hangul else [])]
-        ids = title_candidates(titles, await self.store.additions.visible_titles(interaction.guild_id))
+        # Compares with every title the server sees: off the event loop (a second at 100,000 songs).
+        ids = await asyncio.to_thread(title_candidates, titles,
+                                      await self.store.additions.visible_titles(interaction.guild_id))
         songs = await self.store.catalog.songs_by_ids(ids, interaction.guild_id)
         similar = near_duplicates(titles, record.drama, record.artists, songs)
         if similar:
@@ -191,13 +192,11 @@ class CatalogAdmin(commands.GroupCog, name="CatalogAdmin", group_name="catalog",
         match = SONG_VALUE.match(value.strip())
         if match:
             return match["kind"], int(match["id"])
-        exact = [line for line in await self.store.additions.additions(guild_id, value, 25)
-                 if compact(line.title) == compact(value)]
-        if len(exact) == 1:
-            return "song", exact[0].id
-        shipped = [line for line in await self.store.additions.shipped_visible(guild_id, value, 25)
-                   if compact(line.title) == compact(value)]
-        if not exact and len(shipped) == 1:
+        own = await self.store.additions.additions(guild_id, value, 2, exact=True)
+        if len(own) == 1:
+            return "song", own[0].id
+        shipped = [] if own else await self.store.additions.shipped_visible(guild_id, value, 2, exact=True)
+        if len(shipped) == 1:
             return "hide", shipped[0].id
         raise UserError("admin.catalog.pick_from_list")
 
@@ -225,8 +224,7 @@ class CatalogAdmin(commands.GroupCog, name="CatalogAdmin", group_name="catalog",
         if match:
             song_id = int(match["id"])
         else:
-            hidden = [line for line in await self.store.additions.hidden(interaction.guild_id, song, 25)
-                      if compact(line.title) == compact(song)]
+            hidden = await self.store.additions.hidden(interaction.guild_id, song, 2, exact=True)
             if len(hidden) != 1:
                 raise UserError("admin.catalog.pick_from_list")
             song_id = hidden[0].id

@@ -33,6 +33,12 @@ _LINE = ("SELECT s.id, s.title, s.hangul, d.name AS drama, d.hangul AS drama_han
 # Matches when the query is empty or appears inside any title of the song or name of its drama.
 _MATCHES = ("(:q = '' OR EXISTS (SELECT 1 FROM song_titles st WHERE st.song_id = s.id AND instr(st.norm, :q)) "
             "OR EXISTS (SELECT 1 FROM drama_names dn WHERE dn.drama_id = s.drama_id AND instr(dn.norm, :q)))")
+# `exact`: one of the song's titles (main, Hangul or alias) is the query, typed in full.
+_EXACTLY = "EXISTS (SELECT 1 FROM song_titles st WHERE st.song_id = s.id AND st.norm = :q)"
+
+
+def _matching(exact: bool) -> str:
+    return _EXACTLY if exact else _MATCHES
 
 
 def _line(row) -> SongLine:
@@ -45,24 +51,29 @@ class AdditionsRepo:
 
     # -- reads ------------------------------------------------------------------------------
 
-    async def additions(self, guild_id: int, query: str = "", limit: int = 25) -> list[SongLine]:
-        """This server's added songs whose title or drama contains `query`, by title."""
+    async def additions(self, guild_id: int, query: str = "", limit: int = 25, *, exact: bool = False
+                        ) -> list[SongLine]:
+        """This server's added songs whose title or drama contains `query` (`exact`: a title is
+        `query`), by title."""
         rows = await self._store.fetchall(
-            f"{_LINE} WHERE s.guild_id = :guild AND {_MATCHES} ORDER BY s.title COLLATE NOCASE, s.id LIMIT :limit",
-            {"guild": guild_id, "q": compact(query), "limit": limit})
-        return [_line(r) for r in rows]
-
-    async def shipped_visible(self, guild_id: int, query: str = "", limit: int = 25) -> list[SongLine]:
-        """Shared songs this server still sees (candidates for hiding)."""
-        rows = await self._store.fetchall(
-            f"{_LINE} WHERE s.guild_id IS NULL AND {VISIBLE_SONG} AND {_MATCHES} "
+            f"{_LINE} WHERE s.guild_id = :guild AND {_matching(exact)} "
             "ORDER BY s.title COLLATE NOCASE, s.id LIMIT :limit",
             {"guild": guild_id, "q": compact(query), "limit": limit})
         return [_line(r) for r in rows]
 
-    async def hidden(self, guild_id: int, query: str = "", limit: int = 25) -> list[SongLine]:
+    async def shipped_visible(self, guild_id: int, query: str = "", limit: int = 25, *, exact: bool = False
+                              ) -> list[SongLine]:
+        """Shared songs this server still sees (candidates for hiding)."""
         rows = await self._store.fetchall(
-            f"{_LINE} JOIN hidden_songs h ON h.song_id = s.id AND h.guild_id = :guild WHERE {_MATCHES} "
+            f"{_LINE} WHERE s.guild_id IS NULL AND {VISIBLE_SONG} AND {_matching(exact)} "
+            "ORDER BY s.title COLLATE NOCASE, s.id LIMIT :limit",
+            {"guild": guild_id, "q": compact(query), "limit": limit})
+        return [_line(r) for r in rows]
+
+    async def hidden(self, guild_id: int, query: str = "", limit: int = 25, *, exact: bool = False
+                     ) -> list[SongLine]:
+        rows = await self._store.fetchall(
+            f"{_LINE} JOIN hidden_songs h ON h.song_id = s.id AND h.guild_id = :guild WHERE {_matching(exact)} "
             "ORDER BY s.title COLLATE NOCASE, s.id LIMIT :limit",
             {"guild": guild_id, "q": compact(query), "limit": limit})
         return [_line(r) for r in rows]
@@ -75,12 +86,12 @@ class AdditionsRepo:
         return bool(await self._store.fetchval(
             "SELECT 1 FROM hidden_songs WHERE guild_id = ? AND song_id = ?", (guild_id, song_id)))
 
-    async def visible_titles(self, guild_id: int) -> list[tuple[int, str]]:
-        """(song id, title) for every title and alias of every song this server sees."""
+    async def visible_titles(self, guild_id: int) -> list[tuple[int, str, str]]:
+        """(song id, title, its `compact` form) for every title and alias of every song this server sees."""
         rows = await self._store.fetchall(
-            f"SELECT st.song_id, st.name FROM song_titles st JOIN songs s ON s.id = st.song_id WHERE {VISIBLE_SONG}",
-            {"guild": guild_id})
-        return [(r[0], r[1]) for r in rows]
+            f"SELECT st.song_id, st.name, st.norm FROM song_titles st JOIN songs s ON s.id = st.song_id "
+            f"WHERE {VISIBLE_SONG}", {"guild": guild_id})
+        return [(r[0], r[1], r[2]) for r in rows]
 
     async def addition_id_by_key(self, guild_id: int, key: str) -> int | None:
         return await self._store.fetchval("SELECT id FROM songs WHERE guild_id = ? AND key = ?", (guild_id, key))

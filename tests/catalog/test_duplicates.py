@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.catalog.duplicates import is_near_duplicate, near_duplicates, similarity, title_candidates
 from bot.catalog.models import Credit, Drama, Song
+from bot.catalog.text import compact
 
 
 def song(song_id: int, title: str, drama: str, *artists: str, hangul: str | None = None,
@@ -36,7 +37,8 @@ def test_same_title_elsewhere_is_a_different_song():
 
 
 def test_title_candidates_then_near_duplicates():
-    names = [(1, "Stay with Me"), (2, "Always"), (3, "Stay"), (1, "Stay With Me (Goblin)")]
+    names = [(i, name, compact(name)) for i, name in
+             [(1, "Stay with Me"), (2, "Always"), (3, "Stay"), (1, "Stay With Me (Goblin)")]]
     ids = title_candidates(["Stay With Me"], names)
     assert ids == [1]
     assert title_candidates([""], names) == []

@@ -165,6 +165,24 @@ async def test_remove_an_addition_and_hide_then_restore_a_shipped_song(world, si
     assert world.store.catalog.generation == gen + 1
 
 
+async def test_a_title_typed_in_full_is_found_however_many_titles_contain_it(world):
+    """The exact title is looked up as such, not picked out of the first 25 partial matches."""
+    from bot.catalog.records import SongRecord
+
+    await world.store.catalog.import_records(
+        [SongRecord(key=f"a-stay-{n:02}", title=f"A Stay {n:02}", artists=["Someone"], drama="Many Stays")
+         for n in range(30)] + [SongRecord(key="stay", title="Stay", hangul="머물러", artists=["Someone"],
+                                           drama="Many Stays")], guild_id=world.guild.id)
+    removed = await world.admin.slash(world.channel, "catalog remove", song="stay")
+    assert removed.ephemeral and "Stay" in removed.response.content and "Many Stays" in removed.response.content
+    assert await world.store.fetchall("SELECT 1 FROM songs WHERE key = 'stay'") == []
+    await world.store.catalog.import_records([SongRecord(key="stay", title="Stay", hangul="머물러",
+                                                         artists=["Someone"], drama="Many Stays")],
+                                             guild_id=world.guild.id)
+    by_hangul = await world.admin.slash(world.channel, "catalog remove", song="머물러")
+    assert by_hangul.ephemeral and await world.store.fetchall("SELECT 1 FROM songs WHERE key = 'stay'") == []
+
+
 async def test_remove_free_text_must_name_one_song(world):
     result = await world.admin.slash(world.channel, "catalog remove", song="no such song")
     assert result.response.ephemeral and "Pick a song from the list" in result.response.content
