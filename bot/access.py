@@ -39,3 +39,19 @@ def interaction_is_manager(interaction: discord.Interaction, settings: GuildSett
     if interaction.guild_id is None:
         return False
     return is_manager(interaction.permissions, member_role_ids(interaction.user), settings.manager_role_id)
+
+
+# What the bot needs where it posts: the channel, messages, and embeds for song cards.
+POST_PERMISSIONS = ("view_channel", "send_messages", "embed_links")
+
+
+def missing_post_permissions(permissions: discord.Permissions | None) -> list[str]:
+    """The POST_PERMISSIONS the bot lacks (all of them when its permissions are unknown)."""
+    if permissions is None:
+        return list(POST_PERMISSIONS)
+    return [name for name in POST_PERMISSIONS if not getattr(permissions, name)]
+
+
+def bot_permissions_in(channel: discord.abc.GuildChannel) -> discord.Permissions | None:
+    me = channel.guild.me
+    return channel.permissions_for(me) if me is not None else None

@@ -34,15 +34,23 @@ def _zones_by_fold() -> dict[str, str]:
     return {zone.casefold(): zone for zone in available_timezones()}
 
 
+@lru_cache(maxsize=1)
+def _listed_zones() -> tuple[str, ...]:
+    """The zones autocomplete offers, sorted once (not on every keystroke)."""
+    return tuple(sorted(z for z in _zones_by_fold().values() if "/" in z or z == "UTC"))
+
+
+POPULAR_ZONES = ("UTC", "Asia/Seoul", "Asia/Tokyo", "Asia/Manila", "Asia/Jakarta", "Asia/Singapore",
+                 "Europe/London", "Europe/Paris", "America/New_York", "America/Los_Angeles",
+                 "America/Sao_Paulo", "Australia/Sydney")
+
+
 def timezone_suggestions(query: str, limit: int = 25) -> list[str]:
     """Zone names for autocomplete: those starting with the query first, then containing it."""
     folded = query.strip().casefold().replace(" ", "_")
-    zones = sorted(z for z in _zones_by_fold().values() if "/" in z or z == "UTC")
     if not folded:
-        popular = ["UTC", "Asia/Seoul", "Asia/Tokyo", "Asia/Manila", "Asia/Jakarta", "Asia/Singapore",
-                   "Europe/London", "Europe/Paris", "America/New_York", "America/Los_Angeles",
-                   "America/Sao_Paulo", "Australia/Sydney"]
-        return [z for z in popular if z in _zones_by_fold().values()][:limit]
+        return [z for z in POPULAR_ZONES if z.casefold() in _zones_by_fold()][:limit]
+    zones = _listed_zones()
     starts = [z for z in zones if z.casefold().startswith(folded) or z.casefold().split("/")[-1].startswith(folded)]
     contains = [z for z in zones if folded in z.casefold() and z not in starts]
     return (starts + contains)[:limit]

@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from ..access import interaction_is_admin, interaction_is_manager
+from ..access import bot_permissions_in, interaction_is_admin, interaction_is_manager, missing_post_permissions
 from ..catalog.daily import first_handled_date, next_post_at, parse_timezone, timezone_suggestions
 from ..errors import UserError
 from ..i18n import resolve_language, t
@@ -25,18 +25,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 RESET_WINDOW = 60.0
-# What the bot needs where it posts: the channel, messages, and embeds for song cards.
-POST_PERMISSIONS = ("view_channel", "send_messages", "embed_links")
-
-
-def missing_post_permissions(channel: discord.abc.GuildChannel) -> list[str]:
-    me = channel.guild.me
-    if me is None:
-        return list(POST_PERMISSIONS)
-    permissions = channel.permissions_for(me)
-    return [name for name in POST_PERMISSIONS if not getattr(permissions, name)]
-
-
 def permission_names(names: list[str], lang: str) -> str:
     return ", ".join(t(f"admin.perm.{name}", lang) for name in names)
 
@@ -123,7 +111,7 @@ class ConfigCog(commands.GroupCog, name="ConfigCog", group_name="config",
         if mode is not None:
             changes["quiz_mode"] = mode
         if channel is not None:
-            missing = missing_post_permissions(channel)
+            missing = missing_post_permissions(bot_permissions_in(channel))
             if missing:
                 raise UserError("admin.error.cannot_post", channel=channel.mention,
                                 permissions=permission_names(missing, lang))
@@ -178,7 +166,7 @@ class ConfigCog(commands.GroupCog, name="ConfigCog", group_name="config",
         zone = parse_timezone(zone_name)
         if zone is None:
             raise UserError("admin.error.bad_timezone", timezone=safe(zone_name, 64))
-        missing = missing_post_permissions(channel)
+        missing = missing_post_permissions(bot_permissions_in(channel))
         if missing:
             raise UserError("admin.error.cannot_post", channel=channel.mention,
                             permissions=permission_names(missing, lang))

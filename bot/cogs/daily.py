@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord.ext import commands
 
+from ..access import bot_permissions_in, missing_post_permissions
 from ..catalog.daily import day_rng, local_date, next_post_at, parse_timezone, pick_song
 from ..i18n import resolve_language, t
 from ..ui.cards import song_embed, song_view
@@ -107,56 +108,47 @@ class Daily(commands.Cog, name="Daily"):
             zone = parse_timezone(settings.daily_timezone)
             if settings.daily_hour is None or zone is None:
                 continue
-            now = discord.utils.utcnow()
             retry_in = self._retry_at.get(settings.guild_id, 0.0) - self.bot.loop.time()
             if retry_in > 0:
                 delay = min(delay, retry_in)
                 continue
+            now = discord.utils.utcnow()
             due = next_post_at(now, settings.daily_hour, zone, settings.daily_last_date)
-            if due <= now:
-                await self.post(settings, local_date(now, zone))
-                settings = await store.guilds.get(settings.guild_id)
-                now = discord.utils.utcnow()
-                retry_in = self._retry_at.get(settings.guild_id, 0.0) - self.bot.loop.time()
-                if retry_in > 0:
-                    delay = min(delay, retry_in)
-                    continue
-                if settings.daily_hour is None:
-                    continue
-                due = next_post_at(now, settings.daily_hour, zone, settings.daily_last_date)
-            delay = min(delay, (due - now).total_seconds())
+            wait = (due - now).total_seconds() if due > now else await self.post(settings, now, zone)
+            delay = min(delay, wait)
         return delay
 
     # -- one post ------------------------------------------------------------------------------
 
-    async def post(self, settings: GuildSettings, day: dt.date) -> bool:
-        """Post today's song in one server; True when it went out."""
+    async def post(self, settings: GuildSettings, now: dt.datetime, zone: dt.tzinfo) -> float:
+        """Post today's song in one server; the seconds until this server needs a look again:
+        tomorrow's post once today is handled (posted, or failed for good), or a retry later."""
         store = self.bot.store
-        assert store is not None
+        assert store is not None and settings.daily_hour is not None
         guild_id, channel_id = settings.guild_id, settings.daily_channel_id
         assert channel_id is not None
+        day = local_date(now, zone)
         today = day.isoformat()
+        tomorrow = (next_post_at(now, settings.daily_hour, zone, today) - now).total_seconds()
         song_id = pick_song(await store.additions.daily_candidates(guild_id, settings.random_ballads_only),
                             await store.additions.daily_history(guild_id), day, day_rng(guild_id, today))
-        if song_id is None:
-            return False
+        if song_id is None:  # nothing to post (every song hidden?): look again later, not every second
+            return self._retry_later(guild_id)
         previous = await store.additions.claim_daily(guild_id, today, song_id, channel_id)
         if previous is None:
-            return False  # already handled today (another pass, or before a restart)
+            return tomorrow  # already handled today (another pass, or before a restart)
         guild = self.bot.get_guild(guild_id)
         channel = guild.get_channel(channel_id) if guild is not None else None
         if guild is None or channel is None or not isinstance(channel, discord.abc.Messageable):
             await self._failed(settings, today, "channel_missing", "the channel is gone")
-            return False
-        me = guild.me
-        permissions = channel.permissions_for(me) if me is not None else discord.Permissions.none()
-        if not (permissions.view_channel and permissions.send_messages and permissions.embed_links):
+            return tomorrow
+        if missing_post_permissions(bot_permissions_in(channel)):
             await self._failed(settings, today, "no_permission", "missing view/send/embed permission")
-            return False
+            return tomorrow
         songs = await store.catalog.songs_by_ids([song_id], guild_id)
-        if not songs:
+        if not songs:  # removed since it was picked
             await store.additions.fail_daily(guild_id, today, "send_failed", previous=previous)
-            return False
+            return self._retry_later(guild_id)
         song = songs[0]
         lang = resolve_language(settings.language, None, str(guild.preferred_locale))
         try:
@@ -164,22 +156,25 @@ class Daily(commands.Cog, name="Daily"):
                                          embed=song_embed(song, lang), view=song_view(song, lang))
         except discord.NotFound:
             await self._failed(settings, today, "channel_missing", "the channel is gone")
-            return False
+            return tomorrow
         except discord.Forbidden:
             await self._failed(settings, today, "no_permission", "Discord refused the post")
-            return False
+            return tomorrow
         except discord.HTTPException as exc:
             # Discord's fault, probably passing: open the day again and retry a little later. An
             # outage is one warning; the retries after it (daily_error still set) are only noted.
             level = logging.INFO if settings.daily_error == "send_failed" else logging.WARNING
             log.log(level, "song of the day for server %s failed (%s); retrying in %d s", guild_id, exc, RETRY_AFTER)
             await store.additions.fail_daily(guild_id, today, "send_failed", previous=previous)
-            self._retry_at[guild_id] = self.bot.loop.time() + RETRY_AFTER
-            return False
+            return self._retry_later(guild_id)
         self._retry_at.pop(guild_id, None)
         await store.additions.finish_daily(guild_id, today, message.id)
         log.info("song of the day for server %s on %s: song %s", guild_id, today, song_id)
-        return True
+        return tomorrow
+
+    def _retry_later(self, guild_id: int) -> float:
+        self._retry_at[guild_id] = self.bot.loop.time() + RETRY_AFTER
+        return RETRY_AFTER
 
     async def _failed(self, settings: GuildSettings, today: str, code: str, detail: str) -> None:
         """A lasting problem: skip today, remember why, and log it only when it is new."""

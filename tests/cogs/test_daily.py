@@ -156,3 +156,24 @@ async def test_a_passing_discord_error_is_retried_later_the_same_day(world, simc
     await simcord_env.advance_time(15 * 60)
     assert len(posts(world.channel)) == 1
     assert (await world.store.guilds.get(world.guild.id)).daily_error is None
+
+
+async def test_a_server_with_nothing_to_post_is_looked_at_again_later_not_every_second(world, simcord_env):
+    """Every song hidden: no post, and the task looks again in 15 minutes (it once spun each second)."""
+    store = world.store
+    async with store.transaction() as tx:
+        await tx.execute("INSERT INTO hidden_songs (guild_id, song_id) SELECT ?, id FROM songs", (world.guild.id,))
+    await world.admin.slash(world.channel, "config daily", channel=world.channel, hour=10, timezone="Asia/Seoul")
+    looks = 0
+    candidates = store.additions.daily_candidates
+
+    async def counting(*args, **kwargs):
+        nonlocal looks
+        looks += 1
+        return await candidates(*args, **kwargs)
+
+    store.additions.daily_candidates = counting
+    await advance_to(simcord_env, utc(1, 2, 1))  # an hour past the post's time
+    assert posts(world.channel) == []
+    assert 1 <= looks <= 6, looks  # once, then every 15 minutes
+    assert (await store.guilds.get(world.guild.id)).daily_last_date is None  # the day stays open
