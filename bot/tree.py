@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 import discord
@@ -86,12 +87,41 @@ async def answer_fault(interaction: discord.Interaction, error: BaseException, w
     return True
 
 
+async def answer_errors(interaction: discord.Interaction, work: Callable[[], Awaitable[object]]) -> None:
+    """Run a component callback (button, select) the way the tree runs a command: a UserError
+    becomes the usual private message, and a Discord fault on the reply (5xx, 429, expired) one
+    log line and, when passing, a private "try again". Anything else is a bug and propagates."""
+    try:
+        await work()
+    except UserError as error:
+        language_for = getattr(interaction.client, "language_for", None)
+        lang = await language_for(interaction) if language_for is not None else "en"
+        await send_ephemeral(interaction, t(error.key, lang, **error.params))
+    except discord.HTTPException as error:
+        if not await answer_fault(interaction, error, f"button {(interaction.data or {}).get('custom_id')}"):
+            raise
+
+
+async def hand_over(interaction: discord.Interaction, cog_name: str, method: str, *args: object) -> None:
+    """A persistent component's click, handed to the cog that owns its state (through
+    `answer_errors`); the cog being unloaded (shutting down) is a friendly message, not silence."""
+    async def work() -> None:
+        get_cog = getattr(interaction.client, "get_cog", None)
+        cog = get_cog(cog_name) if get_cog is not None else None
+        if cog is None:
+            raise UserError("error.unexpected")
+        await getattr(cog, method)(interaction, *args)
+
+    await answer_errors(interaction, work)
+
+
 class CallbackFaultFilter(logging.Filter):
-    """discord.py logs a full traceback for any error out of an autocomplete or a button callback
-    it runs for us. For Discord's own faults (expired, already answered, 5xx, 429) that is a
+    """discord.py logs a full traceback for any error out of an autocomplete callback it runs for
+    us (it gives the tree's error handler no say there; component callbacks go through
+    `answer_errors`). For Discord's own faults (expired, already answered, 5xx, 429) that is a
     traceback storm in an outage: this filter swaps each for one line of ours. Bugs keep theirs."""
 
-    PREFIXES = ("Ignoring exception in autocomplete", "Ignoring exception in dynamic item callback")
+    PREFIXES = ("Ignoring exception in autocomplete",)
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not record.exc_info or not str(record.msg).startswith(self.PREFIXES):
@@ -102,8 +132,7 @@ class CallbackFaultFilter(logging.Filter):
             return True
         assert isinstance(error, discord.HTTPException)
         subject = record.args[0] if isinstance(record.args, tuple) and record.args else "?"
-        what = f"autocomplete for /{subject}" if "autocomplete" in str(record.msg) else type(subject).__name__
-        log.log(level, "%s: the reply failed: %s", what, describe(error))
+        log.log(level, "autocomplete for /%s: the reply failed: %s", subject, describe(error))
         return False
 
 
@@ -111,10 +140,9 @@ CALLBACK_FAULT_FILTER = CallbackFaultFilter()
 
 
 def install_callback_fault_filter() -> None:
-    for name in ("discord.app_commands.tree", "discord.ui.view"):
-        logger = logging.getLogger(name)
-        if CALLBACK_FAULT_FILTER not in logger.filters:
-            logger.addFilter(CALLBACK_FAULT_FILTER)
+    logger = logging.getLogger("discord.app_commands.tree")
+    if CALLBACK_FAULT_FILTER not in logger.filters:
+        logger.addFilter(CALLBACK_FAULT_FILTER)
 
 
 class Refused(app_commands.CheckFailure):
@@ -161,8 +189,6 @@ class OstTree(app_commands.CommandTree):
         original = getattr(error, "original", error)
         if isinstance(original, UserError | Refused):
             message = t(original.key, lang, **original.params)
-        elif isinstance(error, app_commands.CommandOnCooldown):
-            message = t("error.cooldown", lang, seconds=max(1, round(error.retry_after)))
         elif isinstance(error, app_commands.NoPrivateMessage):
             message = t("error.guild_only", lang)
         elif isinstance(error, app_commands.BotMissingPermissions):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import discord
@@ -13,8 +13,6 @@ from ..catalog.search import Match
 from ..catalog.service import CatalogService, service_for
 from ..catalog.text import compact
 from ..errors import UserError
-from ..i18n import t
-from ..tree import answer_fault, send_ephemeral
 from ..ui import cards
 from ..ui.text import safe
 
@@ -90,19 +88,3 @@ async def card_for(bot: OstBot, match: Match, lang: str, guild_id: int | None, *
             options = [(f"{label.kind}:{label.id}", cards.label_text(label, lang), None) for label in labels]
             view.add_item(cards.candidates_select(options, lang))
     return embed, view
-
-
-async def answer_errors(interaction: discord.Interaction, work: Callable[[], Awaitable[None]]) -> None:
-    """Run a component callback; a UserError becomes the usual private message, and a Discord
-    fault on the reply (5xx, 429, expired) one log line and, when passing, a private "try again"."""
-    try:
-        await work()
-    except UserError as error:
-        bot: OstBot = interaction.client  # type: ignore[assignment]
-        await send_ephemeral(interaction, t(error.key, await bot.language_for(interaction), **error.params))
-    except discord.HTTPException as error:
-        if not await answer_fault(interaction, error, f"button {(interaction.data or {}).get('custom_id')}"):
-            raise
-
-
-# -- persistent components -------------------------------------------------------------------

@@ -12,8 +12,9 @@ from discord.ext import commands
 
 from ..catalog.search import Match, strong_matches
 from ..errors import UserError
+from ..tree import answer_errors
 from ..ui import cards
-from ._lookup import QUERY_MAX, answer_errors, card_for, choices_for, no_match, service
+from ._lookup import QUERY_MAX, card_for, choices_for, no_match, service
 
 if TYPE_CHECKING:
     from ..app import OstBot

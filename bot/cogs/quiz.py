@@ -19,12 +19,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from ..access import interaction_is_manager
+from ..access import interaction_is_manager, missing_post_permissions
 from ..errors import UserError
 from ..i18n import resolve_language, t
 from ..quiz.questions import generate_questions
 from ..quiz.session import EndReason, Outcome, QuizSession, SessionRegistry
-from ..tree import answer_fault, describe, is_passing_fault, send_ephemeral
+from ..tree import describe, is_passing_fault, send_ephemeral
 from ..ui import quiz as ui
 from ..ui.text import localized_name, safe
 
@@ -38,7 +38,6 @@ REVEAL_PAUSE = 4.0
 # this long on the loop clock and tries once more (discord.py has already retried inside its client).
 RETRY_WAIT = 2.0
 PERIODS = {"week": dt.timedelta(days=7), "month": dt.timedelta(days=30), "all": None}
-POST_PERMISSIONS = ("view_channel", "send_messages", "embed_links")
 Topic = Literal["any", "dramas", "singers", "facts", "years", "actors"]
 
 
@@ -168,7 +167,7 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
         if (link := self._running_link(interaction.channel_id)) is not None:
             raise UserError("quiz.error.running", link=link)
         # Rounds are plain channel messages (they outlive the 15-minute interaction token).
-        missing = [name for name in POST_PERMISSIONS if not getattr(interaction.app_permissions, name)]
+        missing = missing_post_permissions(interaction.app_permissions)
         if missing:
             raise UserError("error.bot_missing_permission", permissions=", ".join(missing))
         lang = await self.bot.language_for(interaction)
@@ -342,11 +341,7 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
             return await send_ephemeral(interaction, t("quiz.already", lang))
         modal = ui.answer_modal(game_id, round_number, lang)
         modal.stop()  # answered in on_interaction by custom_id; a stopped modal is not kept in memory
-        try:
-            await interaction.response.send_modal(modal)
-        except discord.HTTPException as exc:
-            if not await answer_fault(interaction, exc, "quiz answer button", lang):
-                raise
+        await interaction.response.send_modal(modal)  # a Discord fault here: bot.tree.answer_errors
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction) -> None:

@@ -16,9 +16,10 @@ from ..catalog.service import CatalogService, RandomFilters
 from ..catalog.text import clip
 from ..errors import UserError
 from ..i18n import t
+from ..tree import answer_errors
 from ..ui import cards
 from ..ui.text import localized_name, safe
-from ._lookup import QUERY_MAX, answer_errors, choices_for, no_match, service
+from ._lookup import QUERY_MAX, choices_for, no_match, service
 
 if TYPE_CHECKING:
     from ..app import OstBot

@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import discord
 
 from ..catalog.records import RecordProblem
 from ..catalog.text import clip
 from ..i18n import has, t
+from ..tree import hand_over
 from .text import localized_name, safe
 
 if TYPE_CHECKING:
@@ -160,15 +161,6 @@ def import_report(problems: Sequence[RecordProblem], lang: str) -> tuple[str, st
 
 # -- confirmation buttons -------------------------------------------------------------------------
 
-async def _hand_over(interaction: discord.Interaction, cog_name: str, method: str, *args: Any) -> None:
-    get_cog = getattr(interaction.client, "get_cog", None)
-    cog = get_cog(cog_name) if get_cog is not None else None
-    if cog is None:
-        await interaction.response.send_message(t("error.unexpected", "en"), ephemeral=True)
-        return
-    await getattr(cog, method)(interaction, *args)
-
-
 class AddAnywayButton(discord.ui.DynamicItem[discord.ui.Button], template=ADD_TEMPLATE):
     """"Add anyway" / "Cancel" under a "did you mean …?" reply; the pending song is in the cog."""
 
@@ -186,7 +178,7 @@ class AddAnywayButton(discord.ui.DynamicItem[discord.ui.Button], template=ADD_TE
         return cls(match["action"], match["token"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await _hand_over(interaction, self.cog_name, "add_confirmed", self.action, self.token)
+        await hand_over(interaction, self.cog_name, "add_confirmed", self.action, self.token)
 
 
 class ResetScoresButton(discord.ui.DynamicItem[discord.ui.Button], template=RESET_TEMPLATE):
@@ -209,7 +201,7 @@ class ResetScoresButton(discord.ui.DynamicItem[discord.ui.Button], template=RESE
         return cls(match["action"], int(match["user"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await _hand_over(interaction, self.cog_name, "reset_confirmed", self.action, self.user_id)
+        await hand_over(interaction, self.cog_name, "reset_confirmed", self.action, self.user_id)
 
 
 def add_anyway_view(token: str, lang: str) -> discord.ui.View:

@@ -20,6 +20,7 @@ from ..catalog.text import clip
 from ..i18n import t
 from ..quiz.questions import Name, Question
 from ..quiz.session import Player, QuizSession, RoundResult
+from ..tree import hand_over
 from .text import localized_name, safe
 
 COLOUR = discord.Colour(0x9B59B6)
@@ -110,7 +111,7 @@ def reveal_embed(session: QuizSession, result: RoundResult, lang: str) -> discor
     return embed
 
 
-def standings_embed(session: QuizSession, lang: str, *, stopped_by: int | None = None) -> discord.Embed:
+def standings_embed(session: QuizSession, lang: str) -> discord.Embed:
     reason = session.end_reason.value if session.end_reason else "finished"
     lines = [line_for(rank, p, lang) for rank, p in enumerate(session.standings()[:MAX_LINES], 1)]
     body = "\n".join(lines) if lines else t("quiz.end.nobody", lang)
@@ -152,9 +153,7 @@ class AnswerButton(discord.ui.DynamicItem[discord.ui.Button], template=ANSWER_TE
         return cls(int(match["game"]), int(match["round"]), int(match["option"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        cog: Any = interaction.client.get_cog(QUIZ_COG)  # type: ignore[attr-defined]
-        if cog is not None:
-            await cog.answer_clicked(interaction, self.game_id, self.round_number, self.option)
+        await hand_over(interaction, QUIZ_COG, "answer_clicked", self.game_id, self.round_number, self.option)
 
 
 class TypedAnswerButton(discord.ui.DynamicItem[discord.ui.Button], template=TYPED_TEMPLATE):
@@ -171,9 +170,7 @@ class TypedAnswerButton(discord.ui.DynamicItem[discord.ui.Button], template=TYPE
         return cls(int(match["game"]), int(match["round"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        cog: Any = interaction.client.get_cog(QUIZ_COG)  # type: ignore[attr-defined]
-        if cog is not None:
-            await cog.typed_clicked(interaction, self.game_id, self.round_number)
+        await hand_over(interaction, QUIZ_COG, "typed_clicked", self.game_id, self.round_number)
 
 
 def round_view(session: QuizSession, question: Question, lang: str, *, revealed: bool = False) -> discord.ui.View:

@@ -147,6 +147,19 @@ async def test_the_another_button_under_a_passing_fault_says_try_again(simcord_e
     clicked = await world.bob.click(card, custom_id=another)
     assert clicked.ephemeral and clicked.response.content == TRY_AGAIN
 
+async def test_an_admin_button_under_a_passing_fault_says_try_again(simcord_env, world, caplog):
+    """Every persistent component goes through the same handler as the look-up buttons."""
+    env = simcord_env
+    prompt = await world.admin.slash(world.channel, "config reset-scores")
+    caplog.clear()
+    fault(env, "POST", CALLBACK, 503)
+    clicked = await world.admin.click(prompt.response, label="Cancel")
+    assert clicked.ephemeral and clicked.response.content == TRY_AGAIN
+    assert_logged(caplog, 1)
+    again = await world.admin.click(prompt.response, label="Cancel")
+    assert again.acknowledged and "Cancelled" in world.channel.last_message.content
+
+
 # -- expired (10062) and already acknowledged (40060) ------------------------------------------------
 
 EXPIRED = {"status": 404, "code": 10062, "message": "Unknown interaction"}
