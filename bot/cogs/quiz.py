@@ -323,12 +323,9 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
             return await self._stale(interaction, game_id)
         lang = self._lang(session, interaction)
         outcome = session.answer_option(interaction.user.id, round_number, option, self._now())
-        if outcome is Outcome.LOCKED:
-            label = ui.name_text(session.question.options[option], lang)
-            await send_ephemeral(interaction, t("quiz.locked", lang, answer=safe(label, 200)))
-        else:
-            await send_ephemeral(interaction, t(f"quiz.{'already' if outcome is Outcome.ALREADY else 'round_over'}",
-                                                lang))
+        locked = outcome is Outcome.LOCKED  # only then is this round's question the one answered
+        answer = safe(ui.name_text(session.question.options[option], lang), 200) if locked else ""
+        await self._receipt(interaction, outcome, lang, answer)
 
     async def typed_clicked(self, interaction: discord.Interaction, game_id: int, round_number: int) -> None:
         session = self.sessions.for_game(game_id)
@@ -364,11 +361,16 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
             return await self._stale(interaction, game_id)
         lang = self._lang(session, interaction)
         outcome = session.answer_text(interaction.user.id, round_number, text, self._now())
+        await self._receipt(interaction, outcome, lang, safe(" ".join(text.split()), 100))
+
+    @staticmethod
+    async def _receipt(interaction: discord.Interaction, outcome: Outcome, lang: str, answer: str) -> None:
+        """The private reply to an answer: locked in (with the answer shown), already, or too late."""
         if outcome is Outcome.LOCKED:
-            await send_ephemeral(interaction, t("quiz.locked", lang, answer=safe(" ".join(text.split()), 100)))
+            key, params = "quiz.locked", {"answer": answer}
         else:
-            await send_ephemeral(interaction, t(f"quiz.{'already' if outcome is Outcome.ALREADY else 'round_over'}",
-                                                lang))
+            key, params = f"quiz.{'already' if outcome is Outcome.ALREADY else 'round_over'}", {}
+        await send_ephemeral(interaction, t(key, lang, **params))
 
     # -- /quiz stop -------------------------------------------------------------------------
 
