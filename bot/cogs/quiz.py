@@ -78,6 +78,7 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
         self.sessions = SessionRegistry()
         self.runners: dict[int, GameRunner] = {}
         self._recovery: asyncio.Task | None = None
+        self._unloading = False
         self.rng = random.Random()
         super().__init__()
 
@@ -99,6 +100,8 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
         # Shutdown (or a reload): the games end here. The round in progress is not scored (as after
         # a crash), but the game is marked interrupted at once, while the store is open and Discord
         # still reachable, so its message says so and nothing is left 'running'.
+        # A /quiz start still on its way starts no game loop from now on (see _launch).
+        self._unloading = True
         runners = list(self.runners.values())
         tasks = [r.task for r in runners if r.task is not None]
         if self._recovery is not None:
@@ -207,7 +210,21 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
             # The rounds are channel messages: the game does not need its announcement.
             log.warning("quiz %s: the start announcement failed (%s); the quiz goes on", game_id, describe(exc))
         finally:
-            runner.task = asyncio.create_task(self._run(runner), name=f"quiz-{game_id}")
+            await self._launch(runner, interaction)
+
+    async def _launch(self, runner: GameRunner, interaction: discord.Interaction) -> None:
+        """Start the game loop, unless the cog unloaded while /quiz start was on its way: then the game
+        stays unplayed, its announcement says so, and the bot marks its row interrupted before the
+        store closes."""
+        session = runner.session
+        if self._unloading:
+            log.info("quiz %s: not started, the bot is shutting down", session.game_id)
+            self.sessions.remove(session)
+            self.runners.pop(session.game_id, None)
+            with contextlib.suppress(discord.HTTPException):
+                await interaction.edit_original_response(embed=ui.interrupted_embed(runner.lang))
+            return
+        runner.task = asyncio.create_task(self._run(runner), name=f"quiz-{session.game_id}")
 
     def _running_link(self, channel_id: int) -> str | None:
         """A link to the quiz running in this channel (its current round), or None."""
@@ -275,7 +292,10 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
             log.info("quiz %s ended: the channel is out of reach (%s)", session.game_id, exc)
             await self._abandon(session)
         except Exception as exc:
-            if is_passing_fault(exc):  # already logged once by _discord; this is the failed retry
+            if self._unloading or self.store.closed:
+                # Shutdown overtook the game (the store refuses writes from now on): expected, no traceback.
+                log.info("quiz %s ended by shutdown (%s)", session.game_id, exc)
+            elif is_passing_fault(exc):  # already logged once by _discord; this is the failed retry
                 log.warning("quiz %s ended: Discord failed again (%s)", session.game_id, describe(exc))
             else:
                 log.exception("quiz %s failed", session.game_id)
@@ -285,6 +305,8 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
             self.runners.pop(session.game_id, None)
 
     async def _abandon(self, session: QuizSession) -> None:
+        if self.store.closed:
+            return  # the next start marks every game left running interrupted
         try:
             await self.store.quiz.end_game(session.game_id, "interrupted", discord.utils.utcnow())
         except Exception:

@@ -139,3 +139,50 @@ def test_signals_at_random_moments_of_play_always_end_cleanly(tmp_path):
         assert check_database(database, reported)["running"] == set()
         assert "Traceback" not in child.stderr_path.read_text()
     assert reported  # the signals landed while rounds were being written
+
+
+async def test_a_quiz_start_overtaken_by_shutdown_starts_no_game_loop(simcord_env, world, settings, caplog):
+    """The shutdown begins while /quiz start is past writing its game row (the failure CI found: the game
+    loop started after the cog unloaded, posted a round and then failed to write to the closed store, with
+    two tracebacks). Now no round is posted, the announcement says the quiz was interrupted, the row ends
+    'interrupted', and nothing is logged above INFO by the quiz cog."""
+    import asyncio
+    import logging
+
+    env = simcord_env
+    store = env.bot.store
+    quiz_repo = store.quiz
+    real_create = quiz_repo.create_game
+    closing: list[asyncio.Task] = []
+    cog = env.bot.get_cog("Quiz")
+    real_unload = cog.cog_unload
+    unloading = asyncio.Event()
+
+    async def unload_and_tell():
+        unloading.set()
+        await real_unload()
+
+    cog.cog_unload = unload_and_tell
+
+    async def create_then_shut_down(**kwargs):
+        game_id = await real_create(**kwargs)
+        closing.append(asyncio.create_task(env.bot.close()))
+        await unloading.wait()  # the quiz cog has begun unloading
+        return game_id
+
+    quiz_repo.create_game = create_then_shut_down
+    caplog.set_level(logging.INFO, logger="bot")
+    await world.alice.slash(world.channel, "quiz start", rounds=3, seconds=10)
+    await closing[0]
+
+    assert store.closed
+    messages = [m for m in world.channel.history() if m.embeds]
+    assert [m.embeds[0].title for m in messages] == ["Quiz interrupted"]  # the announcement, edited
+    assert not any(m.components for m in messages)
+    conn = sqlite3.connect(settings.database_path)
+    try:
+        assert conn.execute("SELECT status, rounds_played FROM quiz_games").fetchall() == [("interrupted", 0)]
+    finally:
+        conn.close()
+    loud = [r for r in caplog.records if r.name.startswith("bot") and r.levelno > logging.INFO]
+    assert loud == [] and not any(r.exc_info for r in caplog.records)
