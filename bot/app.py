@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -47,10 +48,12 @@ class OstBot(commands.Bot):
         self.store: Store | None = None
         self.started_at = time.time()
         self.synced_on_start = False
+        self._stopping: asyncio.Future[None] | None = None
 
     # -- lifecycle ------------------------------------------------------------------------
 
     async def setup_hook(self) -> None:
+        self._stopping = None  # started again after a close (tests restart the same bot)
         if self.store is None or self.store.closed:
             self.store = await Store.open(self.settings.database_path)
         report = await self.store.catalog.seed(load_catalog(self.settings.catalog_path))
@@ -72,6 +75,14 @@ class OstBot(commands.Bot):
         self.synced_on_start = await self.sync_commands_if_changed()
 
     async def close(self) -> None:
+        """Stop once. A second call while stopping (a signal handler and the connection's own end can
+        both ask) waits for the same stop, so the store is never closed under the first; a caller
+        cancelled meanwhile does not cut the stop short."""
+        if self._stopping is None:
+            self._stopping = asyncio.ensure_future(self._stop())
+        await asyncio.shield(self._stopping)
+
+    async def _stop(self) -> None:
         try:
             await super().close()  # unloads the cogs: the quiz cog ends its games (and edits their messages)
         finally:

@@ -92,6 +92,8 @@ class Store:
         self._reader = reader
         self._write_lock = asyncio.Lock()
         self._closed = False
+        self._closing: asyncio.Future[None] | None = None
+        self._open_connections = [reader, writer]
         # Bumped after every write transaction (committed or not): read caches such as the
         # server settings are valid only while it stays the same.
         self.writes = 0
@@ -140,15 +142,34 @@ class Store:
         return store
 
     async def close(self) -> None:
-        if self._closed:
-            return
-        self._closed = True
-        Store.open_stores.discard(self)
+        """Refuse writes from now on, let a transaction in flight finish, close every connection (the
+        last one checkpoints SQLite's write-ahead log).
+
+        Closes once: concurrent and later calls wait for the same close. A caller cancelled meanwhile
+        (a shutdown racing another) does not stop it half-way; and if the close itself is cancelled
+        (asyncio.run cancels what is left at exit), every connection's thread is still told to stop:
+        aiosqlite's threads are not daemons, and one left waiting keeps the process from exiting.
+        """
+        if self._closing is None:
+            self._closed = True
+            Store.open_stores.discard(self)
+            self._closing = asyncio.ensure_future(self._close())
+            self._closing.add_done_callback(self._stop_what_is_left)  # runs even if cancelled before it began
+        await asyncio.shield(self._closing)
+
+    async def _close(self) -> None:
         async with self._write_lock:
-            await self._reader.close()
-            await self._writer.close()
+            while self._open_connections:
+                await self._open_connections[0].close()
+                self._open_connections.pop(0)
             await asyncio.get_running_loop().run_in_executor(self._read_thread, self._close_sync_reader)
             self._read_thread.shutdown(wait=True)
+
+    def _stop_what_is_left(self, _closing: asyncio.Future[None]) -> None:
+        for connection in self._open_connections:
+            connection.stop()  # queued after any work in flight; the thread ends once it runs
+        self._open_connections.clear()
+        self._read_thread.shutdown(wait=False)
 
     def _close_sync_reader(self) -> None:
         if self._sync_reader is not None:

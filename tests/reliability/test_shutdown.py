@@ -186,3 +186,39 @@ async def test_a_quiz_start_overtaken_by_shutdown_starts_no_game_loop(simcord_en
         conn.close()
     loud = [r for r in caplog.records if r.name.startswith("bot") and r.levelno > logging.INFO]
     assert loud == [] and not any(r.exc_info for r in caplog.records)
+
+
+async def test_two_closes_racing_share_one_stop_and_leave_no_thread(simcord_env, world, settings, caplog):
+    """A signal handler and the end of the connection can both call bot.close(); the first to return then
+    cancels the other (as `serve_until_signalled` does). The probe of this test file's random signals
+    found a child hung for ever that way: one close shut the store under the other, which was then
+    cancelled half-way through closing the store, leaving aiosqlite's (non-daemon) threads waiting."""
+    import asyncio
+    import logging
+    import threading
+
+    env = simcord_env
+    before = set(threading.enumerate())
+    await env.bot.close()
+    await env.restart_bot(create_bot(settings))  # a store opened in this test: its threads are known
+    waiting = {t for t in threading.enumerate() if t not in before and "_connection_worker_thread" in t.name}
+    assert len(waiting) >= 2  # aiosqlite's threads: the store's writer and reader
+    await world.alice.slash(world.channel, "quiz start", rounds=3, seconds=10)
+    caplog.set_level(logging.INFO, logger="bot")
+
+    other = asyncio.create_task(env.bot.close())
+    await asyncio.sleep(0)  # the other close starts first (one loop turn, no clock)
+    await env.bot.close()
+    other.cancel()
+    await asyncio.gather(other, return_exceptions=True)
+
+    for thread in waiting:
+        thread.join(timeout=10)
+    assert [t for t in waiting if t.is_alive()] == []
+    assert env.bot.store.closed
+    conn = sqlite3.connect(settings.database_path)
+    try:
+        assert conn.execute("SELECT status FROM quiz_games").fetchall() == [("interrupted",)]
+    finally:
+        conn.close()
+    assert [r.getMessage() for r in caplog.records if r.levelno > logging.INFO] == []
