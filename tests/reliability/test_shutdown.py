@@ -125,7 +125,7 @@ def test_signals_at_random_moments_of_play_always_end_cleanly(tmp_path):
     rng = random.Random(12)
     database = tmp_path / "ost.db"
     reported: dict[tuple[int, int], tuple[int, ...]] = {}
-    for n in range(6):
+    for n in range(10):
         child = Child(database, seed=100 + n)
         child.expect("ready")
         assert check_database(database, reported)["running"] == set()
