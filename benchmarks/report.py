@@ -284,7 +284,8 @@ def render(results: dict[str, Any]) -> str:
         rows.append(row)
     out.append(_table(header, rows))
     out.append("")
-    out.append("Absolute medians (first call after start in brackets: caches being built):\n")
+    out.append("Absolute medians (in brackets, the first call once the name index is built: "
+               "other caches being built):\n")
     rows = []
     for name in ("floor", *LOOKUPS, *CONTEXT, "/quiz start", "quiz answer click", "quiz reveal"):
         row = [name]
