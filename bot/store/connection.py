@@ -91,8 +91,7 @@ class Store:
         self._writer = writer
         self._reader = reader
         self._write_lock = asyncio.Lock()
-        self._closed = False
-        self._closing: asyncio.Future[None] | None = None
+        self._closing: asyncio.Future[None] | None = None  # set by the first close(): writes refused from then
         self._open_connections = [reader, writer]
         # Bumped after every write transaction (committed or not): read caches such as the
         # server settings are valid only while it stays the same.
@@ -151,7 +150,6 @@ class Store:
         aiosqlite's threads are not daemons, and one left waiting keeps the process from exiting.
         """
         if self._closing is None:
-            self._closed = True
             Store.open_stores.discard(self)
             self._closing = asyncio.ensure_future(self._close())
             self._closing.add_done_callback(self._stop_what_is_left)  # runs even if cancelled before it began
@@ -178,7 +176,7 @@ class Store:
 
     @property
     def closed(self) -> bool:
-        return self._closed
+        return self._closing is not None
 
     # -- schema ------------------------------------------------------------------------
 
@@ -239,7 +237,7 @@ class Store:
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """One atomic write: committed when the block ends, rolled back if it raises."""
         async with self._write_lock:
-            if self._closed:
+            if self.closed:
                 raise StoreError("the store is closed")
             try:
                 # BEGIN inside the try: if the caller is cancelled while BEGIN is queued, aiosqlite still
@@ -262,7 +260,7 @@ class Store:
         writer, and the event loop stays free meanwhile.
         """
         async with self._write_lock:
-            if self._closed:
+            if self.closed:
                 raise StoreError("the store is closed")
             try:
                 return await asyncio.to_thread(self._run_sync, work, args)
@@ -296,14 +294,14 @@ class Store:
 
         For reads made of many small queries: they cost one thread hop together.
         """
-        if self._closed:
+        if self.closed:
             raise StoreError("the store is closed")
         return await asyncio.get_running_loop().run_in_executor(self._read_thread, self._run_read, work, args)
 
     async def read_apart(self, work: Callable[..., T], *args: Any) -> T:
         """Run a long read `work(conn, *args)` in a worker thread on a connection of its own, in
         one read transaction: it holds up neither the event loop nor the card reads."""
-        if self._closed:
+        if self.closed:
             raise StoreError("the store is closed")
         return await asyncio.to_thread(self._run_apart, work, args)
 
