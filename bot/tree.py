@@ -69,6 +69,12 @@ def describe(error: discord.HTTPException) -> str:
     return f"{error.status} {error.text or 'no message'}"[:200] + (f" (code {error.code})" if error.code else "")
 
 
+async def _language(interaction: discord.Interaction) -> str:
+    """The reader's language, as the bot chooses it (English from a client without that choice)."""
+    language_for = getattr(interaction.client, "language_for", None)
+    return await language_for(interaction) if language_for is not None else "en"
+
+
 async def answer_fault(interaction: discord.Interaction, error: BaseException, where: str,
                        lang: str | None = None) -> bool:
     """Deal with a Discord error raised while answering `interaction`: one log line, no traceback,
@@ -80,10 +86,7 @@ async def answer_fault(interaction: discord.Interaction, error: BaseException, w
     assert isinstance(error, discord.HTTPException)
     log.log(level, "%s: the reply to interaction %s failed: %s", where, interaction.id, describe(error))
     if is_passing_fault(error):
-        if lang is None:
-            language_for = getattr(interaction.client, "language_for", None)
-            lang = await language_for(interaction) if language_for is not None else "en"
-        await send_ephemeral(interaction, t("faults.try_again", lang), quiet=True)
+        await send_ephemeral(interaction, t("faults.try_again", lang or await _language(interaction)), quiet=True)
     return True
 
 
@@ -94,9 +97,7 @@ async def answer_errors(interaction: discord.Interaction, work: Callable[[], Awa
     try:
         await work()
     except UserError as error:
-        language_for = getattr(interaction.client, "language_for", None)
-        lang = await language_for(interaction) if language_for is not None else "en"
-        await send_ephemeral(interaction, t(error.key, lang, **error.params))
+        await send_ephemeral(interaction, t(error.key, await _language(interaction), **error.params))
     except discord.HTTPException as error:
         if not await answer_fault(interaction, error, f"button {(interaction.data or {}).get('custom_id')}"):
             raise
