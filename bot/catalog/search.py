@@ -12,7 +12,7 @@ from __future__ import annotations
 import array
 import bisect
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -128,6 +128,15 @@ def strong_matches(matches: Sequence[Match]) -> list[Match]:
     return [m for m in matches if m.tier == best.tier]
 
 
+def _starting_with(ordered: Sequence[str], prefix: str) -> Iterator[int]:
+    """Indexes of the strings in sorted `ordered` that start with `prefix`, in order: a bisection,
+    then only the matching run is read (never a scan, whatever the size)."""
+    for i in range(bisect.bisect_left(ordered, prefix), len(ordered)):
+        if not ordered[i].startswith(prefix):
+            return
+        yield i
+
+
 @dataclass(slots=True)
 class NameIndex:
     """Every name of every entry, in memory, for word-prefix and fuzzy matching.
@@ -236,13 +245,13 @@ class NameIndex:
         for kind in kinds:
             names, positions = self._compacts.get(kind, ([], ()))
             taken = 0
-            for i in range(bisect.bisect_left(names, norm), len(names)):
-                name, position = names[i], positions[i]
-                if name == norm:
-                    if prefix:
-                        continue
-                elif not (prefix and name.startswith(norm)):
+            for i in _starting_with(names, norm):
+                exact = names[i] == norm  # sorted: the equal names come first
+                if exact and prefix:
+                    continue
+                if not exact and not prefix:
                     break
+                position = positions[i]
                 if not self.sees(kind, self._ids[position], guild_id):
                     continue
                 matches.append(self._match(position, tier, 1.0 if self._mains[position] else 0.0))
@@ -253,11 +262,8 @@ class NameIndex:
 
     def _with_prefix(self, word: str, cap: int = 5000) -> set[int]:
         found: set[int] = set()
-        for i in range(bisect.bisect_left(self._words, word), len(self._words)):
-            candidate = self._words[i]
-            if not candidate.startswith(word):
-                break
-            found.update(self._postings[candidate])
+        for i in _starting_with(self._words, word):
+            found.update(self._postings[self._words[i]])
             if len(found) >= cap:
                 break
         return found
@@ -294,19 +300,13 @@ class NameIndex:
             return None
         head, tail = squeezed[: half - 1], squeezed[half:][::-1]
         found: list[int] = []
-        for names, positions in self._compacts.values():
-            for i in range(bisect.bisect_left(names, head), len(names)):
-                if not names[i].startswith(head):
-                    break
+        ranges = [(names, positions, head) for names, positions in self._compacts.values()]
+        ranges.append((self._suffixes, self._suffix_positions, tail))
+        for names, positions, start in ranges:
+            for i in _starting_with(names, start):
                 found.append(positions[i])
                 if len(found) > ONE_TYPO_MAX:
                     return None
-        for i in range(bisect.bisect_left(self._suffixes, tail), len(self._suffixes)):
-            if not self._suffixes[i].startswith(tail):
-                break
-            found.append(self._suffix_positions[i])
-            if len(found) > ONE_TYPO_MAX:
-                return None
         return found
 
     def _typo_candidates(self, norm: str, cutoff: float, limit: int) -> list[tuple[str, float, int]]:
