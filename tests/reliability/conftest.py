@@ -33,6 +33,13 @@ from simcord.results import InteractionResult
 LAG_LIMIT = 0.100  # seconds: the issue's bound on any single block of the event loop
 
 
+def swallowed(env, cursor: int) -> list[BaseException]:
+    """Errors that reached the tree's on_error since `cursor` (SimCord records even handled ones)."""
+    found = [getattr(e, "original", e) for e in env.errors_since(cursor)]
+    _ = env.errors  # reading it acknowledges them: they were handled on purpose
+    return found
+
+
 def _callback_of(handle: asyncio.Handle):
     callback = getattr(handle, "_callback", None)
     for _ in range(5):  # SimCord wraps tracked callbacks, remembering the original

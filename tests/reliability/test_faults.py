@@ -21,6 +21,7 @@ import discord
 import pytest
 
 from tests.limits import assert_message_limits
+from tests.reliability.conftest import swallowed
 
 CALLBACK = "/interactions/*/callback"
 PASSING = [500, 503, 429]
@@ -41,13 +42,6 @@ def assert_logged(caplog, warnings: int, *, infos_from: str | None = None) -> No
     records = loud(caplog)
     assert [r.levelname for r in records] == ["WARNING"] * warnings, [(r.name, r.getMessage()) for r in records]
     assert not [r for r in caplog.records if r.exc_info], [r.getMessage() for r in caplog.records if r.exc_info]
-
-
-def swallowed(env, cursor: int) -> list[BaseException]:
-    """Errors that reached the tree's on_error since `cursor` (SimCord records even handled ones)."""
-    found = [getattr(e, "original", e) for e in env.errors_since(cursor)]
-    _ = env.errors  # reading it acknowledges them: they were handled on purpose
-    return found
 
 
 def callbacks(env, since: int) -> int:

@@ -40,6 +40,7 @@ from bot.i18n import t
 from bot.ui.admin import import_report, problem_line
 from tests.cogs.admin_helpers import reply
 from tests.limits import assert_message_limits
+from tests.reliability.conftest import swallowed
 from tests.reliability.test_security import assert_no_mentions_allowed
 
 HEADER = "title,artists,drama,year,description,moods\n"
@@ -339,19 +340,12 @@ async def test_stored_songs_export_safely_and_import_back(store):
 
 # -- through SimCord -------------------------------------------------------------------------------
 
-_seen: dict[int, int] = {}
-
-
-def check_errors(env) -> list[UserError]:
-    """Errors the bot swallowed since the last call: only friendly refusals (returned).
-
-    `env.errors` is a snapshot (clearing it changes nothing), so a cursor marks what was checked.
-    """
-    errors = env.errors[_seen.get(id(env), 0):]  # reading env.errors also acknowledges them
-    _seen[id(env)] = _seen.get(id(env), 0) + len(errors)
+def check_errors(env, cursor: int) -> list[UserError]:
+    """Errors the bot swallowed since `cursor` (an `env.error_cursor`): only friendly refusals (returned)."""
+    errors = swallowed(env, cursor)
     for error in errors:
-        assert isinstance(getattr(error, "original", error), UserError), repr(error)
-    return [getattr(e, "original", e) for e in errors]
+        assert isinstance(error, UserError), repr(error)
+    return errors
 
 
 async def import_file(world, filename: str, data: bytes):
@@ -368,18 +362,20 @@ async def import_file(world, filename: str, data: bytes):
 async def test_malformed_files_through_catalog_import(world, simcord_env):
     before = await world.store.content_hash()
     for name, filename, data, _ in MALFORMED:
+        cursor = simcord_env.error_cursor
         answer = await import_file(world, filename, data)
         _, problems = parse_records(data, filename, max_rows=MAX_ROWS)
         assert answer.content.startswith("Nothing was imported"), (name, answer.content)
         expected, _ = import_report(problems, "en")
         assert answer.content == expected, name
         assert await world.store.content_hash() == before, name
-        assert check_errors(simcord_env) == [], name
+        assert check_errors(simcord_env, cursor) == [], name
     # Over the size limit: refused before download, nothing stored.
     for size in (1_000_001, 3_000_000):
+        cursor = simcord_env.error_cursor
         answer = await import_file(world, "songs.csv", b"title,artists,drama\n" + b"x" * size)
         assert "the limit is 1 MB" in answer.content and answer.attachments == []
-        assert [e.key for e in check_errors(simcord_env)] == ["admin.import.too_big"]
+        assert [e.key for e in check_errors(simcord_env, cursor)] == ["admin.import.too_big"]
     assert await world.store.content_hash() == before
     assert assert_no_mentions_allowed(simcord_env) >= len(MALFORMED)
 
@@ -411,6 +407,7 @@ async def test_fuzzed_files_through_catalog_import(world, simcord_env):
     for data in found:
         before = await world.store.content_hash()
         records, problems = parse_records(data, "songs.csv", max_rows=MAX_ROWS)
+        cursor = simcord_env.error_cursor
         answer = await import_file(world, "songs.csv", data)
         if problems:
             refused += 1
@@ -421,13 +418,14 @@ async def test_fuzzed_files_through_catalog_import(world, simcord_env):
             assert answer.content.startswith("Imported:")
             stored = {(r.title, r.drama) for r in await world.store.catalog.export_records(world.guild.id)}
             assert {(r.title, r.drama) for r in records} <= stored
-        assert check_errors(simcord_env) == []
+        assert check_errors(simcord_env, cursor) == []
     assert refused >= 10 and accepted >= 1
     assert_no_mentions_allowed(simcord_env)
 
 
 async def test_formula_titles_are_stored_as_text_and_exported_escaped(world, simcord_env):
     rows = ["=CMD(),+1,-1,,@SUM(,", "'=Escaped,Singer,Show,,'@desc,"]
+    cursor = simcord_env.error_cursor
     answer = await import_file(world, "songs.csv", csv_bytes(*rows))
     assert answer.content == "Imported: 2 new song(s), 0 updated."
     stored = await world.store.catalog.export_records(world.guild.id)
@@ -444,7 +442,7 @@ async def test_formula_titles_are_stored_as_text_and_exported_escaped(world, sim
     again = await import_file(world, attachment.filename, text.encode())
     assert again.content == "Imported: 0 new song(s), 2 updated."
     assert await world.store.catalog.export_records(world.guild.id) == stored
-    check_errors(simcord_env)
+    check_errors(simcord_env, cursor)
 
 
 def test_korean_problem_texts_exist_for_every_key_used():
