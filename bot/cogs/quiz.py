@@ -219,8 +219,7 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
         session = runner.session
         if self._unloading:
             log.info("quiz %s: not started, the bot is shutting down", session.game_id)
-            self.sessions.remove(session)
-            self.runners.pop(session.game_id, None)
+            self._forget(session)
             with contextlib.suppress(discord.HTTPException):
                 await interaction.edit_original_response(embed=ui.interrupted_embed(runner.lang))
             return
@@ -301,8 +300,12 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
                 log.exception("quiz %s failed", session.game_id)
             await self._abandon(session)
         finally:
-            self.sessions.remove(session)
-            self.runners.pop(session.game_id, None)
+            self._forget(session)
+
+    def _forget(self, session: QuizSession) -> None:
+        """The game no longer runs in this process: clicks on it are answered as stale from now on."""
+        self.sessions.remove(session)
+        self.runners.pop(session.game_id, None)
 
     async def _abandon(self, session: QuizSession) -> None:
         if self.store.closed:
