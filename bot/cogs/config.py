@@ -29,6 +29,13 @@ def permission_names(names: list[str], lang: str) -> str:
     return ", ".join(t(f"admin.perm.{name}", lang) for name in names)
 
 
+def require_posting(channel: discord.TextChannel, lang: str) -> None:
+    """Refuse a channel the bot cannot post cards in, naming what it lacks there."""
+    missing = missing_post_permissions(bot_permissions_in(channel))
+    if missing:
+        raise UserError("admin.error.cannot_post", channel=channel.mention, permissions=permission_names(missing, lang))
+
+
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
 class ConfigCog(commands.GroupCog, name="ConfigCog", group_name="config",
@@ -111,10 +118,7 @@ class ConfigCog(commands.GroupCog, name="ConfigCog", group_name="config",
         if mode is not None:
             changes["quiz_mode"] = mode
         if channel is not None:
-            missing = missing_post_permissions(bot_permissions_in(channel))
-            if missing:
-                raise UserError("admin.error.cannot_post", channel=channel.mention,
-                                permissions=permission_names(missing, lang))
+            require_posting(channel, lang)
             changes["quiz_channel_id"] = channel.id
         if clear_channel:
             changes["quiz_channel_id"] = None
@@ -166,10 +170,7 @@ class ConfigCog(commands.GroupCog, name="ConfigCog", group_name="config",
         zone = parse_timezone(zone_name)
         if zone is None:
             raise UserError("admin.error.bad_timezone", timezone=safe(zone_name, 64))
-        missing = missing_post_permissions(bot_permissions_in(channel))
-        if missing:
-            raise UserError("admin.error.cannot_post", channel=channel.mention,
-                            permissions=permission_names(missing, lang))
+        require_posting(channel, lang)
         now = discord.utils.utcnow()
         last_posted = await self.store.additions.last_daily_post(settings.guild_id)
         handled = first_handled_date(now, hour, zone, last_posted)
