@@ -12,31 +12,12 @@ from bot.app import create_bot
 from bot.quiz.questions import Name, Question
 from bot.quiz.scoring import score_answer
 from bot.quiz.session import Answer, RoundResult
+from tests.cogs.quiz_helpers import button_ids, message_by_id, rows, session_of
 from tests.limits import assert_message_limits
-
-
-def quiz_cog(env):
-    return env.bot.get_cog("Quiz")
-
-
-def session_of(env, channel):
-    return quiz_cog(env).sessions.for_channel(channel.id)
-
-
-def button_ids(message) -> list[str]:
-    return [child.custom_id for row in message.components for child in row.children]
 
 
 def buttons(message) -> list:
     return [child for row in message.components for child in row.children]
-
-
-def message_by_id(channel, message_id: int):
-    return next(m for m in channel.history() if m.id == message_id)
-
-
-async def rows(store, sql: str, params=()):
-    return [tuple(r) for r in await store.fetchall(sql, params)]
 
 
 def only_keys(monkeypatch, wanted):

@@ -20,6 +20,7 @@ import logging
 import discord
 import pytest
 
+from tests.cogs.quiz_helpers import button_ids, message_by_id, quiz_cog, rows, session_of
 from tests.limits import assert_message_limits
 from tests.reliability.conftest import swallowed
 
@@ -212,14 +213,6 @@ RETRY = 2.0     # bot.cogs.quiz.RETRY_WAIT
 PAUSE = 4.0     # bot.cogs.quiz.REVEAL_PAUSE
 
 
-def quiz_cog(env):
-    return env.bot.get_cog("Quiz")
-
-
-async def rows(store, sql: str) -> list[tuple]:
-    return [tuple(r) for r in await store.fetchall(sql)]
-
-
 async def scores(store) -> list[tuple]:
     """Every stored score and round, for before/after comparisons."""
     return (await rows(store, "SELECT game_id, round, user_id, correct, points, streak FROM quiz_answers "
@@ -231,15 +224,11 @@ async def game_status(store) -> list[tuple]:
     return await rows(store, "SELECT status, rounds_played FROM quiz_games ORDER BY id")
 
 
-def answer_ids(message) -> list[str]:
-    return [c.custom_id for row in message.components for c in row.children]
-
-
 async def start(world, rounds: int):
     started = await world.alice.slash(world.channel, "quiz start", rounds=rounds, seconds=ROUND_SECONDS,
                                       mode="buttons")
     assert not started.ephemeral
-    session = quiz_cog(world.env).sessions.for_channel(world.channel.id)
+    session = session_of(world.env, world.channel)
     assert session is not None
     return session
 
@@ -247,7 +236,7 @@ async def start(world, rounds: int):
 async def play_round(world, session, *, right: bool = True) -> None:
     """Alice answers the round on screen (right or wrong), Bob answers right."""
     message = world.channel.last_message
-    ids = answer_ids(message)
+    ids = button_ids(message)
     assert ids and ids[0].startswith(f"quiz:a:{session.game_id}:{session.round_number}:")
     correct = session.question.correct
     await world.alice.click(message, custom_id=ids[correct if right else (correct + 1) % 4])
@@ -318,7 +307,7 @@ async def test_a_reveal_edit_failing_once_is_retried(simcord_env, world, caplog,
     await env.advance_time(ROUND_SECONDS)
     assert_logged(caplog, 1)
     await env.advance_time(RETRY)
-    revealed = next(m for m in world.channel.history() if m.id == round1.id)
+    revealed = message_by_id(world.channel, round1.id)
     assert round_title(revealed) == "Round 1 of 2: the answer"
     assert all(c.disabled for row in revealed.components for c in row.children)
     await env.advance_time(PAUSE)
@@ -388,7 +377,7 @@ async def test_quiz_start_whose_announcement_edit_fails_still_runs_the_quiz(simc
     await world.alice.slash(world.channel, "quiz start", rounds=1, seconds=ROUND_SECONDS)
     assert_logged(caplog, 1)
     assert swallowed(env, errors) == []
-    session = quiz_cog(env).sessions.for_channel(world.channel.id)
+    session = session_of(env, world.channel)
     assert session is not None and round_title(world.channel.last_message) == "Round 1 of 1"
     await play_round(world, session)
     await env.advance_time(ROUND_SECONDS)
@@ -404,7 +393,7 @@ async def test_an_answer_whose_receipt_fails_still_counts(simcord_env, world, ca
     message = world.channel.last_message
     caplog.clear()
     fault(env, "POST", CALLBACK, **kind)
-    await world.alice.click(message, custom_id=answer_ids(message)[session.question.correct])
+    await world.alice.click(message, custom_id=button_ids(message)[session.question.correct])
     assert_logged(caplog, 0 if kind is EXPIRED else 1)
     await env.advance_time(ROUND_SECONDS)
     assert await rows(world.store, "SELECT user_id, correct FROM quiz_answers") == [(world.alice.id, 1)]

@@ -10,6 +10,7 @@ import pytest
 
 from bot.cogs.quiz import REVEAL_PAUSE
 from bot.tree import Refused
+from tests.cogs.quiz_helpers import button_ids, quiz_cog, session_of
 from tests.limits import assert_message_limits
 from tests.reliability.conftest import click, dispatch_at_once, slash
 
@@ -35,10 +36,6 @@ async def test_the_lag_meter_sees_a_callback_that_blocks_the_loop(simcord_env, w
         loop_lag.assert_below()
 
 
-def answer_ids(message) -> list[str]:
-    return [child.custom_id for row in message.components for child in row.children]
-
-
 async def answer_rows(store) -> dict[tuple[int, int, int], int]:
     rows = await store.fetchall("SELECT game_id, round, user_id, COUNT(*) FROM quiz_answers "
                                 "GROUP BY game_id, round, user_id")
@@ -49,10 +46,10 @@ async def test_fifty_members_one_round_back_to_back(simcord_env, world, loop_lag
     env = simcord_env
     members = [world.guild.add_member(env.create_user(f"fan{i}")) for i in range(50)]
     await world.alice.slash(world.channel, "quiz start", rounds=1, seconds=60)
-    session = env.bot.get_cog("Quiz").sessions.for_channel(world.channel.id)
+    session = session_of(env, world.channel)
     game_id, right = session.game_id, session.question.correct
     round_message = world.channel.last_message
-    ids = answer_ids(round_message)
+    ids = button_ids(round_message)
     results = [await m.click(round_message, custom_id=ids[right if i % 2 == 0 else (right + 1) % 4])
                for i, m in enumerate(members)]
     double = [await world.bob.click(round_message, custom_id=ids[right]),
@@ -61,7 +58,7 @@ async def test_fifty_members_one_round_back_to_back(simcord_env, world, loop_lag
     assert all(r.ephemeral for r in results)
     assert sorted("Locked in" in r.response.content for r in double) == [False, True]
     assert await answer_rows(world.store) == {**{(game_id, 1, m.id): 1 for m in members}, (game_id, 1, world.bob.id): 1}
-    assert env.bot.get_cog("Quiz").sessions.for_channel(world.channel.id) is None
+    assert session_of(env, world.channel) is None
     assert_message_limits(world.channel.last_message)
     loop_lag.assert_below()
 
@@ -72,13 +69,13 @@ async def test_fifty_clicks_and_a_double_click_in_the_same_instant(simcord_env, 
     env = simcord_env
     members = [world.guild.add_member(env.create_user(f"fan{i}")) for i in range(50)]
     await world.alice.slash(world.channel, "quiz start", rounds=2, seconds=60)
-    session = env.bot.get_cog("Quiz").sessions.for_channel(world.channel.id)
+    session = session_of(env, world.channel)
     game_id = session.game_id
     bob_locked = []
     for number in (1, 2):
         message = world.channel.last_message
         assert session.round_number == number and message.id == session.message_id
-        right, ids = session.question.correct, answer_ids(message)
+        right, ids = session.question.correct, button_ids(message)
         batch = [click(m, message, ids[right if i % 2 == 0 else (right + 1) % 4]) for i, m in enumerate(members)]
         batch += [click(world.bob, message, ids[right]), click(world.bob, message, ids[(right + 2) % 4])]
         results, pending_together = await dispatch_at_once(env, batch)
@@ -101,7 +98,7 @@ async def test_fifty_clicks_and_a_double_click_in_the_same_instant(simcord_env, 
     assert {totals[m.id] for i, m in enumerate(members) if i % 2 == 1} == {(0, 0)}
     bob_right = [locked == 0 for locked in bob_locked]  # his first click was the right option
     assert totals[world.bob.id][0] == sum(bob_right)
-    assert env.bot.get_cog("Quiz").sessions.for_channel(world.channel.id) is None
+    assert session_of(env, world.channel) is None
     assert (await world.store.quiz.game(game_id)).status == "finished"
     loop_lag.assert_below()
 
@@ -117,7 +114,7 @@ async def test_twenty_quizzes_in_twenty_channels_at_once(simcord_env, world, loo
         env, [slash(a, c, "quiz start", rounds=rounds, seconds=seconds) for (a, _), c in zip(players, channels,
                                                                                               strict=True)])
     assert pending >= 20 and all(not r.ephemeral for r in starts)
-    cog = env.bot.get_cog("Quiz")
+    cog = quiz_cog(env)
     sessions = [cog.sessions.for_channel(c.id) for c in channels]
     assert all(s is not None for s in sessions)  # all twenty run together
     assert len({s.game_id for s in sessions}) == 20
@@ -127,7 +124,7 @@ async def test_twenty_quizzes_in_twenty_channels_at_once(simcord_env, world, loo
             assert session.round_number == number and session.round_open
             message = channel.last_message
             assert message.id == session.message_id
-            ids = answer_ids(message)
+            ids = button_ids(message)
             batch += [click(a, message, ids[session.question.correct]),
                       click(b, message, ids[(session.question.correct + 1) % 4])]
         results, pending = await dispatch_at_once(env, batch)

@@ -11,6 +11,7 @@ import pytest
 
 from bot.config import Settings
 from tests.cogs.admin_helpers import allow_command, record_score, reply, text_of
+from tests.cogs.quiz_helpers import button_ids, session_of
 
 FAKE_TOKEN = "MTAxFAKE.tokenNeverLog.ZZZ-reliability-9f3c2a"
 HOSTILE = "@everyone @here <@&123456789012345678> <@123456789012345678> <@!1> goblin"
@@ -146,9 +147,9 @@ async def test_two_servers_never_see_or_change_each_other(simcord_env):
     shipped = next(c["value"] for c in choices if "Only In One" not in c["name"])
     await one.admin.slash(one.channel, "catalog remove", song=shipped)
     await one.member.slash(one.channel, "quiz start", rounds=1, seconds=10)
-    session = env.bot.get_cog("Quiz").sessions.for_channel(one.channel.id)
+    session = session_of(env, one.channel)
     right = session.question.correct
-    ids = [c.custom_id for row in one.channel.last_message.components for c in row.children]
+    ids = button_ids(one.channel.last_message)
     await one.member.click(one.channel.last_message, custom_id=ids[right])
     await env.advance_time(15)
     env.errors.clear()

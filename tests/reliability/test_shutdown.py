@@ -17,6 +17,7 @@ import sqlite3
 import pytest
 
 from bot.app import create_bot
+from tests.cogs.quiz_helpers import button_ids, quiz_cog
 from tests.reliability.crash_driver import Child, check_database, game_statuses
 
 
@@ -67,7 +68,7 @@ async def test_closing_during_a_round_marks_the_game_interrupted_and_edits_its_m
     env = simcord_env
     await world.alice.slash(world.channel, "quiz start", rounds=3, seconds=10)
     round_message = world.channel.last_message
-    ids = [c.custom_id for row in round_message.components for c in row.children]
+    ids = button_ids(round_message)
     await world.bob.click(round_message, custom_id=ids[0])
     game_id = int(ids[0].split(":")[2])
 
@@ -154,7 +155,7 @@ async def test_a_quiz_start_overtaken_by_shutdown_starts_no_game_loop(simcord_en
     quiz_repo = store.quiz
     real_create = quiz_repo.create_game
     closing: list[asyncio.Task] = []
-    cog = env.bot.get_cog("Quiz")
+    cog = quiz_cog(env)
     real_unload = cog.cog_unload
     unloading = asyncio.Event()
 
