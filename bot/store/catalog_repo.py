@@ -29,6 +29,13 @@ VISIBLE_SONG = ("(+s.guild_id IS NULL OR +s.guild_id = :guild) AND NOT EXISTS "
                 "(SELECT 1 FROM hidden_songs h WHERE h.guild_id = :guild AND h.song_id = s.id)")
 VISIBLE_ENTRY = "({alias}.guild_id IS NULL OR {alias}.guild_id = :guild)"
 IDS = "SELECT value FROM json_each(:ids)"
+# `who(id)`: the artist `{start}` and, through groups, its members and sub-units, all the way down.
+ARTIST_FAMILY = ("WITH RECURSIVE who(id) AS (SELECT {start} UNION SELECT ag.member_id FROM artist_groups ag "
+                 "JOIN who ON ag.group_id = who.id) ")
+# How many visible songs the artist `a` (or its members) sings on: a correlated sub-query.
+ARTIST_SONG_COUNT = (f"({ARTIST_FAMILY.format(start='a.id')}SELECT count(DISTINCT s.id) FROM songs s "
+                     f"JOIN song_artists sa ON sa.song_id = s.id WHERE sa.artist_id IN (SELECT id FROM who) "
+                     f"AND {VISIBLE_SONG})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -386,11 +393,7 @@ def _artists_by_ids(conn: sqlite3.Connection, ids: list[int], guild_id: int | No
     if not ids:
         return []
     params = {"ids": json.dumps(ids), "guild": guild_id}
-    rows = _rows(conn,
-                 "SELECT a.*, (WITH RECURSIVE who(id) AS (SELECT a.id UNION SELECT ag.member_id FROM artist_groups ag "
-                 "JOIN who ON ag.group_id = who.id) SELECT count(DISTINCT s.id) FROM songs s JOIN song_artists sa "
-                 f"ON sa.song_id = s.id WHERE sa.artist_id IN (SELECT id FROM who) AND {VISIBLE_SONG}) AS n "
-                 f"FROM artists a WHERE a.id IN ({IDS})", params)
+    rows = _rows(conn, f"SELECT a.*, {ARTIST_SONG_COUNT} AS n FROM artists a WHERE a.id IN ({IDS})", params)
     alt = _alt_names(conn, "artist_names", "artist_id", ids)
     groups: dict[int, list[str]] = defaultdict(list)
     members: dict[int, list[str]] = defaultdict(list)
@@ -451,8 +454,7 @@ def _song_ids_for_drama(conn: sqlite3.Connection, drama_id: int, guild_id: int |
 
 
 def _song_ids_for_artist(conn: sqlite3.Connection, artist_id: int, guild_id: int | None) -> list[int]:
-    rows = _rows(conn, "WITH RECURSIVE who(id) AS (SELECT :artist UNION "
-                       "  SELECT ag.member_id FROM artist_groups ag JOIN who ON ag.group_id = who.id) "
+    rows = _rows(conn, ARTIST_FAMILY.format(start=":artist") +
                        "SELECT DISTINCT s.id FROM songs s JOIN song_artists sa ON sa.song_id = s.id "
                        f"WHERE sa.artist_id IN (SELECT id FROM who) AND {VISIBLE_SONG} ORDER BY s.id",
                  {"artist": artist_id, "guild": guild_id})

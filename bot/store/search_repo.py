@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 from ..catalog.search import EXACT, KINDS, PREFIX, WORDS, Label, Match, NameEntry
-from .catalog_repo import IDS, VISIBLE_ENTRY, VISIBLE_SONG
+from .catalog_repo import ARTIST_FAMILY, ARTIST_SONG_COUNT, IDS, VISIBLE_ENTRY, VISIBLE_SONG
 
 if TYPE_CHECKING:
     from .connection import Store
@@ -30,11 +30,6 @@ _TOP = "\U0010ffff"
 T = TypeVar("T")
 # Songs read per shared tag when looking for recommendation candidates.
 TAG_SAMPLE = 150
-
-_ARTIST_SONGS = (
-    "(WITH RECURSIVE who(id) AS (SELECT a.id UNION SELECT ag.member_id FROM artist_groups ag "
-    "JOIN who ON ag.group_id = who.id) SELECT count(DISTINCT s.id) FROM songs s JOIN song_artists sa "
-    f"ON sa.song_id = s.id WHERE sa.artist_id IN (SELECT id FROM who) AND {VISIBLE_SONG})")
 
 
 class SearchRepo:
@@ -120,7 +115,7 @@ class SearchRepo:
                 out[("drama", r["id"])] = Label("drama", r["id"], r["name"], r["hangul"], song_count=r["n"])
         if by_kind["artist"]:
             rows = await self._store.fetchall(
-                f"SELECT a.id, a.name, a.hangul, {_ARTIST_SONGS} AS n FROM artists a "
+                f"SELECT a.id, a.name, a.hangul, {ARTIST_SONG_COUNT} AS n FROM artists a "
                 f"WHERE a.id IN ({IDS}) AND {VISIBLE_ENTRY.format(alias='a')}",
                 {**params, "ids": json.dumps(by_kind["artist"])})
             for r in rows:
@@ -159,8 +154,7 @@ class SearchRepo:
             clauses.append("s.drama_id = :drama")
             params["drama"] = drama_id
         if artist_id is not None:
-            prefix = ("WITH RECURSIVE who(id) AS (SELECT :artist UNION SELECT ag.member_id FROM artist_groups ag "
-                      "JOIN who ON ag.group_id = who.id) ")
+            prefix = ARTIST_FAMILY.format(start=":artist")
             clauses.append("s.id IN (SELECT sa.song_id FROM song_artists sa WHERE sa.artist_id IN "
                            "(SELECT id FROM who))")
             params["artist"] = artist_id
