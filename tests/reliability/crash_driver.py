@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import os
 import random
@@ -298,6 +299,18 @@ def read_only(database: Path):
     return sqlite3.connect(f"file:{database}?mode=ro", uri=True)
 
 
+def query(database: Path, sql: str, params=()) -> list[tuple]:
+    """Every row of one query, on a read-only connection closed at once."""
+    with contextlib.closing(read_only(database)) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+def assert_wal_checkpointed(database: Path) -> None:
+    """The store closed cleanly: its write-ahead log is gone or empty."""
+    wal = database.with_name(database.name + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0, "the write-ahead log was not checkpointed"
+
+
 def check_database(database: Path, reported: dict[tuple[int, int], tuple[int, ...]]) -> dict[str, object]:
     """What must hold after any crash. Returns the ids of games left 'running' and a few counts."""
     if not database.exists():  # killed before the store was first opened
@@ -341,9 +354,5 @@ def check_database(database: Path, reported: dict[tuple[int, int], tuple[int, ..
 
 
 def game_statuses(database: Path, ids) -> dict[int, tuple[str, str | None]]:
-    conn = read_only(database)
-    try:
-        return {g: (s, e) for g, s, e in conn.execute("SELECT id, status, ended_at FROM quiz_games")
-                if g in set(ids)}
-    finally:
-        conn.close()
+    return {g: (s, e) for g, s, e in query(database, "SELECT id, status, ended_at FROM quiz_games")
+            if g in set(ids)}

@@ -12,13 +12,12 @@ the same path as `ostbot run`.
 from __future__ import annotations
 
 import signal
-import sqlite3
 
 import pytest
 
 from bot.app import create_bot
 from tests.cogs.quiz_helpers import button_ids, quiz_cog
-from tests.reliability.crash_driver import Child, check_database, game_statuses
+from tests.reliability.crash_driver import Child, assert_wal_checkpointed, check_database, game_statuses, query
 
 
 def open_held_games(child: Child, channels: int) -> dict[int, int]:
@@ -38,20 +37,15 @@ def test_a_signal_during_a_round_interrupts_the_game_closes_the_store_and_exits_
     status = child.send_signal(sig)
 
     assert status == 0, child.log_tail()
-    wal = database.with_name(database.name + "-wal")
-    assert not wal.exists() or wal.stat().st_size == 0, "the write-ahead log was not checkpointed"
+    assert_wal_checkpointed(database)
     state = check_database(database, child.rounds)  # integrity, every reported round, no half round
     assert state["running"] == set()
     assert len(child.rounds) == 4  # two finished rounds in each of the two games
     statuses = game_statuses(database, held)
     assert {g: s for g, (s, _) in statuses.items()} == dict.fromkeys(held, "interrupted")
     assert all(ended for _, ended in statuses.values())
-    conn = sqlite3.connect(database)
-    try:
-        played = dict(conn.execute("SELECT id, rounds_played FROM quiz_games"))
-        unscored = conn.execute("SELECT count(*) FROM quiz_answers WHERE round = 3").fetchone()[0]
-    finally:
-        conn.close()
+    played = dict(query(database, "SELECT id, rounds_played FROM quiz_games"))
+    [(unscored,)] = query(database, "SELECT count(*) FROM quiz_answers WHERE round = 3")
     assert played == dict.fromkeys(held, 2) and unscored == 0
     assert "Traceback" not in child.stderr_path.read_text()
 
@@ -77,13 +71,9 @@ async def test_closing_during_a_round_marks_the_game_interrupted_and_edits_its_m
     edited = world.channel.last_message
     assert edited.id == round_message.id
     assert edited.embeds[0].title == "Quiz interrupted" and not edited.components
-    conn = sqlite3.connect(settings.database_path)
-    try:
-        row = conn.execute("SELECT status, ended_at IS NOT NULL, rounds_played FROM quiz_games WHERE id = ?",
-                           (game_id,)).fetchone()
-        answers = conn.execute("SELECT count(*) FROM quiz_answers").fetchone()[0]
-    finally:
-        conn.close()
+    [row] = query(settings.database_path,
+                  "SELECT status, ended_at IS NOT NULL, rounds_played FROM quiz_games WHERE id = ?", (game_id,))
+    [(answers,)] = query(settings.database_path, "SELECT count(*) FROM quiz_answers")
     assert row == ("interrupted", 1, 0) and answers == 0
 
     # The buttons are gone (nobody can click a dead round), and after a restart the channel is free.
@@ -110,11 +100,8 @@ async def test_a_game_created_while_the_cogs_unload_is_not_left_running(simcord_
     await env.bot.close()
 
     assert store.closed
-    conn = sqlite3.connect(settings.database_path)
-    try:
-        assert conn.execute("SELECT status FROM quiz_games WHERE id = ?", (game_id,)).fetchone() == ("interrupted",)
-    finally:
-        conn.close()
+    assert query(settings.database_path, "SELECT status FROM quiz_games WHERE id = ?", (game_id,)) == [
+        ("interrupted",)]
 
 
 @pytest.mark.slow
@@ -134,8 +121,7 @@ def test_signals_at_random_moments_of_play_always_end_cleanly(tmp_path):
         child.expect("served")
         time.sleep(rng.uniform(0.05, 3.0))
         assert child.send_signal(signal.SIGTERM if n % 2 == 0 else signal.SIGINT) == 0, child.log_tail()
-        wal = database.with_name(database.name + "-wal")
-        assert not wal.exists() or wal.stat().st_size == 0
+        assert_wal_checkpointed(database)
         reported.update(child.rounds)
         assert check_database(database, reported)["running"] == set()
         assert "Traceback" not in child.stderr_path.read_text()
@@ -180,11 +166,7 @@ async def test_a_quiz_start_overtaken_by_shutdown_starts_no_game_loop(simcord_en
     messages = [m for m in world.channel.history() if m.embeds]
     assert [m.embeds[0].title for m in messages] == ["Quiz interrupted"]  # the announcement, edited
     assert not any(m.components for m in messages)
-    conn = sqlite3.connect(settings.database_path)
-    try:
-        assert conn.execute("SELECT status, rounds_played FROM quiz_games").fetchall() == [("interrupted", 0)]
-    finally:
-        conn.close()
+    assert query(settings.database_path, "SELECT status, rounds_played FROM quiz_games") == [("interrupted", 0)]
     loud = [r for r in caplog.records if r.name.startswith("bot") and r.levelno > logging.INFO]
     assert loud == [] and not any(r.exc_info for r in caplog.records)
 
@@ -217,9 +199,5 @@ async def test_two_closes_racing_share_one_stop_and_leave_no_thread(simcord_env,
         thread.join(timeout=10)
     assert [t for t in waiting if t.is_alive()] == []
     assert env.bot.store.closed
-    conn = sqlite3.connect(settings.database_path)
-    try:
-        assert conn.execute("SELECT status FROM quiz_games").fetchall() == [("interrupted",)]
-    finally:
-        conn.close()
+    assert query(settings.database_path, "SELECT status FROM quiz_games") == [("interrupted",)]
     assert [r.getMessage() for r in caplog.records if r.levelno > logging.INFO] == []
