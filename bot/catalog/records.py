@@ -99,10 +99,6 @@ def clean_text(value: str, limit: int) -> tuple[str, Problem | None]:
     return text, None
 
 
-def _is_text(value: object) -> bool:
-    return isinstance(value, str)
-
-
 def unescape_cell(value: str) -> str:
     """Undo `escape_cell`: a leading apostrophe before a formula character (or another apostrophe)."""
     if len(value) > 1 and value[0] == ESCAPE and (value[1] in FORMULA_START or value[1] == ESCAPE):
@@ -144,7 +140,7 @@ def record_from_mapping(row: Mapping, line: int, problems: list[RecordProblem], 
         raw = clean.get(name)
         if raw is None:
             return ""
-        if not _is_text(raw):
+        if not isinstance(raw, str):
             add(name, "not_text")
             return ""
         value, problem = clean_text(raw, limit)
@@ -158,7 +154,7 @@ def record_from_mapping(row: Mapping, line: int, problems: list[RecordProblem], 
             return []
         if isinstance(raw, str):
             parts = raw.split(LIST_SEPARATOR)
-        elif isinstance(raw, list) and all(_is_text(v) for v in raw):
+        elif isinstance(raw, list) and all(isinstance(v, str) for v in raw):
             parts = [piece for v in raw for piece in v.split(LIST_SEPARATOR)]
         else:
             add(name, "not_text_list")

@@ -100,8 +100,8 @@ class CatalogService:
 
     async def index(self) -> NameIndex:
         """The in-memory name index, rebuilt when the catalog generation changes."""
-        if self._index is not None and self._index_generation == self.generation:
-            return self._index
+        if (current := self._current_index()) is not None:
+            return current
         async with self._index_lock:
             generation = self.generation
             if self._index is None or self._index_generation != generation:
@@ -109,6 +109,10 @@ class CatalogService:
                 self._index = await self.store.search.build_name_index(NameIndex.build)
                 self._index_generation = generation
         return self._index
+
+    def _current_index(self) -> NameIndex | None:
+        """The index, if it was built for the catalog as it is now."""
+        return self._index if self._index is not None and self._index_generation == self.generation else None
 
     def start_index(self) -> None:
         """Begin building the index in the background (start-up does not wait for it)."""
@@ -120,8 +124,8 @@ class CatalogService:
         start-up with a big catalog): callers then use the store's SQL tiers, so nobody waits
         past Discord's 3-second deadline. After a catalog write the rebuild is awaited, since the
         old index could still show entries that are gone."""
-        if self._index is not None and self._index_generation == self.generation:
-            return self._index
+        if (current := self._current_index()) is not None:
+            return current
         if self._index is None and self._build is not None and not self._build.done():
             return None
         return await self.index()
