@@ -38,10 +38,17 @@ def loud(caplog) -> list[logging.LogRecord]:
     return [r for r in caplog.records if r.levelno >= logging.WARNING]
 
 
-def assert_logged(caplog, warnings: int, *, infos_from: str | None = None) -> None:
+def assert_logged(caplog, warnings: int) -> None:
     """Exactly `warnings` WARNING records, nothing at ERROR, no traceback anywhere."""
     records = loud(caplog)
     assert [r.levelname for r in records] == ["WARNING"] * warnings, [(r.name, r.getMessage()) for r in records]
+    assert not [r for r in caplog.records if r.exc_info], [r.getMessage() for r in caplog.records if r.exc_info]
+
+
+def assert_lines(caplog, *levels: str) -> None:
+    """The INFO-and-above records are exactly `levels` (level names, in order); no traceback anywhere."""
+    records = [r for r in caplog.records if r.levelno >= logging.INFO]
+    assert [r.levelname for r in records] == list(levels), [(r.name, r.getMessage()) for r in records]
     assert not [r for r in caplog.records if r.exc_info], [r.getMessage() for r in caplog.records if r.exc_info]
 
 
@@ -55,7 +62,7 @@ def capture(caplog):
     return caplog
 
 
-async def settle_setup(env, caplog) -> tuple[int, int]:
+def settle_setup(env, caplog) -> tuple[int, int]:
     """Forget start-up logs; return (error cursor, request cursor)."""
     caplog.clear()
     return env.error_cursor, len(env.http_requests)
@@ -86,7 +93,7 @@ async def test_an_injected_fault_skips_discord_py_retries_and_arrives_as_a_plain
 async def test_a_failed_reply_is_one_warning_and_a_try_again(simcord_env, world, caplog, command, options, status):
     env = simcord_env
     store_before = await world.store.content_hash()
-    errors, _ = await settle_setup(env, caplog)
+    errors, _ = settle_setup(env, caplog)
     fault(env, "POST", CALLBACK, status)
     failed = await world.alice.slash(world.channel, command, **options)
     assert failed.ephemeral and failed.response.content == TRY_AGAIN
@@ -103,7 +110,7 @@ async def test_a_failed_reply_is_one_warning_and_a_try_again(simcord_env, world,
 
 async def test_a_reply_failing_twice_is_still_one_warning(simcord_env, world, caplog):
     env = simcord_env
-    errors, _ = await settle_setup(env, caplog)
+    errors, _ = settle_setup(env, caplog)
     fault(env, "POST", CALLBACK, 503, times=2)  # the card, then the "try again" too
     failed = await world.alice.slash(world.channel, "ost", query="goblin")
     assert failed.response is None
@@ -120,7 +127,7 @@ async def test_the_another_button_under_a_fault_logs_one_line_and_the_next_click
     card = world.channel.last_message
     another = next(c.custom_id for row in card.components for c in row.children
                    if (c.custom_id or "").startswith("ost:rnd:"))
-    errors, _ = await settle_setup(env, caplog)
+    errors, _ = settle_setup(env, caplog)
     fault(env, "POST", CALLBACK, status)
     await world.bob.click(card, custom_id=another)
     assert_logged(caplog, 1)
@@ -165,7 +172,7 @@ ACKNOWLEDGED = {"status": 400, "code": 40060, "message": "Interaction has alread
 async def test_an_expired_or_answered_slash_command_is_one_line_and_no_second_try(
         simcord_env, world, caplog, kind, level):
     env = simcord_env
-    errors, requests = await settle_setup(env, caplog)
+    errors, requests = settle_setup(env, caplog)
     fault(env, "POST", CALLBACK, **kind)
     await world.alice.slash(world.channel, "ost", query="goblin")
     assert callbacks(env, requests) == 1  # no "sorry" attempt on an interaction that cannot take one
@@ -181,12 +188,11 @@ async def test_an_expired_or_answered_slash_command_is_one_line_and_no_second_tr
 async def test_autocomplete_that_cannot_answer_is_one_line_without_traceback(simcord_env, world, caplog, kind,
                                                                               level):
     env = simcord_env
-    await settle_setup(env, caplog)
+    settle_setup(env, caplog)
     fault(env, "POST", CALLBACK, **kind)
     assert await world.alice.autocomplete(world.channel, "ost", "query", "gob") == []
-    assert [r.levelname for r in caplog.records if r.levelno >= logging.INFO] == [level]
+    assert_lines(caplog, level)
     assert "autocomplete for /ost" in caplog.records[-1].getMessage()
-    assert not [r for r in caplog.records if r.exc_info]
     choices = await world.alice.autocomplete(world.channel, "ost", "query", "gob")
     assert any("Goblin" in c["name"] for c in choices)
 
@@ -198,11 +204,10 @@ async def test_an_expired_button_click_is_one_line(simcord_env, world, caplog, k
     card = world.channel.last_message
     another = next(c.custom_id for row in card.components for c in row.children
                    if (c.custom_id or "").startswith("ost:rnd:"))
-    await settle_setup(env, caplog)
+    settle_setup(env, caplog)
     fault(env, "POST", CALLBACK, **kind)
     await world.bob.click(card, custom_id=another)
-    assert [r.levelname for r in caplog.records if r.levelno >= logging.INFO] == [level]
-    assert not [r for r in caplog.records if r.exc_info]
+    assert_lines(caplog, level)
     assert (await world.bob.click(card, custom_id=another)).response.embeds
 
 
@@ -357,7 +362,7 @@ async def test_the_final_standings_are_retried_once(simcord_env, world, caplog, 
 @pytest.mark.parametrize("status", PASSING)
 async def test_quiz_start_whose_defer_fails_leaves_nothing_behind(simcord_env, world, caplog, status):
     env = simcord_env
-    errors, _ = await settle_setup(env, caplog)
+    errors, _ = settle_setup(env, caplog)
     fault(env, "POST", CALLBACK, status)
     failed = await world.alice.slash(world.channel, "quiz start", rounds=1, seconds=ROUND_SECONDS)
     assert failed.ephemeral and failed.response.content == TRY_AGAIN
@@ -372,7 +377,7 @@ async def test_quiz_start_whose_defer_fails_leaves_nothing_behind(simcord_env, w
 async def test_quiz_start_whose_announcement_edit_fails_still_runs_the_quiz(simcord_env, world, caplog, status):
     """The deferred reply is edited through the interaction webhook (a follow-up route)."""
     env = simcord_env
-    errors, _ = await settle_setup(env, caplog)
+    errors, _ = settle_setup(env, caplog)
     fault(env, "PATCH", "/webhooks/*/messages/@original", status)
     await world.alice.slash(world.channel, "quiz start", rounds=1, seconds=ROUND_SECONDS)
     assert_logged(caplog, 1)
@@ -409,9 +414,7 @@ async def test_the_typed_answer_button_under_a_fault_is_one_line(simcord_env, wo
     clicked = await world.bob.click(message, label="Answer")
     if kind is not EXPIRED:
         assert clicked.ephemeral and clicked.response.content == TRY_AGAIN
-    assert [r.levelname for r in caplog.records if r.levelno >= logging.INFO] == [
-        "INFO" if kind is EXPIRED else "WARNING"]
-    assert not [r for r in caplog.records if r.exc_info]
+    assert_lines(caplog, "INFO" if kind is EXPIRED else "WARNING")
     shown = await world.bob.click(message, label="Answer")
     receipt = await world.bob.submit_modal(shown, {"answer": "anything"})
     assert receipt.ephemeral
