@@ -101,11 +101,10 @@ def main(argv: list[str] | None = None) -> int:
             startup[label] = {"size": size, "runs": []}
         # Interleaved (bare, small, large, bare, ...): a busy spell of the machine hits every bot alike.
         for _ in range(repeats):
-            for label, _size in targets:
-                db, extra = dbs[label]
+            for label, (db, extra) in dbs.items():
                 startup[label]["runs"].append(child("startup", db, workdir, *extra))
-        for label, _size in targets:
-            ok = [r["ready_seconds"] for r in startup[label]["runs"] if r.get("status") == "ok"]
+        for label, entry in startup.items():
+            ok = [r["ready_seconds"] for r in entry["runs"] if r.get("status") == "ok"]
             print(f"  {label:>12}: ready in {report.fmt_ms(report.median(ok))}", flush=True)
         results["startup"] = startup
 
