@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+import threading
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.catalog import search as search_module
 from bot.catalog.records import SongRecord
-from bot.catalog.search import KINDS
+from bot.catalog.search import KINDS, NameEntry, NameIndex
 from bot.catalog.service import CatalogService
 from bot.catalog.text import compact
 
@@ -105,8 +108,6 @@ async def test_typo_buckets_never_miss_a_one_typo_name(store):
 
 
 def test_one_typo_range_look_ups_hold_the_name_wherever_the_typo_is():
-    from bot.catalog.search import NameEntry, NameIndex
-
     names = ["Descendants of the Sun", "Crash Landing on You", "Hotel del Luna", "Moon Lovers Scarlet Heart Ryeo"]
     index = NameIndex.build([NameEntry("drama", i, name) for i, name in enumerate(names)] +
                             [NameEntry("song", 100 + i, f"Filler Song Number {i}") for i in range(300)])
@@ -121,10 +122,6 @@ def test_one_typo_range_look_ups_hold_the_name_wherever_the_typo_is():
 
 async def test_look_ups_answer_from_sql_while_the_first_index_builds(store, monkeypatch):
     """Start-up of a big catalog: nobody waits for the name index (Discord allows 3 s)."""
-    import threading
-
-    from bot.catalog import search as search_module
-
     release = threading.Event()
     real_build = search_module.NameIndex.build
 

@@ -11,7 +11,13 @@ the same path as `ostbot run`.
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
+import logging
+import random
 import signal
+import threading
+import time
 
 import pytest
 
@@ -88,8 +94,6 @@ async def test_closing_during_a_round_marks_the_game_interrupted_and_edits_its_m
 async def test_a_game_created_while_the_cogs_unload_is_not_left_running(simcord_env, world, settings):
     """A /quiz start can be past its checks when the shutdown begins: its game row, written after the quiz
     cog unloaded, is marked interrupted before the store closes."""
-    import datetime as dt
-
     env = simcord_env
     store = env.bot.store
     await env.bot.remove_cog("Quiz")  # the cogs are gone, as during bot.close()
@@ -107,9 +111,6 @@ async def test_a_game_created_while_the_cogs_unload_is_not_left_running(simcord_
 @pytest.mark.slow
 def test_signals_at_random_moments_of_play_always_end_cleanly(tmp_path):
     """SIGTERM and SIGINT at random moments (seeded) while three quizzes run: the same guarantees each time."""
-    import random
-    import time
-
     rng = random.Random(12)
     database = tmp_path / "ost.db"
     reported: dict[tuple[int, int], tuple[int, ...]] = {}
@@ -133,9 +134,6 @@ async def test_a_quiz_start_overtaken_by_shutdown_starts_no_game_loop(simcord_en
     loop started after the cog unloaded, posted a round and then failed to write to the closed store, with
     two tracebacks). Now no round is posted, the announcement says the quiz was interrupted, the row ends
     'interrupted', and nothing is logged above INFO by the quiz cog."""
-    import asyncio
-    import logging
-
     env = simcord_env
     store = env.bot.store
     quiz_repo = store.quiz
@@ -176,10 +174,6 @@ async def test_two_closes_racing_share_one_stop_and_leave_no_thread(simcord_env,
     cancels the other (as `serve_until_signalled` does). The probe of this test file's random signals
     found a child hung for ever that way: one close shut the store under the other, which was then
     cancelled half-way through closing the store, leaving aiosqlite's (non-daemon) threads waiting."""
-    import asyncio
-    import logging
-    import threading
-
     env = simcord_env
     before = set(threading.enumerate())
     await env.bot.close()

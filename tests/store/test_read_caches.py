@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
+
+import pytest
+
 
 async def test_settings_cache_sees_writes_from_any_repository(store):
     await store.guilds.update(42, daily_channel_id=7, daily_hour=9)
@@ -45,9 +49,6 @@ async def test_hydration_reads_run_together_and_see_the_latest_commit(store):
         await tx.execute("UPDATE songs SET title = 'Renamed' WHERE id = ?", (song_id,))
     assert (await store.catalog.songs_by_ids([song_id]))[0].title == "Renamed"
     # The read thread's connection cannot write, whatever a caller passes it.
-    import sqlite3
-
-    import pytest
     with pytest.raises(sqlite3.OperationalError):
         await store.read_sync(lambda conn: conn.execute("DELETE FROM songs"))
     assert await store.fetchval("SELECT count(*) FROM songs") == len(titles)
