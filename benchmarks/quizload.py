@@ -26,12 +26,12 @@ _ANSWER = re.compile(r"quiz:a:(?P<game>\d+):(?P<round>\d+):(?P<option>\d)")
 
 
 class WriteCounter:
-    """Counts committed write transactions through `store.transaction` and `store.write_sync`."""
+    """Counts committed write transactions (every write goes through `store.transaction`)."""
 
     def __init__(self, store: Any) -> None:
         self.count = 0
         self.times: list[float] = []
-        transaction, write_sync = store.transaction, store.write_sync
+        transaction = store.transaction
         counter = self
 
         @asynccontextmanager
@@ -41,14 +41,7 @@ class WriteCounter:
             counter.count += 1
             counter.times.append(time.perf_counter())
 
-        async def counted_write_sync(work, *args):
-            result = await write_sync(work, *args)
-            counter.count += 1
-            counter.times.append(time.perf_counter())
-            return result
-
         store.transaction = counted_transaction
-        store.write_sync = counted_write_sync
 
     def between(self, low: float, high: float) -> int:
         return sum(1 for t in self.times if low <= t <= high)

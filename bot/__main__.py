@@ -1,4 +1,5 @@
-"""Command line: `ostbot run | start | play | sync | db check | db backup PATH | db export [PATH] | db import FILE`."""
+"""Command line: `ostbot run | start | play | sync | db check | db backup PATH | db export [PATH] | db import FILE
+| db copy --to URL`."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import discord
 from .catalog.records import parse_records, records_to_csv, records_to_json
 from .catalog.seedfile import CatalogError, load_catalog
 from .config import ConfigError, Settings
-from .store import Store, StoreError
+from .store import Store, StoreError, StoreUnavailable
 from .ui.admin import problem_line
 
 log = logging.getLogger("bot")
@@ -43,12 +44,16 @@ def _settings(args: argparse.Namespace, *, playground: bool = False) -> Settings
     """Settings from the environment, with the command line's database. The playground keeps its
     data apart: `play --database`, else playground.db next to the normal database."""
     settings = Settings.from_env()
-    if getattr(args, "database", None):
-        settings = dataclasses.replace(settings, database_path=Path(args.database))
-    if playground:
+    if database := getattr(args, "database", None):
+        if database.startswith(("postgresql://", "postgres://")):
+            settings = dataclasses.replace(settings, database_url=database)
+        else:
+            settings = dataclasses.replace(settings, database_path=Path(database), database_url=None)
+    if playground:  # always a SQLite file of its own, whatever database the bot uses
         own = getattr(args, "play_database", None)
         settings = dataclasses.replace(
-            settings, database_path=Path(own) if own else settings.database_path.with_name("playground.db"))
+            settings, database_url=None,
+            database_path=Path(own) if own else settings.database_path.with_name("playground.db"))
     return settings
 
 
@@ -139,7 +144,7 @@ def cmd_start(args: argparse.Namespace) -> int:
 
 
 async def _with_store(settings: Settings, work) -> int:
-    store = await Store.open(settings.database_path)
+    store = await Store.open(settings.database)
     try:
         return await work(store)
     finally:
@@ -153,7 +158,9 @@ def cmd_db_check(args: argparse.Namespace) -> int:
         report = await store.catalog.seed(load_catalog(settings.catalog_path))
         integrity = await store.integrity_check()
         counts = await store.catalog.counts()
-        print(f"database:  {settings.database_path.resolve()}")
+        where = store.label if store.engine == "postgres" else settings.database_path.resolve()
+        print(f"database:  {where}")
+        print(f"engine:    {'PostgreSQL' if store.engine == 'postgres' else 'SQLite'}")
         print(f"schema:    version {await store.schema_version()}")
         print(f"integrity: {integrity}")
         print(f"catalog:   {'seeded now' if report.changed else 'up to date'} "
@@ -172,7 +179,7 @@ def cmd_db_backup(args: argparse.Namespace) -> int:
 
     async def work(store: Store) -> int:
         await store.backup(Path(args.path))
-        print(f"backed up {settings.database_path} to {args.path}")
+        print(f"backed up {store.label} to {args.path}")
         return 0
 
     return asyncio.run(_with_store(settings, work))
@@ -221,9 +228,44 @@ def cmd_db_import(args: argparse.Namespace) -> int:
     return asyncio.run(_with_store(settings, work))
 
 
+def cmd_db_copy(args: argparse.Namespace) -> int:
+    """Copy this bot's SQLite database into an empty PostgreSQL database (see store/copy.py)."""
+    from .store.copy import copy_database
+
+    settings = _settings(args)
+    if settings.database_url:
+        print("error: db copy reads the SQLite database (OST_DATABASE_PATH or --database FILE); "
+              "unset OST_DATABASE_URL for this command", file=sys.stderr)
+        return 2
+    if not settings.database_path.is_file():
+        print(f"error: no SQLite database at {settings.database_path}", file=sys.stderr)
+        return 2
+
+    async def work() -> int:
+        source = await Store.open(settings.database_path, migrate=False)
+        try:
+            target = await Store.open(args.to, migrate=False)
+            try:
+                if await target.schema_version() == 0:
+                    await target.migrate()
+                counts = await copy_database(source, target)
+            finally:
+                await target.close()
+        finally:
+            await source.close()
+        width = max(len(c.table) for c in counts)
+        for c in counts:
+            print(f"{c.table.ljust(width)}  {c.source:>8} -> {c.target:>8}  ok")
+        print(f"copied {sum(c.target for c in counts)} rows from {settings.database_path} to {target.label}")
+        return 0
+
+    return asyncio.run(work())
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ostbot", description="OST Ballad Bot")
-    parser.add_argument("--database", help="SQLite file (default: OST_DATABASE_PATH or data/ost.db)")
+    parser.add_argument("--database", help="SQLite file or postgresql:// URL "
+                                           "(default: OST_DATABASE_URL, else OST_DATABASE_PATH or data/ost.db)")
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("run", help="run the bot (default)")
     sub.add_parser("start", help="run the bot when a token is configured, else the offline playground")
@@ -245,6 +287,8 @@ def build_parser() -> argparse.ArgumentParser:
     imp = db.add_parser("import", help="add or update songs from a JSON or CSV file")
     imp.add_argument("file")
     imp.add_argument("--guild", type=int, help="add them as one server's own songs")
+    copy = db.add_parser("copy", help="copy this SQLite database into an empty PostgreSQL database")
+    copy.add_argument("--to", required=True, metavar="URL", help="postgresql://user:password@host:5432/database")
     return parser
 
 
@@ -260,7 +304,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "sync":
             return cmd_run(args, force_sync=True)
         return {"check": cmd_db_check, "backup": cmd_db_backup, "export": cmd_db_export,
-                "import": cmd_db_import}[args.db_command](args)
+                "import": cmd_db_import, "copy": cmd_db_copy}[args.db_command](args)
+    except StoreUnavailable as exc:  # the server is down or unreachable: one line, no traceback
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     except (ConfigError, CatalogError, StoreError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

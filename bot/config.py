@@ -25,6 +25,8 @@ class ConfigError(ValueError):
 @dataclass(frozen=True, slots=True)
 class Settings:
     database_path: Path = Path("data/ost.db")
+    # A postgresql:// URL selects PostgreSQL instead of the SQLite file. repr=False: it may hold a password.
+    database_url: str | None = field(default=None, repr=False)
     # repr=False keeps the token out of every log line that prints the settings.
     token: str | None = field(default=None, repr=False)
     dev_guild_id: int | None = None
@@ -35,8 +37,15 @@ class Settings:
     def __post_init__(self) -> None:
         if self.log_level not in LOG_LEVELS:
             raise ConfigError(f"OST_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {self.log_level!r}")
+        if self.database_url is not None and not self.database_url.startswith(("postgresql://", "postgres://")):
+            raise ConfigError("OST_DATABASE_URL must be a postgresql:// URL (leave it out to use SQLite)")
         if self.dev_guild_id is not None and self.dev_guild_id <= 0:
             raise ConfigError("OST_DEV_GUILD_ID must be a positive server id")
+
+    @property
+    def database(self) -> Path | str:
+        """What `Store.open` takes: the PostgreSQL URL when one is set, else the SQLite file."""
+        return self.database_url or self.database_path
 
     @property
     def log_level_number(self) -> int:
@@ -69,6 +78,7 @@ class Settings:
         return cls(
             token=token,
             database_path=Path(text("OST_DATABASE_PATH") or "data/ost.db"),
+            database_url=text("OST_DATABASE_URL"),
             dev_guild_id=dev_guild_id,
             log_level=level,
             catalog_path=Path(catalog) if catalog else None,

@@ -13,6 +13,7 @@ from discord import app_commands
 from .cooldowns import Cooldowns
 from .errors import UserError
 from .i18n import t
+from .store import StoreUnavailable
 
 if TYPE_CHECKING:
     from .app import OstBot
@@ -98,6 +99,9 @@ async def answer_errors(interaction: discord.Interaction, work: Callable[[], Awa
         await work()
     except UserError as error:
         await send_ephemeral(interaction, t(error.key, await _language(interaction), **error.params))
+    except StoreUnavailable as error:
+        log.warning("button %s: %s", (interaction.data or {}).get("custom_id"), error)
+        await send_ephemeral(interaction, t("faults.try_again", await _language(interaction)), quiet=True)
     except discord.HTTPException as error:
         if not await answer_fault(interaction, error, f"button {(interaction.data or {}).get('custom_id')}"):
             raise
@@ -190,6 +194,11 @@ class OstTree(app_commands.CommandTree):
         original = getattr(error, "original", error)
         if isinstance(original, UserError | Refused):
             message = t(original.key, lang, **original.params)
+        elif isinstance(original, StoreUnavailable):
+            # The database server went away for a moment (a restart, a dropped connection): the pool
+            # reconnects by itself, so the member can simply try again.
+            log.warning("/%s: %s", interaction.command.qualified_name if interaction.command else "?", original)
+            message = t("faults.try_again", lang)
         elif isinstance(error, app_commands.NoPrivateMessage):
             message = t("error.guild_only", lang)
         elif isinstance(error, app_commands.BotMissingPermissions):

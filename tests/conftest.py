@@ -1,7 +1,13 @@
-"""Shared fixtures. Behaviour tests drive the real bot through SimCord (`simcord_env`)."""
+"""Shared fixtures. Behaviour tests drive the real bot through SimCord (`simcord_env`).
+
+`engine` is "sqlite" or "postgres": the `database`, `settings` and `store` fixtures follow it. Tests
+run on SQLite; modules marked `both_engines` run on PostgreSQL too, and OST_TEST_ENGINES=both
+(`.ci/run`) runs every such test on both engines.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import discord
@@ -10,6 +16,8 @@ import pytest
 from bot.app import create_bot
 from bot.config import Settings
 from bot.store import Store
+
+from . import postgres_server
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -27,17 +35,36 @@ def pytest_sessionfinish(session, exitstatus):
             obj.stop()
 
 
-@pytest.fixture(autouse=True)
-async def close_stores_left_open():
-    """SimCord's shutdown never calls bot.close(): close every store the test opened."""
-    yield
-    for store in list(Store.open_stores):
-        await store.close()
+def pytest_generate_tests(metafunc):
+    if "engine" in metafunc.fixturenames:
+        both = os.environ.get("OST_TEST_ENGINES") == "both" or metafunc.definition.get_closest_marker("both_engines")
+        metafunc.parametrize("engine", ["sqlite", "postgres"] if both else ["sqlite"])
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> str:
+    return postgres_server.server_url()
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(database_path=tmp_path / "ost.db")
+async def database(engine: str, tmp_path: Path, request):
+    """What `Store.open` takes: a SQLite file, or the URL of a new PostgreSQL database (dropped after)."""
+    if engine == "sqlite":
+        yield tmp_path / "ost.db"
+        return
+    admin = request.getfixturevalue("postgres_admin_url")
+    url = await postgres_server.create_database(admin)
+    try:
+        yield url
+    finally:
+        await postgres_server.drop_database(admin, url)
+
+
+@pytest.fixture
+def settings(database, tmp_path: Path) -> Settings:
+    if isinstance(database, Path):
+        return Settings(database_path=database)
+    return Settings(database_path=tmp_path / "ost.db", database_url=database)
 
 
 @pytest.fixture
@@ -46,11 +73,11 @@ def simcord_bot(settings: Settings):
 
 
 @pytest.fixture
-async def store(tmp_path: Path):
-    """A migrated, seeded store on a temporary file, for store and domain tests."""
+async def store(database):
+    """A migrated, seeded store on a temporary database, for store and domain tests."""
     from bot.catalog.seedfile import load_catalog
 
-    s = await Store.open(tmp_path / "store.db")
+    s = await Store.open(database)
     await s.catalog.seed(load_catalog())
     try:
         yield s

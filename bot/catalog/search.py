@@ -76,16 +76,10 @@ def query_words(text: str) -> list[str]:
     return normalize(text).split()[:MAX_QUERY_WORDS]
 
 
-def fts_query(text: str) -> str | None:
-    """A safe FTS5 MATCH expression: every word quoted (no user text becomes FTS syntax), all
-    required, the last one as a prefix. None when nothing searchable is left."""
-    words = [w.replace('"', "") for w in query_words(text)]
-    words = [w for w in words if w]
-    if not words:
-        return None
-    quoted = [f'"{w}"' for w in words]
-    quoted[-1] += "*"
-    return " ".join(quoted)
+def search_words(text: str) -> list[str]:
+    """The words of a full-text search (quotes dropped); every one is required, the last one as a
+    prefix. The store turns them into its engine's query syntax, quoting each word."""
+    return [w for w in (w.replace('"', "") for w in query_words(text)) if w]
 
 
 def fuzzy_cutoff(query: str) -> float | None:

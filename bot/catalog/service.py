@@ -29,7 +29,7 @@ CACHE_LIMIT = 4096   # search results, labels and cards kept per catalog generat
 class _SearchRepo(Protocol):
     async def names(self, norm: str, guild_id: int | None, *, prefix: bool = ..., kinds: Sequence[str] = ...,
                     limit: int = ...) -> list[Match]: ...
-    async def fts_songs(self, expression: str, guild_id: int | None, limit: int = ...) -> list[Match]: ...
+    async def fts_songs(self, words: Sequence[str], guild_id: int | None, limit: int = ...) -> list[Match]: ...
     async def build_name_index(self, build: Callable[..., NameIndex]) -> NameIndex: ...
     async def visible_ids(self, kind: str, ids: Sequence[int], guild_id: int | None) -> set[int]: ...
     async def labels(self, refs: Sequence[tuple[str, int]], guild_id: int | None
@@ -172,9 +172,9 @@ class CatalogService:
         if index is not None:
             tiers.append(index.words(query, guild_id, kinds, limit))
             found = matching.merge(tiers, limit)
-        expression = matching.fts_query(query)
-        if "song" in kinds and expression and len(norm) >= matching.FTS_MIN_CHARS and len(found) < limit:
-            tiers.append(await self.store.search.fts_songs(expression, guild_id, limit))
+        words = matching.search_words(query)
+        if "song" in kinds and words and len(norm) >= matching.FTS_MIN_CHARS and len(found) < limit:
+            tiers.append(await self.store.search.fts_songs(words, guild_id, limit))
             found = matching.merge(tiers, limit)
         if not found and index is not None:
             found = index.fuzzy(query, guild_id, kinds, limit)

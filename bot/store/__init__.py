@@ -1,5 +1,7 @@
-"""The store: the only package with SQL. aiosqlite, WAL, versioned migrations, repositories."""
+"""The store: the only package with SQL. Two engines (SQLite, PostgreSQL), versioned migrations, repositories."""
 
-from .connection import MigrationError, SchemaTooNewError, Store, StoreError
+from .connection import Store, available_migrations
+from .engine import Conflict, MigrationError, SchemaTooNewError, StoreError, StoreUnavailable
 
-__all__ = ["MigrationError", "SchemaTooNewError", "Store", "StoreError"]
+__all__ = ["Conflict", "MigrationError", "SchemaTooNewError", "Store", "StoreError", "StoreUnavailable",
+           "available_migrations"]

@@ -31,14 +31,10 @@ class SongLine:
 _LINE = ("SELECT s.id, s.title, s.hangul, d.name AS drama, d.hangul AS drama_hangul, s.guild_id IS NULL AS shipped "
          "FROM songs s JOIN dramas d ON d.id = s.drama_id")
 # Matches when the query is empty or appears inside any title of the song or name of its drama.
-_MATCHES = ("(:q = '' OR EXISTS (SELECT 1 FROM song_titles st WHERE st.song_id = s.id AND instr(st.norm, :q)) "
-            "OR EXISTS (SELECT 1 FROM drama_names dn WHERE dn.drama_id = s.drama_id AND instr(dn.norm, :q)))")
+_MATCHES = ("(:q = '' OR EXISTS (SELECT 1 FROM song_titles st WHERE st.song_id = s.id AND {title_has}) "
+            "OR EXISTS (SELECT 1 FROM drama_names dn WHERE dn.drama_id = s.drama_id AND {drama_has}))")
 # `exact`: one of the song's titles (main, Hangul or alias) is the query, typed in full.
 _EXACTLY = "EXISTS (SELECT 1 FROM song_titles st WHERE st.song_id = s.id AND st.norm = :q)"
-
-
-def _matching(exact: bool) -> str:
-    return _EXACTLY if exact else _MATCHES
 
 
 def _line(row) -> SongLine:
@@ -48,6 +44,12 @@ def _line(row) -> SongLine:
 class AdditionsRepo:
     def __init__(self, store: Store) -> None:
         self._store = store
+        d = store.dialect
+        self._matches = _MATCHES.format(title_has=d.contains("st.norm", ":q"), drama_has=d.contains("dn.norm", ":q"))
+        self._by_title = f"ORDER BY {d.nocase('s.title')}, s.id LIMIT :limit"
+
+    def _matching(self, exact: bool) -> str:
+        return _EXACTLY if exact else self._matches
 
     # -- reads ------------------------------------------------------------------------------
 
@@ -55,31 +57,29 @@ class AdditionsRepo:
                         ) -> list[SongLine]:
         """This server's added songs whose title or drama contains `query` (`exact`: a title is
         `query`), by title."""
-        rows = await self._store.fetchall(
-            f"{_LINE} WHERE s.guild_id = :guild AND {_matching(exact)} "
-            "ORDER BY s.title COLLATE NOCASE, s.id LIMIT :limit",
+        rows = await self._store.fetch(
+            f"{_LINE} WHERE s.guild_id = :guild AND {self._matching(exact)} " + self._by_title,
             {"guild": guild_id, "q": compact(query), "limit": limit})
         return [_line(r) for r in rows]
 
     async def shipped_visible(self, guild_id: int, query: str = "", limit: int = 25, *, exact: bool = False
                               ) -> list[SongLine]:
         """Shared songs this server still sees (candidates for hiding)."""
-        rows = await self._store.fetchall(
-            f"{_LINE} WHERE s.guild_id IS NULL AND {VISIBLE_SONG} AND {_matching(exact)} "
-            "ORDER BY s.title COLLATE NOCASE, s.id LIMIT :limit",
+        rows = await self._store.fetch(
+            f"{_LINE} WHERE s.guild_id IS NULL AND {VISIBLE_SONG} AND {self._matching(exact)} " + self._by_title,
             {"guild": guild_id, "q": compact(query), "limit": limit})
         return [_line(r) for r in rows]
 
     async def hidden(self, guild_id: int, query: str = "", limit: int = 25, *, exact: bool = False
                      ) -> list[SongLine]:
-        rows = await self._store.fetchall(
-            f"{_LINE} JOIN hidden_songs h ON h.song_id = s.id AND h.guild_id = :guild WHERE {_matching(exact)} "
-            "ORDER BY s.title COLLATE NOCASE, s.id LIMIT :limit",
+        rows = await self._store.fetch(
+            f"{_LINE} JOIN hidden_songs h ON h.song_id = s.id AND h.guild_id = :guild "
+            f"WHERE {self._matching(exact)} " + self._by_title,
             {"guild": guild_id, "q": compact(query), "limit": limit})
         return [_line(r) for r in rows]
 
     async def song_line(self, song_id: int) -> SongLine | None:
-        row = await self._store.fetchone(f"{_LINE} WHERE s.id = :id", {"id": song_id})
+        row = await self._store.fetchrow(f"{_LINE} WHERE s.id = :id", {"id": song_id})
         return _line(row) if row else None
 
     async def is_hidden(self, guild_id: int, song_id: int) -> bool:
@@ -88,7 +88,7 @@ class AdditionsRepo:
 
     async def visible_titles(self, guild_id: int) -> list[tuple[int, str, str]]:
         """(song id, title, its `compact` form) for every title and alias of every song this server sees."""
-        rows = await self._store.fetchall(
+        rows = await self._store.fetch(
             f"SELECT st.song_id, st.name, st.norm FROM song_titles st JOIN songs s ON s.id = st.song_id "
             f"WHERE {VISIBLE_SONG}", {"guild": guild_id})
         return [(r[0], r[1], r[2]) for r in rows]
@@ -102,7 +102,7 @@ class AdditionsRepo:
         """Delete one of this server's songs, and its dramas and artists nothing else uses."""
         async with self._store.transaction() as tx:
             cursor = await tx.execute("DELETE FROM songs WHERE id = ? AND guild_id = ?", (song_id, guild_id))
-            removed = cursor.rowcount > 0
+            removed = cursor > 0
             if removed:
                 await tx.execute(
                     "DELETE FROM dramas WHERE guild_id = ? AND origin = 'guild' "
@@ -119,9 +119,10 @@ class AdditionsRepo:
         """Hide a shared song for this server only; False if it is not a shared song or already hidden."""
         async with self._store.transaction() as tx:
             cursor = await tx.execute(
-                "INSERT OR IGNORE INTO hidden_songs (guild_id, song_id) "
-                "SELECT ?, id FROM songs WHERE id = ? AND guild_id IS NULL", (guild_id, song_id))
-            changed = cursor.rowcount > 0
+                "INSERT INTO hidden_songs (guild_id, song_id) "
+                "SELECT CAST(? AS BIGINT), id FROM songs WHERE id = ? AND guild_id IS NULL ON CONFLICT DO NOTHING",
+                (guild_id, song_id))
+            changed = cursor > 0
         if changed:
             self._store.catalog.generation += 1
         return changed
@@ -130,7 +131,7 @@ class AdditionsRepo:
         async with self._store.transaction() as tx:
             cursor = await tx.execute("DELETE FROM hidden_songs WHERE guild_id = ? AND song_id = ?",
                                       (guild_id, song_id))
-            changed = cursor.rowcount > 0
+            changed = cursor > 0
         if changed:
             self._store.catalog.generation += 1
         return changed
@@ -141,23 +142,23 @@ class AdditionsRepo:
         """Songs this server sees, ballads only when asked (all of them if it has no ballad)."""
         params = {"guild": guild_id}
         if ballads_only:
-            rows = await self._store.fetchall(
+            rows = await self._store.fetch(
                 f"SELECT s.id FROM songs s WHERE s.is_ballad = 1 AND {VISIBLE_SONG} ORDER BY s.id", params)
             if rows:
                 return [r[0] for r in rows]
-        rows = await self._store.fetchall(f"SELECT s.id FROM songs s WHERE {VISIBLE_SONG} ORDER BY s.id", params)
+        rows = await self._store.fetch(f"SELECT s.id FROM songs s WHERE {VISIBLE_SONG} ORDER BY s.id", params)
         return [r[0] for r in rows]
 
     async def daily_history(self, guild_id: int) -> dict[int, str]:
         """song id -> the last local date it was the song of the day here."""
-        rows = await self._store.fetchall(
+        rows = await self._store.fetch(
             "SELECT song_id, max(posted_on) FROM daily_posts WHERE guild_id = ? AND song_id IS NOT NULL "
             "GROUP BY song_id", (guild_id,))
         return {r[0]: r[1] for r in rows}
 
     async def daily_posts(self, guild_id: int) -> list[tuple[str, int | None, int, int | None]]:
         """(date, song id, channel id, message id) of every post here, oldest first."""
-        rows = await self._store.fetchall(
+        rows = await self._store.fetch(
             "SELECT posted_on, song_id, channel_id, message_id FROM daily_posts WHERE guild_id = ? "
             "ORDER BY posted_on", (guild_id,))
         return [tuple(r) for r in rows]
@@ -170,8 +171,7 @@ class AdditionsRepo:
         `day` was already handled (posted, or failed for good). At most one post a day, even if the
         process dies between the claim and the post."""
         async with self._store.transaction() as tx:
-            row = await (await tx.execute(
-                "SELECT daily_last_date FROM guild_settings WHERE guild_id = ?", (guild_id,))).fetchone()
+            row = await tx.fetchrow("SELECT daily_last_date FROM guild_settings WHERE guild_id = ?", (guild_id,))
             if row is None or (row[0] is not None and row[0] >= day):
                 return None
             await tx.execute("UPDATE guild_settings SET daily_last_date = ? WHERE guild_id = ?", (day, guild_id))
@@ -209,4 +209,4 @@ class AdditionsRepo:
         """
         async with self._store.transaction() as tx:
             cursor = await tx.execute("DELETE FROM quiz_answers WHERE guild_id = ?", (guild_id,))
-            return cursor.rowcount
+            return cursor

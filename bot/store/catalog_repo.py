@@ -1,7 +1,9 @@
-"""Catalog storage: seeding, record import/export, full-text index, and reads into models.
+"""Catalog storage: seeding, record import/export, the full-text index, and reads into models.
 
-Writes run through `Store.write_sync` (one transaction in a worker thread); the FTS index is
-rebuilt for every touched song inside that same transaction, so it never drifts.
+Every write is one transaction; the search index is rebuilt for every touched song inside that
+same transaction, so it never drifts. Imports are set-based (a few statements per batch of songs,
+not per song), so a 10,000-song import costs the same handful of round trips on either engine.
+Reads of a card (a dozen independent queries) go out together in one `fetch_many`.
 Visibility: a server sees the shipped and imported catalog (guild_id NULL) plus its own
 additions, minus the songs it hid. Outside a server (guild None) only guild_id NULL rows.
 """
@@ -9,15 +11,15 @@ additions, minus the songs it hid. Outside a server (guild None) only guild_id N
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..catalog.models import Artist, CatalogCounts, Credit, Drama, Fact, SeedCatalog, Song, Source
 from ..catalog.records import SongRecord, make_slug
 from ..catalog.text import compact
+from .engine import Dialect, Query, Row, Session
 
 if TYPE_CHECKING:
     from .connection import Store
@@ -28,7 +30,6 @@ if TYPE_CHECKING:
 VISIBLE_SONG = ("(+s.guild_id IS NULL OR +s.guild_id = :guild) AND NOT EXISTS "
                 "(SELECT 1 FROM hidden_songs h WHERE h.guild_id = :guild AND h.song_id = s.id)")
 VISIBLE_ENTRY = "({alias}.guild_id IS NULL OR {alias}.guild_id = :guild)"
-IDS = "SELECT value FROM json_each(:ids)"
 # `who(id)`: the artist `{start}` and, through groups, its members and sub-units, all the way down.
 ARTIST_FAMILY = ("WITH RECURSIVE who(id) AS (SELECT {start} UNION SELECT ag.member_id FROM artist_groups ag "
                  "JOIN who ON ag.group_id = who.id) ")
@@ -36,6 +37,8 @@ ARTIST_FAMILY = ("WITH RECURSIVE who(id) AS (SELECT {start} UNION SELECT ag.memb
 ARTIST_SONG_COUNT = (f"({ARTIST_FAMILY.format(start='a.id')}SELECT count(DISTINCT s.id) FROM songs s "
                      f"JOIN song_artists sa ON sa.song_id = s.id WHERE sa.artist_id IN (SELECT id FROM who) "
                      f"AND {VISIBLE_SONG})")
+_NAMES = {"dramas": ("drama_names", "drama_id"), "artists": ("artist_names", "artist_id"),
+          "songs": ("song_titles", "song_id")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,203 +57,265 @@ class ImportReport:
     song_ids: tuple[int, ...]
 
 
-# -- synchronous writers (run inside Store.write_sync) -----------------------------------
-
-def _replace_names(conn: sqlite3.Connection, table: str, column: str, entry_id: int,
-                   main: str, others: Iterable[str]) -> None:
-    conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (entry_id,))
-    rows = [(entry_id, main, compact(main), 1)]
-    rows += [(entry_id, name, compact(name), 0) for name in dict.fromkeys(others) if name and name != main]
-    conn.executemany(f"INSERT OR IGNORE INTO {table} ({column}, name, norm, is_main) VALUES (?, ?, ?, ?)", rows)
-
-
 def owner_clause(guild_id: int | None) -> tuple[str, tuple[int, ...]]:
-    """`guild_id IS NULL` or `guild_id = ?`: either form uses the partial unique indexes on key,
-    where `guild_id IS ?` would make SQLite scan (imports turned quadratic)."""
+    """`guild_id IS NULL` or `guild_id = ?`: either form uses the partial unique indexes on key."""
     return ("guild_id IS NULL", ()) if guild_id is None else ("guild_id = ?", (guild_id,))
 
 
-def _upsert(conn: sqlite3.Connection, table: str, guild_id: int | None, key: str,
-            values: dict[str, Any]) -> tuple[int, bool]:
-    """Insert or update the entry (table, owner, key); returns (id, created)."""
-    owner, owner_params = owner_clause(guild_id)
-    row = conn.execute(f"SELECT id FROM {table} WHERE key = ? AND {owner}", (key, *owner_params)).fetchone()
-    names = sorted(values)
-    if row is None:
-        cursor = conn.execute(
-            f"INSERT INTO {table} (key, guild_id, {', '.join(names)}) "
-            f"VALUES (?, ?, {', '.join('?' for _ in names)})", (key, guild_id, *(values[n] for n in names)))
-        return int(cursor.lastrowid), True
-    conn.execute(f"UPDATE {table} SET {', '.join(f'{n} = ?' for n in names)} WHERE id = ?",
-                 (*(values[n] for n in names), row[0]))
-    return int(row[0]), False
+def ids_param(ids: Iterable[int]) -> str:
+    return json.dumps(list(ids))
 
 
-def _replace_facts(conn: sqlite3.Connection, column: str, entry_id: int, facts: list[dict],
-                   source_ids: dict[str, int]) -> None:
-    conn.execute(f"DELETE FROM facts WHERE {column} = ?", (entry_id,))
-    conn.executemany(
-        f"INSERT INTO facts ({column}, kind, text, source_id, position) VALUES (?, ?, ?, ?, ?)",
-        [(entry_id, f["kind"], f["text"], source_ids[f["source"]], i) for i, f in enumerate(facts)])
+# -- writing ----------------------------------------------------------------------------------
+
+class _Writer:
+    """The statements of one write transaction, in the store's dialect."""
+
+    def __init__(self, tx: Session, d: Dialect) -> None:
+        self.tx = tx
+        self.d = d
+
+    async def upsert(self, table: str, guild_id: int | None, key: str, values: dict[str, Any]) -> tuple[int, bool]:
+        """Insert or update the entry (table, owner, key); returns (id, created)."""
+        owner, owner_params = owner_clause(guild_id)
+        found = await self.tx.fetchval(f"SELECT id FROM {table} WHERE key = ? AND {owner}", (key, *owner_params))
+        names = sorted(values)
+        if found is None:
+            new_id = await self.tx.fetchval(
+                f"INSERT INTO {table} (key, guild_id, {', '.join(names)}) "
+                f"VALUES (?, ?, {', '.join('?' for _ in names)}) RETURNING id",
+                (key, guild_id, *(values[n] for n in names)))
+            return int(new_id), True
+        await self.tx.execute(f"UPDATE {table} SET {', '.join(f'{n} = ?' for n in names)} WHERE id = ?",
+                              (*(values[n] for n in names), found))
+        return int(found), False
+
+    async def upsert_many(self, table: str, guild_id: int | None, rows: dict[str, dict[str, Any]]) -> dict[str, int]:
+        """Insert or update many entries of one owner, keyed by `key`; returns key -> id."""
+        if not rows:
+            return {}
+        owner, owner_params = owner_clause(guild_id)
+        keys = ids_param(rows)
+        named_owner = owner.replace("?", ":guild")
+        found_sql = f"SELECT id, key FROM {table} WHERE {named_owner} AND key IN ({self.d.texts('keys')})"
+        params = {"keys": keys, "guild": owner_params[0] if owner_params else None}
+        found = {r[1]: int(r[0]) for r in await self.tx.fetch(found_sql, params)}
+        names = sorted(next(iter(rows.values())))
+        new = [k for k in rows if k not in found]
+        if new:
+            await self.tx.executemany(
+                f"INSERT INTO {table} (key, guild_id, {', '.join(names)}) "
+                f"VALUES (?, ?, {', '.join('?' for _ in names)})",
+                [(k, guild_id, *(rows[k][n] for n in names)) for k in new])
+        old = [k for k in rows if k in found]
+        if old:
+            await self.tx.executemany(
+                f"UPDATE {table} SET {', '.join(f'{n} = ?' for n in names)} WHERE id = ?",
+                [(*(rows[k][n] for n in names), found[k]) for k in old])
+        if new:
+            found = {r[1]: int(r[0]) for r in await self.tx.fetch(found_sql, params)}
+        return {k: found[k] for k in rows}
+
+    async def free_keys(self, table: str, guild_id: int | None, slugs: dict[str, str]) -> dict[str, str]:
+        """For each wanted slug, itself or the first `slug-2`, `slug-3` ... no entry of this owner has."""
+        owner = "guild_id IS NULL" if guild_id is None else "guild_id = :guild"
+        taken = {r[0] for r in await self.tx.fetch(f"SELECT key FROM {table} WHERE {owner}", {"guild": guild_id})}
+        keys: dict[str, str] = {}
+        for wanted, slug in slugs.items():
+            key, n = slug, 2
+            while key in taken:
+                key, n = f"{slug}-{n}", n + 1
+            taken.add(key)
+            keys[wanted] = key
+        return keys
+
+    async def replace_names(self, table: str, names_by_id: dict[int, tuple[str, Iterable[str]]]) -> None:
+        """Each entry's names: its main name, then the others (duplicates and blanks dropped)."""
+        names_table, column = _NAMES[table]
+        if not names_by_id:
+            return
+        await self.tx.execute(f"DELETE FROM {names_table} WHERE {column} IN ({self.d.ids('ids')})",
+                              {"ids": ids_param(names_by_id)})
+        rows = []
+        for entry_id, (main, others) in names_by_id.items():
+            rows.append((entry_id, main, compact(main), 1))
+            rows += [(entry_id, n, compact(n), 0) for n in dict.fromkeys(others) if n and n != main]
+        await self.tx.executemany(f"INSERT INTO {names_table} ({column}, name, norm, is_main) VALUES (?, ?, ?, ?) "
+                                  "ON CONFLICT DO NOTHING", rows)
+
+    async def replace_song_children(self, songs: dict[int, tuple[list[tuple[int, str]], Iterable[str], Iterable[str]]]
+                                    ) -> None:
+        """Each song's (credits [(artist id, role)], styles, moods)."""
+        if not songs:
+            return
+        params = {"ids": ids_param(songs)}
+        await self.tx.execute(f"DELETE FROM song_artists WHERE song_id IN ({self.d.ids('ids')})", params)
+        await self.tx.executemany(
+            "INSERT INTO song_artists (song_id, artist_id, role, position) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            [(song_id, artist_id, role, i) for song_id, (credits, _, _) in songs.items()
+             for i, (artist_id, role) in enumerate(credits)])
+        await self.tx.execute(f"DELETE FROM song_tags WHERE song_id IN ({self.d.ids('ids')})", params)
+        await self.tx.executemany(
+            "INSERT INTO song_tags (song_id, kind, tag) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            [(song_id, kind, tag) for song_id, (_, styles, moods) in songs.items()
+             for kind, tags in (("style", styles), ("mood", moods)) for tag in tags])
+
+    async def replace_facts(self, column: str, entry_id: int, facts: list[dict], source_ids: dict[str, int]) -> None:
+        await self.tx.execute(f"DELETE FROM facts WHERE {column} = ?", (entry_id,))
+        await self.tx.executemany(
+            f"INSERT INTO facts ({column}, kind, text, source_id, position) VALUES (?, ?, ?, ?, ?)",
+            [(entry_id, f["kind"], f["text"], source_ids[f["source"]], i) for i, f in enumerate(facts)])
+
+    async def replace_sources(self, kind: str, entry_id: int, keys: list[str], source_ids: dict[str, int]) -> None:
+        await self.tx.execute("DELETE FROM entry_sources WHERE kind = ? AND entry_id = ?", (kind, entry_id))
+        await self.tx.executemany("INSERT INTO entry_sources (kind, entry_id, source_id) VALUES (?, ?, ?)",
+                                  [(kind, entry_id, source_ids[k]) for k in keys])
+
+    async def reindex(self, song_ids: Sequence[int]) -> None:
+        d = self.d
+        ids = d.ids("ids")
+        names = d.concat_agg("name", "' | '", "rowid")
+        titles = f"(SELECT {names} FROM song_titles WHERE song_id = s.id)"
+        artists = (f"(SELECT {names} FROM artist_names "
+                   "WHERE artist_id IN (SELECT artist_id FROM song_artists WHERE song_id = s.id "
+                   "UNION SELECT group_id FROM artist_groups WHERE member_id IN "
+                   "(SELECT artist_id FROM song_artists WHERE song_id = s.id)))")
+        drama = f"(SELECT {names} FROM drama_names WHERE drama_id = s.drama_id)"
+        tags = f"(SELECT {d.concat_agg('tag', chr(39) + ' ' + chr(39), 'rowid')} FROM song_tags WHERE song_id = s.id)"
+        params = {"ids": ids_param(song_ids)}
+        await self.tx.execute(d.search_delete(ids), params)
+        await self.tx.execute(d.search_insert(ids, titles, artists, drama, tags), params)
+
+    async def resolver(self, table: str, guild_id: int | None) -> dict[str, int]:
+        """Name (compact) -> id for entries a server can see; the shipped entry wins a tie."""
+        names_table, column = _NAMES[table]
+        rows = await self.tx.fetch(
+            f"SELECT n.norm, e.id FROM {names_table} n JOIN {table} e ON e.id = n.{column} "
+            "WHERE e.guild_id IS NULL OR e.guild_id = :guild ORDER BY e.guild_id IS NULL, n.is_main",
+            {"guild": guild_id})
+        return {norm: int(entry_id) for norm, entry_id in rows}
 
 
-def _replace_sources(conn: sqlite3.Connection, kind: str, entry_id: int, keys: list[str],
-                     source_ids: dict[str, int]) -> None:
-    conn.execute("DELETE FROM entry_sources WHERE kind = ? AND entry_id = ?", (kind, entry_id))
-    conn.executemany("INSERT INTO entry_sources (kind, entry_id, source_id) VALUES (?, ?, ?)",
-                     [(kind, entry_id, source_ids[k]) for k in keys])
-
-
-def _write_song_children(conn: sqlite3.Connection, song_id: int, title: str, hangul: str | None,
-                         alt_titles: Iterable[str], credits: list[tuple[int, str]],
-                         styles: Iterable[str], moods: Iterable[str]) -> None:
-    _replace_names(conn, "song_titles", "song_id", song_id, title, [*([hangul] if hangul else []), *alt_titles])
-    conn.execute("DELETE FROM song_artists WHERE song_id = ?", (song_id,))
-    conn.executemany("INSERT OR IGNORE INTO song_artists (song_id, artist_id, role, position) VALUES (?, ?, ?, ?)",
-                     [(song_id, artist_id, role, i) for i, (artist_id, role) in enumerate(credits)])
-    conn.execute("DELETE FROM song_tags WHERE song_id = ?", (song_id,))
-    conn.executemany("INSERT OR IGNORE INTO song_tags (song_id, kind, tag) VALUES (?, ?, ?)",
-                     [(song_id, "style", t) for t in styles] + [(song_id, "mood", t) for t in moods])
-
-
-_REINDEX = f"""
-INSERT INTO song_search (rowid, title, artists, drama, description, tags)
-SELECT s.id,
-       (SELECT group_concat(name, ' | ') FROM song_titles WHERE song_id = s.id),
-       (SELECT group_concat(name, ' | ') FROM artist_names WHERE artist_id IN (
-            SELECT artist_id FROM song_artists WHERE song_id = s.id
-            UNION SELECT group_id FROM artist_groups WHERE member_id IN
-                (SELECT artist_id FROM song_artists WHERE song_id = s.id))),
-       (SELECT group_concat(name, ' | ') FROM drama_names WHERE drama_id = s.drama_id),
-       s.description,
-       (SELECT group_concat(tag, ' ') FROM song_tags WHERE song_id = s.id)
-FROM songs s WHERE s.id IN ({IDS})
-"""
-
-
-def reindex_songs(conn: sqlite3.Connection, song_ids: Sequence[int]) -> None:
-    ids = json.dumps(list(song_ids))
-    conn.execute(f"DELETE FROM song_search WHERE rowid IN ({IDS})", {"ids": ids})
-    conn.execute(_REINDEX, {"ids": ids})
-
-
-def _sync_seed(conn: sqlite3.Connection, catalog: SeedCatalog) -> SeedReport:
+async def _seed(w: _Writer, catalog: SeedCatalog) -> SeedReport:
+    tx = w.tx
     source_ids: dict[str, int] = {}
     for s in catalog.sources:
-        conn.execute(
+        source_ids[s["key"]] = int(await tx.fetchval(
             "INSERT INTO sources (key, title, publisher, author, published, note) VALUES (?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (key) DO UPDATE SET title = excluded.title, publisher = excluded.publisher, "
-            "author = excluded.author, published = excluded.published, note = excluded.note",
+            "author = excluded.author, published = excluded.published, note = excluded.note RETURNING id",
             (s["key"], s["title"], s.get("publisher"), s.get("author"),
-             str(s["date"]) if s.get("date") else None, s.get("note")))
-        source_ids[s["key"]] = conn.execute("SELECT id FROM sources WHERE key = ?", (s["key"],)).fetchone()[0]
+             str(s["date"]) if s.get("date") else None, s.get("note"))))
 
     drama_ids: dict[str, int] = {}
     for d in catalog.dramas:
-        drama_id, _ = _upsert(conn, "dramas", None, d["key"], {
+        drama_ids[d["key"]], _ = await w.upsert("dramas", None, d["key"], {
             "origin": "seed", "name": d["name"], "hangul": d.get("hangul"), "year": d.get("year"),
             "network": d.get("network"), "kind": d.get("kind", "drama"),
             "lead_actors": json.dumps(d.get("lead_actors", []), ensure_ascii=False)})
-        drama_ids[d["key"]] = drama_id
-        _replace_names(conn, "drama_names", "drama_id", drama_id, d["name"],
-                       [*([d["hangul"]] if d.get("hangul") else []), *d.get("names", [])])
-        _replace_facts(conn, "drama_id", drama_id, d.get("facts", []), source_ids)
-        _replace_sources(conn, "drama", drama_id, d["sources"], source_ids)
+    await w.replace_names("dramas", {drama_ids[d["key"]]: (d["name"], [*([d["hangul"]] if d.get("hangul") else []),
+                                                                       *d.get("names", [])]) for d in catalog.dramas})
+    for d in catalog.dramas:
+        await w.replace_facts("drama_id", drama_ids[d["key"]], d.get("facts", []), source_ids)
+        await w.replace_sources("drama", drama_ids[d["key"]], d["sources"], source_ids)
 
     artist_ids: dict[str, int] = {}
     for a in catalog.artists:
-        artist_id, _ = _upsert(conn, "artists", None, a["key"], {
+        artist_ids[a["key"]], _ = await w.upsert("artists", None, a["key"], {
             "origin": "seed", "name": a["name"], "hangul": a.get("hangul"), "kind": a["kind"]})
-        artist_ids[a["key"]] = artist_id
-        _replace_names(conn, "artist_names", "artist_id", artist_id, a["name"],
-                       [*([a["hangul"]] if a.get("hangul") else []), *a.get("names", [])])
-        _replace_facts(conn, "artist_id", artist_id, a.get("facts", []), source_ids)
-        _replace_sources(conn, "artist", artist_id, a["sources"], source_ids)
+    await w.replace_names("artists", {
+        artist_ids[a["key"]]: (a["name"], [*([a["hangul"]] if a.get("hangul") else []), *a.get("names", [])])
+        for a in catalog.artists})
     for a in catalog.artists:
-        conn.execute("DELETE FROM artist_groups WHERE member_id = ?", (artist_ids[a["key"]],))
-        conn.executemany("INSERT INTO artist_groups (member_id, group_id) VALUES (?, ?)",
-                         [(artist_ids[a["key"]], artist_ids[g]) for g in a.get("groups", [])])
+        await w.replace_facts("artist_id", artist_ids[a["key"]], a.get("facts", []), source_ids)
+        await w.replace_sources("artist", artist_ids[a["key"]], a["sources"], source_ids)
+    await tx.execute(f"DELETE FROM artist_groups WHERE member_id IN ({w.d.ids('ids')})",
+                     {"ids": ids_param(artist_ids.values())})
+    await tx.executemany("INSERT INTO artist_groups (member_id, group_id) VALUES (?, ?)",
+                         [(artist_ids[a["key"]], artist_ids[g]) for a in catalog.artists for g in a.get("groups", [])])
 
-    song_ids: list[int] = []
+    song_ids: dict[str, int] = {}
     for s in catalog.songs:
-        song_id, _ = _upsert(conn, "songs", None, s["key"], {
+        song_ids[s["key"]], _ = await w.upsert("songs", None, s["key"], {
             "origin": "seed", "title": s["title"], "hangul": s.get("hangul"),
             "drama_id": drama_ids[s["drama"]], "year": s.get("year"),
             "release_date": str(s["release_date"]) if s.get("release_date") else None,
             "episode": s.get("episode"), "description": s["description"], "is_ballad": int(s["ballad"])})
-        song_ids.append(song_id)
-        _write_song_children(conn, song_id, s["title"], s.get("hangul"), s.get("titles", []),
-                             [(artist_ids[c["artist"]], c.get("role", "main")) for c in s["artists"]],
-                             s["styles"], s["moods"])
-        _replace_facts(conn, "song_id", song_id, s.get("facts", []), source_ids)
-        _replace_sources(conn, "song", song_id, s["sources"], source_ids)
+    await w.replace_names("songs", {song_ids[s["key"]]: (s["title"], [*([s["hangul"]] if s.get("hangul") else []),
+                                                                      *s.get("titles", [])]) for s in catalog.songs})
+    await w.replace_song_children({song_ids[s["key"]]: (
+        [(artist_ids[c["artist"]], c.get("role", "main")) for c in s["artists"]], s["styles"], s["moods"])
+        for s in catalog.songs})
+    for s in catalog.songs:
+        await w.replace_facts("song_id", song_ids[s["key"]], s.get("facts", []), source_ids)
+        await w.replace_sources("song", song_ids[s["key"]], s["sources"], source_ids)
 
     # Shipped entries dropped from the file go; nothing a server or an import added is touched.
-    keep = json.dumps(song_ids)
-    removed = conn.execute(
-        "DELETE FROM songs WHERE origin = 'seed' AND id NOT IN (SELECT value FROM json_each(?))", (keep,)
-    ).rowcount
+    ids = w.d.ids("ids")
+    removed = await tx.execute(f"DELETE FROM songs WHERE origin = 'seed' AND id NOT IN ({ids})",
+                               {"ids": ids_param(song_ids.values())})
     for table, kept in (("dramas", drama_ids), ("artists", artist_ids)):
         ref = ("SELECT drama_id FROM songs" if table == "dramas" else
                "SELECT artist_id FROM song_artists UNION SELECT group_id FROM artist_groups")
-        conn.execute(f"DELETE FROM {table} WHERE origin = 'seed' AND id NOT IN "
-                     f"(SELECT value FROM json_each(?)) AND id NOT IN ({ref})", (json.dumps(list(kept.values())),))
+        await tx.execute(f"DELETE FROM {table} WHERE origin = 'seed' AND id NOT IN ({ids}) AND id NOT IN ({ref})",
+                         {"ids": ids_param(kept.values())})
     # Songs of other origins that use a shipped drama or artist carry its names in the index too.
-    affected = [r[0] for r in conn.execute(
+    affected = [r[0] for r in await tx.fetch(
         "SELECT id FROM songs WHERE origin = 'seed' OR drama_id IN (SELECT id FROM dramas WHERE origin = 'seed') "
         "OR id IN (SELECT song_id FROM song_artists WHERE artist_id IN "
         "(SELECT id FROM artists WHERE origin = 'seed'))")]
-    reindex_songs(conn, affected)
-    for key, value in (("catalog_digest", catalog.digest), ("catalog_version", str(catalog.version))):
-        conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) "
-                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
+    await w.reindex(affected)
+    await tx.executemany("INSERT INTO meta (key, value) VALUES (?, ?) "
+                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                         [("catalog_digest", catalog.digest), ("catalog_version", str(catalog.version))])
     return SeedReport(True, len(song_ids), len(drama_ids), len(artist_ids), removed)
 
 
-def _resolver(conn: sqlite3.Connection, table: str, guild_id: int | None) -> dict[str, int]:
-    """Name (compact) -> id for entries a server can see; the shipped entry wins a tie."""
-    names_table, column = ("drama_names", "drama_id") if table == "dramas" else ("artist_names", "artist_id")
-    rows = conn.execute(
-        f"SELECT n.norm, e.id FROM {names_table} n JOIN {table} e ON e.id = n.{column} "
-        f"WHERE e.guild_id IS NULL OR e.guild_id = ? ORDER BY e.guild_id IS NULL, n.is_main", (guild_id,))
-    return {norm: entry_id for norm, entry_id in rows}
+async def _import(w: _Writer, records: list[SongRecord], guild_id: int | None, origin: str,
+                  added_by: int | None) -> ImportReport:
+    entries: dict[str, dict[str, int]] = {}
+    for table, names in (("dramas", [r.drama for r in records]),
+                         ("artists", [name for r in records for name in r.artists])):
+        known = await w.resolver(table, guild_id)
+        missing = {compact(n): n for n in reversed(names) if compact(n) not in known}  # the first spelling wins
+        if missing:
+            # A new name gets a key of its own, even when its slug is taken ("91" and "91가" are two dramas).
+            keys = await w.free_keys(table, guild_id, {norm: make_slug(name) for norm, name in missing.items()})
+            by_key = await w.upsert_many(table, guild_id, {keys[norm]: {"origin": origin, "name": name}
+                                                           for norm, name in missing.items()})
+            await w.replace_names(table, {by_key[keys[norm]]: (name, ()) for norm, name in missing.items()})
+            known.update({norm: by_key[keys[norm]] for norm in missing})
+        entries[table] = known
+    dramas, artists = entries["dramas"], entries["artists"]
 
-
-def _sync_import(conn: sqlite3.Connection, records: list[SongRecord], guild_id: int | None,
-                 origin: str, added_by: int | None) -> ImportReport:
-    dramas = _resolver(conn, "dramas", guild_id)
-    artists = _resolver(conn, "artists", guild_id)
-
-    def resolve(table: str, cache: dict[str, int], name: str) -> int:
-        norm = compact(name)
-        if norm not in cache:
-            names_table, column = ("drama_names", "drama_id") if table == "dramas" else ("artist_names", "artist_id")
-            entry_id, _ = _upsert(conn, table, guild_id, make_slug(name), {"origin": origin, "name": name})
-            _replace_names(conn, names_table, column, entry_id, name, [])
-            cache[norm] = entry_id
-        return cache[norm]
-
+    owner, owner_params = owner_clause(guild_id)
+    keys = list(dict.fromkeys(r.slug() for r in records))
+    rows = await w.tx.fetch(f"SELECT key, origin FROM songs WHERE {owner.replace('?', ':guild')} "
+                            f"AND key IN ({w.d.texts('keys')})",
+                            {"keys": json.dumps(keys), "guild": owner_params[0] if owner_params else None})
+    origins = {r[0]: r[1] for r in rows}
     added = updated = 0
-    ids: list[int] = []
-    for r in records:
-        drama_id = resolve("dramas", dramas, r.drama)
-        credits = [(resolve("artists", artists, name), "main" if i == 0 else "duet")
-                   for i, name in enumerate(r.artists)]
-        owner, owner_params = owner_clause(guild_id)
-        existing = conn.execute(f"SELECT origin FROM songs WHERE key = ? AND {owner}",
-                                (r.slug(), *owner_params)).fetchone()
-        song_id, created = _upsert(conn, "songs", guild_id, r.slug(), {
-            "origin": existing[0] if existing else origin, "title": r.title, "hangul": r.hangul or None,
-            "drama_id": drama_id, "year": r.year, "release_date": r.release_date or None,
-            "description": r.description, "is_ballad": int(r.ballad), "added_by": added_by})
-        _write_song_children(conn, song_id, r.title, r.hangul or None, r.alt_titles, credits, r.styles, r.moods)
-        added += created
-        updated += not created
-        ids.append(song_id)
-    reindex_songs(conn, ids)
+    latest: dict[str, SongRecord] = {}
+    for r in records:  # in order: a key met twice is added once, then updated
+        key = r.slug()
+        if key in origins or key in latest:
+            updated += 1
+        else:
+            added += 1
+        latest[key] = r
+    song_ids = await w.upsert_many("songs", guild_id, {key: {
+        "origin": origins.get(key, origin), "title": r.title, "hangul": r.hangul or None,
+        "drama_id": dramas[compact(r.drama)], "year": r.year, "release_date": r.release_date or None,
+        "description": r.description, "is_ballad": int(r.ballad), "added_by": added_by} for key, r in latest.items()})
+    await w.replace_names("songs", {song_ids[key]: (r.title, [*([r.hangul] if r.hangul else []), *r.alt_titles])
+                                    for key, r in latest.items()})
+    await w.replace_song_children({song_ids[key]: (
+        [(artists[compact(name)], "main" if i == 0 else "duet") for i, name in enumerate(r.artists)], r.styles, r.moods)
+        for key, r in latest.items()})
+    await w.reindex(list(song_ids.values()))
     if len(records) >= 1000:
-        conn.execute("PRAGMA optimize")  # fresh statistics after a bulk import keep plans index-driven
-    return ImportReport(added, updated, tuple(ids))
+        await w.tx.execute(w.d.after_bulk_write)
+    return ImportReport(added, updated, tuple(song_ids[r.slug()] for r in records))
 
 
 # -- the repository --------------------------------------------------------------------
@@ -258,6 +323,8 @@ def _sync_import(conn: sqlite3.Connection, records: list[SongRecord], guild_id: 
 class CatalogRepo:
     def __init__(self, store: Store) -> None:
         self._store = store
+        self._d = store.dialect
+        self._reads = _Reads(store.dialect)
         # Bumped by every catalog write in this process: caches built from the catalog
         # (the fuzzy-name index...) rebuild when it changes.
         self.generation = 0
@@ -266,47 +333,70 @@ class CatalogRepo:
         """Bring the shipped entries in line with the seed file; a no-op when it is unchanged."""
         if not force and await self._store.meta.get("catalog_digest") == catalog.digest:
             return SeedReport(changed=False)
-        report = await self._store.write_sync(_sync_seed, catalog)
+        async with self._store.transaction() as tx:
+            # Another process may have seeded meanwhile (the transaction waited for its lock).
+            digest = await tx.fetchval("SELECT value FROM meta WHERE key = 'catalog_digest'")
+            if not force and digest == catalog.digest:
+                return SeedReport(changed=False)
+            report = await _seed(_Writer(tx, self._d), catalog)
         self.generation += 1
         return report
 
     async def import_records(self, records: list[SongRecord], *, guild_id: int | None = None,
                              origin: str = "import", added_by: int | None = None) -> ImportReport:
         """Add or update songs from flat records, all in one transaction."""
-        report = await self._store.write_sync(_sync_import, records, guild_id, origin, added_by)
+        async with self._store.transaction() as tx:
+            report = await _import(_Writer(tx, self._d), records, guild_id, origin, added_by)
         self.generation += 1
         return report
 
+    async def reindex(self, song_ids: Sequence[int]) -> None:
+        async with self._store.transaction() as tx:
+            await _Writer(tx, self._d).reindex(song_ids)
+
     async def counts(self, guild_id: int | None = None) -> CatalogCounts:
         params = {"guild": guild_id}
-        songs = await self._store.fetchval(f"SELECT count(*) FROM songs s WHERE {VISIBLE_SONG}", params, 0)
-        dramas = await self._store.fetchval(
-            f"SELECT count(*) FROM dramas d WHERE {VISIBLE_ENTRY.format(alias='d')}", params, 0)
-        artists = await self._store.fetchval(
-            f"SELECT count(*) FROM artists a WHERE {VISIBLE_ENTRY.format(alias='a')}", params, 0)
-        sources = await self._store.fetchval("SELECT count(*) FROM sources", (), 0)
-        guild_songs = 0
-        if guild_id is not None:
-            guild_songs = await self._store.fetchval(
-                "SELECT count(*) FROM songs WHERE guild_id = ?", (guild_id,), 0)
-        return CatalogCounts(songs, dramas, artists, sources, guild_songs)
+        async with self._store.read() as r:
+            songs, dramas, artists, sources, guild_songs = await r.fetch_many([
+                (f"SELECT count(*) FROM songs s WHERE {VISIBLE_SONG}", params),
+                (f"SELECT count(*) FROM dramas d WHERE {VISIBLE_ENTRY.format(alias='d')}", params),
+                (f"SELECT count(*) FROM artists a WHERE {VISIBLE_ENTRY.format(alias='a')}", params),
+                ("SELECT count(*) FROM sources", ()),
+                ("SELECT count(*) FROM songs WHERE guild_id = :guild", params)])
+        return CatalogCounts(songs[0][0], dramas[0][0], artists[0][0], sources[0][0],
+                             guild_songs[0][0] if guild_id is not None else 0)
 
     async def sources(self) -> list[Source]:
-        rows = await self._store.fetchall("SELECT * FROM sources ORDER BY id")
+        rows = await self._store.fetch("SELECT * FROM sources ORDER BY id")
         return [_source(r) for r in rows]
 
     async def visible_song_ids(self, guild_id: int | None) -> list[int]:
-        rows = await self._store.fetchall(f"SELECT s.id FROM songs s WHERE {VISIBLE_SONG} ORDER BY s.id",
-                                          {"guild": guild_id})
+        rows = await self._store.fetch(f"SELECT s.id FROM songs s WHERE {VISIBLE_SONG} ORDER BY s.id",
+                                       {"guild": guild_id})
         return [r[0] for r in rows]
 
     async def drama_with_songs(self, drama_id: int, guild_id: int | None) -> tuple[Drama, list[Song]] | None:
-        """A drama card's data (the drama and its songs, in episode order), read in one go."""
-        return await self._store.read_sync(_with_songs, _dramas_by_ids, _song_ids_for_drama, drama_id, guild_id)
+        """A drama card's data (the drama and its songs, in episode order), read in one snapshot."""
+        query = (f"SELECT s.id FROM songs s WHERE s.drama_id = :entry AND {VISIBLE_SONG} "
+                 "ORDER BY coalesce(s.episode, 999), s.id")
+        return await self._with_songs(self._reads.dramas, drama_id, guild_id, query)
 
     async def artist_with_songs(self, artist_id: int, guild_id: int | None) -> tuple[Artist, list[Song]] | None:
-        """An artist card's data (the artist and the songs they or their members sing), in one go."""
-        return await self._store.read_sync(_with_songs, _artists_by_ids, _song_ids_for_artist, artist_id, guild_id)
+        """An artist card's data (the artist and the songs they or their members sing), in one snapshot."""
+        query = (ARTIST_FAMILY.format(start="CAST(:entry AS BIGINT)") +
+                 "SELECT DISTINCT s.id FROM songs s JOIN song_artists sa ON sa.song_id = s.id "
+                 f"WHERE sa.artist_id IN (SELECT id FROM who) AND {VISIBLE_SONG} ORDER BY s.id")
+        return await self._with_songs(self._reads.artists, artist_id, guild_id, query)
+
+    async def _with_songs(self, load: Any, entry_id: int, guild_id: int | None, song_ids_sql: str
+                          ) -> tuple[Any, list[Song]] | None:
+        async with self._store.read() as r:
+            ids_rows, *entry_rows = await r.fetch_many(
+                [(song_ids_sql, {"entry": entry_id, "guild": guild_id}), *load.queries([entry_id], guild_id)])
+            entries = load.build([entry_id], entry_rows)
+            if not entries:
+                return None
+            return entries[0], await self._reads.songs.read(r, [row[0] for row in ids_rows], guild_id)
 
     async def song_by_key(self, key: str, guild_id: int | None = None) -> Song | None:
         song_id = await self._store.fetchval(
@@ -314,24 +404,25 @@ class CatalogRepo:
             {"key": key, "guild": guild_id})
         return (await self.songs_by_ids([song_id]))[0] if song_id else None
 
-    # -- hydration ---------------------------------------------------------------------
-    # Each hydration is a dozen small queries: they run together on the store's read thread
-    # (`Store.read_sync`), one thread hop in all, instead of one hop per query.
+    # -- hydration: each a dozen independent queries, sent together --------------------
 
     async def dramas_by_ids(self, ids: Iterable[int], guild_id: int | None = None) -> list[Drama]:
-        return await self._store.read_sync(_dramas_by_ids, list(ids), guild_id)
+        async with self._store.read() as r:
+            return await self._reads.dramas.read(r, list(ids), guild_id)
 
     async def artists_by_ids(self, ids: Iterable[int], guild_id: int | None = None) -> list[Artist]:
-        return await self._store.read_sync(_artists_by_ids, list(ids), guild_id)
+        async with self._store.read() as r:
+            return await self._reads.artists.read(r, list(ids), guild_id)
 
     async def songs_by_ids(self, ids: Iterable[int], guild_id: int | None = None) -> list[Song]:
         """Full songs, in the order of `ids` (unknown ids are skipped)."""
-        return await self._store.read_sync(_songs_by_ids, list(ids), guild_id)
+        async with self._store.read() as r:
+            return await self._reads.songs.read(r, list(ids), guild_id)
 
     async def export_records(self, guild_id: int | None = None) -> list[SongRecord]:
         """guild None: the shared catalog (shipped and imported); else that server's additions."""
         owner, owner_params = owner_clause(guild_id)
-        rows = await self._store.fetchall(f"SELECT id FROM songs WHERE {owner} ORDER BY id", owner_params)
+        rows = await self._store.fetch(f"SELECT id FROM songs WHERE {owner} ORDER BY id", owner_params)
         songs = await self.songs_by_ids([r[0] for r in rows], guild_id)
         return [SongRecord(
             key=s.key, title=s.title, hangul=s.hangul or "", alt_titles=list(s.alt_titles),
@@ -340,136 +431,173 @@ class CatalogRepo:
             moods=list(s.moods), ballad=s.is_ballad) for s in songs]
 
 
+# -- hydration ---------------------------------------------------------------------------------
+# Each reader lists its queries (all independent of each other, keyed by the requested ids or a
+# sub-query of them) and builds models from their rows: one `fetch_many`, one trip.
 
-# -- hydration (synchronous, on the store's read thread) -------------------------------------
+def _facts_queries(d: Dialect, kind: str, column: str, owners: str, params: dict[str, Any]) -> list[Query]:
+    return [
+        (f"SELECT f.{column} AS owner, f.kind AS fact_kind, f.text AS fact_text, src.* FROM facts f "
+         f"JOIN sources src ON src.id = f.source_id WHERE f.{column} IN ({owners}) ORDER BY f.position", params),
+        (f"SELECT es.entry_id AS owner, src.* FROM entry_sources es JOIN sources src ON src.id = es.source_id "
+         f"WHERE es.kind = '{kind}' AND es.entry_id IN ({owners}) ORDER BY src.id", params),
+    ]
 
-def _rows(conn: sqlite3.Connection, sql: str, params: Any = ()) -> list[sqlite3.Row]:
-    return conn.execute(sql, params).fetchall()
 
-
-def _facts_and_sources(conn: sqlite3.Connection, kind: str, column: str, ids: list[int]
-                       ) -> tuple[dict[int, list[Fact]], dict[int, list[Source]]]:
-    params = {"ids": json.dumps(ids)}
+def _facts_build(fact_rows: list[Row], source_rows: list[Row]) -> tuple[dict[int, list[Fact]], dict[int, list[Source]]]:
     facts: dict[int, list[Fact]] = defaultdict(list)
-    for r in _rows(conn, f"SELECT f.{column} AS owner, f.kind AS fact_kind, f.text AS fact_text, src.* FROM facts f "
-                         f"JOIN sources src ON src.id = f.source_id WHERE f.{column} IN ({IDS}) ORDER BY f.position",
-                   params):
+    for r in fact_rows:
         facts[r["owner"]].append(Fact(r["fact_kind"], r["fact_text"], _source(r)))
     sources: dict[int, list[Source]] = defaultdict(list)
-    for r in _rows(conn, f"SELECT es.entry_id AS owner, src.* FROM entry_sources es JOIN sources src "
-                         f"ON src.id = es.source_id WHERE es.kind = :kind AND es.entry_id IN ({IDS}) ORDER BY src.id",
-                   {**params, "kind": kind}):
+    for r in source_rows:
         sources[r["owner"]].append(_source(r))
     return facts, sources
 
 
-def _alt_names(conn: sqlite3.Connection, table: str, column: str, ids: list[int]) -> dict[int, list[str]]:
+def _alt_query(table: str, column: str, owners: str, params: dict[str, Any]) -> Query:
+    return f"SELECT {column}, name FROM {table} WHERE is_main = 0 AND {column} IN ({owners}) ORDER BY rowid", params
+
+
+def _alt_build(rows: list[Row]) -> dict[int, list[str]]:
     out: dict[int, list[str]] = defaultdict(list)
-    for r in _rows(conn, f"SELECT {column}, name FROM {table} WHERE is_main = 0 AND {column} IN ({IDS}) "
-                         "ORDER BY rowid", {"ids": json.dumps(ids)}):
+    for r in rows:
         out[r[0]].append(r[1])
     return out
 
 
-def _dramas_by_ids(conn: sqlite3.Connection, ids: list[int], guild_id: int | None) -> list[Drama]:
-    ids = list(dict.fromkeys(ids))
-    if not ids:
-        return []
-    params = {"ids": json.dumps(ids), "guild": guild_id}
-    rows = _rows(conn, f"SELECT d.*, (SELECT count(*) FROM songs s WHERE s.drama_id = d.id AND {VISIBLE_SONG}) AS n "
-                       f"FROM dramas d WHERE d.id IN ({IDS})", params)
-    alt = _alt_names(conn, "drama_names", "drama_id", ids)
-    facts, sources = _facts_and_sources(conn, "drama", "drama_id", ids)
-    by_id = {r["id"]: Drama(
-        id=r["id"], key=r["key"], name=r["name"], hangul=r["hangul"],
-        alt_names=tuple(n for n in alt[r["id"]] if n != r["hangul"]), year=r["year"], network=r["network"],
-        kind=r["kind"], lead_actors=tuple(json.loads(r["lead_actors"])), facts=tuple(facts[r["id"]]),
-        sources=tuple(sources[r["id"]]), guild_id=r["guild_id"], song_count=r["n"]) for r in rows}
-    return [by_id[i] for i in ids if i in by_id]
+class _DramaReader:
+    def __init__(self, d: Dialect) -> None:
+        self.d = d
+
+    def queries(self, ids: list[int], guild_id: int | None, owners: str | None = None,
+                params: dict[str, Any] | None = None) -> list[Query]:
+        """`owners`: a sub-query of the dramas' ids (default: the `ids` themselves)."""
+        if owners is None:
+            owners, params = self.d.ids("ids"), {"ids": ids_param(dict.fromkeys(ids))}
+        params = {**(params or {}), "guild": guild_id}
+        return [
+            (f"SELECT d.*, (SELECT count(*) FROM songs s WHERE s.drama_id = d.id AND {VISIBLE_SONG}) AS n "
+             f"FROM dramas d WHERE d.id IN ({owners})", params),
+            _alt_query("drama_names", "drama_id", owners, params),
+            *_facts_queries(self.d, "drama", "drama_id", owners, params),
+        ]
+
+    def build(self, ids: list[int] | None, rows: list[list[Row]]) -> list[Drama]:
+        entries, alt_rows, fact_rows, source_rows = rows
+        alt = _alt_build(alt_rows)
+        facts, sources = _facts_build(fact_rows, source_rows)
+        by_id = {r["id"]: Drama(
+            id=r["id"], key=r["key"], name=r["name"], hangul=r["hangul"],
+            alt_names=tuple(n for n in alt[r["id"]] if n != r["hangul"]), year=r["year"], network=r["network"],
+            kind=r["kind"], lead_actors=tuple(json.loads(r["lead_actors"])), facts=tuple(facts[r["id"]]),
+            sources=tuple(sources[r["id"]]), guild_id=r["guild_id"], song_count=r["n"]) for r in entries}
+        return list(by_id.values()) if ids is None else [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
+
+    async def read(self, r: Session, ids: list[int], guild_id: int | None) -> list[Drama]:
+        if not ids:
+            return []
+        return self.build(ids, await r.fetch_many(self.queries(ids, guild_id)))
 
 
-def _artists_by_ids(conn: sqlite3.Connection, ids: list[int], guild_id: int | None) -> list[Artist]:
-    ids = list(dict.fromkeys(ids))
-    if not ids:
-        return []
-    params = {"ids": json.dumps(ids), "guild": guild_id}
-    rows = _rows(conn, f"SELECT a.*, {ARTIST_SONG_COUNT} AS n FROM artists a WHERE a.id IN ({IDS})", params)
-    alt = _alt_names(conn, "artist_names", "artist_id", ids)
-    groups: dict[int, list[str]] = defaultdict(list)
-    members: dict[int, list[str]] = defaultdict(list)
-    for r in _rows(conn, f"SELECT ag.member_id, m.name AS member, ag.group_id, g.name AS grp FROM artist_groups ag "
-                         f"JOIN artists m ON m.id = ag.member_id JOIN artists g ON g.id = ag.group_id "
-                         f"WHERE ag.member_id IN ({IDS}) OR ag.group_id IN ({IDS}) ORDER BY g.id, m.id", params):
-        groups[r["member_id"]].append(r["grp"])
-        members[r["group_id"]].append(r["member"])
-    facts, sources = _facts_and_sources(conn, "artist", "artist_id", ids)
-    by_id = {r["id"]: Artist(
-        id=r["id"], key=r["key"], name=r["name"], kind=r["kind"], hangul=r["hangul"],
-        alt_names=tuple(n for n in alt[r["id"]] if n != r["hangul"]), groups=tuple(groups[r["id"]]),
-        members=tuple(members[r["id"]]), facts=tuple(facts[r["id"]]), sources=tuple(sources[r["id"]]),
-        guild_id=r["guild_id"], song_count=r["n"]) for r in rows}
-    return [by_id[i] for i in ids if i in by_id]
+class _ArtistReader:
+    def __init__(self, d: Dialect) -> None:
+        self.d = d
+
+    def queries(self, ids: list[int], guild_id: int | None) -> list[Query]:
+        owners = self.d.ids("ids")
+        params = {"ids": ids_param(dict.fromkeys(ids)), "guild": guild_id}
+        return [
+            (f"SELECT a.*, {ARTIST_SONG_COUNT} AS n FROM artists a WHERE a.id IN ({owners})", params),
+            _alt_query("artist_names", "artist_id", owners, params),
+            (f"SELECT ag.member_id, m.name AS member, ag.group_id, g.name AS grp FROM artist_groups ag "
+             f"JOIN artists m ON m.id = ag.member_id JOIN artists g ON g.id = ag.group_id "
+             f"WHERE ag.member_id IN ({owners}) OR ag.group_id IN ({owners}) ORDER BY g.id, m.id", params),
+            *_facts_queries(self.d, "artist", "artist_id", owners, params),
+        ]
+
+    def build(self, ids: list[int], rows: list[list[Row]]) -> list[Artist]:
+        entries, alt_rows, group_rows, fact_rows, source_rows = rows
+        alt = _alt_build(alt_rows)
+        groups: dict[int, list[str]] = defaultdict(list)
+        members: dict[int, list[str]] = defaultdict(list)
+        for r in group_rows:
+            groups[r["member_id"]].append(r["grp"])
+            members[r["group_id"]].append(r["member"])
+        facts, sources = _facts_build(fact_rows, source_rows)
+        by_id = {r["id"]: Artist(
+            id=r["id"], key=r["key"], name=r["name"], kind=r["kind"], hangul=r["hangul"],
+            alt_names=tuple(n for n in alt[r["id"]] if n != r["hangul"]), groups=tuple(groups[r["id"]]),
+            members=tuple(members[r["id"]]), facts=tuple(facts[r["id"]]), sources=tuple(sources[r["id"]]),
+            guild_id=r["guild_id"], song_count=r["n"]) for r in entries}
+        return [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
+
+    async def read(self, r: Session, ids: list[int], guild_id: int | None) -> list[Artist]:
+        if not ids:
+            return []
+        return self.build(ids, await r.fetch_many(self.queries(ids, guild_id)))
 
 
-def _songs_by_ids(conn: sqlite3.Connection, ids: list[int], guild_id: int | None) -> list[Song]:
-    ids = list(dict.fromkeys(ids))
-    if not ids:
-        return []
-    params = {"ids": json.dumps(ids)}
-    rows = _rows(conn, f"SELECT * FROM songs WHERE id IN ({IDS})", params)
-    dramas = {d.id: d for d in _dramas_by_ids(conn, list({r["drama_id"]: None for r in rows}), guild_id)}
-    credits: dict[int, list[Credit]] = defaultdict(list)
-    credit_rows = _rows(conn, f"SELECT sa.song_id, sa.role, a.id, a.key, a.name, a.hangul FROM song_artists sa "
-                              f"JOIN artists a ON a.id = sa.artist_id WHERE sa.song_id IN ({IDS}) ORDER BY sa.position",
-                        params)
-    artist_ids = json.dumps(sorted({r["id"] for r in credit_rows}))
-    groups: dict[int, list[str]] = defaultdict(list)
-    for r in _rows(conn, f"SELECT ag.member_id, g.name FROM artist_groups ag JOIN artists g ON g.id = ag.group_id "
-                         f"WHERE ag.member_id IN ({IDS}) ORDER BY g.kind = 'subunit', g.id", {"ids": artist_ids}):
-        groups[r[0]].append(r[1])
-    for r in credit_rows:
-        credits[r["song_id"]].append(Credit(r["id"], r["key"], r["name"], r["role"], r["hangul"],
-                                            tuple(groups[r["id"]])))
-    alt = _alt_names(conn, "song_titles", "song_id", ids)
-    tags: dict[int, dict[str, list[str]]] = defaultdict(lambda: {"style": [], "mood": []})
-    for r in _rows(conn, f"SELECT song_id, kind, tag FROM song_tags WHERE song_id IN ({IDS}) ORDER BY rowid", params):
-        tags[r[0]][r[1]].append(r[2])
-    facts, sources = _facts_and_sources(conn, "song", "song_id", ids)
-    by_id = {}
-    for r in rows:
-        by_id[r["id"]] = Song(
-            id=r["id"], key=r["key"], title=r["title"], drama=dramas[r["drama_id"]],
-            credits=tuple(credits[r["id"]]), description=r["description"], hangul=r["hangul"],
-            alt_titles=tuple(n for n in alt[r["id"]] if n != r["hangul"]), year=r["year"],
-            release_date=r["release_date"], episode=r["episode"], styles=tuple(tags[r["id"]]["style"]),
-            moods=tuple(tags[r["id"]]["mood"]), is_ballad=bool(r["is_ballad"]), facts=tuple(facts[r["id"]]),
-            sources=tuple(sources[r["id"]]), guild_id=r["guild_id"])
-    return [by_id[i] for i in ids if i in by_id]
+class _SongReader:
+    def __init__(self, d: Dialect, dramas: _DramaReader) -> None:
+        self.d = d
+        self.dramas = dramas
+
+    def queries(self, ids: list[int], guild_id: int | None) -> list[Query]:
+        owners = self.d.ids("ids")
+        params = {"ids": ids_param(dict.fromkeys(ids))}
+        credited = f"SELECT artist_id FROM song_artists WHERE song_id IN ({owners})"
+        return [
+            (f"SELECT * FROM songs WHERE id IN ({owners})", params),
+            *self.dramas.queries([], guild_id, f"SELECT drama_id FROM songs WHERE id IN ({owners})", params),
+            (f"SELECT sa.song_id, sa.role, a.id, a.key, a.name, a.hangul FROM song_artists sa "
+             f"JOIN artists a ON a.id = sa.artist_id WHERE sa.song_id IN ({owners}) ORDER BY sa.position", params),
+            (f"SELECT ag.member_id, g.name FROM artist_groups ag JOIN artists g ON g.id = ag.group_id "
+             f"WHERE ag.member_id IN ({credited}) ORDER BY g.kind = 'subunit', g.id", params),
+            _alt_query("song_titles", "song_id", owners, params),
+            (f"SELECT song_id, kind, tag FROM song_tags WHERE song_id IN ({owners}) ORDER BY rowid", params),
+            *_facts_queries(self.d, "song", "song_id", owners, params),
+        ]
+
+    def build(self, ids: list[int], rows: list[list[Row]]) -> list[Song]:
+        song_rows, *rest = rows
+        drama_rows, (credit_rows, group_rows, alt_rows, tag_rows, fact_rows, source_rows) = rest[:4], rest[4:]
+        dramas = {d.id: d for d in self.dramas.build(None, drama_rows)}
+        groups: dict[int, list[str]] = defaultdict(list)
+        for r in group_rows:
+            groups[r[0]].append(r[1])
+        credits: dict[int, list[Credit]] = defaultdict(list)
+        for r in credit_rows:
+            credits[r["song_id"]].append(Credit(r["id"], r["key"], r["name"], r["role"], r["hangul"],
+                                                tuple(groups[r["id"]])))
+        alt = _alt_build(alt_rows)
+        tags: dict[int, dict[str, list[str]]] = defaultdict(lambda: {"style": [], "mood": []})
+        for r in tag_rows:
+            tags[r[0]][r[1]].append(r[2])
+        facts, sources = _facts_build(fact_rows, source_rows)
+        by_id = {}
+        for r in song_rows:
+            by_id[r["id"]] = Song(
+                id=r["id"], key=r["key"], title=r["title"], drama=dramas[r["drama_id"]],
+                credits=tuple(credits[r["id"]]), description=r["description"], hangul=r["hangul"],
+                alt_titles=tuple(n for n in alt[r["id"]] if n != r["hangul"]), year=r["year"],
+                release_date=r["release_date"], episode=r["episode"], styles=tuple(tags[r["id"]]["style"]),
+                moods=tuple(tags[r["id"]]["mood"]), is_ballad=bool(r["is_ballad"]), facts=tuple(facts[r["id"]]),
+                sources=tuple(sources[r["id"]]), guild_id=r["guild_id"])
+        return [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
+
+    async def read(self, r: Session, ids: list[int], guild_id: int | None) -> list[Song]:
+        if not ids:
+            return []
+        return self.build(ids, await r.fetch_many(self.queries(ids, guild_id)))
 
 
-def _song_ids_for_drama(conn: sqlite3.Connection, drama_id: int, guild_id: int | None) -> list[int]:
-    rows = _rows(conn, f"SELECT s.id FROM songs s WHERE s.drama_id = :drama AND {VISIBLE_SONG} "
-                       "ORDER BY coalesce(s.episode, 999), s.id", {"drama": drama_id, "guild": guild_id})
-    return [r[0] for r in rows]
+class _Reads:
+    def __init__(self, d: Dialect) -> None:
+        self.dramas = _DramaReader(d)
+        self.artists = _ArtistReader(d)
+        self.songs = _SongReader(d, self.dramas)
 
 
-def _song_ids_for_artist(conn: sqlite3.Connection, artist_id: int, guild_id: int | None) -> list[int]:
-    rows = _rows(conn, ARTIST_FAMILY.format(start=":artist") +
-                       "SELECT DISTINCT s.id FROM songs s JOIN song_artists sa ON sa.song_id = s.id "
-                       f"WHERE sa.artist_id IN (SELECT id FROM who) AND {VISIBLE_SONG} ORDER BY s.id",
-                 {"artist": artist_id, "guild": guild_id})
-    return [r[0] for r in rows]
-
-
-def _with_songs(conn: sqlite3.Connection, load: Callable[..., list[Any]], song_ids: Callable[..., list[int]],
-                entry_id: int, guild_id: int | None) -> tuple[Any, list[Song]] | None:
-    """An entry (by `load`) and its songs (by `song_ids`), or None when the entry is gone."""
-    entries = load(conn, [entry_id], guild_id)
-    if not entries:
-        return None
-    return entries[0], _songs_by_ids(conn, song_ids(conn, entry_id, guild_id), guild_id)
-
-
-def _source(row: sqlite3.Row) -> Source:
+def _source(row: Row) -> Source:
     return Source(key=row["key"], title=row["title"], publisher=row["publisher"], author=row["author"],
                   date=row["published"], note=row["note"])

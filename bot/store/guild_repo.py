@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any
 
@@ -63,7 +64,7 @@ class GuildRepo:
         return cached
 
     async def _read(self, guild_id: int) -> GuildSettings:
-        row = await self._store.fetchone(
+        row = await self._store.fetchrow(
             f"SELECT {', '.join(_COLUMNS)} FROM guild_settings WHERE guild_id = ?", (guild_id,))
         if row is None:
             return GuildSettings(guild_id=guild_id)
@@ -82,18 +83,18 @@ class GuildRepo:
         assignments = ", ".join(f"{n} = excluded.{n}" for n in names)
         async with self._store.transaction() as tx:
             await tx.execute(
-                f"INSERT INTO guild_settings (guild_id, {', '.join(names)}) "
-                f"VALUES (?, {', '.join('?' for _ in names)}) "
+                f"INSERT INTO guild_settings (guild_id, {', '.join(names)}, updated_at) "
+                f"VALUES (?, {', '.join('?' for _ in names)}, ?) "
                 f"ON CONFLICT (guild_id) DO UPDATE SET {assignments}, "
-                "updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
-                (guild_id, *(changes[n] for n in names)))
+                "updated_at = excluded.updated_at",
+                (guild_id, *(changes[n] for n in names), dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")))
         return await self.get(guild_id)
 
     async def all_with(self, column: str) -> list[GuildSettings]:
         """Every server whose `column` is set (e.g. daily_channel_id for the daily post)."""
         if column not in _COLUMNS:
             raise KeyError(column)
-        rows = await self._store.fetchall(
+        rows = await self._store.fetch(
             f"SELECT guild_id FROM guild_settings WHERE {column} IS NOT NULL ORDER BY guild_id")
         return [await self.get(row[0]) for row in rows]
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
-import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..quiz.matching import answer_key
 from ..quiz.questions import QuestionPool
 from .catalog_repo import VISIBLE_SONG
+from .engine import Conflict
 
 if TYPE_CHECKING:
     from ..quiz.session import RoundResult
@@ -77,11 +77,12 @@ class GameRow:
     message_id: int | None
 
 
-_TWINS = f"""
-SELECT st.song_id, st.name FROM json_each(:keys) k
-JOIN song_titles st ON st.norm >= k.value AND st.norm < k.value || char(1114111)
+# Titles starting with any of `:keys` (`:top` is above every code point: an index range each).
+_TWINS = """
+SELECT st.song_id, st.name FROM ({keys}) k
+JOIN song_titles st ON st.norm >= k.value AND st.norm < k.value || :top
 JOIN songs s ON s.id = st.song_id
-WHERE {VISIBLE_SONG}
+WHERE {visible}
 """
 
 _TOTALS = """
@@ -100,6 +101,7 @@ WHERE rank <= :limit OR user_id = :user ORDER BY rank
 class QuizRepo:
     def __init__(self, store: Store) -> None:
         self._store = store
+        self._twins = _TWINS.format(keys=store.dialect.texts("keys"), visible=VISIBLE_SONG)
 
     # -- questions ------------------------------------------------------------------------
 
@@ -116,7 +118,7 @@ class QuizRepo:
         sample = ids if len(ids) <= size else rng.sample(ids, size)
         songs = await catalog.songs_by_ids(sample, guild_id)
         keys = sorted({k for s in songs for t in s.all_titles if (k := answer_key(t))})
-        rows = await self._store.fetchall(_TWINS, {"keys": json.dumps(keys), "guild": guild_id})
+        rows = await self._store.fetch(self._twins, {"keys": json.dumps(keys), "guild": guild_id, "top": "\U0010ffff"})
         wanted = set(keys)
         have = {s.id for s in songs}
         twin_ids = sorted({r[0] for r in rows if r[0] not in have and answer_key(r[1]) in wanted})
@@ -127,7 +129,7 @@ class QuizRepo:
 
     async def seen(self, channel_id: int) -> dict[str, int]:
         """Question key -> recency (higher is more recent) for questions asked in this channel."""
-        rows = await self._store.fetchall(
+        rows = await self._store.fetch(
             "SELECT question_key, seq FROM quiz_seen WHERE channel_id = ?", (channel_id,))
         return {r[0]: r[1] for r in rows}
 
@@ -138,12 +140,11 @@ class QuizRepo:
         """The new game's id, or None when the channel already has a running quiz."""
         try:
             async with self._store.transaction() as tx:
-                cursor = await tx.execute(
+                return int(await tx.fetchval(
                     "INSERT INTO quiz_games (guild_id, channel_id, started_by, mode, topic, rounds, seconds, "
-                    "started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (guild_id, channel_id, started_by, mode, topic, rounds, seconds, stamp(now)))
-                return int(cursor.lastrowid)
-        except sqlite3.IntegrityError:
+                    "started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    (guild_id, channel_id, started_by, mode, topic, rounds, seconds, stamp(now))))
+        except Conflict:
             return None
 
     async def set_message(self, game_id: int, message_id: int) -> None:
@@ -176,8 +177,8 @@ class QuizRepo:
                 (channel_id, q.key, when, channel_id))
             await tx.execute(
                 "UPDATE quiz_games SET rounds_played = ?, status = coalesce(?, status), "
-                "ended_at = CASE WHEN ? IS NULL THEN ended_at ELSE ? END WHERE id = ?",
-                (result.number, end_status, end_status, when, game_id))
+                "ended_at = coalesce(?, ended_at) WHERE id = ?",
+                (result.number, end_status, when if end_status is not None else None, game_id))
 
     async def end_game(self, game_id: int, status: str, now: dt.datetime) -> None:
         """End a game without a round to record (stopped or broken before its first reveal)."""
@@ -190,21 +191,21 @@ class QuizRepo:
     async def interrupt_running(self, now: dt.datetime) -> list[InterruptedGame]:
         """Mark every game left running (by a crash or a restart) interrupted; return them."""
         async with self._store.transaction() as tx:
-            cursor = await tx.execute(
+            rows = await tx.fetch(
                 "SELECT id, guild_id, channel_id, message_id FROM quiz_games WHERE status = 'running' ORDER BY id")
-            games = [InterruptedGame(r[0], r[1], r[2], r[3]) for r in await cursor.fetchall()]
+            games = [InterruptedGame(r[0], r[1], r[2], r[3]) for r in rows]
             await tx.execute("UPDATE quiz_games SET status = 'interrupted', ended_at = ? WHERE status = 'running'",
                              (stamp(now),))
         return games
 
     async def game(self, game_id: int) -> GameRow | None:
-        row = await self._store.fetchone(
+        row = await self._store.fetchrow(
             "SELECT id, guild_id, channel_id, status, rounds_played, message_id FROM quiz_games WHERE id = ?",
             (game_id,))
         return GameRow(*row) if row else None
 
     async def running_game_ids(self) -> list[int]:
-        rows = await self._store.fetchall("SELECT id FROM quiz_games WHERE status = 'running' ORDER BY id")
+        rows = await self._store.fetch("SELECT id FROM quiz_games WHERE status = 'running' ORDER BY id")
         return [r[0] for r in rows]
 
     # -- leaderboards and stats -------------------------------------------------------------
@@ -212,12 +213,12 @@ class QuizRepo:
     async def leaderboard(self, guild_id: int, *, since: dt.datetime | None = None, limit: int = 10,
                           user_id: int | None = None) -> list[LeaderRow]:
         """The top `limit` players since `since` (None: all time), plus `user_id`'s row if below."""
-        rows = await self._store.fetchall(_TOTALS, {
+        rows = await self._store.fetch(_TOTALS, {
             "guild": guild_id, "since": stamp(since) if since else "", "limit": limit, "user": user_id})
         return [LeaderRow(*r) for r in rows]
 
     async def player_stats(self, guild_id: int, user_id: int) -> PlayerStats | None:
-        row = await self._store.fetchone(
+        row = await self._store.fetchrow(
             "SELECT count(DISTINCT game_id), count(*), coalesce(sum(correct), 0), coalesce(max(streak), 0), "
             "coalesce(sum(points), 0) FROM quiz_answers WHERE guild_id = ? AND user_id = ?", (guild_id, user_id))
         if row is None or row[1] == 0:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import array
 import json
-import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 from ..catalog.search import EXACT, KINDS, PREFIX, WORDS, Label, Match, NameEntry
-from .catalog_repo import ARTIST_FAMILY, ARTIST_SONG_COUNT, IDS, VISIBLE_ENTRY, VISIBLE_SONG
+from .catalog_repo import ARTIST_FAMILY, ARTIST_SONG_COUNT, VISIBLE_ENTRY, VISIBLE_SONG
+from .engine import Row
 
 if TYPE_CHECKING:
     from .connection import Store
@@ -35,6 +35,16 @@ TAG_SAMPLE = 150
 class SearchRepo:
     def __init__(self, store: Store) -> None:
         self._store = store
+        self._d = d = store.dialect
+        self._ids = d.ids("ids")
+        self._fts = d.search_query(VISIBLE_SONG)
+        artists = d.concat_agg("name", "' & '", "position")
+        self._song_labels = (
+            "SELECT s.id, s.title, s.hangul, d.name AS drama, d.hangul AS drama_hangul, "
+            f"(SELECT {artists} FROM (SELECT a.name, sa.position FROM song_artists sa "
+            " JOIN artists a ON a.id = sa.artist_id WHERE sa.song_id = s.id ORDER BY sa.position) AS credited) "
+            "AS artists "
+            f"FROM songs s JOIN dramas d ON d.id = s.drama_id WHERE s.id IN ({self._ids}) AND {VISIBLE_SONG}")
 
     # -- names ------------------------------------------------------------------------------
 
@@ -43,38 +53,33 @@ class SearchRepo:
         """Entries with a name (any alias) equal to, or starting with, `norm` (catalog.text.compact)."""
         if not norm:
             return []
-        matches: list[Match] = []
+        params = {"q": norm, "top": norm + _TOP, "guild": guild_id, "limit": limit}
+        condition = "n.norm >= :q AND n.norm < :top AND n.norm <> :q" if prefix else "n.norm = :q"
+        queries = []
         for kind in kinds:
             names, column, table, alias, visible = _NAME_TABLES[kind]
-            condition = "n.norm >= :q AND n.norm < :top AND n.norm <> :q" if prefix else "n.norm = :q"
-            rows = await self._store.fetchall(
-                f"SELECT {alias}.id, n.name, n.is_main FROM {names} n JOIN {table} {alias} "
-                f"ON {alias}.id = n.{column} WHERE {condition} AND {visible} ORDER BY n.norm LIMIT :limit",
-                {"q": norm, "top": norm + _TOP, "guild": guild_id, "limit": limit})
-            tier = PREFIX if prefix else EXACT
-            matches += [Match(kind, r[0], tier, 1.0 if r[2] else 0.0, r[1]) for r in rows]
-        return matches
+            queries.append((f"SELECT {alias}.id, n.name, n.is_main FROM {names} n JOIN {table} {alias} "
+                            f"ON {alias}.id = n.{column} WHERE {condition} AND {visible} ORDER BY n.norm LIMIT :limit",
+                            params))
+        tier = PREFIX if prefix else EXACT
+        return [Match(kind, r[0], tier, 1.0 if r[2] else 0.0, r[1])
+                for kind, rows in zip(kinds, await self._store.fetch_many(queries), strict=True) for r in rows]
 
-    async def fts_songs(self, expression: str, guild_id: int | None, limit: int = 50) -> list[Match]:
+    async def fts_songs(self, words: Sequence[str], guild_id: int | None, limit: int = 50) -> list[Match]:
         """Songs whose title, artists (and their groups), drama, description or tags hold every
-        word; best first (bm25, titles weighing most)."""
-        try:
-            rows = await self._store.fetchall(
-                "SELECT s.id, s.title, bm25(song_search, 10.0, 6.0, 6.0, 1.0, 2.0) AS rank "
-                "FROM song_search JOIN songs s ON s.id = song_search.rowid "
-                f"WHERE song_search MATCH :expr AND {VISIBLE_SONG} ORDER BY rank LIMIT :limit",
-                {"expr": expression, "guild": guild_id, "limit": limit})
-        except sqlite3.OperationalError:
-            # fts_query quotes every word, so this means a bug, not bad input: log-free fallback
-            # to "no full-text matches" keeps a look-up from failing on one odd query.
+        word (the last as a prefix); best first (titles weighing most)."""
+        if not words:
             return []
-        return [Match("song", r[0], WORDS, -float(r[2]), r[1]) for r in rows]
+        rows = await self._store.fetch(
+            self._fts, {"expr": self._d.search_expression(words), "guild": guild_id, "limit": limit})
+        return [Match("song", r[0], WORDS, float(r[2]), r[1]) for r in rows]
 
     async def build_name_index(self, build: Callable[[Iterable[NameEntry], dict[int, frozenset[int]]], T]) -> T:
         """`build(names, hidden)` in a worker thread, over every name of every entry (all servers)
         streamed from one snapshot, and each server's hidden songs: the in-memory name index is
         built without a list of every row ever being held at once."""
-        return await self._store.read_apart(_stream_names, build)
+        return await self._store.db.stream([("SELECT guild_id, song_id FROM hidden_songs", ()), (_ALL_NAMES, ())],
+                                           lambda rows: _build_index(rows, build))
 
     async def visible_ids(self, kind: str, ids: Iterable[int], guild_id: int | None) -> set[int]:
         """The subset of `ids` this server can see."""
@@ -82,8 +87,8 @@ class SearchRepo:
         if not ids:
             return set()
         _, _, table, alias, visible = _NAME_TABLES[kind]
-        rows = await self._store.fetchall(
-            f"SELECT {alias}.id FROM {table} {alias} WHERE {alias}.id IN ({IDS}) AND {visible}",
+        rows = await self._store.fetch(
+            f"SELECT {alias}.id FROM {table} {alias} WHERE {alias}.id IN ({self._ids}) AND {visible}",
             {"ids": json.dumps(ids), "guild": guild_id})
         return {r[0] for r in rows}
 
@@ -94,32 +99,30 @@ class SearchRepo:
         by_kind: dict[str, list[int]] = {k: [] for k in KINDS}
         for kind, entry_id in refs:
             by_kind[kind].append(entry_id)
-        out: dict[tuple[str, int], Label] = {}
         params = {"guild": guild_id}
+        queries = []
         if by_kind["song"]:
-            rows = await self._store.fetchall(
-                "SELECT s.id, s.title, s.hangul, d.name AS drama, d.hangul AS drama_hangul, "
-                "(SELECT group_concat(name, ' & ') FROM (SELECT a.name FROM song_artists sa "
-                " JOIN artists a ON a.id = sa.artist_id WHERE sa.song_id = s.id ORDER BY sa.position)) AS artists "
-                f"FROM songs s JOIN dramas d ON d.id = s.drama_id WHERE s.id IN ({IDS}) AND {VISIBLE_SONG}",
-                {**params, "ids": json.dumps(by_kind["song"])})
-            for r in rows:
-                out[("song", r["id"])] = Label("song", r["id"], r["title"], r["hangul"], r["artists"] or "",
-                                               r["drama"], r["drama_hangul"])
+            queries.append(("song", self._song_labels, {**params, "ids": json.dumps(by_kind["song"])}))
         if by_kind["drama"]:
-            rows = await self._store.fetchall(
+            queries.append(("drama",
                 f"SELECT d.id, d.name, d.hangul, (SELECT count(*) FROM songs s WHERE s.drama_id = d.id "
-                f"AND {VISIBLE_SONG}) AS n FROM dramas d WHERE d.id IN ({IDS}) AND {VISIBLE_ENTRY.format(alias='d')}",
-                {**params, "ids": json.dumps(by_kind["drama"])})
-            for r in rows:
-                out[("drama", r["id"])] = Label("drama", r["id"], r["name"], r["hangul"], song_count=r["n"])
+                f"AND {VISIBLE_SONG}) AS n FROM dramas d "
+                f"WHERE d.id IN ({self._ids}) AND {VISIBLE_ENTRY.format(alias='d')}",
+                {**params, "ids": json.dumps(by_kind["drama"])}))
         if by_kind["artist"]:
-            rows = await self._store.fetchall(
+            queries.append(("artist",
                 f"SELECT a.id, a.name, a.hangul, {ARTIST_SONG_COUNT} AS n FROM artists a "
-                f"WHERE a.id IN ({IDS}) AND {VISIBLE_ENTRY.format(alias='a')}",
-                {**params, "ids": json.dumps(by_kind["artist"])})
+                f"WHERE a.id IN ({self._ids}) AND {VISIBLE_ENTRY.format(alias='a')}",
+                {**params, "ids": json.dumps(by_kind["artist"])}))
+        out: dict[tuple[str, int], Label] = {}
+        results = await self._store.fetch_many([(sql, p) for _, sql, p in queries]) if queries else []
+        for (kind, _, _), rows in zip(queries, results, strict=True):
             for r in rows:
-                out[("artist", r["id"])] = Label("artist", r["id"], r["name"], r["hangul"], song_count=r["n"])
+                if kind == "song":
+                    out[("song", r["id"])] = Label("song", r["id"], r["title"], r["hangul"], r["artists"] or "",
+                                                   r["drama"], r["drama_hangul"])
+                else:
+                    out[(kind, r["id"])] = Label(kind, r["id"], r["name"], r["hangul"], song_count=r["n"])
         return out
 
     async def starters(self, guild_id: int | None, dramas: int = 8, artists: int = 7,
@@ -127,17 +130,15 @@ class SearchRepo:
         """A useful starting list for an empty query: the dramas and artists with the most songs,
         and the newest songs."""
         params = {"guild": guild_id}
-        drama_rows = await self._store.fetchall(
-            f"SELECT s.drama_id, count(*) AS n FROM songs s WHERE {VISIBLE_SONG} "
-            "GROUP BY s.drama_id ORDER BY n DESC, s.drama_id LIMIT :limit", {**params, "limit": dramas})
-        artist_rows = await self._store.fetchall(
-            f"SELECT sa.artist_id, count(*) AS n FROM song_artists sa JOIN songs s ON s.id = sa.song_id "
-            f"WHERE {VISIBLE_SONG} GROUP BY sa.artist_id ORDER BY n DESC, sa.artist_id LIMIT :limit",
-            {**params, "limit": artists})
-        song_rows = await self._store.fetchall(
-            f"SELECT s.id FROM songs s WHERE {VISIBLE_SONG} AND s.is_ballad = 1 "
-            "ORDER BY coalesce(s.release_date, s.year || '-12-31', '0') DESC, s.id LIMIT :limit",
-            {**params, "limit": songs})
+        drama_rows, artist_rows, song_rows = await self._store.fetch_many([
+            (f"SELECT s.drama_id, count(*) AS n FROM songs s WHERE {VISIBLE_SONG} "
+             "GROUP BY s.drama_id ORDER BY n DESC, s.drama_id LIMIT :limit", {**params, "limit": dramas}),
+            (f"SELECT sa.artist_id, count(*) AS n FROM song_artists sa JOIN songs s ON s.id = sa.song_id "
+             f"WHERE {VISIBLE_SONG} GROUP BY sa.artist_id ORDER BY n DESC, sa.artist_id LIMIT :limit",
+             {**params, "limit": artists}),
+            (f"SELECT s.id FROM songs s WHERE {VISIBLE_SONG} AND s.is_ballad = 1 "
+             "ORDER BY coalesce(s.release_date, s.year || '-12-31', '0') DESC, s.id LIMIT :limit",
+             {**params, "limit": songs})])
         return ([("song", r[0]) for r in song_rows] + [("drama", r[0]) for r in drama_rows]
                 + [("artist", r[0]) for r in artist_rows])
 
@@ -154,7 +155,7 @@ class SearchRepo:
             clauses.append("s.drama_id = :drama")
             params["drama"] = drama_id
         if artist_id is not None:
-            prefix = ARTIST_FAMILY.format(start=":artist")
+            prefix = ARTIST_FAMILY.format(start="CAST(:artist AS BIGINT)")
             clauses.append("s.id IN (SELECT sa.song_id FROM song_artists sa WHERE sa.artist_id IN "
                            "(SELECT id FROM who))")
             params["artist"] = artist_id
@@ -164,11 +165,11 @@ class SearchRepo:
         if ballads_only:
             clauses.append("s.is_ballad = 1")
         sql = f"{prefix}SELECT s.id FROM songs s WHERE {' AND '.join(clauses)} ORDER BY s.id"
-        return await self._store.read_sync(lambda conn: array.array("q", (r[0] for r in conn.execute(sql, params))))
+        return await self._store.db.stream([(sql, params)], lambda rows: array.array("q", (r[0] for r in rows[0])))
 
     async def tags(self, guild_id: int | None) -> list[tuple[str, str, int]]:
         """(kind, tag, songs) for every tag on a visible song, moods first, most used first."""
-        rows = await self._store.fetchall(
+        rows = await self._store.fetch(
             f"SELECT t.kind, t.tag, count(*) AS n FROM song_tags t JOIN songs s ON s.id = t.song_id "
             f"WHERE {VISIBLE_SONG} GROUP BY t.kind, t.tag ORDER BY t.kind = 'style', n DESC, t.tag",
             {"guild": guild_id})
@@ -184,22 +185,22 @@ class SearchRepo:
         each), so the cost stays flat however many songs share a common tag.
         """
         ids = json.dumps(list(song_ids))
-        tags = await self._store.fetchall(
-            f"SELECT DISTINCT kind, tag FROM song_tags WHERE song_id IN ({IDS}) LIMIT 12", {"ids": ids})
+        tags = await self._store.fetch(
+            f"SELECT DISTINCT kind, tag FROM song_tags WHERE song_id IN ({self._ids}) LIMIT 12", {"ids": ids})
         shared: dict[int, int] = {}
         if tags:
             parts = " UNION ALL ".join(
                 f"SELECT * FROM (SELECT song_id FROM song_tags WHERE kind = :k{n} AND tag = :t{n} "
-                f"ORDER BY rowid DESC LIMIT {TAG_SAMPLE})" for n in range(len(tags)))
+                f"ORDER BY rowid DESC LIMIT {TAG_SAMPLE}) AS t{n}" for n in range(len(tags)))
             params = {key: value for n, row in enumerate(tags) for key, value in ((f"k{n}", row[0]), (f"t{n}", row[1]))}
-            for (song_id,) in await self._store.fetchall(parts, params):
+            for (song_id,) in await self._store.fetch(parts, params):
                 shared[song_id] = shared.get(song_id, 0) + 1
         for song_id in song_ids:
             shared.pop(song_id, None)
         tagged = sorted(shared, key=lambda song_id: (-shared[song_id], -song_id))[:limit]
         params = {"ids": ids, "tagged": json.dumps(tagged), "guild": guild_id, "limit": limit}
-        rows = await self._store.fetchall(
-            "WITH base(id) AS (SELECT value FROM json_each(:ids)), "
+        rows = await self._store.fetch(
+            f"WITH base(id) AS ({self._ids}), "
             "base_artists(id) AS (SELECT artist_id FROM song_artists WHERE song_id IN (SELECT id FROM base)), "
             "family(id) AS (SELECT id FROM base_artists "
             "  UNION SELECT group_id FROM artist_groups WHERE member_id IN (SELECT id FROM base_artists) "
@@ -209,22 +210,28 @@ class SearchRepo:
             "near(id) AS (SELECT s.id FROM songs s WHERE s.drama_id IN "
             "    (SELECT drama_id FROM songs WHERE id IN (SELECT id FROM base)) "
             "  UNION SELECT song_id FROM song_artists WHERE artist_id IN (SELECT id FROM family)) "
-            "SELECT s.id FROM songs s WHERE s.id IN (SELECT id FROM near UNION SELECT value FROM json_each(:tagged)) "
+            f"SELECT s.id FROM songs s WHERE s.id IN (SELECT id FROM near UNION {self._d.ids('tagged')}) "
             f"AND s.id NOT IN (SELECT id FROM base) AND {VISIBLE_SONG} "
             "ORDER BY s.id IN (SELECT id FROM near) DESC, s.id LIMIT :limit",
             params)
         return [r[0] for r in rows]
 
 
-def _names(conn: sqlite3.Connection) -> Iterator[NameEntry]:
-    for kind, (names, column, table, alias, _) in _NAME_TABLES.items():
-        for row in conn.execute(f"SELECT {alias}.id, {alias}.guild_id, n.name, n.is_main FROM {names} n "
-                                f"JOIN {table} {alias} ON {alias}.id = n.{column}"):
-            yield NameEntry(kind, row[0], row[2], row[1], bool(row[3]))
+# Every name of every entry (all servers), one query: the in-memory name index is built from it.
+_ALL_NAMES = " UNION ALL ".join(
+    f"SELECT '{kind}' AS kind, {alias}.id, {alias}.guild_id, n.name, n.is_main FROM {names} n "
+    f"JOIN {table} {alias} ON {alias}.id = n.{column}"
+    for kind, (names, column, table, alias, _) in _NAME_TABLES.items())
 
 
-def _stream_names(conn: sqlite3.Connection, build: Callable[..., T]) -> T:
+def _names(rows: Iterator[Row]) -> Iterator[NameEntry]:
+    for row in rows:
+        yield NameEntry(row[0], row[1], row[3], row[2], bool(row[4]))
+
+
+def _build_index(rows: list[Iterator[Row]], build: Callable[..., T]) -> T:
+    hidden_rows, name_rows = rows
     hidden: dict[int, set[int]] = {}
-    for guild_id, song_id in conn.execute("SELECT guild_id, song_id FROM hidden_songs"):
+    for guild_id, song_id in hidden_rows:
         hidden.setdefault(guild_id, set()).add(song_id)
-    return build(_names(conn), {guild_id: frozenset(ids) for guild_id, ids in hidden.items()})
+    return build(_names(name_rows), {guild_id: frozenset(ids) for guild_id, ids in hidden.items()})

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -14,6 +15,8 @@ from bot.catalog.search import KINDS, NameEntry, NameIndex
 from bot.catalog.service import CatalogService
 from bot.catalog.text import compact
 
+pytestmark = pytest.mark.both_engines
+
 GUILD, OTHER = 501, 502
 
 
@@ -21,7 +24,7 @@ async def _prepared(store):
     """The shipped catalog, plus a server addition with a shipped-like name and a hidden song."""
     await store.catalog.import_records([SongRecord(key="guild-beauty", title="Beautiful Life", artists=["Crush"],
                                                    drama="Goblin", ballad=True)], guild_id=GUILD)
-    song_id = (await store.fetchall("SELECT id FROM songs WHERE guild_id IS NULL ORDER BY id LIMIT 1"))[0][0]
+    song_id = (await store.fetch("SELECT id FROM songs WHERE guild_id IS NULL ORDER BY id LIMIT 1"))[0][0]
     await store.additions.hide(GUILD, song_id)
     service = CatalogService(store)
     return service, await service.index()
@@ -34,7 +37,7 @@ def _refs(matches):
 async def test_in_memory_tiers_agree_with_sql_for_every_name_and_prefix(store):
     _service, index = await _prepared(store)
     names = [r[0] for table in ("song_titles", "drama_names", "artist_names")
-             for r in await store.fetchall(f"SELECT name FROM {table}")]
+             for r in await store.fetch(f"SELECT name FROM {table}")]
     queries = {compact(n) for n in names} | {compact(n)[:k] for n in names for k in (1, 2, 4)}
     checked = 0
     for norm in sorted(q for q in queries if q):
@@ -49,13 +52,13 @@ async def test_in_memory_tiers_agree_with_sql_for_every_name_and_prefix(store):
 
 async def test_hidden_and_foreign_entries_stay_out_of_look_ups(store):
     service, index = await _prepared(store)
-    hidden = (await store.fetchall("SELECT song_id FROM hidden_songs WHERE guild_id = ?", (GUILD,)))[0][0]
-    title = (await store.fetchall("SELECT title FROM songs WHERE id = ?", (hidden,)))[0][0]
+    hidden = (await store.fetch("SELECT song_id FROM hidden_songs WHERE guild_id = ?", (GUILD,)))[0][0]
+    title = (await store.fetch("SELECT title FROM songs WHERE id = ?", (hidden,)))[0][0]
     assert index.sees("song", hidden, None) and not index.sees("song", hidden, GUILD)
     assert hidden in [m.id for m in await service.search(title, None)]
     assert hidden not in [m.id for m in await service.search(title, GUILD)]
     assert await service.song(hidden, GUILD) is None
-    added = (await store.fetchall("SELECT id FROM songs WHERE guild_id = ?", (GUILD,)))[0][0]
+    added = (await store.fetch("SELECT id FROM songs WHERE guild_id = ?", (GUILD,)))[0][0]
     assert await service.song(added, OTHER) is None and (await service.song(added, GUILD)).title == "Beautiful Life"
 
 

@@ -7,6 +7,8 @@ import pytest
 from bot.catalog.recommend import Reason, description_words, recommend, score_pair
 from bot.catalog.service import CatalogService
 
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.fixture
 async def songs(store):

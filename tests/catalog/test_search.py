@@ -16,15 +16,19 @@ from bot.catalog.search import (
     NameEntry,
     NameIndex,
     fast_normalize,
-    fts_query,
     fuzzy_cutoff,
     merge,
     parse_ref,
+    search_words,
     strong_matches,
 )
 from bot.catalog.seedfile import load_catalog
 from bot.catalog.service import CatalogService
 from bot.catalog.text import normalize
+from bot.store.postgres import PostgresDialect
+from bot.store.sqlite import SqliteDialect
+
+pytestmark = pytest.mark.both_engines
 
 SEED = load_catalog()
 HOSTILE = ['"', "*", "NEAR(", "NEAR(a b)", "'; DROP TABLE songs; --", "@everyone", "@here <@123>",
@@ -38,10 +42,15 @@ async def service(store):
 
 
 async def ids_by_key(store, table: str) -> dict[str, int]:
-    return {r[0]: r[1] for r in await store.fetchall(f"SELECT key, id FROM {table} WHERE guild_id IS NULL")}
+    return {r[0]: r[1] for r in await store.fetch(f"SELECT key, id FROM {table} WHERE guild_id IS NULL")}
 
 
 # -- pure helpers ---------------------------------------------------------------------------
+
+def fts_query(text: str, dialect=SqliteDialect) -> str | None:
+    words = search_words(text)
+    return dialect.search_expression(words) if words else None
+
 
 @pytest.mark.parametrize("text", HOSTILE)
 def test_fts_query_quotes_every_word(text):
@@ -53,8 +62,20 @@ def test_fts_query_quotes_every_word(text):
         assert '"' not in token.rstrip("*")[1:-1]
 
 
+@pytest.mark.parametrize("text", HOSTILE)
+def test_postgres_search_expression_quotes_every_word(text):
+    expression = fts_query(text, PostgresDialect)
+    if expression is None:
+        return
+    for token in expression.split(" & "):
+        body = token.removesuffix(":*")
+        assert body.startswith("'") and body.endswith("'")
+        assert "'" not in body[1:-1].replace("''", "") and "\\" not in body
+
+
 def test_fts_query_prefixes_the_last_word_only():
     assert fts_query("Crash Landing on yo") == '"crash" "landing" "on" "yo"*'
+    assert fts_query("Crash Landing on yo", PostgresDialect) == "'crash' & 'landing' & 'on' & 'yo':*"
     assert fts_query("  ") is None
     assert fts_query('"*"') is None
 

@@ -22,4 +22,4 @@ def message_by_id(channel, message_id: int):
 
 
 async def rows(store, sql: str, params=()) -> list[tuple]:
-    return [tuple(r) for r in await store.fetchall(sql, params)]
+    return [tuple(r) for r in await store.fetch(sql, params)]

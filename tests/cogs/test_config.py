@@ -11,6 +11,8 @@ from bot.tree import Refused
 from tests.cogs.admin_helpers import allow_command, record_score, reply, set_role_permissions, text_of
 from tests.limits import assert_message_limits
 
+pytestmark = pytest.mark.both_engines
+
 ADMIN_COMMANDS = ("config show", "config quiz", "config random", "config daily", "config daily-off",
                   "config manager-role", "config manager-role-clear", "config reset-scores", "config language")
 

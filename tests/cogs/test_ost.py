@@ -13,6 +13,8 @@ from bot.catalog.records import SongRecord
 from bot.catalog.seedfile import load_catalog
 from tests.limits import assert_choices, assert_message_limits
 
+pytestmark = pytest.mark.both_engines
+
 SEED = load_catalog()
 HOSTILE = ['"', "*", "NEAR(", "'; DROP TABLE songs; --", "@everyone", "@here <@1>", "\u200b\u200b",
            "gob\u200blin", "\u202egoblin\u202c", "x" * 100, "가" * 100, "(title:*) OR \"", "%_\\"]

@@ -15,6 +15,8 @@ from bot.quiz.session import Answer, RoundResult
 from tests.cogs.quiz_helpers import button_ids, message_by_id, rows, session_of
 from tests.limits import assert_message_limits
 
+pytestmark = pytest.mark.both_engines
+
 
 def buttons(message) -> list:
     return [child for row in message.components for child in row.children]

@@ -16,6 +16,8 @@ from bot.quiz.matching import answer_key
 from bot.quiz.questions import KINDS, OPTIONS, TOPICS, Question, candidate_questions, generate_questions
 from bot.store import Store
 
+pytestmark = pytest.mark.both_engines
+
 # -- an independent oracle: which options are right, judged from the whole visible catalog ------
 
 

@@ -112,17 +112,17 @@ class Driver:
             return
         ids = sorted(set(self.games.values()))
         marks = ",".join("?" * len(ids))
-        rounds = await self.store.fetchall(
+        rounds = await self.store.fetch(
             f"SELECT game_id, number FROM quiz_rounds WHERE game_id IN ({marks}) ORDER BY game_id, number", ids)
         for game_id, number in rounds:
             if (game_id, number) in self.reported:
                 continue
-            users = await self.store.fetchall(
+            users = await self.store.fetch(
                 "SELECT user_id FROM quiz_answers WHERE game_id = ? AND round = ? ORDER BY user_id",
                 (game_id, number))
             emit("round", game_id, number, len(users), ",".join(str(u[0]) for u in users) or "-")
             self.reported.add((game_id, number))
-        for game_id, status in await self.store.fetchall(
+        for game_id, status in await self.store.fetch(
                 f"SELECT id, status FROM quiz_games WHERE id IN ({marks}) AND status != 'running'", ids):
             emit("game", game_id, status)
             self.games = {c: g for c, g in self.games.items() if g != game_id}

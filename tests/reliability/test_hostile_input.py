@@ -122,7 +122,7 @@ async def test_typed_answer_modal_survives_hostile_text(simcord_env, world, capl
         check_result(receipt)
     await env.advance_time(61)
     check_errors(env)
-    answers = await world.store.fetchall("SELECT COUNT(*) FROM quiz_answers")
+    answers = await world.store.fetch("SELECT COUNT(*) FROM quiz_answers")
     assert answers[0][0] == len(texts)  # every typed answer was recorded once at the reveal
     assert_no_mentions_allowed(env)
     assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []

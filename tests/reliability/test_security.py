@@ -123,12 +123,12 @@ class Server:
 
 async def guild_rows(store, guild_id: int) -> dict[str, list[tuple]]:
     """Every row in every table with a guild_id column that belongs to `guild_id`."""
-    tables = await store.fetchall("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+    tables = await store.fetch("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
     out = {}
     for (name,) in tables:
-        columns = [c[1] for c in await store.fetchall(f'PRAGMA table_info("{name}")')]
+        columns = [c[1] for c in await store.fetch(f'PRAGMA table_info("{name}")')]
         if "guild_id" in columns:
-            rows = await store.fetchall(f'SELECT * FROM "{name}" WHERE guild_id = ? ORDER BY 1', (guild_id,))
+            rows = await store.fetch(f'SELECT * FROM "{name}" WHERE guild_id = ? ORDER BY 1', (guild_id,))
             out[name] = [tuple(r) for r in rows]
     return out
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.catalog.records import SongRecord
+
+pytestmark = pytest.mark.both_engines
 
 GUILD, OTHER = 111, 222
 

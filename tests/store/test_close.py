@@ -9,7 +9,11 @@ import asyncio
 import sqlite3
 import threading
 
+import pytest
+
 from bot.store.connection import Store, StoreError
+
+pytestmark = pytest.mark.both_engines
 
 
 def store_threads(before: set[threading.Thread]) -> list[threading.Thread]:
@@ -36,7 +40,7 @@ async def test_a_close_cancelled_while_a_transaction_runs_still_ends_every_threa
     closing.cancel()
     release.set()
     await asyncio.gather(writer, closing, return_exceptions=True)
-    await asyncio.shield(store._closing)  # the close itself went on
+    await asyncio.shield(store.db._closing)  # the close itself went on
 
     for thread in store_threads(before):
         thread.join(timeout=10)
@@ -53,10 +57,10 @@ async def test_the_close_itself_cancelled_still_tells_every_thread_to_stop(tmp_p
     """asyncio.run cancels every task left at exit, the store's close among them."""
     before = set(threading.enumerate())
     store = await Store.open(tmp_path / "ost.db")
-    async with store._write_lock:  # the close waits here, and is cancelled here
+    async with store.db._write_lock:  # the close waits here, and is cancelled here
         closing = asyncio.create_task(store.close())
         await asyncio.sleep(0)
-        store._closing.cancel()
+        store.db._closing.cancel()
         await asyncio.gather(closing, return_exceptions=True)
     for thread in store_threads(before):
         thread.join(timeout=10)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import sqlite3
 
+import asyncpg
 import pytest
+
+pytestmark = pytest.mark.both_engines
 
 
 async def test_settings_cache_sees_writes_from_any_repository(store):
@@ -21,14 +24,14 @@ async def test_settings_cache_answers_reads_without_the_database(store):
     await store.guilds.update(43, language="ko")
     first = await store.guilds.get(43)
     reads = 0
-    original = store.fetchone
+    original = store.fetchrow
 
     async def counting(*args, **kwargs):
         nonlocal reads
         reads += 1
         return await original(*args, **kwargs)
 
-    store.fetchone = counting
+    store.fetchrow = counting
     try:
         for _ in range(5):
             assert await store.guilds.get(43) == first
@@ -38,17 +41,20 @@ async def test_settings_cache_answers_reads_without_the_database(store):
         assert (await store.guilds.get(43)).language == "en"
         assert reads == 1
     finally:
-        del store.fetchone
+        del store.fetchrow
 
 
 async def test_hydration_reads_run_together_and_see_the_latest_commit(store):
-    titles = await store.read_sync(lambda conn: [r["title"] for r in conn.execute("SELECT title FROM songs")])
+    async with store.read() as r:
+        (rows,) = await r.fetch_many([("SELECT title FROM songs", ())])
+    titles = [row["title"] for row in rows]
     assert len(titles) == await store.fetchval("SELECT count(*) FROM songs")
-    song_id = (await store.fetchall("SELECT id FROM songs ORDER BY id LIMIT 1"))[0][0]
+    song_id = (await store.fetch("SELECT id FROM songs ORDER BY id LIMIT 1"))[0][0]
     async with store.transaction() as tx:
         await tx.execute("UPDATE songs SET title = 'Renamed' WHERE id = ?", (song_id,))
     assert (await store.catalog.songs_by_ids([song_id]))[0].title == "Renamed"
-    # The read thread's connection cannot write, whatever a caller passes it.
-    with pytest.raises(sqlite3.OperationalError):
-        await store.read_sync(lambda conn: conn.execute("DELETE FROM songs"))
+    # A read session cannot write, whatever a caller passes it.
+    with pytest.raises((sqlite3.OperationalError, asyncpg.PostgresError)):
+        async with store.read() as r:
+            await r.fetch_many([("DELETE FROM songs", ())])
     assert await store.fetchval("SELECT count(*) FROM songs") == len(titles)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.catalog.records import SongRecord
 from bot.catalog.seedfile import load_catalog, parse_catalog, shipped_catalog_path
+
+pytestmark = pytest.mark.both_engines
 
 
 async def test_seeding_twice_changes_nothing(store):
@@ -12,9 +16,7 @@ async def test_seeding_twice_changes_nothing(store):
     assert report.changed is False
     assert await store.content_hash() == before
     # Even a forced re-seed duplicates nothing: same rows per table, same songs, same ids.
-    tables = [r[0] for r in await store.fetchall(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-        "AND name NOT LIKE 'song_search_%'")]  # FTS5 internals: segment layout, not data
+    tables = await store.tables()  # every table of ours, not the search index's internals
 
     async def row_counts():
         return {t: await store.fetchval(f'SELECT count(*) FROM "{t}"') for t in tables}
@@ -78,23 +80,22 @@ async def test_a_song_dropped_from_the_file_goes_but_server_songs_stay(store):
 
 
 async def test_full_text_index_in_step_with_the_tables(store):
-    rows = await store.fetchall(
-        "SELECT s.title FROM song_search JOIN songs s ON s.id = song_search.rowid "
-        "WHERE song_search MATCH ? ORDER BY s.title", ('"guardian"',))
-    assert [r[0] for r in rows] == ["I Will Go to You Like the First Snow", "Stay with Me"]
-    hangul = await store.fetchall("SELECT rowid FROM song_search WHERE song_search MATCH ?", ('"도깨비"',))
-    assert len(hangul) == 2
-    group = await store.fetchall("SELECT rowid FROM song_search WHERE song_search MATCH ?", ('"exo"',))
-    assert len(group) == 3  # Stay with Me (Chanyeol), For You (EXO-CBX), Everytime (Chen)
+    async def found(*words: str, guild: int | None = None) -> list[str]:
+        return sorted(m.name for m in await store.search.fts_songs(list(words), guild))
+
+    assert await found("guardian") == ["I Will Go to You Like the First Snow", "Stay with Me"]
+    assert len(await found("도깨비")) == 2
+    assert len(await found("exo")) == 3  # Stay with Me (Chanyeol), For You (EXO-CBX), Everytime (Chen)
     await store.catalog.import_records(
         [SongRecord(title="Snowfall", artists=["Ailee"], drama="Goblin")], guild_id=5, origin="guild")
-    assert len(await store.fetchall("SELECT rowid FROM song_search WHERE song_search MATCH ?", ('"snowfall"',))) == 1
+    assert await found("snowfall", guild=5) == ["Snowfall"]
+    assert await found("snowfall") == []  # another server's song
     indexed = await store.fetchval("SELECT count(*) FROM song_search")
     assert indexed == await store.fetchval("SELECT count(*) FROM songs")
 
 
 async def test_drama_by_either_name_has_all_its_songs(store):
-    ids = {r[0] for r in await store.fetchall(
+    ids = {r[0] for r in await store.fetch(
         "SELECT DISTINCT drama_id FROM drama_names WHERE norm IN (?, ?)", ("goblin", "guardianthelonelyandgreatgod"))}
     assert len(ids) == 1
     assert len((await store.catalog.drama_with_songs(ids.pop(), None))[1]) == 2

@@ -1,0 +1,198 @@
+"""The engine interface: what repositories use, whichever database runs underneath.
+
+Repositories are async methods over one small interface. A `Database` hands out two kinds of
+session, both `Session`s:
+
+- `db.read()`: a consistent snapshot for several queries (one read transaction);
+- `db.transaction()`: one atomic write (committed when the block ends, rolled back if it raises).
+
+`db.fetch`/`fetchrow`/`fetchval` are one-query reads of committed data. SQL is written once, with
+`:name` (or `?`) parameters; the PostgreSQL engine rewrites those to `$n` (cached per statement).
+What the two dialects spell differently lives in one `Dialect` per engine (`sqlite.py`, `postgres.py`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
+
+T = TypeVar("T")
+Params = Mapping[str, Any] | Sequence[Any]
+Query = tuple[str, Params]
+
+
+class StoreError(RuntimeError):
+    """The database cannot be used; the message says why and what to do."""
+
+
+class SchemaTooNewError(StoreError):
+    pass
+
+
+class MigrationError(StoreError):
+    pass
+
+
+class StoreUnavailable(StoreError):
+    """The database server cannot be reached (or the connection broke mid-command): try again later."""
+
+
+class Conflict(Exception):
+    """A write broke a unique or foreign-key constraint (the caller decides what that means)."""
+
+
+class Row(Protocol):
+    """sqlite3.Row and asyncpg.Record alike: by position and by column name."""
+
+    def __getitem__(self, key: int | str, /) -> Any: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+    def __len__(self) -> int: ...
+
+
+class Session(Protocol):
+    """A connection inside `read()` or `transaction()`. Writes are only valid in a transaction."""
+
+    async def fetch(self, sql: str, params: Params = ()) -> list[Row]: ...
+
+    async def fetchrow(self, sql: str, params: Params = ()) -> Row | None: ...
+
+    async def fetchval(self, sql: str, params: Params = (), default: Any = None) -> Any: ...
+
+    async def fetch_many(self, queries: Sequence[Query]) -> list[list[Row]]:
+        """Several independent queries in one go (one trip to SQLite's thread)."""
+        ...
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one statement; the number of rows it changed."""
+        ...
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None: ...
+
+
+class Dialect(Protocol):
+    """The SQL fragments the engines spell differently. Every method returns SQL text."""
+
+    name: str
+
+    def ids(self, param: str) -> str:
+        """A sub-query of the integers in the JSON array parameter `param` (column `value`)."""
+        ...
+
+    def texts(self, param: str) -> str:
+        """A sub-query of the strings in the JSON array parameter `param` (column `value`)."""
+        ...
+
+    def concat_agg(self, expr: str, sep: str, order: str) -> str:
+        """`expr` of the rows concatenated with `sep`, in `order` (the sub-query's own order on SQLite)."""
+        ...
+
+    def contains(self, haystack: str, needle: str) -> str: ...
+
+    def nocase(self, expr: str) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+class Database(Protocol):
+    """One engine's connections. Made by `open_database` (sqlite.py / postgres.py)."""
+
+    dialect: Dialect
+    label: str  # where it is, for messages (a path, or a URL with the password masked)
+
+    def read(self) -> AbstractAsyncContextManager[Session]: ...
+
+    def transaction(self) -> AbstractAsyncContextManager[Session]: ...
+
+    async def fetch(self, sql: str, params: Params = ()) -> list[Row]: ...
+
+    async def fetchrow(self, sql: str, params: Params = ()) -> Row | None: ...
+
+    async def fetchval(self, sql: str, params: Params = (), default: Any = None) -> Any: ...
+
+    async def fetch_many(self, queries: Sequence[Query]) -> list[list[Row]]:
+        """Several independent queries of committed data, in one snapshot."""
+        ...
+
+    async def stream(self, queries: Sequence[Query], consume: Callable[[list[Iterator[Row]]], T]) -> T:
+        """`consume(iterators)` in a worker thread, over the rows of each query (read in order, one
+        snapshot), without every row being held at once."""
+        ...
+
+    async def schema_version(self) -> int: ...
+
+    async def migrate(self, migrations: list[Migration]) -> list[int]: ...
+
+    async def tables(self) -> list[str]:
+        """Every table of ours (for counts, copies and content hashes), in name order."""
+        ...
+
+    async def integrity_check(self) -> str: ...
+
+    async def close(self) -> None: ...
+
+    @property
+    def closed(self) -> bool: ...
+
+
+# -- parameters ------------------------------------------------------------------------------
+
+# A `:name` not preceded by another colon (PostgreSQL casts are `::type`), a `?`, or a quoted
+# string/identifier (left alone).
+_TOKEN = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|(?<!:):([A-Za-z_][A-Za-z0-9_]*)|\?")
+
+
+@dataclass(frozen=True, slots=True)
+class NumberedSql:
+    """A statement with `$1, $2 ...` placeholders and how to order its parameters."""
+
+    sql: str
+    names: tuple[str, ...] | None  # None: positional (`?`) parameters, already in order
+    count: int
+
+    def args(self, params: Params) -> list[Any]:
+        if self.count == 0:
+            return []
+        if self.names is None:
+            if isinstance(params, Mapping):
+                raise TypeError("positional SQL needs a sequence of parameters")
+            values = list(params)
+            if len(values) != self.count:
+                raise TypeError(f"{self.count} parameters expected, {len(values)} given")
+            return values
+        if not isinstance(params, Mapping):
+            raise TypeError("named SQL needs a mapping of parameters")
+        return [params[name] for name in self.names]
+
+
+def number_parameters(sql: str) -> NumberedSql:
+    """`:name` and `?` placeholders rewritten to `$n`; one `$n` per distinct name."""
+    names: dict[str, int] = {}
+    positional = 0
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal positional
+        token = match.group(0)
+        if token == "?":
+            positional += 1
+            return f"${positional}"
+        name = match.group(1)
+        if name is None:
+            return token  # a quoted string or identifier
+        if name not in names:
+            names[name] = len(names) + 1
+        return f"${names[name]}"
+
+    out = _TOKEN.sub(replace, sql)
+    if names and positional:
+        raise ValueError("do not mix :name and ? parameters in one statement")
+    return NumberedSql(out, tuple(names) if names else None, positional or len(names))

@@ -1,0 +1,353 @@
+"""The PostgreSQL engine (asyncpg): one connection pool shared by every repository.
+
+Statements are written with `:name`/`?` parameters and numbered to `$n` once (cached). Writes run
+in a transaction on one pooled connection; `read()` is a read-only REPEATABLE READ snapshot. A
+broken connection (the server restarted, `pg_terminate_backend`) surfaces as `StoreUnavailable`,
+which the bot answers with "try again"; the pool replaces the connection on its own.
+Migrations run under a `pg_advisory_lock`, so processes starting together migrate exactly once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import socket
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any, TypeVar
+from urllib.parse import unquote, urlsplit, urlunsplit
+
+import asyncpg
+
+from .engine import (
+    Conflict,
+    Migration,
+    MigrationError,
+    NumberedSql,
+    Params,
+    Query,
+    Row,
+    SchemaTooNewError,
+    StoreError,
+    StoreUnavailable,
+    number_parameters,
+)
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# Any fixed 64-bit number of ours: the lock every process takes to migrate (and seed).
+MIGRATION_LOCK = 0x05_7BA1_1AD0
+POOL_MAX = 10
+CONNECT_TIMEOUT = 10.0
+
+# Errors meaning the connection or the server went away, not that the statement was wrong.
+_UNAVAILABLE: tuple[type[BaseException], ...] = (
+    asyncpg.PostgresConnectionError, asyncpg.InterfaceError, asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.exceptions.CannotConnectNowError, ConnectionError, OSError, asyncio.TimeoutError,
+)
+_SQL_CACHE: dict[str, NumberedSql] = {}
+
+
+def is_postgres_url(target: object) -> bool:
+    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
+
+
+def mask_url(url: str) -> str:
+    """The URL with its password replaced by ***, for logs, errors and `db check`."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.rsplit("@", 1)
+    user = parts.username or ""
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc[-1]}"))
+
+
+def describe_url(url: str) -> str:
+    """host, port and database of a URL (a socket folder counts as the host)."""
+    parts = urlsplit(url)
+    query = dict(p.split("=", 1) for p in parts.query.split("&") if "=" in p)
+    host = parts.hostname or unquote(query.get("host", "")) or "localhost"
+    port = parts.port or int(query.get("port", 5432))
+    database = unquote(parts.path.lstrip("/")) or parts.username or "postgres"
+    return f"host {host}, port {port}, database {database}"
+
+
+def _numbered(sql: str) -> NumberedSql:
+    numbered = _SQL_CACHE.get(sql)
+    if numbered is None:
+        numbered = _SQL_CACHE[sql] = number_parameters(sql)
+    return numbered
+
+
+def _status_count(status: str) -> int:
+    last = status.rsplit(" ", 1)[-1]
+    return int(last) if last.isdigit() else 0
+
+
+class PostgresDialect:
+    name = "postgres"
+
+    def ids(self, param: str) -> str:
+        return f"SELECT value::bigint AS value FROM jsonb_array_elements_text(CAST(:{param} AS jsonb)) AS value"
+
+    def texts(self, param: str) -> str:
+        return f"SELECT value FROM jsonb_array_elements_text(CAST(:{param} AS jsonb)) AS value"
+
+    def concat_agg(self, expr: str, sep: str, order: str) -> str:
+        return f"string_agg({expr}, {sep} ORDER BY {order})"
+
+    def contains(self, haystack: str, needle: str) -> str:
+        return f"strpos({haystack}, {needle}) > 0"
+
+    def nocase(self, expr: str) -> str:
+        return f"lower({expr})"
+
+    # -- full-text search (tsvector, weighted like the FTS5 columns) --------------------------
+
+    def search_delete(self, ids: str) -> str:
+        return f"DELETE FROM song_search WHERE song_id IN ({ids})"
+
+    def search_insert(self, ids: str, titles: str, artists: str, drama: str, tags: str) -> str:
+        def part(expr: str, weight: str) -> str:
+            return f"setweight(to_tsvector('simple', coalesce({expr}, '')), '{weight}')"
+
+        document = " || ".join((part(titles, "A"), part(artists, "B"), part(drama, "B"), part(tags, "C"),
+                                part("s.description", "D")))
+        return f"INSERT INTO song_search (song_id, document) SELECT s.id, {document} FROM songs s WHERE s.id IN ({ids})"
+
+    def search_query(self, visible: str) -> str:
+        return ("SELECT s.id, s.title, ts_rank(ss.document, q.query) AS score FROM song_search ss "
+                "JOIN songs s ON s.id = ss.song_id CROSS JOIN (SELECT to_tsquery('simple', :expr) AS query) q "
+                f"WHERE ss.document @@ q.query AND {visible} ORDER BY score DESC, s.id LIMIT :limit")
+
+    @staticmethod
+    def search_expression(words: Sequence[str]) -> str:
+        """Every word a quoted lexeme (no user text becomes query syntax), all required, the last a prefix."""
+        quoted = ["'" + w.replace("\\", "").replace("'", "''") + "'" for w in words]
+        quoted[-1] += ":*"
+        return " & ".join(quoted)
+
+    after_bulk_write = "ANALYZE"
+
+
+class PostgresSession:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def fetch(self, sql: str, params: Params = ()) -> list[Row]:
+        n = _numbered(sql)
+        with _translated():
+            return await self._conn.fetch(n.sql, *n.args(params))
+
+    async def fetchrow(self, sql: str, params: Params = ()) -> Row | None:
+        n = _numbered(sql)
+        with _translated():
+            return await self._conn.fetchrow(n.sql, *n.args(params))
+
+    async def fetchval(self, sql: str, params: Params = (), default: Any = None) -> Any:
+        row = await self.fetchrow(sql, params)
+        return default if row is None else row[0]
+
+    async def fetch_many(self, queries: Sequence[Query]) -> list[list[Row]]:
+        return [await self.fetch(sql, params) for sql, params in queries]
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        n = _numbered(sql)
+        with _translated():
+            return _status_count(await self._conn.execute(n.sql, *n.args(params)))
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        n = _numbered(sql)
+        args = [n.args(r) for r in rows]
+        if args:
+            with _translated():
+                await self._conn.executemany(n.sql, args)
+
+
+class _translated:
+    """Constraint violations become `Conflict`; a lost connection becomes `StoreUnavailable`."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: object) -> bool:
+        if exc is None:
+            return False
+        if isinstance(exc, asyncpg.IntegrityConstraintViolationError):
+            raise Conflict(str(exc)) from exc
+        if isinstance(exc, _UNAVAILABLE):
+            raise StoreUnavailable(f"the database connection failed: {type(exc).__name__}") from exc
+        return False
+
+
+class PostgresDatabase:
+    dialect = PostgresDialect()
+
+    def __init__(self, url: str, pool: asyncpg.Pool) -> None:
+        self.url = url
+        self.label = mask_url(url)
+        self._pool = pool
+        self._closing: asyncio.Future[None] | None = None
+
+    @classmethod
+    async def open(cls, url: str, *, pool_max: int = POOL_MAX) -> PostgresDatabase:
+        try:
+            pool = await asyncpg.create_pool(url, min_size=1, max_size=pool_max, timeout=CONNECT_TIMEOUT,
+                                             command_timeout=60)
+        except (TimeoutError, OSError, asyncpg.PostgresError, socket.gaierror, ValueError) as exc:
+            reason = str(exc).replace(url, mask_url(url)) or type(exc).__name__
+            if (parts := urlsplit(url)).password:
+                reason = reason.replace(parts.password, "***")
+            raise StoreUnavailable(f"cannot reach PostgreSQL ({describe_url(url)}): {reason}") from None
+        return cls(url, pool)
+
+    # -- sessions ----------------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def _connection(self) -> AsyncIterator[asyncpg.Connection]:
+        if self.closed:
+            raise StoreError("the store is closed")
+        with _translated():
+            conn = await self._pool.acquire()
+        try:
+            yield conn
+        finally:
+            await self._pool.release(conn)
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[PostgresSession]:
+        async with self._connection() as conn:
+            with _translated():
+                transaction = conn.transaction(isolation="repeatable_read", readonly=True)
+                await transaction.start()
+            try:
+                yield PostgresSession(conn)
+            finally:
+                with contextlib.suppress(*_UNAVAILABLE):  # the connection may be gone, and its transaction with it
+                    await transaction.rollback()  # read-only: nothing to keep
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[PostgresSession]:
+        async with self._connection() as conn:
+            with _translated():
+                transaction = conn.transaction()
+                await transaction.start()
+            try:
+                yield PostgresSession(conn)
+            except BaseException:
+                with contextlib.suppress(*_UNAVAILABLE):  # the connection may be gone, and its transaction with it
+                    await transaction.rollback()
+                raise
+            else:
+                with _translated():
+                    await transaction.commit()
+
+    async def fetch(self, sql: str, params: Params = ()) -> list[Row]:
+        async with self._connection() as conn:
+            return await PostgresSession(conn).fetch(sql, params)
+
+    async def fetchrow(self, sql: str, params: Params = ()) -> Row | None:
+        async with self._connection() as conn:
+            return await PostgresSession(conn).fetchrow(sql, params)
+
+    async def fetchval(self, sql: str, params: Params = (), default: Any = None) -> Any:
+        row = await self.fetchrow(sql, params)
+        return default if row is None else row[0]
+
+    async def fetch_many(self, queries: Sequence[Query]) -> list[list[Row]]:
+        async with self.read() as session:
+            return await session.fetch_many(queries)
+
+    async def stream(self, queries: Sequence[Query], consume: Callable[[list[Iterator[Row]]], T]) -> T:
+        # Rows arrive on the event loop; they are read in one snapshot, then handed to the worker.
+        async with self.read() as session:
+            results = [await session.fetch(sql, params) for sql, params in queries]
+        return await asyncio.to_thread(consume, [iter(rows) for rows in results])
+
+    # -- schema -------------------------------------------------------------------------------
+
+    async def schema_version(self) -> int:
+        async with self._connection() as conn:
+            return await _schema_version(conn)
+
+    async def migrate(self, migrations: list[Migration]) -> list[int]:
+        latest = migrations[-1].version if migrations else 0
+        async with self._connection() as conn:
+            with _translated():
+                await conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
+            try:
+                with _translated():
+                    await conn.execute(
+                        "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, "
+                        "name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())")
+                current = await _schema_version(conn)
+                if current > latest:
+                    raise SchemaTooNewError(
+                        f"The database {self.label} has schema version {current}, but this version of the bot "
+                        f"only knows versions up to {latest}. Upgrade the bot; nothing was changed.")
+                applied = []
+                for migration in (m for m in migrations if m.version > current):
+                    try:
+                        async with conn.transaction():
+                            await conn.execute(migration.sql)
+                            await conn.execute(
+                                "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
+                                migration.version, migration.name)
+                    except asyncpg.PostgresError as exc:
+                        raise MigrationError(
+                            f"migration V{migration.version}__{migration.name} failed and was rolled back: {exc}"
+                        ) from exc
+                    log.info("applied migration V%d__%s", migration.version, migration.name)
+                    applied.append(migration.version)
+                return applied
+            finally:
+                with _translated():
+                    await conn.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)
+
+    @asynccontextmanager
+    async def exclusive(self) -> AsyncIterator[None]:
+        """Held by one process at a time across the fleet (seeding the shipped catalog)."""
+        async with self._connection() as conn:
+            with _translated():
+                await conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
+            try:
+                yield
+            finally:
+                with _translated():
+                    await conn.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)
+
+    async def tables(self) -> list[str]:
+        rows = await self.fetch(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+            "AND tablename NOT IN ('schema_migrations', 'song_search') ORDER BY tablename")
+        return [r[0] for r in rows]
+
+    async def integrity_check(self) -> str:
+        # PostgreSQL checks every constraint as it writes; what is left to ask is whether it answers.
+        return "ok" if await self.fetchval("SELECT 1") == 1 else "no answer"
+
+    # -- closing ------------------------------------------------------------------------------
+
+    async def close(self) -> None:
+        if self._closing is None:
+            self._closing = asyncio.ensure_future(self._close())
+        await asyncio.shield(self._closing)
+
+    async def _close(self) -> None:
+        try:
+            await asyncio.wait_for(self._pool.close(), timeout=10)
+        except (TimeoutError, *_UNAVAILABLE):
+            self._pool.terminate()
+
+    @property
+    def closed(self) -> bool:
+        return self._closing is not None
+
+
+async def _schema_version(conn: asyncpg.Connection) -> int:
+    with _translated():
+        if await conn.fetchval("SELECT to_regclass('schema_migrations')") is None:
+            return 0
+        return int(await conn.fetchval("SELECT coalesce(max(version), 0) FROM schema_migrations"))

@@ -1,0 +1,325 @@
+"""The SQLite engine (aiosqlite): one writer, a small pool of readers, one WAL file.
+
+The writer runs every write inside `BEGIN IMMEDIATE ... COMMIT`, one transaction at a time; readers
+see only committed data. A crash at any moment leaves the last committed state. Each aiosqlite
+connection has a thread of its own; a session's `fetch_many` and `stream` run their whole work in
+one trip to that thread (aiosqlite's `_execute`, pinned by the version range in pyproject.toml).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import aiosqlite
+
+from .engine import Conflict, Migration, MigrationError, Params, Query, Row, SchemaTooNewError, StoreError
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 5000
+READERS = 2  # a long read (building the name index) leaves a reader for look-ups
+T = TypeVar("T")
+
+
+def _params(params: Params) -> Mapping[str, Any] | tuple[Any, ...]:
+    return params if isinstance(params, Mapping) else tuple(params)
+
+
+class SqliteDialect:
+    name = "sqlite"
+
+    def ids(self, param: str) -> str:
+        return f"SELECT value FROM json_each(:{param})"
+
+    texts = ids
+
+    def concat_agg(self, expr: str, sep: str, order: str) -> str:
+        return f"group_concat({expr}, {sep})"  # the sub-query's ORDER BY orders it
+
+    def contains(self, haystack: str, needle: str) -> str:
+        return f"instr({haystack}, {needle}) > 0"
+
+    def nocase(self, expr: str) -> str:
+        return f"{expr} COLLATE NOCASE"
+
+    # -- full-text search (FTS5) ---------------------------------------------------------------
+
+    def search_delete(self, ids: str) -> str:
+        return f"DELETE FROM song_search WHERE rowid IN ({ids})"
+
+    def search_insert(self, ids: str, titles: str, artists: str, drama: str, tags: str) -> str:
+        return ("INSERT INTO song_search (rowid, title, artists, drama, description, tags) "
+                f"SELECT s.id, {titles}, {artists}, {drama}, s.description, {tags} FROM songs s WHERE s.id IN ({ids})")
+
+    def search_query(self, visible: str) -> str:
+        return ("SELECT s.id, s.title, -bm25(song_search, 10.0, 6.0, 6.0, 1.0, 2.0) AS score "
+                "FROM song_search JOIN songs s ON s.id = song_search.rowid "
+                f"WHERE song_search MATCH :expr AND {visible} ORDER BY score DESC LIMIT :limit")
+
+    @staticmethod
+    def search_expression(words: Sequence[str]) -> str:
+        """Every word quoted (no user text becomes FTS syntax), all required, the last a prefix."""
+        quoted = [f'"{w.replace(chr(34), "")}"' for w in words]
+        quoted[-1] += "*"
+        return " ".join(quoted)
+
+    after_bulk_write = "PRAGMA optimize"  # fresh statistics keep plans index-driven
+
+
+class SqliteSession:
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def _run(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        conn = self._conn
+
+        def call() -> T:
+            try:
+                return work(conn._conn)
+            except sqlite3.IntegrityError as exc:
+                raise Conflict(str(exc)) from exc
+
+        return await conn._execute(call)
+
+    async def fetch(self, sql: str, params: Params = ()) -> list[Row]:
+        # One trip to the thread (execute, fetch, close together).
+        return await self._run(lambda raw: raw.execute(sql, _params(params)).fetchall())
+
+    async def fetchrow(self, sql: str, params: Params = ()) -> Row | None:
+        rows = await self.fetch(sql, params)
+        return rows[0] if rows else None
+
+    async def fetchval(self, sql: str, params: Params = (), default: Any = None) -> Any:
+        row = await self.fetchrow(sql, params)
+        return default if row is None else row[0]
+
+    async def fetch_many(self, queries: Sequence[Query]) -> list[list[Row]]:
+        """Every query in one trip to the thread, and in one snapshot (inside a read transaction of its
+        own, unless the session is already in a transaction)."""
+        def work(raw: sqlite3.Connection) -> list[list[Row]]:
+            begin = not raw.in_transaction
+            if begin:
+                raw.execute("BEGIN")
+            try:
+                return [raw.execute(sql, _params(p)).fetchall() for sql, p in queries]
+            finally:
+                if begin:
+                    raw.execute("COMMIT")
+
+        return await self._run(work)
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        return await self._run(lambda raw: raw.execute(sql, _params(params)).rowcount)
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        rows = [_params(r) for r in rows]
+        if rows:
+            await self._run(lambda raw: raw.executemany(sql, rows))
+
+
+async def _connect(path: Path, *, read_only: bool) -> aiosqlite.Connection:
+    conn = await aiosqlite.connect(path, isolation_level=None)
+    try:
+        conn.row_factory = sqlite3.Row
+        for pragma in (f"busy_timeout = {BUSY_TIMEOUT_MS}", "query_only = ON" if read_only else "foreign_keys = ON",
+                       "synchronous = NORMAL"):
+            await conn.execute_fetchall(f"PRAGMA {pragma}")  # fetched: a statement left open holds a lock
+    except BaseException:
+        await conn.close()
+        raise
+    return conn
+
+
+class SqliteDatabase:
+    dialect = SqliteDialect()
+
+    def __init__(self, path: Path, writer: aiosqlite.Connection, readers: list[aiosqlite.Connection]) -> None:
+        self.path = path
+        self.label = str(path)
+        self._writer = writer
+        self._readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
+        for reader in readers:
+            self._readers.put_nowait(reader)
+        self._connections = [*readers, writer]
+        self._write_lock = asyncio.Lock()
+        self._closing: asyncio.Future[None] | None = None
+
+    @classmethod
+    async def open(cls, path: Path | str) -> SqliteDatabase:
+        path = Path(path)
+        if str(path) == ":memory:":
+            raise StoreError("the store needs a file (its readers and writer are connections of their own)")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        opened: list[aiosqlite.Connection] = []
+        try:
+            writer = await _connect(path, read_only=False)
+            opened.append(writer)
+            await writer.execute_fetchall("PRAGMA journal_mode = WAL")
+            for _ in range(READERS):
+                opened.append(await _connect(path, read_only=True))
+        except BaseException:
+            for conn in opened:
+                await conn.close()
+            raise
+        return cls(path, writer, opened[1:])
+
+    # -- sessions ----------------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def _reader(self) -> AsyncIterator[aiosqlite.Connection]:
+        if self.closed:
+            raise StoreError("the store is closed")
+        conn = await self._readers.get()
+        try:
+            yield conn
+        finally:
+            self._readers.put_nowait(conn)
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[SqliteSession]:
+        """A reader for several queries. Each `fetch_many` is one snapshot (and one trip to the thread);
+        no transaction is held open between calls, so a read costs no extra BEGIN/COMMIT trips."""
+        async with self._reader() as conn:
+            yield SqliteSession(conn)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[SqliteSession]:
+        async with self._write_lock:
+            if self.closed:
+                raise StoreError("the store is closed")
+            try:
+                # BEGIN inside the try: if the caller is cancelled while BEGIN is queued, aiosqlite still
+                # runs it, and the rollback (queued after it) must end that transaction.
+                await self._writer.execute_fetchall("BEGIN IMMEDIATE")
+                yield SqliteSession(self._writer)
+            except BaseException:
+                await self._writer.rollback()
+                raise
+            else:
+                await self._writer.commit()
+
+    async def fetch(self, sql: str, params: Params = ()) -> list[Row]:
+        async with self._reader() as conn:
+            return list(await conn.execute_fetchall(sql, _params(params)))
+
+    async def fetchrow(self, sql: str, params: Params = ()) -> Row | None:
+        rows = await self.fetch(sql, params)
+        return rows[0] if rows else None
+
+    async def fetchval(self, sql: str, params: Params = (), default: Any = None) -> Any:
+        rows = await self.fetch(sql, params)
+        return rows[0][0] if rows else default
+
+    async def fetch_many(self, queries: Sequence[Query]) -> list[list[Row]]:
+        async with self._reader() as conn:
+            return await SqliteSession(conn).fetch_many(queries)
+
+    async def stream(self, queries: Sequence[Query], consume: Callable[[list[Iterator[Row]]], T]) -> T:
+        def work(raw: sqlite3.Connection) -> T:
+            raw.execute("BEGIN")
+            try:
+                return consume([raw.execute(sql, _params(p)) for sql, p in queries])
+            finally:
+                raw.execute("COMMIT")
+
+        async with self._reader() as conn:
+            return await SqliteSession(conn)._run(work)
+
+    # -- schema -------------------------------------------------------------------------------
+
+    async def schema_version(self) -> int:
+        rows = await self._writer.execute_fetchall("PRAGMA user_version")
+        return int(next(iter(rows))[0])
+
+    async def migrate(self, migrations: list[Migration]) -> list[int]:
+        """Apply pending migrations in order, each in its own transaction; a backup first when the
+        database already has data."""
+        latest = migrations[-1].version if migrations else 0
+        async with self._write_lock:
+            current = await self.schema_version()
+            if current > latest:
+                raise SchemaTooNewError(
+                    f"The database {self.path} has schema version {current}, but this version of the "
+                    f"bot only knows versions up to {latest}. Upgrade the bot or use a backup; "
+                    "nothing was changed.")
+            pending = [m for m in migrations if m.version > current]
+            if pending and current > 0:
+                target = self.path.with_name(f"{self.path.name}.v{current}.bak")
+                await self._backup(target)
+                log.info("backed up %s to %s before migrating from schema version %d", self.path, target, current)
+            applied = []
+            for migration in pending:
+                script = f"BEGIN IMMEDIATE;\n{migration.sql}\n;PRAGMA user_version = {migration.version};\nCOMMIT;"
+                try:
+                    await self._writer.executescript(script)
+                except sqlite3.Error as exc:
+                    if self._writer.in_transaction:
+                        await self._writer.rollback()
+                    raise MigrationError(
+                        f"migration V{migration.version}__{migration.name} failed and was rolled back: {exc}"
+                    ) from exc
+                log.info("applied migration V%d__%s", migration.version, migration.name)
+                applied.append(migration.version)
+            return applied
+
+    async def backup(self, target: Path | str) -> None:
+        """SQLite online backup: a consistent copy, safe while the bot keeps writing."""
+        async with self._write_lock:
+            await self._backup(Path(target))
+
+    async def _backup(self, target: Path) -> None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".part")
+        tmp.unlink(missing_ok=True)
+        async with aiosqlite.connect(tmp) as dest:
+            await self._writer.backup(dest)
+        tmp.replace(target)
+
+    async def tables(self) -> list[str]:
+        rows = await self.fetch(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "AND name NOT LIKE 'song_search%' ORDER BY name")
+        return [r[0] for r in rows]
+
+    async def integrity_check(self) -> str:
+        rows = await self.fetch("PRAGMA integrity_check")
+        return "; ".join(str(r[0]) for r in rows)
+
+    # -- closing ------------------------------------------------------------------------------
+
+    async def close(self) -> None:
+        """Refuse writes from now on, let a transaction in flight finish, close every connection (the
+        last one checkpoints SQLite's write-ahead log).
+
+        Closes once: concurrent and later calls wait for the same close. A caller cancelled meanwhile
+        (a shutdown racing another) does not stop it half-way; and if the close itself is cancelled
+        (asyncio.run cancels what is left at exit), every connection's thread is still told to stop:
+        aiosqlite's threads are not daemons, and one left waiting keeps the process from exiting.
+        """
+        if self._closing is None:
+            self._closing = asyncio.ensure_future(self._close())
+            self._closing.add_done_callback(self._stop_what_is_left)  # runs even if cancelled before it began
+        await asyncio.shield(self._closing)
+
+    async def _close(self) -> None:
+        async with self._write_lock:
+            for _ in range(READERS):  # wait for reads in flight to hand their connection back
+                await self._readers.get()
+            while self._connections:
+                await self._connections[0].close()
+                self._connections.pop(0)
+
+    def _stop_what_is_left(self, _closing: asyncio.Future[None]) -> None:
+        for connection in self._connections:
+            connection.stop()  # queued after any work in flight; the thread ends once it runs
+        self._connections.clear()
+
+    @property
+    def closed(self) -> bool:
+        return self._closing is not None

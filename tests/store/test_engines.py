@@ -1,0 +1,166 @@
+"""The engine layer: parameter numbering, URL masking, and PostgreSQL's migrations and faults.
+
+Tests with `engine` in their arguments run on both engines (this module is marked `both_engines`);
+the PostgreSQL-only ones take `postgres_url`, a fresh database of the throwaway test server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import aiosqlite
+import asyncpg
+import pytest
+
+from bot.catalog.records import SongRecord
+from bot.store import SchemaTooNewError, Store, StoreUnavailable
+from bot.store.engine import number_parameters
+from bot.store.postgres import describe_url, mask_url
+
+from .. import postgres_server
+
+pytestmark = pytest.mark.both_engines
+
+
+@pytest.fixture
+async def postgres_url(postgres_admin_url):
+    url = await postgres_server.create_database(postgres_admin_url)
+    try:
+        yield url
+    finally:
+        await postgres_server.drop_database(postgres_admin_url, url)
+
+
+# -- the thin layer ----------------------------------------------------------------------------
+
+def test_aiosqlite_still_runs_a_function_on_its_thread():
+    """The SQLite engine's batches rely on it (pinned by aiosqlite's version range)."""
+    assert callable(getattr(aiosqlite.Connection, "_execute", None))
+
+
+def test_named_and_positional_parameters_are_numbered_once():
+    named = number_parameters("SELECT :a, :b, :a, '::x :no', \"q:no\", x::bigint FROM t WHERE y = :b")
+    assert named.sql == "SELECT $1, $2, $1, '::x :no', \"q:no\", x::bigint FROM t WHERE y = $2"
+    assert named.args({"b": 2, "a": 1, "unused": 3}) == [1, 2]
+    positional = number_parameters("UPDATE t SET a = ?, b = '?' WHERE c = ?")
+    assert positional.sql == "UPDATE t SET a = $1, b = '?' WHERE c = $2"
+    assert positional.args((5, 6)) == [5, 6]
+    with pytest.raises(TypeError):
+        positional.args((5,))
+    with pytest.raises(ValueError):
+        number_parameters("SELECT :a, ?")
+    assert number_parameters("SELECT 1").args({"guild": None}) == []
+
+
+def test_passwords_never_show():
+    url = "postgresql://ost:s3cr%40t@db.example:6543/ballads"
+    assert mask_url(url) == "postgresql://ost:***@db.example:6543/ballads"
+    assert describe_url(url) == "host db.example, port 6543, database ballads"
+    assert mask_url("postgresql://ost@db/x") == "postgresql://ost@db/x"
+    assert describe_url("postgresql://postgres:@/ost?host=/tmp/sock") == "host /tmp/sock, port 5432, database ost"
+
+
+# -- both engines: the contract ------------------------------------------------------------------
+
+async def test_a_transaction_is_all_or_nothing_and_reads_see_only_commits(store):
+    before = await store.content_hash()
+    inside = asyncio.Event()
+    release = asyncio.Event()
+
+    async def half_written():
+        async with store.transaction() as tx:
+            await tx.execute("UPDATE songs SET title = 'half'")
+            inside.set()
+            await release.wait()
+            raise RuntimeError("crash in the middle")
+
+    task = asyncio.create_task(half_written())
+    await inside.wait()
+    assert "half" not in {r[0] for r in await store.fetch("SELECT title FROM songs")}  # not committed yet
+    release.set()
+    with pytest.raises(RuntimeError):
+        await task
+    assert await store.content_hash() == before
+
+
+async def test_a_conflict_is_the_engines_word_for_a_broken_constraint(store):
+    from bot.store import Conflict
+
+    with pytest.raises(Conflict):
+        async with store.transaction() as tx:
+            await tx.execute("INSERT INTO meta (key, value) VALUES ('k', '1')")
+            await tx.execute("INSERT INTO meta (key, value) VALUES ('k', '2')")
+    assert await store.meta.get("k") is None
+
+
+# -- PostgreSQL only -----------------------------------------------------------------------------
+
+async def test_processes_starting_together_migrate_exactly_once(postgres_url):
+    stores = await asyncio.gather(*(Store.open(postgres_url) for _ in range(4)))
+    try:
+        rows = await stores[0].fetch("SELECT version, count(*) FROM schema_migrations GROUP BY version ORDER BY 1")
+        assert [tuple(r) for r in rows] == [(1, 1), (2, 1)]
+        for store in stores:
+            assert await store.schema_version() == 2
+    finally:
+        for store in stores:
+            await store.close()
+
+
+async def test_a_newer_postgres_schema_refuses_to_start_and_changes_nothing(postgres_url):
+    store = await Store.open(postgres_url)
+    await store.meta.set("probe", "1")
+    async with store.transaction() as tx:
+        await tx.execute("INSERT INTO schema_migrations (version, name) VALUES (999, 'from_the_future')")
+    before = await store.content_hash()
+    await store.close()
+    with pytest.raises(SchemaTooNewError, match="999"):
+        await Store.open(postgres_url)
+    store = await Store.open(postgres_url, migrate=False)
+    try:
+        assert await store.content_hash() == before
+    finally:
+        await store.close()
+
+
+async def test_an_unreachable_server_is_one_clear_error_without_the_password():
+    with pytest.raises(StoreUnavailable) as caught:
+        await Store.open("postgresql://ost:hunter2@127.0.0.1:1/ballads")
+    message = str(caught.value)
+    assert "host 127.0.0.1, port 1, database ballads" in message
+    assert "hunter2" not in message
+
+
+async def test_a_connection_killed_mid_command_is_try_again_and_the_pool_recovers(postgres_url):
+    store = await Store.open(postgres_url)
+    try:
+        await store.catalog.import_records([SongRecord(title="Kept", artists=["Gummy"], drama="Goblin")])
+        before = await store.content_hash()
+
+        async def doomed_write():
+            async with store.transaction() as tx:
+                await tx.execute("UPDATE songs SET title = 'half written'")
+                await tx.execute("SELECT pg_sleep(30)")
+
+        task = asyncio.create_task(doomed_write())
+        admin = await asyncpg.connect(postgres_url)
+        try:
+            for _ in range(200):  # polled and bounded: the other connection's statement is running
+                pid = await admin.fetchval(
+                    "SELECT pid FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep%' AND pid <> pg_backend_pid()")
+                if pid:
+                    break
+                await asyncio.sleep(0.05)
+            assert pid, "the write never reached the server"
+            await admin.execute("SELECT pg_terminate_backend($1)", pid)
+        finally:
+            await admin.close()
+        with pytest.raises(StoreUnavailable):
+            await task
+        assert await store.content_hash() == before  # nothing half-written
+        for _ in range(3):  # the pool hands out working connections again
+            assert await store.fetchval("SELECT count(*) FROM songs WHERE title = 'Kept'") == 1
+        await store.meta.set("after", "ok")
+        assert await store.meta.get("after") == "ok"
+    finally:
+        await store.close()
