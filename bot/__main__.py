@@ -105,6 +105,9 @@ async def _run_bot(settings: Settings, *, force_sync: bool = False) -> int:
     from .app import create_bot
 
     bot = create_bot(settings)
+    # The store first, before Discord: a database that cannot be reached (PostgreSQL down, a wrong
+    # URL) stops the start-up with one clear line, before any connection to Discord is made.
+    bot.store = await Store.open(settings.database)
     async with bot:
         if force_sync:
             await bot.login(settings.token or "")

@@ -26,6 +26,7 @@ def test_environment_wins_over_dotenv(tmp_path):
 @pytest.mark.parametrize(("env", "name"), [
     ({"OST_DEV_GUILD_ID": "abc"}, "OST_DEV_GUILD_ID"),
     ({"OST_LOG_LEVEL": "LOUD"}, "OST_LOG_LEVEL"),
+    ({"OST_DATABASE_URL": "mysql://u:p@h/db"}, "OST_DATABASE_URL"),
 ])
 def test_bad_values_name_the_variable(env, name):
     with pytest.raises(ConfigError, match=name):
@@ -35,3 +36,11 @@ def test_bad_values_name_the_variable(env, name):
 def test_token_never_in_repr():
     settings = Settings(token="MTIzNDU2.secret-token-value")
     assert "secret-token-value" not in repr(settings)
+
+
+def test_a_database_url_selects_postgres_and_its_password_stays_out_of_repr(tmp_path):
+    url = "postgresql://ost:pa55word@db:5432/ost"
+    settings = Settings.from_env({"OST_DATABASE_URL": url, "OST_DATABASE_PATH": "x.db"}, dotenv_path=None)
+    assert settings.database == url and settings.database_path == Path("x.db")
+    assert "pa55word" not in repr(settings)
+    assert Settings(database_path=tmp_path / "a.db").database == tmp_path / "a.db"  # SQLite by default
