@@ -37,6 +37,7 @@ ARTIST_FAMILY = ("WITH RECURSIVE who(id) AS (SELECT {start} UNION SELECT ag.memb
 ARTIST_SONG_COUNT = (f"({ARTIST_FAMILY.format(start='a.id')}SELECT count(DISTINCT s.id) FROM songs s "
                      f"JOIN song_artists sa ON sa.song_id = s.id WHERE sa.artist_id IN (SELECT id FROM who) "
                      f"AND {VISIBLE_SONG})")
+SEED_LOCK = 0x05_7BA1_5EED  # the advisory lock of seeding the shipped catalog
 _NAMES = {"dramas": ("drama_names", "drama_id"), "artists": ("artist_names", "artist_id"),
           "songs": ("song_titles", "song_id")}
 
@@ -334,7 +335,9 @@ class CatalogRepo:
         if not force and await self._store.meta.get("catalog_digest") == catalog.digest:
             return SeedReport(changed=False)
         async with self._store.transaction() as tx:
-            # Another process may have seeded meanwhile (the transaction waited for its lock).
+            if lock := self._d.lock(SEED_LOCK):  # processes starting together seed one after the other
+                await tx.execute(lock)
+            # Another process may have seeded meanwhile (this one waited for its lock).
             digest = await tx.fetchval("SELECT value FROM meta WHERE key = 'catalog_digest'")
             if not force and digest == catalog.digest:
                 return SeedReport(changed=False)

@@ -95,6 +95,10 @@ class Dialect(Protocol):
 
     def nocase(self, expr: str) -> str: ...
 
+    def lock(self, key: int) -> str | None:
+        """A statement that serialises the transactions running it with the same `key` (None: no need)."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class Migration:

@@ -131,6 +131,10 @@ class PostgresDialect:
 
     after_bulk_write = "ANALYZE"
 
+    def lock(self, key: int) -> str | None:
+        """Held until the transaction ends, by one transaction at a time across every process."""
+        return f"SELECT pg_advisory_xact_lock({int(key)})"
+
 
 class PostgresSession:
     def __init__(self, conn: asyncpg.Connection) -> None:

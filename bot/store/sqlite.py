@@ -71,6 +71,11 @@ class SqliteDialect:
 
     after_bulk_write = "PRAGMA optimize"  # fresh statistics keep plans index-driven
 
+    def lock(self, key: int) -> str | None:
+        """A statement that makes the transaction the only one holding `key`; none needed on SQLite,
+        whose write transactions (BEGIN IMMEDIATE) already exclude each other."""
+        return None
+
 
 class SqliteSession:
     def __init__(self, conn: aiosqlite.Connection) -> None:

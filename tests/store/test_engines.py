@@ -107,6 +107,20 @@ async def test_processes_starting_together_migrate_exactly_once(postgres_url):
             await store.close()
 
 
+async def test_processes_starting_together_seed_exactly_once(postgres_url):
+    from bot.catalog.seedfile import load_catalog
+
+    stores = await asyncio.gather(*(Store.open(postgres_url) for _ in range(4)))
+    try:
+        reports = await asyncio.gather(*(store.catalog.seed(load_catalog()) for store in stores))
+        assert sorted(r.changed for r in reports) == [False, False, False, True]
+        assert (await stores[0].catalog.counts()).songs == 19
+        assert await stores[0].fetchval("SELECT count(*) FROM song_search") == 19
+    finally:
+        for store in stores:
+            await store.close()
+
+
 async def test_a_newer_postgres_schema_refuses_to_start_and_changes_nothing(postgres_url):
     store = await Store.open(postgres_url)
     await store.meta.set("probe", "1")
