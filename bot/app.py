@@ -36,15 +36,17 @@ def cog_modules() -> list[str]:
 
 
 class OstBot(commands.Bot):
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, **client_options: object) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,  # slash commands only; no message content needed
             intents=discord.Intents.default(),
             tree_cls=OstTree,
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,
+            **client_options,
         )
         self.settings = settings
+        self.shards_owned = settings.shards
         self.store: Store | None = None
         self.started_at = time.time()
         self.synced_on_start = False
@@ -72,7 +74,8 @@ class OstBot(commands.Bot):
             except Exception:
                 log.exception("failed to load extension %s", module)
                 raise
-        self.synced_on_start = await self.sync_commands_if_changed()
+        # One process of a fleet syncs the commands (the owner of shard 0); `ostbot sync` forces it.
+        self.synced_on_start = self.shards_owned.syncs_commands and await self.sync_commands_if_changed()
 
     async def close(self) -> None:
         """Stop once. A second call while stopping (a signal handler and the connection's own end can
@@ -90,10 +93,14 @@ class OstBot(commands.Bot):
                 await self._interrupt_games_left_running()
                 await self.store.close()  # refuses later writes at once, then checkpoints the WAL
 
+    def owns_guild(self, guild_id: int | None) -> bool:
+        """Work tied to a server (song of the day, quiz recovery) runs in the process owning its shard."""
+        return self.shards_owned.owns(guild_id)
+
     async def _interrupt_games_left_running(self) -> None:
         """A quiz started while the cogs unloaded (its /quiz start was mid-way) is not left 'running'."""
         try:
-            if games := await self.store.quiz.interrupt_running(discord.utils.utcnow()):
+            if games := await self.store.quiz.interrupt_running(discord.utils.utcnow(), owns=self.owns_guild):
                 log.info("shutdown: marked %d more quizzes interrupted", len(games))
         except Exception:  # the next start marks them anyway
             log.exception("shutdown: could not mark running quizzes interrupted")
@@ -157,7 +164,14 @@ class OstBot(commands.Bot):
         return resolve_language(setting, str(interaction.locale), str(guild_locale) if guild_locale else None)
 
 
+class ShardedOstBot(OstBot, commands.AutoShardedBot):
+    """The same bot on `discord.AutoShardedClient`, for `settings.shard_ids` of `settings.shard_count`."""
+
+
 def create_bot(settings: Settings) -> OstBot:
-    return OstBot(settings)
+    if settings.shard_count is None:
+        return OstBot(settings)
+    return ShardedOstBot(settings, shard_count=settings.shard_count,
+                         shard_ids=list(settings.shards.owned))
 
 

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
+from .sharding import Shards, parse_shard_ids
+
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -33,6 +35,10 @@ class Settings:
     log_level: str = "INFO"
     # None means the catalog shipped with the package.
     catalog_path: Path | None = None
+    # Sharding: None runs one unsharded client. With a count, this process runs `shard_ids` of them
+    # (all of them when None): `discord.AutoShardedClient`.
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] | None = None
 
     def __post_init__(self) -> None:
         if self.log_level not in LOG_LEVELS:
@@ -41,6 +47,24 @@ class Settings:
             raise ConfigError("OST_DATABASE_URL must be a postgresql:// URL (leave it out to use SQLite)")
         if self.dev_guild_id is not None and self.dev_guild_id <= 0:
             raise ConfigError("OST_DEV_GUILD_ID must be a positive server id")
+        if self.shard_count is not None and self.shard_count < 1:
+            raise ConfigError("OST_SHARD_COUNT must be 1 or more")
+        if self.shard_ids is not None:
+            if self.shard_count is None:
+                raise ConfigError("OST_SHARD_IDS needs OST_SHARD_COUNT (how many shards the whole bot has)")
+            if not self.shard_ids or any(not 0 <= i < self.shard_count for i in self.shard_ids):
+                raise ConfigError(f"OST_SHARD_IDS must be between 0 and {self.shard_count - 1} "
+                                  f"(OST_SHARD_COUNT is {self.shard_count})")
+            if len(set(self.shard_ids)) != len(self.shard_ids):
+                raise ConfigError("OST_SHARD_IDS lists a shard twice")
+        if self.database_url is None and not self.shards.is_whole_fleet:
+            raise ConfigError("OST_SHARD_IDS: a SQLite database serves one process only, so one process must run "
+                              "every shard (leave OST_SHARD_IDS out), or set OST_DATABASE_URL to PostgreSQL "
+                              "to split the shards between processes")
+
+    @property
+    def shards(self) -> Shards:
+        return Shards(self.shard_count, self.shard_ids)
 
     @property
     def database(self) -> Path | str:
@@ -75,6 +99,17 @@ class Settings:
         if level not in LOG_LEVELS:
             raise ConfigError(f"OST_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {level!r}")
         catalog = text("OST_CATALOG_PATH")
+        shard_count: int | None = None
+        if (count := text("OST_SHARD_COUNT")) is not None:
+            if not count.isdigit():
+                raise ConfigError(f"OST_SHARD_COUNT must be a number of shards, not {count!r}")
+            shard_count = int(count)
+        shard_ids: tuple[int, ...] | None = None
+        if (ids := text("OST_SHARD_IDS")) is not None:
+            try:
+                shard_ids = parse_shard_ids(ids)
+            except ValueError as exc:
+                raise ConfigError(f"OST_SHARD_IDS: {exc} (write them like 0-3 or 4,5,7)") from None
         return cls(
             token=token,
             database_path=Path(text("OST_DATABASE_PATH") or "data/ost.db"),
@@ -82,4 +117,6 @@ class Settings:
             dev_guild_id=dev_guild_id,
             log_level=level,
             catalog_path=Path(catalog) if catalog else None,
+            shard_count=shard_count,
+            shard_ids=shard_ids,
         )

@@ -68,8 +68,12 @@ def settings(database, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def simcord_bot(settings: Settings):
-    return create_bot(settings)
+async def simcord_bot(settings: Settings):
+    bot = create_bot(settings)
+    yield bot
+    # SimCord's shutdown never calls bot.close(): close the store here, before the test database goes.
+    if bot.store is not None and not bot.store.closed:
+        await bot.store.close()
 
 
 @pytest.fixture

@@ -105,6 +105,8 @@ class Daily(commands.Cog, name="Daily"):
         for settings in await store.guilds.all_with("daily_channel_id"):
             if self.bot.is_closed():
                 break
+            if not self.bot.owns_guild(settings.guild_id):  # another process of the fleet posts there
+                continue
             zone = parse_timezone(settings.daily_timezone)
             if settings.daily_hour is None or zone is None:
                 continue

@@ -91,7 +91,7 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
 
     async def cog_load(self) -> None:
         # Quizzes still "running" in the store died with the previous process.
-        interrupted = await self.store.quiz.interrupt_running(discord.utils.utcnow())
+        interrupted = await self.store.quiz.interrupt_running(discord.utils.utcnow(), owns=self.bot.owns_guild)
         if interrupted:
             log.info("marked %d unfinished quizzes interrupted", len(interrupted))
             self._recovery = asyncio.create_task(self._announce_interrupted(interrupted))

@@ -169,12 +169,17 @@ class AdditionsRepo:
     async def claim_daily(self, guild_id: int, day: str, song_id: int, channel_id: int) -> str | None:
         """Reserve `day` for this server before posting: the previous handled date, or None when
         `day` was already handled (posted, or failed for good). At most one post a day, even if the
-        process dies between the claim and the post."""
+        process dies between the claim and the post, and when two processes claim it at once (the
+        database decides: the conditional UPDATE of the second waits for the first, then changes nothing)."""
         async with self._store.transaction() as tx:
             row = await tx.fetchrow("SELECT daily_last_date FROM guild_settings WHERE guild_id = ?", (guild_id,))
             if row is None or (row[0] is not None and row[0] >= day):
                 return None
-            await tx.execute("UPDATE guild_settings SET daily_last_date = ? WHERE guild_id = ?", (day, guild_id))
+            claimed = await tx.execute(
+                "UPDATE guild_settings SET daily_last_date = :day WHERE guild_id = :guild "
+                "AND (daily_last_date IS NULL OR daily_last_date < :day)", {"day": day, "guild": guild_id})
+            if not claimed:
+                return None
             await tx.execute(
                 "INSERT INTO daily_posts (guild_id, posted_on, song_id, channel_id) VALUES (?, ?, ?, ?)",
                 (guild_id, day, song_id, channel_id))

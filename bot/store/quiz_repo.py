@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -152,19 +153,22 @@ class QuizRepo:
             await tx.execute("UPDATE quiz_games SET message_id = ? WHERE id = ?", (message_id, game_id))
 
     async def record_round(self, game_id: int, guild_id: int, channel_id: int, result: RoundResult,
-                           now: dt.datetime, *, end_status: str | None = None) -> None:
-        """One round's question, answers and the game's progress, in one transaction."""
+                           now: dt.datetime, *, end_status: str | None = None) -> bool:
+        """One round's question, answers and the game's progress, in one transaction. Written once:
+        False (and nothing written) when the round is already recorded, by whichever process closed it."""
         if end_status is not None and end_status not in END_STATUSES:
             raise ValueError(end_status)
         q = result.question
         when = stamp(now)
         async with self._store.transaction() as tx:
-            await tx.execute(
+            first = await tx.fetchval(
                 "INSERT INTO quiz_rounds (game_id, number, kind, question_key, song_id, drama_id, answer, answers, "
                 "correct) VALUES (?, ?, ?, ?, (SELECT id FROM songs WHERE id = ?), "
-                "(SELECT id FROM dramas WHERE id = ?), ?, ?, ?)",
+                "(SELECT id FROM dramas WHERE id = ?), ?, ?, ?) ON CONFLICT DO NOTHING RETURNING number",
                 (game_id, result.number, q.kind, q.key, q.song_id, q.drama_id, q.answer.text,
                  len(result.answers), len(result.winners)))
+            if first is None:
+                return False
             await tx.executemany(
                 "INSERT INTO quiz_answers (game_id, round, guild_id, user_id, correct, points, streak, elapsed, "
                 "answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -179,6 +183,7 @@ class QuizRepo:
                 "UPDATE quiz_games SET rounds_played = ?, status = coalesce(?, status), "
                 "ended_at = coalesce(?, ended_at) WHERE id = ?",
                 (result.number, end_status, when if end_status is not None else None, game_id))
+        return True
 
     async def end_game(self, game_id: int, status: str, now: dt.datetime) -> None:
         """End a game without a round to record (stopped or broken before its first reveal)."""
@@ -188,14 +193,18 @@ class QuizRepo:
             await tx.execute("UPDATE quiz_games SET status = ?, ended_at = ? WHERE id = ? AND status = 'running'",
                              (status, stamp(now), game_id))
 
-    async def interrupt_running(self, now: dt.datetime) -> list[InterruptedGame]:
-        """Mark every game left running (by a crash or a restart) interrupted; return them."""
+    async def interrupt_running(self, now: dt.datetime, owns: Callable[[int], bool] = lambda _guild: True
+                                ) -> list[InterruptedGame]:
+        """Mark every game left running (by a crash or a restart) interrupted, of the servers this
+        process `owns` (in a fleet, each process sweeps its own shards); return them."""
         async with self._store.transaction() as tx:
             rows = await tx.fetch(
                 "SELECT id, guild_id, channel_id, message_id FROM quiz_games WHERE status = 'running' ORDER BY id")
-            games = [InterruptedGame(r[0], r[1], r[2], r[3]) for r in rows]
-            await tx.execute("UPDATE quiz_games SET status = 'interrupted', ended_at = ? WHERE status = 'running'",
-                             (stamp(now),))
+            games = [InterruptedGame(r[0], r[1], r[2], r[3]) for r in rows if owns(r[1])]
+            await tx.execute(
+                f"UPDATE quiz_games SET status = 'interrupted', ended_at = :now WHERE status = 'running' "
+                f"AND id IN ({self._store.dialect.ids('ids')})",
+                {"now": stamp(now), "ids": json.dumps([g.game_id for g in games])})
         return games
 
     async def game(self, game_id: int) -> GameRow | None:

@@ -1,0 +1,68 @@
+"""Work that must happen once even when two processes overlap, decided by the database.
+
+Two stores on one database stand for two bot processes (on PostgreSQL they share nothing but the
+server; on SQLite two connections to one file).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+import pytest
+
+from bot.quiz.questions import Name, Question
+from bot.quiz.scoring import Points
+from bot.quiz.session import Answer, RoundResult
+from bot.store import Store
+
+pytestmark = pytest.mark.both_engines
+NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+async def two(store, database):
+    other = await Store.open(database)
+    try:
+        yield store, other
+    finally:
+        await other.close()
+
+
+async def test_two_processes_claiming_the_same_day_post_once(two):
+    first, second = two
+    await first.guilds.update(7, daily_channel_id=9, daily_hour=8)
+    song = (await first.catalog.visible_song_ids(7))[0]
+    claims = await asyncio.gather(first.additions.claim_daily(7, "2026-01-02", song, 9),
+                                  second.additions.claim_daily(7, "2026-01-02", song, 9))
+    assert sorted(c is not None for c in claims) == [False, True]
+    assert len(await first.additions.daily_posts(7)) == 1
+    # A claim whose post failed in passing is opened again, and the next claim wins.
+    await first.additions.fail_daily(7, "2026-01-02", "503", previous="")
+    assert await second.additions.claim_daily(7, "2026-01-02", song, 9) is not None
+
+
+async def test_a_round_closed_by_two_processes_is_scored_once(two):
+    first, second = two
+    game = await first.quiz.create_game(guild_id=7, channel_id=9, started_by=1, mode="buttons", topic="any",
+                                        rounds=2, seconds=20, now=NOW)
+    question = Question(key="q1", kind="song_drama", options=(Name("Goblin"), Name("Other")), correct=0,
+                        accepted=("goblin",))
+    result = RoundResult(1, question, (Answer(1, True, 1.0, Points(100, 10, 0), 1, "Goblin"),))
+    written = await asyncio.gather(first.quiz.record_round(game, 7, 9, result, NOW),
+                                   second.quiz.record_round(game, 7, 9, result, NOW))
+    assert sorted(written) == [False, True]
+    [row] = await first.quiz.leaderboard(7)
+    assert (row.points, row.answered, row.correct) == (110, 1, 1)
+
+
+async def test_each_process_sweeps_only_the_quizzes_of_its_own_servers(store):
+    mine, theirs = (0 << 22) | 5, (1 << 22) | 5  # shards 0 and 1 of 2
+    games = {}
+    for guild in (mine, theirs):
+        games[guild] = await store.quiz.create_game(guild_id=guild, channel_id=guild, started_by=1, mode="buttons",
+                                                    topic="any", rounds=2, seconds=20, now=NOW)
+    swept = await store.quiz.interrupt_running(NOW, owns=lambda guild: (guild >> 22) % 2 == 0)
+    assert [g.game_id for g in swept] == [games[mine]]
+    assert (await store.quiz.game(games[mine])).status == "interrupted"
+    assert (await store.quiz.game(games[theirs])).status == "running"
