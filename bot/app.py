@@ -58,6 +58,7 @@ class OstBot(commands.Bot):
         self._stopping = None  # started again after a close (tests restart the same bot)
         if self.store is None or self.store.closed:
             self.store = await Store.open(self.settings.database)
+        await self.store.listen()  # hear other processes' catalog and settings changes (PostgreSQL)
         report = await self.store.catalog.seed(load_catalog(self.settings.catalog_path))
         if report.changed:
             log.info("seeded catalog: %d songs, %d dramas, %d artists", report.songs, report.dramas, report.artists)

@@ -96,6 +96,9 @@ async def answer_errors(interaction: discord.Interaction, work: Callable[[], Awa
     becomes the usual private message, and a Discord fault on the reply (5xx, 429, expired) one
     log line and, when passing, a private "try again". Anything else is a bug and propagates."""
     try:
+        store = getattr(interaction.client, "store", None)
+        if store is not None and not store.closed:
+            await store.refresh()
         await work()
     except UserError as error:
         await send_ephemeral(interaction, t(error.key, await _language(interaction), **error.params))
@@ -174,12 +177,15 @@ class OstTree(app_commands.CommandTree):
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         """The server's cooldown, per member per command, on the event loop's clock.
 
-        Only invocations count: autocomplete (typing in an option) never does.
+        Only invocations count: autocomplete (typing in an option) never does. Before anything, caches
+        that another process's writes made stale are dropped (a cheap look, see `Store.refresh`).
         """
+        store = self.client.store
+        if store is not None and not store.closed:
+            await store.refresh()
         if interaction.type is not discord.InteractionType.application_command or interaction.guild_id is None:
             return True
         name = (interaction.data or {}).get("name")
-        store = self.client.store
         if name not in COOLDOWN_COMMANDS or store is None or store.closed:
             return True
         seconds = (await store.guilds.get(interaction.guild_id)).cooldown_seconds

@@ -36,7 +36,9 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 def pytest_generate_tests(metafunc):
-    if "engine" in metafunc.fixturenames:
+    """`engine` runs over sqlite (and postgres where asked); a test naming its own engines keeps them."""
+    chosen = any("engine" in mark.args[0] for mark in metafunc.definition.iter_markers("parametrize"))
+    if "engine" in metafunc.fixturenames and not chosen:
         both = os.environ.get("OST_TEST_ENGINES") == "both" or metafunc.definition.get_closest_marker("both_engines")
         metafunc.parametrize("engine", ["sqlite", "postgres"] if both else ["sqlite"])
 

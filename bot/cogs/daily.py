@@ -102,6 +102,7 @@ class Daily(commands.Cog, name="Daily"):
         if store is None or store.closed:
             return MAX_SLEEP
         delay = MAX_SLEEP
+        await store.refresh()  # settings another process changed
         for settings in await store.guilds.all_with("daily_channel_id"):
             if self.bot.is_closed():
                 break

@@ -1,6 +1,6 @@
 """A server's own catalog: its added songs, the shipped songs it hides, and its song of the day.
 
-Every write runs in one transaction and bumps `store.catalog.generation`, so caches built
+Every catalog write runs in one transaction and tells the store (`Store.changed`), so caches built
 from the catalog rebuild. Deleting a song row drops its search row and sources by trigger.
 """
 
@@ -111,8 +111,7 @@ class AdditionsRepo:
                     "DELETE FROM artists WHERE guild_id = ? AND origin = 'guild' "
                     "AND id NOT IN (SELECT artist_id FROM song_artists) "
                     "AND id NOT IN (SELECT group_id FROM artist_groups)", (guild_id,))
-        if removed:
-            self._store.catalog.generation += 1
+                await self._store.changed(tx, "catalog")
         return removed
 
     async def hide(self, guild_id: int, song_id: int) -> bool:
@@ -123,8 +122,8 @@ class AdditionsRepo:
                 "SELECT CAST(? AS BIGINT), id FROM songs WHERE id = ? AND guild_id IS NULL ON CONFLICT DO NOTHING",
                 (guild_id, song_id))
             changed = cursor > 0
-        if changed:
-            self._store.catalog.generation += 1
+            if changed:
+                await self._store.changed(tx, "catalog")
         return changed
 
     async def unhide(self, guild_id: int, song_id: int) -> bool:
@@ -132,8 +131,8 @@ class AdditionsRepo:
             cursor = await tx.execute("DELETE FROM hidden_songs WHERE guild_id = ? AND song_id = ?",
                                       (guild_id, song_id))
             changed = cursor > 0
-        if changed:
-            self._store.catalog.generation += 1
+            if changed:
+                await self._store.changed(tx, "catalog")
         return changed
 
     # -- song of the day --------------------------------------------------------------------
@@ -180,6 +179,7 @@ class AdditionsRepo:
                 "AND (daily_last_date IS NULL OR daily_last_date < :day)", {"day": day, "guild": guild_id})
             if not claimed:
                 return None
+            await self._store.changed(tx, "settings")
             await tx.execute(
                 "INSERT INTO daily_posts (guild_id, posted_on, song_id, channel_id) VALUES (?, ?, ?, ?)",
                 (guild_id, day, song_id, channel_id))
@@ -190,6 +190,7 @@ class AdditionsRepo:
             await tx.execute("UPDATE daily_posts SET message_id = ? WHERE guild_id = ? AND posted_on = ?",
                              (message_id, guild_id, day))
             await tx.execute("UPDATE guild_settings SET daily_error = NULL WHERE guild_id = ?", (guild_id,))
+            await self._store.changed(tx, "settings")
 
     async def fail_daily(self, guild_id: int, day: str, error: str, *, previous: str | None = None) -> None:
         """The post did not go out: forget the claimed post and record why.
@@ -203,6 +204,7 @@ class AdditionsRepo:
             else:
                 await tx.execute("UPDATE guild_settings SET daily_error = ?, daily_last_date = ? WHERE guild_id = ?",
                                  (error, previous or None, guild_id))
+            await self._store.changed(tx, "settings")
 
     # -- quiz scores --------------------------------------------------------------------------
 

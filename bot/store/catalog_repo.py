@@ -326,8 +326,8 @@ class CatalogRepo:
         self._store = store
         self._d = store.dialect
         self._reads = _Reads(store.dialect)
-        # Bumped by every catalog write in this process: caches built from the catalog
-        # (the fuzzy-name index...) rebuild when it changes.
+        # Bumped by every catalog write, in this process or (seen by `Store.refresh`) another:
+        # caches built from the catalog (the fuzzy-name index...) rebuild when it changes.
         self.generation = 0
 
     async def seed(self, catalog: SeedCatalog, *, force: bool = False) -> SeedReport:
@@ -342,7 +342,7 @@ class CatalogRepo:
             if not force and digest == catalog.digest:
                 return SeedReport(changed=False)
             report = await _seed(_Writer(tx, self._d), catalog)
-        self.generation += 1
+            await self._store.changed(tx, "catalog")
         return report
 
     async def import_records(self, records: list[SongRecord], *, guild_id: int | None = None,
@@ -350,7 +350,7 @@ class CatalogRepo:
         """Add or update songs from flat records, all in one transaction."""
         async with self._store.transaction() as tx:
             report = await _import(_Writer(tx, self._d), records, guild_id, origin, added_by)
-        self.generation += 1
+            await self._store.changed(tx, "catalog")
         return report
 
     async def reindex(self, song_ids: Sequence[int]) -> None:

@@ -6,8 +6,11 @@ asyncpg, anything else is a SQLite file. The repositories and everything above t
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import logging
 import re
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -18,8 +21,17 @@ from .engine import Database, Migration, MigrationError, Params, Row, Session, S
 from .postgres import PostgresDatabase, describe_url, is_postgres_url, mask_url
 from .sqlite import SqliteDatabase
 
+log = logging.getLogger(__name__)
+
 _MIGRATION_NAME = re.compile(r"^V(\d+)__([a-z0-9_]+)\.sql$")
 ENGINES = ("sqlite", "postgres")
+# What other processes must hear about: the catalog (caches of look-ups, pools, the name index, cards,
+# labels) and server settings. Each has a generation row in `meta`, bumped by every such write.
+CHANGES = ("catalog", "settings")
+_GENERATIONS = "SELECT key, value FROM meta WHERE key IN ('generation:catalog', 'generation:settings')"
+_BUMP = ("INSERT INTO meta (key, value) VALUES (:key, '1') ON CONFLICT (key) DO UPDATE "
+         "SET value = CAST(CAST(meta.value AS BIGINT) + 1 AS TEXT) RETURNING value")
+CHANNEL = "ost_changes"
 
 
 def available_migrations(engine: str = "sqlite") -> list[Migration]:
@@ -46,9 +58,17 @@ class Store:
         self.dialect = db.dialect
         self.engine = db.dialect.name
         self.path: Path | None = getattr(db, "path", None)
-        # Bumped after every write transaction (committed or not): read caches such as the
-        # server settings are valid only while it stays the same.
+        # Bumped after every write transaction (committed or not), and when another process changed
+        # server settings: read caches such as the server settings are valid only while it stays the same.
         self.writes = 0
+        # Seeing other processes' writes: the generation values last seen, when to look again, and
+        # whether a notification (PostgreSQL) asked to look now. This process's own notifications
+        # carry its token and are ignored.
+        self.token = uuid.uuid4().hex[:16]
+        self._seen: dict[str, str | None] = {}
+        self._next_look = 0.0
+        self._look_now = False
+        self._changes: dict[int, dict[str, str]] = {}
         from .additions_repo import AdditionsRepo
         from .catalog_repo import CatalogRepo
         from .guild_repo import GuildRepo
@@ -78,6 +98,8 @@ class Store:
             except BaseException:
                 await store.close()
                 raise
+        if migrate or await store.schema_version() > 0:
+            await store.refresh(force=True, quiet=True)
         return store
 
     async def close(self) -> None:
@@ -117,11 +139,64 @@ class Store:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Session]:
         """One atomic write: committed when the block ends, rolled back if it raises."""
+        changes: dict[str, str] = {}
         try:
             async with self.db.transaction() as tx:
-                yield tx
+                self._changes[id(tx)] = changes
+                try:
+                    yield tx
+                finally:
+                    self._changes.pop(id(tx), None)
+            for what, value in changes.items():  # committed: this process knows, others are told
+                self._seen[what] = value
+                self._apply(what)
         finally:
             self.writes += 1
+
+    # -- other processes' writes -------------------------------------------------------
+
+    async def changed(self, tx: Session, what: str) -> None:
+        """Inside a write transaction: it changes `what` (one of CHANGES). Its generation row is bumped
+        in the same transaction, and on PostgreSQL a NOTIFY (sent at commit) tells every process."""
+        value = await tx.fetchval(_BUMP, {"key": f"generation:{what}"})
+        if notify := self.dialect.notify(CHANNEL):
+            await tx.execute(notify, {"payload": f"{self.token} {what}"})
+        self._changes[id(tx)][what] = value
+
+    def _apply(self, what: str) -> None:
+        if what == "catalog":
+            self.catalog.generation += 1
+        else:
+            self.writes += 1
+
+    async def refresh(self, *, force: bool = False, quiet: bool = False) -> None:
+        """Drop the caches another process's writes made stale. Cheap: one small read at most every
+        `db.look_every` seconds of the event loop's clock, or at once after a notification. Called
+        before serving each interaction, so what another process wrote is seen within a second."""
+        now = asyncio.get_running_loop().time()
+        if not (force or self._look_now or now >= self._next_look) or self.closed:
+            return
+        self._look_now = False
+        self._next_look = now + self.db.look_every
+        rows = await self.fetch(_GENERATIONS)
+        values = {r[0].split(":", 1)[1]: r[1] for r in rows}
+        for what in CHANGES:
+            if self._seen.get(what) != values.get(what):
+                self._seen[what] = values.get(what)
+                if not quiet:
+                    log.debug("%s changed in another process: caches dropped", what)
+                    self._apply(what)
+
+    def heard(self, payload: str | None) -> None:
+        """A notification from another process (None: the listening connection was lost and is back,
+        so anything may have changed meanwhile): look at the generations before the next answer."""
+        if payload is None or not payload.startswith(self.token):
+            self._look_now = True
+
+    async def listen(self) -> None:
+        """Hear other processes' changes as they commit (PostgreSQL's LISTEN); a no-op on SQLite, where
+        `refresh` looks often enough."""
+        await self.db.listen(CHANNEL, self.heard)
 
     def read(self) -> Any:
         """A consistent snapshot for several queries."""

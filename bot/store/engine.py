@@ -99,6 +99,10 @@ class Dialect(Protocol):
         """A statement that serialises the transactions running it with the same `key` (None: no need)."""
         ...
 
+    def notify(self, channel: str) -> str | None:
+        """A statement telling every process listening on `channel` (`:payload`) at commit, or None."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class Migration:
@@ -112,6 +116,11 @@ class Database(Protocol):
 
     dialect: Dialect
     label: str  # where it is, for messages (a path, or a URL with the password masked)
+    look_every: float  # seconds between looks for other processes' changes
+
+    async def listen(self, channel: str, heard: Callable[[str | None], None]) -> None:
+        """Call `heard(payload)` for every notification on `channel` (None after a reconnect)."""
+        ...
 
     def read(self) -> AbstractAsyncContextManager[Session]: ...
 

@@ -88,6 +88,7 @@ class GuildRepo:
                 f"ON CONFLICT (guild_id) DO UPDATE SET {assignments}, "
                 "updated_at = excluded.updated_at",
                 (guild_id, *(changes[n] for n in names), dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")))
+            await self._store.changed(tx, "settings")
         return await self.get(guild_id)
 
     async def all_with(self, column: str) -> list[GuildSettings]:

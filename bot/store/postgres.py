@@ -135,6 +135,10 @@ class PostgresDialect:
         """Held until the transaction ends, by one transaction at a time across every process."""
         return f"SELECT pg_advisory_xact_lock({int(key)})"
 
+    def notify(self, channel: str) -> str | None:
+        """Sent to every listening process when the transaction commits (never if it rolls back)."""
+        return f"SELECT pg_notify('{channel}', CAST(:payload AS TEXT))"
+
 
 class PostgresSession:
     def __init__(self, conn: asyncpg.Connection) -> None:
@@ -188,12 +192,20 @@ class _translated:
 
 class PostgresDatabase:
     dialect = PostgresDialect()
+    # Changes arrive as notifications at once; this slower look is the safety net (a notification
+    # lost with a connection is also followed by a look as soon as the listener is back).
+    look_every = 5.0
+    RELISTEN_AFTER = 1.0
 
     def __init__(self, url: str, pool: asyncpg.Pool) -> None:
         self.url = url
         self.label = mask_url(url)
         self._pool = pool
         self._closing: asyncio.Future[None] | None = None
+        self._channel = ""
+        self._heard: Callable[[str | None], None] = lambda _payload: None
+        self._listening: asyncpg.Connection | None = None
+        self._relisten: asyncio.Task[None] | None = None
 
     @classmethod
     async def open(cls, url: str, *, pool_max: int = POOL_MAX) -> PostgresDatabase:
@@ -263,6 +275,46 @@ class PostgresDatabase:
     async def fetch_many(self, queries: Sequence[Query]) -> list[list[Row]]:
         async with self.read() as session:
             return await session.fetch_many(queries)
+
+    async def listen(self, channel: str, heard: Callable[[str | None], None]) -> None:
+        """LISTEN on a connection of its own (not the pool's). Nothing waits on it: asyncpg calls back on
+        a notification, and on the connection's end, which schedules a reconnect; after a reconnect
+        `heard(None)` says that notifications may have been missed."""
+        self._channel, self._heard = channel, heard
+        if self._listening is None:
+            await self._connect_listener(again=False)
+
+    async def _connect_listener(self, *, again: bool) -> None:
+        try:
+            conn = await asyncpg.connect(self.url, timeout=CONNECT_TIMEOUT)
+            heard = self._heard
+            await conn.add_listener(self._channel, lambda _conn, _pid, _channel, payload: heard(payload))
+        except _UNAVAILABLE as exc:
+            log.warning("listening for changes: cannot connect (%s); trying again", type(exc).__name__)
+            self._relisten_later()
+            return
+        if self.closed:
+            conn.terminate()
+            return
+        conn.add_termination_listener(self._listener_lost)
+        self._listening = conn
+        if again:
+            log.info("listening for changes again")
+            self._heard(None)
+
+    def _listener_lost(self, _conn: object) -> None:
+        self._listening = None
+        if not self.closed:
+            log.warning("listening for changes: the connection was lost; reconnecting")
+            self._relisten_later()
+
+    def _relisten_later(self) -> None:
+        async def relisten() -> None:
+            await asyncio.sleep(self.RELISTEN_AFTER)
+            if not self.closed:
+                await self._connect_listener(again=True)
+
+        self._relisten = asyncio.get_running_loop().create_task(relisten(), name="ost-relisten")
 
     async def stream(self, queries: Sequence[Query], consume: Callable[[list[Iterator[Row]]], T]) -> T:
         # Rows arrive on the event loop; they are read in one snapshot, then handed to the worker.
@@ -340,6 +392,12 @@ class PostgresDatabase:
         await asyncio.shield(self._closing)
 
     async def _close(self) -> None:
+        if self._relisten is not None:
+            self._relisten.cancel()
+            await asyncio.gather(self._relisten, return_exceptions=True)
+        if self._listening is not None:
+            self._listening.terminate()
+            self._listening = None
         try:
             await asyncio.wait_for(self._pool.close(), timeout=10)
         except (TimeoutError, *_UNAVAILABLE):

@@ -76,6 +76,9 @@ class SqliteDialect:
         whose write transactions (BEGIN IMMEDIATE) already exclude each other."""
         return None
 
+    def notify(self, channel: str) -> str | None:
+        return None
+
 
 class SqliteSession:
     def __init__(self, conn: aiosqlite.Connection) -> None:
@@ -143,6 +146,9 @@ async def _connect(path: Path, *, read_only: bool) -> aiosqlite.Connection:
 
 class SqliteDatabase:
     dialect = SqliteDialect()
+    # Another process (`ostbot db import`) may write the same file: its changes are looked for this
+    # often, by reading two small rows before an answer (SQLite has no notifications).
+    look_every = 0.5
 
     def __init__(self, path: Path, writer: aiosqlite.Connection, readers: list[aiosqlite.Connection]) -> None:
         self.path = path
@@ -224,6 +230,9 @@ class SqliteDatabase:
     async def fetch_many(self, queries: Sequence[Query]) -> list[list[Row]]:
         async with self._reader() as conn:
             return await SqliteSession(conn).fetch_many(queries)
+
+    async def listen(self, channel: str, heard: Callable[[str | None], None]) -> None:
+        return None  # nothing to listen to: `look_every` covers it
 
     async def stream(self, queries: Sequence[Query], consume: Callable[[list[Iterator[Row]]], T]) -> T:
         def work(raw: sqlite3.Connection) -> T:

@@ -1,0 +1,105 @@
+"""What another process writes is seen by a running bot within a second: a catalog import from the
+command line (a real `ostbot db import` process), server settings changed elsewhere, on both engines.
+
+On SQLite the bot looks at two small generation rows at most every 0.5 s (on the event loop's clock,
+which SimCord moves); on PostgreSQL a NOTIFY sent at commit tells it at once. The only waits on the
+wall clock are for the other process (polled and bounded).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import time
+
+import asyncpg
+import pytest
+
+from bot.store import Store
+from tests.cogs.test_ost import user_errors
+
+pytestmark = pytest.mark.both_engines
+
+
+def import_in_another_process(settings, tmp_path, csv: str) -> None:
+    (tmp_path / "new.csv").write_text(csv, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "OST_"))}
+    database = settings.database_url or str(settings.database_path)
+    done = subprocess.run([sys.executable, "-m", "bot", "--database", database, "db", "import", "new.csv"],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+
+
+async def until(condition, seconds: float = 10.0) -> None:
+    """Wait for another process's write to reach this one (polled, bounded)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the other process's change never arrived"
+        await asyncio.sleep(0.02)
+
+
+async def within_a_second(env, store) -> None:
+    """What 'within a second' takes: on PostgreSQL the notification (no clock needed); on SQLite the
+    look that is due at most 0.5 s of the bot's clock later."""
+    if store.engine == "postgres":
+        await until(lambda: store._look_now)
+    else:
+        await env.advance_time(1)
+
+
+async def test_a_command_line_import_is_seen_by_the_running_bot(world, simcord_env, settings, tmp_path):
+    ost = await world.alice.slash(world.channel, "ost", query="snowfall ballad")
+    assert ost.response.ephemeral  # not in the catalog yet, and the bot's caches now say so
+    assert user_errors(simcord_env) == ["ost.none"]
+    assert await world.alice.autocomplete(world.channel, "ost", "query", "snowfall ba") == []
+
+    await asyncio.to_thread(import_in_another_process, settings, tmp_path,
+                            "title,artists,drama,year\nSnowfall Ballad,Ailee,Goblin,2017\n")
+    await within_a_second(simcord_env, world.store)
+
+    choices = await world.alice.autocomplete(world.channel, "ost", "query", "snowfall ba")
+    assert choices and "Snowfall Ballad" in choices[0]["name"]
+    found = await world.alice.slash(world.channel, "ost", query="snowfall ballad")
+    assert found.response.embeds and found.response.embeds[0].title.startswith("🎵 Snowfall Ballad")
+    goblin = await world.alice.slash(world.channel, "ost", query="goblin")  # the drama card, cached before
+    assert "Snowfall Ballad" in goblin.response.embeds[0].description
+
+
+async def test_settings_changed_by_another_process_are_seen(world, simcord_env, database):
+    before = await world.alice.slash(world.channel, "about")
+    assert before.response.embeds[0].title == "About OST Ballad Bot"
+    other = await Store.open(database)  # another bot process of the fleet
+    try:
+        await other.guilds.update(world.guild.id, language="ko")
+    finally:
+        await other.close()
+    await within_a_second(simcord_env, world.store)
+    after = await world.alice.slash(world.channel, "about")
+    assert after.response.embeds[0].title != before.response.embeds[0].title  # now in Korean
+
+
+@pytest.mark.parametrize("engine", ["postgres"])  # SQLite has no notifications, so no listener to lose
+async def test_the_listener_comes_back_after_its_connection_is_killed(world, simcord_env, settings):
+    store = world.store
+    admin = await asyncpg.connect(settings.database_url)
+    try:
+        pid = await admin.fetchval("SELECT pid FROM pg_stat_activity WHERE query LIKE 'LISTEN%'")
+        assert pid
+        await admin.execute("SELECT pg_terminate_backend($1)", pid)
+        deadline = time.monotonic() + 20
+        while store.db._listening is None or store.db._listening.is_closed() or not store._look_now:
+            assert time.monotonic() < deadline, "the listener did not come back"
+            await simcord_env.advance_time(1)  # the reconnect waits one second of the bot's clock
+            await asyncio.sleep(0.05)
+        # It hears again: a change by another process arrives.
+        other = await Store.open(settings.database_url)
+        try:
+            store._look_now = False
+            await other.guilds.update(world.guild.id, language="ko")
+        finally:
+            await other.close()
+        await until(lambda: store._look_now)
+    finally:
+        await admin.close()
