@@ -18,6 +18,7 @@ import discord
 from .catalog.records import parse_records, records_to_csv, records_to_json
 from .catalog.seedfile import CatalogError, load_catalog
 from .config import ConfigError, Settings
+from .sharding import parse_shard_ids
 from .store import Store, StoreError, StoreUnavailable
 from .ui.admin import problem_line
 
@@ -49,10 +50,18 @@ def _settings(args: argparse.Namespace, *, playground: bool = False) -> Settings
             settings = dataclasses.replace(settings, database_url=database)
         else:
             settings = dataclasses.replace(settings, database_path=Path(database), database_url=None)
-    if playground:  # always a SQLite file of its own, whatever database the bot uses
+    count, shards = getattr(args, "shard_count", None), getattr(args, "shards", None)
+    if count is not None or shards is not None:
+        try:
+            ids = parse_shard_ids(shards) if shards is not None else settings.shard_ids
+        except ValueError as exc:
+            raise ConfigError(f"--shards: {exc} (write them like 0-3 or 4,5,7)") from None
+        settings = dataclasses.replace(settings, shard_count=count if count is not None else settings.shard_count,
+                                       shard_ids=ids)
+    if playground:  # always a SQLite file of its own, whatever database the bot uses; never in a fleet
         own = getattr(args, "play_database", None)
         settings = dataclasses.replace(
-            settings, database_url=None,
+            settings, database_url=None, shard_count=None, shard_ids=None, heartbeat_seconds=None,
             database_path=Path(own) if own else settings.database_path.with_name("playground.db"))
     return settings
 
@@ -265,12 +274,47 @@ def cmd_db_copy(args: argparse.Namespace) -> int:
     return asyncio.run(work())
 
 
+def cmd_status(args: argparse.Namespace) -> int:
+    """The fleet: every bot process that recorded a heartbeat, its shards, servers and last beat, and
+    what is wrong (shards no live process owns, or that two own). Exit status 1 when something is."""
+    import datetime as dt
+
+    from .app import parse_stamp
+    from .sharding import Member, fleet_guilds, fleet_problems, parse_shard_ids
+
+    settings = _settings(args)
+    stale_after = 3 * (settings.heartbeat_seconds or 30.0)
+
+    async def work(store: Store) -> int:
+        rows = await store.fleet.processes()
+        now = dt.datetime.now(dt.UTC)
+        members = [Member(p.id, p.shard_count, parse_shard_ids(p.shard_ids) if p.shard_ids else (), p.guilds,
+                          (now - parse_stamp(p.heartbeat_at)).total_seconds()) for p in rows]
+        print(f"database: {store.label}")
+        if not rows:
+            print("no bot process has recorded a heartbeat")
+        for p, m in zip(rows, members, strict=True):
+            shards = f"shards {p.shard_ids} of {p.shard_count}" if p.shard_count else "unsharded"
+            state = "live" if m.alive(stale_after) else "SILENT"
+            print(f"{p.id}  {p.host}:{p.pid}  {shards}  {p.guilds} servers  v{p.version}  "
+                  f"started {p.started_at}  last heartbeat {m.seconds_since_heartbeat:.0f} s ago  {state}")
+        print(f"servers across live processes: {fleet_guilds(members, stale_after)}")
+        problems = fleet_problems(members, stale_after) if rows else []
+        for problem in problems:
+            print(f"! {problem}")
+        return 1 if problems else 0
+
+    return asyncio.run(_with_store(settings, work))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ostbot", description="OST Ballad Bot")
     parser.add_argument("--database", help="SQLite file or postgresql:// URL "
                                            "(default: OST_DATABASE_URL, else OST_DATABASE_PATH or data/ost.db)")
     sub = parser.add_subparsers(dest="command")
-    sub.add_parser("run", help="run the bot (default)")
+    run = sub.add_parser("run", help="run the bot (default)")
+    run.add_argument("--shard-count", type=int, help="how many shards the whole bot has (OST_SHARD_COUNT)")
+    run.add_argument("--shards", help="the shards this process runs, like 0-3 or 4,5,7 (OST_SHARD_IDS)")
     sub.add_parser("start", help="run the bot when a token is configured, else the offline playground")
     play = sub.add_parser("play", help="try the bot offline in this terminal, on a simulated Discord server")
     play.add_argument("--database", dest="play_database",
@@ -279,6 +323,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="real: time follows the wall clock; manual: only `wait` moves it "
                            "(default: real when typing in a terminal, manual for piped input)")
     sub.add_parser("sync", help="push the slash commands to Discord now")
+    sub.add_parser("status", help="the bot processes sharing this database: shards, servers, heartbeats")
     db = sub.add_parser("db", help="database tools").add_subparsers(dest="db_command", required=True)
     db.add_parser("check", help="integrity check and catalog counts (seeds a new database)")
     backup = db.add_parser("backup", help="online backup, safe while the bot runs")
@@ -306,6 +351,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_play(args)
         if args.command == "sync":
             return cmd_run(args, force_sync=True)
+        if args.command == "status":
+            return cmd_status(args)
         return {"check": cmd_db_check, "backup": cmd_db_backup, "export": cmd_db_export,
                 "import": cmd_db_import, "copy": cmd_db_copy}[args.db_command](args)
     except StoreUnavailable as exc:  # the server is down or unreachable: one line, no traceback

@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import hashlib
 import json
 import logging
+import os
 import pkgutil
+import socket
 import time
 
 import discord
 from discord.ext import commands
 
+from . import __version__
 from . import cogs as cogs_package
 from .catalog.seedfile import load_catalog
 from .config import Settings
 from .i18n import resolve_language
 from .i18n.commands import OstTranslator
+from .sharding import Member, fleet_guilds, format_shard_ids
 from .store import Store
 from .tree import OstTree
 
@@ -27,6 +32,10 @@ REQUIRED_PERMISSIONS = discord.Permissions(
     view_channel=True, send_messages=True, send_messages_in_threads=True, embed_links=True,
     attach_files=True, read_message_history=True,
 )
+
+
+def parse_stamp(text: str) -> dt.datetime:
+    return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
 
 
 def cog_modules() -> list[str]:
@@ -51,6 +60,7 @@ class OstBot(commands.Bot):
         self.started_at = time.time()
         self.synced_on_start = False
         self._stopping: asyncio.Future[None] | None = None
+        self._heartbeat: asyncio.Task[None] | None = None
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -87,12 +97,57 @@ class OstBot(commands.Bot):
         await asyncio.shield(self._stopping)
 
     async def _stop(self) -> None:
+        if self._heartbeat is not None:
+            self._heartbeat.cancel()
         try:
             await super().close()  # unloads the cogs: the quiz cog ends its games (and edits their messages)
         finally:
             if self.store is not None and not self.store.closed:
                 await self._interrupt_games_left_running()
+                if self._heartbeat is not None:
+                    await self._leave_fleet()
                 await self.store.close()  # refuses later writes at once, then checkpoints the WAL
+
+    # -- the fleet ------------------------------------------------------------------------
+
+    def start_heartbeat(self) -> None:
+        """Record now and every `heartbeat_seconds` (on the loop's clock) that this process is alive."""
+        if self.settings.heartbeat_seconds and (self._heartbeat is None or self._heartbeat.done()):
+            self._heartbeat = asyncio.create_task(self._beat(self.settings.heartbeat_seconds), name="heartbeat")
+
+    async def _beat(self, seconds: float) -> None:
+        while not self.is_closed():
+            try:
+                await self.heartbeat()
+            except Exception as exc:  # a database outage: the next beat tries again
+                log.warning("heartbeat not recorded: %s: %s", type(exc).__name__, exc)
+            await asyncio.sleep(seconds)
+
+    async def heartbeat(self) -> None:
+        assert self.store is not None
+        shards = self.shards_owned
+        await self.store.fleet.heartbeat(
+            host=socket.gethostname(), pid=os.getpid(), shard_count=shards.count,
+            shard_ids=format_shard_ids(shards.owned) if shards.count is not None else "",
+            guilds=len(self.guilds), version=__version__,
+            started_at=dt.datetime.fromtimestamp(self.started_at, dt.UTC),
+            now=discord.utils.utcnow())
+
+    async def fleet_guild_count(self) -> int:
+        """Servers across every live process (this one's alone when no heartbeat is recorded)."""
+        seconds = self.settings.heartbeat_seconds
+        if self.store is None or not seconds:
+            return len(self.guilds)
+        now = discord.utils.utcnow()
+        members = [Member(p.id, p.shard_count, (), p.guilds, (now - parse_stamp(p.heartbeat_at)).total_seconds())
+                   for p in await self.store.fleet.processes()]
+        return fleet_guilds(members, stale_after=3 * seconds) or len(self.guilds)
+
+    async def _leave_fleet(self) -> None:
+        try:
+            await self.store.fleet.forget()
+        except Exception:
+            log.warning("shutdown: could not remove this process from the fleet table")
 
     def owns_guild(self, guild_id: int | None) -> bool:
         """Work tied to a server (song of the day, quiz recovery) runs in the process owning its shard."""
@@ -107,6 +162,7 @@ class OstBot(commands.Bot):
             log.exception("shutdown: could not mark running quizzes interrupted")
 
     async def on_ready(self) -> None:
+        self.start_heartbeat()
         if self.user is not None:
             log.info("logged in as %s (%s); invite: %s", self.user, self.user.id, self.invite_url())
 

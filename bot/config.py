@@ -39,6 +39,9 @@ class Settings:
     # (all of them when None): `discord.AutoShardedClient`.
     shard_count: int | None = None
     shard_ids: tuple[int, ...] | None = None
+    # How often the process records that it is alive (for `ostbot status` and `/about`); None: never
+    # (tests, unless they ask). `from_env` turns it on: OST_HEARTBEAT_SECONDS, 30 by default.
+    heartbeat_seconds: float | None = None
 
     def __post_init__(self) -> None:
         if self.log_level not in LOG_LEVELS:
@@ -110,8 +113,16 @@ class Settings:
                 shard_ids = parse_shard_ids(ids)
             except ValueError as exc:
                 raise ConfigError(f"OST_SHARD_IDS: {exc} (write them like 0-3 or 4,5,7)") from None
+        beat = text("OST_HEARTBEAT_SECONDS") or "30"
+        try:
+            heartbeat_seconds = float(beat)
+        except ValueError:
+            raise ConfigError(f"OST_HEARTBEAT_SECONDS must be a number of seconds, not {beat!r}") from None
+        if not 1 <= heartbeat_seconds <= 3600:
+            raise ConfigError("OST_HEARTBEAT_SECONDS must be between 1 and 3600")
         return cls(
             token=token,
+            heartbeat_seconds=heartbeat_seconds,
             database_path=Path(text("OST_DATABASE_PATH") or "data/ost.db"),
             database_url=text("OST_DATABASE_URL"),
             dev_guild_id=dev_guild_id,

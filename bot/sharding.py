@@ -74,3 +74,48 @@ class Shards:
     @property
     def is_whole_fleet(self) -> bool:
         return self.count is None or len(self.owned) == self.count
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """One process of the fleet, as its heartbeat row says."""
+
+    id: str
+    shard_count: int | None
+    shard_ids: tuple[int, ...]
+    guilds: int
+    seconds_since_heartbeat: float
+
+    def alive(self, stale_after: float) -> bool:
+        return self.seconds_since_heartbeat <= stale_after
+
+
+def fleet_problems(members: list[Member], stale_after: float) -> list[str]:
+    """What `ostbot status` flags: shards no live process owns, shards two own (a rolling deploy
+    overlaps for a moment; longer, one of them is stuck), and processes disagreeing on the count."""
+    live = [m for m in members if m.alive(stale_after)]
+    problems: list[str] = []
+    counts = sorted({m.shard_count for m in live if m.shard_count is not None})
+    if len(counts) > 1:
+        problems.append(f"live processes disagree on the shard count: {', '.join(map(str, counts))}")
+    unsharded = [m for m in live if m.shard_count is None]
+    if unsharded and len(live) > 1:
+        problems.append(f"{len(unsharded)} unsharded process(es) run beside others: each serves every server")
+    for count in counts:
+        owners: dict[int, list[str]] = {shard: [] for shard in range(count)}
+        for m in live:
+            if m.shard_count == count:
+                for shard in m.shard_ids:
+                    owners.setdefault(shard, []).append(m.id)
+        if missing := tuple(shard for shard, who in owners.items() if not who):
+            problems.append(f"no live process owns shard {format_shard_ids(missing)} of {count}")
+        for shard, who in sorted(owners.items()):
+            if len(who) > 1:
+                problems.append(f"shard {shard} of {count} is owned by {len(who)} live processes: {', '.join(who)}")
+    if not live:
+        problems.append("no live process")
+    return problems
+
+
+def fleet_guilds(members: list[Member], stale_after: float) -> int:
+    return sum(m.guilds for m in members if m.alive(stale_after))

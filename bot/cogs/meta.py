@@ -15,6 +15,7 @@ from .. import __version__
 from ..catalog.text import clip
 from ..i18n import t
 from ..i18n.commands import command_entry, example
+from ..sharding import shard_of
 
 if TYPE_CHECKING:
     from ..app import OstBot
@@ -80,6 +81,12 @@ class Meta(commands.Cog):
         embed.add_field(name=t("about.sources", lang), inline=False,
                         value=clip("\n".join(f"• {s.credit}" for s in sources) or "—", 1024))
         embed.add_field(name=t("about.version", lang), value=__version__)
+        if self.bot.shard_count is not None and interaction.guild_id is not None:
+            embed.add_field(name=t("about.shard", lang), value=t(
+                "about.shard_value", lang, shard=shard_of(interaction.guild_id, self.bot.shard_count),
+                count=self.bot.shard_count))
+        embed.add_field(name=t("about.servers", lang),
+                        value=t("about.servers_value", lang, guilds=await self.bot.fleet_guild_count()))
         embed.add_field(name=t("about.uptime", lang), value=format_uptime(time.time() - self.bot.started_at))
         embed.add_field(name=t("about.latency", lang), value=(
             t("about.latency_value", lang, ms=round(latency * 1000)) if math.isfinite(latency)

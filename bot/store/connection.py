@@ -71,6 +71,7 @@ class Store:
         self._changes: dict[int, dict[str, str]] = {}
         from .additions_repo import AdditionsRepo
         from .catalog_repo import CatalogRepo
+        from .fleet_repo import FleetRepo
         from .guild_repo import GuildRepo
         from .meta_repo import MetaRepo
         from .quiz_repo import QuizRepo
@@ -82,6 +83,7 @@ class Store:
         self.quiz = QuizRepo(self)
         self.search = SearchRepo(self)
         self.additions = AdditionsRepo(self)
+        self.fleet = FleetRepo(self)
 
     @classmethod
     async def open(cls, target: Path | str, *, migrate: bool = True,

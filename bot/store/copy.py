@@ -19,7 +19,7 @@ from .engine import StoreError
 TABLES = (
     "meta", "sources", "dramas", "drama_names", "artists", "artist_names", "artist_groups", "songs",
     "song_titles", "song_artists", "song_tags", "facts", "entry_sources", "hidden_songs", "guild_settings",
-    "daily_posts", "quiz_games", "quiz_rounds", "quiz_answers", "quiz_seen",
+    "daily_posts", "quiz_games", "quiz_rounds", "quiz_answers", "quiz_seen", "processes",
 )
 # Tables whose SQLite rowid orders their rows (PostgreSQL numbers them in insertion order).
 _BY_ROWID = {"drama_names", "artist_names", "song_titles", "song_tags"}

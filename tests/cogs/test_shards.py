@@ -11,6 +11,7 @@ import pytest
 
 from bot.app import ShardedOstBot
 from bot.config import Settings
+from bot.store import Store
 from tests import postgres_server
 from tests.cogs.test_daily import advance_to, posts, utc
 
@@ -56,3 +57,31 @@ async def test_a_process_without_shard_zero_never_syncs_commands(simcord_env, se
     assert simcord_env.bot.synced_on_start is False
     assert await simcord_env.bot.store.meta.get("command_hash") is None
 
+
+
+@pytest.mark.parametrize("settings", [(0,)], indirect=True)
+async def test_about_names_the_shard_and_counts_servers_across_the_fleet(simcord_env, settings, database):
+    import dataclasses
+
+    from bot.app import create_bot
+
+    await simcord_env.bot.close()
+    beating = dataclasses.replace(settings, heartbeat_seconds=30.0)
+    await simcord_env.restart_bot(create_bot(beating))
+    bot = simcord_env.bot
+    guild = simcord_env.create_guild(name="Mine", shard_id=0)
+    channel = guild.create_text_channel("general")
+    member = guild.add_member(simcord_env.create_user("alice"))
+    other = await Store.open(database)  # another process of the fleet, with 40 servers
+    try:
+        await other.fleet.heartbeat(host="other", pid=2, shard_count=2, shard_ids="1", guilds=40, version="0.1.0",
+                                    started_at=simcord_env.now(), now=simcord_env.now())
+    finally:
+        await other.close()
+    await bot.heartbeat()  # (its task beats every 30 s; one beat now for the count below)
+    about = await member.slash(channel, "about")
+    fields = {f.name: f.value for f in about.response.embeds[0].fields}
+    assert fields["Shard"] == "0 of 2"
+    assert fields["Servers"] == f"{40 + len(bot.guilds)} across the bot"
+    [mine] = [p for p in await bot.store.fleet.processes() if p.id == bot.store.token]
+    assert (mine.shard_ids, mine.shard_count, mine.guilds) == ("0", 2, len(bot.guilds))
