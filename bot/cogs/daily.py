@@ -117,6 +117,11 @@ class Daily(commands.Cog, name="Daily"):
                 continue
             now = discord.utils.utcnow()
             due = next_post_at(now, settings.daily_hour, zone, settings.daily_last_date)
+            if due > now and settings.daily_last_date == local_date(now, zone).isoformat():
+                # Today is claimed. By a process that died before posting? Then take it over in time.
+                takeover = await store.additions.unfinished_claim(settings.guild_id, settings.daily_last_date)
+                if takeover is not None:
+                    due = max(takeover, now)
             wait = (due - now).total_seconds() if due > now else await self.post(settings, now, zone)
             delay = min(delay, wait)
         return delay
@@ -137,7 +142,7 @@ class Daily(commands.Cog, name="Daily"):
                             await store.additions.daily_history(guild_id), day, day_rng(guild_id, today))
         if song_id is None:  # nothing to post (every song hidden?): look again later, not every second
             return self._retry_later(guild_id)
-        previous = await store.additions.claim_daily(guild_id, today, song_id, channel_id)
+        previous = await store.additions.claim_daily(guild_id, today, song_id, channel_id, now)
         if previous is None:
             return tomorrow  # already handled today (another pass, or before a restart)
         guild = self.bot.get_guild(guild_id)

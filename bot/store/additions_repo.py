@@ -6,11 +6,13 @@ from the catalog rebuild. Deleting a song row drops its search row and sources b
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..catalog.text import compact
 from .catalog_repo import VISIBLE_SONG
+from .quiz_repo import stamp
 
 if TYPE_CHECKING:
     from .connection import Store
@@ -165,15 +167,35 @@ class AdditionsRepo:
     async def last_daily_post(self, guild_id: int) -> str | None:
         return await self._store.fetchval("SELECT max(posted_on) FROM daily_posts WHERE guild_id = ?", (guild_id,))
 
-    async def claim_daily(self, guild_id: int, day: str, song_id: int, channel_id: int) -> str | None:
+    # A claim not posted this long after it was made, by a process with no recent heartbeat, died with
+    # its process: another may take it over. A live claimer (heartbeat within LIVE_WITHIN) keeps it.
+    TAKEOVER_AFTER = dt.timedelta(minutes=10)
+    LIVE_WITHIN = dt.timedelta(seconds=90)
+
+    async def claim_daily(self, guild_id: int, day: str, song_id: int, channel_id: int,
+                          now: dt.datetime | None = None) -> str | None:
         """Reserve `day` for this server before posting: the previous handled date, or None when
-        `day` was already handled (posted, or failed for good). At most one post a day, even if the
-        process dies between the claim and the post, and when two processes claim it at once (the
-        database decides: the conditional UPDATE of the second waits for the first, then changes nothing)."""
+        `day` was already handled (posted, failed for good, or claimed by a live process).
+
+        At most one post a day: when two processes claim it at once, the database decides (the
+        conditional UPDATE of the second waits for the first, then changes nothing). A claim whose
+        process died before posting is not lost: after TAKEOVER_AFTER it is taken over (see
+        `unfinished_claim`), and the day is posted then."""
+        now = now or dt.datetime.now(dt.UTC)
         async with self._store.transaction() as tx:
             row = await tx.fetchrow("SELECT daily_last_date FROM guild_settings WHERE guild_id = ?", (guild_id,))
-            if row is None or (row[0] is not None and row[0] >= day):
+            if row is None:
                 return None
+            if row[0] is not None and row[0] >= day:
+                taken = await tx.execute(
+                    "UPDATE daily_posts SET claimed_by = :me, claimed_at = :now, song_id = :song, "
+                    "channel_id = :channel WHERE guild_id = :guild AND posted_on = :day AND message_id IS NULL "
+                    "AND claimed_at <= :stale AND claimed_by <> :me AND claimed_by NOT IN "
+                    "(SELECT id FROM processes WHERE heartbeat_at >= :alive)",
+                    {"me": self._store.token, "now": stamp(now), "song": song_id, "channel": channel_id,
+                     "guild": guild_id, "day": day, "stale": stamp(now - self.TAKEOVER_AFTER),
+                     "alive": stamp(now - self.LIVE_WITHIN)})
+                return "" if taken else None
             claimed = await tx.execute(
                 "UPDATE guild_settings SET daily_last_date = :day WHERE guild_id = :guild "
                 "AND (daily_last_date IS NULL OR daily_last_date < :day)", {"day": day, "guild": guild_id})
@@ -181,9 +203,18 @@ class AdditionsRepo:
                 return None
             await self._store.changed(tx, "settings")
             await tx.execute(
-                "INSERT INTO daily_posts (guild_id, posted_on, song_id, channel_id) VALUES (?, ?, ?, ?)",
-                (guild_id, day, song_id, channel_id))
+                "INSERT INTO daily_posts (guild_id, posted_on, song_id, channel_id, claimed_by, claimed_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)", (guild_id, day, song_id, channel_id, self._store.token, stamp(now)))
             return row[0] or ""
+
+    async def unfinished_claim(self, guild_id: int, day: str) -> dt.datetime | None:
+        """When another process's claim of `day`, not posted (yet), may be taken over; None if there is none."""
+        claimed_at = await self._store.fetchval(
+            "SELECT claimed_at FROM daily_posts WHERE guild_id = ? AND posted_on = ? AND message_id IS NULL "
+            "AND claimed_by <> ?", (guild_id, day, self._store.token))
+        if claimed_at is None:
+            return None
+        return dt.datetime.strptime(claimed_at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC) + self.TAKEOVER_AFTER
 
     async def finish_daily(self, guild_id: int, day: str, message_id: int) -> None:
         async with self._store.transaction() as tx:

@@ -177,3 +177,39 @@ async def test_a_server_with_nothing_to_post_is_looked_at_again_later_not_every_
     assert posts(world.channel) == []
     assert 1 <= looks <= 6, looks  # once, then every 15 minutes
     assert (await store.guilds.get(world.guild.id)).daily_last_date is None  # the day stays open
+
+
+async def test_a_claim_left_by_a_dead_process_is_taken_over_and_posted(world, simcord_env, settings, database):
+    """Another process claimed today's post at 09:00 and died before posting: ten minutes later the
+    owner of the server takes the claim over and posts, once. A live claimer keeps its claim."""
+    from bot.store import Store
+
+    saved = await world.admin.slash(world.channel, "config daily", channel=world.channel, hour=9, timezone="UTC")
+    assert saved.response.ephemeral
+    dead = await Store.open(database)  # the process that claimed and died (no heartbeat of its own)
+    try:
+        song = (await dead.catalog.visible_song_ids(world.guild.id))[0]
+        assert await dead.additions.claim_daily(world.guild.id, "2026-01-01", song, world.channel.id,
+                                                utc(1, 9)) == ""
+    finally:
+        await dead.close()
+    await advance_to(simcord_env, utc(1, 9, 5))
+    assert posts(world.channel) == []  # too early to call the claimer dead
+    await advance_to(simcord_env, utc(1, 9, 11))
+    [post] = posts(world.channel)
+    [(day, _song, channel_id, message_id)] = await world.store.additions.daily_posts(world.guild.id)
+    assert (day, channel_id, message_id) == ("2026-01-01", world.channel.id, post.id)
+    await simcord_env.advance_time(3 * HOUR)
+    assert len(posts(world.channel)) == 1
+
+    # The next day a live process claims first and is still posting: its claim is left alone.
+    live = await Store.open(database)
+    try:
+        await live.fleet.heartbeat(host="h", pid=1, shard_count=None, shard_ids="", guilds=1, version="x",
+                                   started_at=utc(2, 8), now=utc(2, 9, 20))
+        assert await live.additions.claim_daily(world.guild.id, "2026-01-02", song, world.channel.id,
+                                                utc(2, 8, 59)) == "2026-01-01"
+        await advance_to(simcord_env, utc(2, 9, 15))
+        assert len(posts(world.channel)) == 1
+    finally:
+        await live.close()
