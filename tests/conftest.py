@@ -49,17 +49,19 @@ def postgres_admin_url() -> str:
 
 
 @pytest.fixture
-async def database(engine: str, tmp_path: Path, request):
-    """What `Store.open` takes: a SQLite file, or the URL of a new PostgreSQL database (dropped after)."""
-    if engine == "sqlite":
-        yield tmp_path / "ost.db"
-        return
-    admin = request.getfixturevalue("postgres_admin_url")
-    url = await postgres_server.create_database(admin)
+async def postgres_url(postgres_admin_url):
+    """A new, empty PostgreSQL database on the test server (dropped after the test)."""
+    url = await postgres_server.create_database(postgres_admin_url)
     try:
         yield url
     finally:
-        await postgres_server.drop_database(admin, url)
+        await postgres_server.drop_database(postgres_admin_url, url)
+
+
+@pytest.fixture
+def database(engine: str, tmp_path: Path, request):
+    """What `Store.open` takes: a SQLite file, or the URL of a new PostgreSQL database (dropped after)."""
+    return tmp_path / "ost.db" if engine == "sqlite" else request.getfixturevalue("postgres_url")
 
 
 @pytest.fixture

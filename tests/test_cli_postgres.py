@@ -26,8 +26,6 @@ from bot.quiz.scoring import Points
 from bot.quiz.session import Answer, RoundResult
 from bot.store import Store, available_migrations
 
-from . import postgres_server
-
 SECRET = "s3cret-pw"
 
 
@@ -38,12 +36,8 @@ def with_password(url: str) -> str:
 
 
 @pytest.fixture
-async def pg_url(postgres_admin_url):
-    url = await postgres_server.create_database(postgres_admin_url)
-    try:
-        yield with_password(url)
-    finally:
-        await postgres_server.drop_database(postgres_admin_url, url)
+def pg_url(postgres_url):
+    return with_password(postgres_url)
 
 
 def run(args, cwd, env_extra=None, **kwargs):

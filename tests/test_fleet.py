@@ -7,11 +7,8 @@ import os
 import subprocess
 import sys
 
-import pytest
-
 from bot.sharding import Member, fleet_guilds, fleet_problems
 from bot.store import Store
-from tests import postgres_server
 
 NOW = dt.datetime.now(dt.UTC)
 
@@ -30,14 +27,6 @@ def test_fleet_problems_name_missing_and_doubled_shards():
     assert fleet_problems([], 90) == ["no live process"]
 
 
-@pytest.fixture
-async def pg_url(postgres_admin_url):
-    url = await postgres_server.create_database(postgres_admin_url)
-    try:
-        yield url
-    finally:
-        await postgres_server.drop_database(postgres_admin_url, url)
-
 
 async def beat(url: str, shards: str, guilds: int, *, ago: float = 0.0) -> Store:
     store = await Store.open(url)
@@ -52,16 +41,16 @@ def status(url: str, tmp_path) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=120)
 
 
-async def test_ostbot_status_lists_the_processes_and_flags_shards(pg_url, tmp_path):
-    stores = [await beat(pg_url, "0-1", 10), await beat(pg_url, "2-3", 7)]
+async def test_ostbot_status_lists_the_processes_and_flags_shards(postgres_url, tmp_path):
+    stores = [await beat(postgres_url, "0-1", 10), await beat(postgres_url, "2-3", 7)]
     try:
-        healthy = status(pg_url, tmp_path)
+        healthy = status(postgres_url, tmp_path)
         assert healthy.returncode == 0, healthy.stdout + healthy.stderr
         assert "shards 0-1 of 4" in healthy.stdout and "shards 2-3 of 4" in healthy.stdout
         assert "servers across live processes: 17" in healthy.stdout and "!" not in healthy.stdout
-        stores.append(await beat(pg_url, "1-2", 3))  # overlapping, as in a rolling deploy
+        stores.append(await beat(postgres_url, "1-2", 3))  # overlapping, as in a rolling deploy
         await stores[1].fleet.forget()  # the process of 2-3 stops cleanly
-        flagged = status(pg_url, tmp_path)
+        flagged = status(postgres_url, tmp_path)
         assert flagged.returncode == 1
         assert "! shard 1 of 4 is owned by 2 live processes" in flagged.stdout
         assert "! no live process owns shard 3 of 4" in flagged.stdout

@@ -12,17 +12,12 @@ import pytest
 from bot.app import ShardedOstBot
 from bot.config import Settings
 from bot.store import Store
-from tests import postgres_server
 from tests.cogs.test_daily import advance_to, posts, utc
 
 
 @pytest.fixture
-async def database(postgres_admin_url):
-    url = await postgres_server.create_database(postgres_admin_url)
-    try:
-        yield url
-    finally:
-        await postgres_server.drop_database(postgres_admin_url, url)
+def database(postgres_url):
+    return postgres_url
 
 
 @pytest.fixture

@@ -17,18 +17,8 @@ from bot.store import SchemaTooNewError, Store, StoreUnavailable, available_migr
 from bot.store.engine import number_parameters
 from bot.store.postgres import describe_url, mask_url
 
-from .. import postgres_server
-
 pytestmark = pytest.mark.both_engines
 
-
-@pytest.fixture
-async def postgres_url(postgres_admin_url):
-    url = await postgres_server.create_database(postgres_admin_url)
-    try:
-        yield url
-    finally:
-        await postgres_server.drop_database(postgres_admin_url, url)
 
 
 # -- the thin layer ----------------------------------------------------------------------------
