@@ -22,7 +22,7 @@ from .config import Settings
 from .i18n import resolve_language
 from .i18n.commands import OstTranslator
 from .sharding import Member, fleet_guilds, format_shard_ids
-from .store import Store
+from .store import Store, StoreUnavailable
 from .tree import OstTree
 
 log = logging.getLogger(__name__)
@@ -215,6 +215,8 @@ class OstBot(commands.Bot):
         if interaction.guild_id is not None and self.store is not None and not self.store.closed:
             try:
                 setting = (await self.store.guilds.get(interaction.guild_id)).language
+            except StoreUnavailable as exc:  # the database went away: the caller meets (and reports) it too
+                log.info("could not read the language setting: %s", exc)
             except Exception:  # a broken store must not stop an error message from going out
                 log.exception("could not read the language setting")
         guild_locale = interaction.guild_locale if interaction.guild_id else None

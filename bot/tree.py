@@ -17,6 +17,8 @@ from .store import StoreUnavailable
 
 if TYPE_CHECKING:
     from .app import OstBot
+    from .store import Store
+    from .store.guild_repo import GuildSettings
 
 log = logging.getLogger(__name__)
 
@@ -126,8 +128,9 @@ async def hand_over(interaction: discord.Interaction, cog_name: str, method: str
 class CallbackFaultFilter(logging.Filter):
     """discord.py logs a full traceback for any error out of an autocomplete callback it runs for
     us (it gives the tree's error handler no say there; component callbacks go through
-    `answer_errors`). For Discord's own faults (expired, already answered, 5xx, 429) that is a
-    traceback storm in an outage: this filter swaps each for one line of ours. Bugs keep theirs."""
+    `answer_errors`). For Discord's own faults (expired, already answered, 5xx, 429) and for a lost
+    database connection (`StoreUnavailable`) that is a traceback storm in an outage: this filter
+    swaps each for one line of ours. Bugs keep theirs."""
 
     PREFIXES = ("Ignoring exception in autocomplete",)
 
@@ -135,11 +138,14 @@ class CallbackFaultFilter(logging.Filter):
         if not record.exc_info or not str(record.msg).startswith(self.PREFIXES):
             return True
         error = record.exc_info[1]
+        subject = record.args[0] if isinstance(record.args, tuple) and record.args else "?"
+        if isinstance(error, StoreUnavailable):
+            log.warning("autocomplete for /%s: %s", subject, error)
+            return False
         level = fault_level(error) if error is not None else None
         if level is None:
             return True
         assert isinstance(error, discord.HTTPException)
-        subject = record.args[0] if isinstance(record.args, tuple) and record.args else "?"
         log.log(level, "autocomplete for /%s: the reply failed: %s", subject, describe(error))
         return False
 
@@ -160,6 +166,24 @@ class Refused(app_commands.CheckFailure):
         super().__init__(key)
         self.key = key
         self.params = params
+
+
+class StoreCheckFailure(app_commands.CheckFailure):
+    """A check could not read the store (the database went away). discord.py hands only
+    `AppCommandError`s raised by checks to the error handler, so the `StoreUnavailable` travels
+    inside this one, as `original`, and is answered like a command's own: "try again"."""
+
+    def __init__(self, original: StoreUnavailable) -> None:
+        super().__init__(str(original))
+        self.original = original
+
+
+async def settings_for_check(store: Store, guild_id: int) -> GuildSettings:
+    """The server's settings, for a check (cooldown, manager role)."""
+    try:
+        return await store.guilds.get(guild_id)
+    except StoreUnavailable as error:
+        raise StoreCheckFailure(error) from error
 
 
 # Commands with the per-user cooldown a server sets with /config random (0 = none).
@@ -188,7 +212,7 @@ class OstTree(app_commands.CommandTree):
         name = (interaction.data or {}).get("name")
         if name not in COOLDOWN_COMMANDS or store is None or store.closed:
             return True
-        seconds = (await store.guilds.get(interaction.guild_id)).cooldown_seconds
+        seconds = (await settings_for_check(store, interaction.guild_id)).cooldown_seconds
         left = self.cooldowns.hit((interaction.guild_id, interaction.user.id, name), seconds,
                                   self.client.loop.time())
         if left > 0:

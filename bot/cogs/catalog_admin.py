@@ -21,7 +21,7 @@ from ..catalog.duplicates import near_duplicates, title_candidates
 from ..catalog.records import SongRecord, parse_records, records_to_csv
 from ..errors import UserError
 from ..i18n import t
-from ..tree import Refused
+from ..tree import Refused, settings_for_check
 from ..ui.admin import AddAnywayButton, add_anyway_view, import_report, problem_line, song_choice_name, song_line
 from ..ui.cards import credit_line, drama_title
 from ..ui.text import localized_name, safe
@@ -65,7 +65,7 @@ class CatalogAdmin(commands.GroupCog, name="CatalogAdmin", group_name="catalog",
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.guild_id is None:
             raise app_commands.NoPrivateMessage()
-        if not await self._is_manager(interaction):
+        if not interaction_is_manager(interaction, await settings_for_check(self.store, interaction.guild_id)):
             raise Refused("admin.error.not_manager")
         return True
 

@@ -14,7 +14,7 @@ from ..access import bot_permissions_in, interaction_is_admin, interaction_is_ma
 from ..catalog.daily import first_handled_date, next_post_at, parse_timezone, timezone_suggestions
 from ..errors import UserError
 from ..i18n import resolve_language, t
-from ..tree import Refused
+from ..tree import Refused, settings_for_check
 from ..ui.admin import ResetScoresButton, reset_view, settings_embed
 from ..ui.text import safe
 
@@ -60,7 +60,7 @@ class ConfigCog(commands.GroupCog, name="ConfigCog", group_name="config",
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.guild_id is None:
             raise app_commands.NoPrivateMessage()
-        settings = await self.store.guilds.get(interaction.guild_id)
+        settings = await settings_for_check(self.store, interaction.guild_id)
         if not interaction_is_manager(interaction, settings):
             raise Refused("admin.error.not_manager")
         return True

@@ -24,6 +24,7 @@ from ..errors import UserError
 from ..i18n import resolve_language, t
 from ..quiz.questions import generate_questions
 from ..quiz.session import EndReason, Outcome, QuizSession, SessionRegistry
+from ..store import StoreUnavailable
 from ..tree import describe, is_passing_fault, send_ephemeral
 from ..ui import quiz as ui
 from ..ui.text import localized_name, safe
@@ -296,6 +297,8 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
                 log.info("quiz %s ended by shutdown (%s)", session.game_id, exc)
             elif is_passing_fault(exc):  # already logged once by _discord; this is the failed retry
                 log.warning("quiz %s ended: Discord failed again (%s)", session.game_id, describe(exc))
+            elif isinstance(exc, StoreUnavailable):  # the database went away: the rounds stored are kept
+                log.warning("quiz %s ended: %s", session.game_id, exc)
             else:
                 log.exception("quiz %s failed", session.game_id)
             await self._abandon(session)
@@ -312,6 +315,8 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
             return  # the next start marks every game left running interrupted
         try:
             await self.store.quiz.end_game(session.game_id, "interrupted", discord.utils.utcnow())
+        except StoreUnavailable as exc:  # still unreachable: the next start marks it interrupted
+            log.warning("quiz %s: could not mark it interrupted: %s", session.game_id, exc)
         except Exception:
             log.exception("quiz %s: could not mark it interrupted", session.game_id)
 

@@ -210,8 +210,17 @@ class PostgresDatabase:
     @classmethod
     async def open(cls, url: str, *, pool_max: int = POOL_MAX) -> PostgresDatabase:
         try:
-            pool = await asyncpg.create_pool(url, min_size=1, max_size=pool_max, timeout=CONNECT_TIMEOUT,
+            # min_size=0: no background task keeps a connection floor. asyncpg's (0.30+) retries every
+            # second up to every minute while the server is down, logging a traceback each time;
+            # connections are made when a command needs one instead (then "try again" while it is down).
+            pool = await asyncpg.create_pool(url, min_size=0, max_size=pool_max, timeout=CONNECT_TIMEOUT,
                                              command_timeout=60)
+            try:
+                async with pool.acquire():  # reachable now, or one clear error; the connection stays pooled
+                    pass
+            except BaseException:
+                pool.terminate()
+                raise
         except (TimeoutError, OSError, asyncpg.PostgresError, socket.gaierror, ValueError) as exc:
             reason = str(exc).replace(url, mask_url(url)) or type(exc).__name__
             if (parts := urlsplit(url)).password:

@@ -1,4 +1,5 @@
-"""A child process for the crash, shutdown and backup tests: the real bot, on SimCord, on a file database.
+"""A child process for the crash, shutdown and backup tests: the real bot, on SimCord, on a file database
+or a PostgreSQL database (DATABASE a postgresql:// URL).
 
     python -m tests.reliability.crash_driver DATABASE [--seed N] [--channels 3] [--members 4]
                                              [--mode play|hold|serve]
@@ -23,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import logging
 import os
 import random
@@ -35,6 +35,8 @@ import simcord
 from bot.__main__ import serve_until_signalled
 from bot.app import create_bot
 from bot.config import Settings
+from bot.store.engine import number_parameters
+from bot.store.postgres import is_postgres_url
 
 SECONDS = 10  # per round (the smallest the command allows)
 ROUNDS = 20   # per game
@@ -177,7 +179,11 @@ async def drive(bot, args: argparse.Namespace) -> None:
 
 
 async def main(args: argparse.Namespace) -> int:
-    bot = create_bot(Settings(database_path=Path(args.database)))
+    if is_postgres_url(args.database):
+        settings = Settings(database_url=args.database)
+    else:
+        settings = Settings(database_path=Path(args.database))
+    bot = create_bot(settings)
     await serve_until_signalled(bot, drive(bot, args))
     return 0
 
@@ -206,13 +212,15 @@ ROOT = Path(__file__).resolve().parents[2]
 class Child:
     """One driver process; its stdout lines arrive through a reader thread, rounds are collected."""
 
-    def __init__(self, database: Path, *options: str, seed: int = 0) -> None:
+    def __init__(self, database: Path | str, *options: str, seed: int = 0, logs: Path | None = None) -> None:
+        """`database`: a SQLite file, or a postgresql:// URL (then `logs` names the folder for the child's log)."""
         import queue
         import subprocess
         import threading
 
         self.database = database
-        self.stderr_path = database.with_name(f"child-{seed}-{os.getpid()}.log")
+        folder = logs if logs is not None else Path(database).parent
+        self.stderr_path = folder / f"child-{seed}-{os.getpid()}.log"
         env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "OST_"))}
         env["PYTHONPATH"] = str(ROOT)
         self._stderr = self.stderr_path.open("w")
@@ -299,10 +307,49 @@ def read_only(database: Path):
     return sqlite3.connect(f"file:{database}?mode=ro", uri=True)
 
 
-def query(database: Path, sql: str, params=()) -> list[tuple]:
-    """Every row of one query, on a read-only connection closed at once."""
-    with contextlib.closing(read_only(database)) as conn:
-        return conn.execute(sql, params).fetchall()
+class PostgresReader:
+    """The parent's own connection to a PostgreSQL database, driven synchronously (the crash tests are
+    plain functions): `rows(sql, params)` with the store's `?` parameters, like sqlite3's."""
+
+    def __init__(self, url: str) -> None:
+        import asyncpg
+
+        self.loop = asyncio.new_event_loop()
+        self.conn = self.loop.run_until_complete(asyncpg.connect(url))
+
+    def rows(self, sql: str, params=()) -> list[tuple]:
+        numbered = number_parameters(sql)
+        return [tuple(r) for r in self.loop.run_until_complete(self.conn.fetch(numbered.sql, *numbered.args(params)))]
+
+    def close(self) -> None:
+        try:
+            self.loop.run_until_complete(self.conn.close())
+        finally:
+            self.loop.close()
+
+
+class SqliteReader:
+    def __init__(self, database: Path) -> None:
+        self.conn = read_only(database)
+
+    def rows(self, sql: str, params=()) -> list[tuple]:
+        return self.conn.execute(sql, params).fetchall()
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def reader(database: Path | str) -> PostgresReader | SqliteReader:
+    return PostgresReader(database) if is_postgres_url(database) else SqliteReader(Path(database))
+
+
+def query(database: Path | str, sql: str, params=()) -> list[tuple]:
+    """Every row of one query, on a read-only connection closed at once (a SQLite file or a URL)."""
+    db = reader(database)
+    try:
+        return db.rows(sql, params)
+    finally:
+        db.close()
 
 
 def assert_wal_checkpointed(database: Path) -> None:
@@ -311,48 +358,55 @@ def assert_wal_checkpointed(database: Path) -> None:
     assert not wal.exists() or wal.stat().st_size == 0, "the write-ahead log was not checkpointed"
 
 
-def check_database(database: Path, reported: dict[tuple[int, int], tuple[int, ...]]) -> dict[str, object]:
-    """What must hold after any crash. Returns the ids of games left 'running' and a few counts."""
-    if not database.exists():  # killed before the store was first opened
+def check_database(database: Path | str, reported: dict[tuple[int, int], tuple[int, ...]]) -> dict[str, object]:
+    """What must hold after any crash. Returns the ids of games left 'running' and a few counts.
+
+    On SQLite also `PRAGMA integrity_check` and `foreign_key_check`; PostgreSQL checks its constraints
+    as it writes (and the database there exists before the first start: the test makes it)."""
+    postgres = is_postgres_url(database)
+    nothing = {"running": set(), "rounds": 0, "answers": 0}
+    if not postgres and not Path(database).exists():  # killed before the store was first opened
         assert not reported
-        return {"running": set(), "rounds": 0, "answers": 0}
-    conn = read_only(database)
+        return nothing
+    db = reader(database)
     try:
-        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if postgres:
+            tables = {r[0] for r in db.rows("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")}
+        else:
+            assert db.rows("PRAGMA integrity_check") == [("ok",)]
+            assert db.rows("PRAGMA foreign_key_check") == []
+            tables = {r[0] for r in db.rows("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if "quiz_rounds" not in tables:  # killed before the first migration committed
             assert not reported
-            return {"running": set(), "rounds": 0, "answers": 0}
+            return nothing
         for (game, number), users in reported.items():
-            rows = conn.execute("SELECT answers FROM quiz_rounds WHERE game_id = ? AND number = ?",
-                                (game, number)).fetchall()
+            rows = db.rows("SELECT answers FROM quiz_rounds WHERE game_id = ? AND number = ?", (game, number))
             assert rows == [(len(users),)], f"reported round {game}/{number} stored as {rows}"
-            stored = conn.execute("SELECT user_id FROM quiz_answers WHERE game_id = ? AND round = ? "
-                                  "ORDER BY user_id", (game, number)).fetchall()
+            stored = db.rows("SELECT user_id FROM quiz_answers WHERE game_id = ? AND round = ? "
+                             "ORDER BY user_id", (game, number))
             assert tuple(u for (u,) in stored) == users, f"round {game}/{number}: {stored} != {users}"
-        half = conn.execute(
+        half = db.rows(
             "SELECT r.game_id, r.number, r.answers, count(a.user_id) FROM quiz_rounds r "
             "LEFT JOIN quiz_answers a ON a.game_id = r.game_id AND a.round = r.number "
-            "GROUP BY r.game_id, r.number HAVING r.answers != count(a.user_id)").fetchall()
+            "GROUP BY r.game_id, r.number, r.answers HAVING r.answers != count(a.user_id)")
         assert half == [], f"rounds whose answers are not all stored: {half}"
-        orphans = conn.execute(
+        orphans = db.rows(
             "SELECT count(*) FROM quiz_answers a WHERE NOT EXISTS "
-            "(SELECT 1 FROM quiz_rounds r WHERE r.game_id = a.game_id AND r.number = a.round)").fetchone()[0]
+            "(SELECT 1 FROM quiz_rounds r WHERE r.game_id = a.game_id AND r.number = a.round)")[0][0]
         assert orphans == 0, f"{orphans} answers without their round"
-        progress = conn.execute(
+        progress = db.rows(
             "SELECT g.id, g.rounds_played, count(r.number), coalesce(max(r.number), 0) FROM quiz_games g "
-            "LEFT JOIN quiz_rounds r ON r.game_id = g.id GROUP BY g.id "
-            "HAVING g.rounds_played != count(r.number) OR count(r.number) != coalesce(max(r.number), 0)").fetchall()
+            "LEFT JOIN quiz_rounds r ON r.game_id = g.id GROUP BY g.id, g.rounds_played "
+            "HAVING g.rounds_played != count(r.number) OR count(r.number) != coalesce(max(r.number), 0)")
         assert progress == [], f"games whose progress disagrees with their rounds: {progress}"
-        running = {g for (g,) in conn.execute("SELECT id FROM quiz_games WHERE status = 'running'")}
-        rounds = conn.execute("SELECT count(*) FROM quiz_rounds").fetchone()[0]
-        answers = conn.execute("SELECT count(*) FROM quiz_answers").fetchone()[0]
+        running = {g for (g,) in db.rows("SELECT id FROM quiz_games WHERE status = 'running'")}
+        rounds = db.rows("SELECT count(*) FROM quiz_rounds")[0][0]
+        answers = db.rows("SELECT count(*) FROM quiz_answers")[0][0]
         return {"running": running, "rounds": rounds, "answers": answers}
     finally:
-        conn.close()
+        db.close()
 
 
-def game_statuses(database: Path, ids) -> dict[int, tuple[str, str | None]]:
+def game_statuses(database: Path | str, ids) -> dict[int, tuple[str, str | None]]:
     return {g: (s, e) for g, s, e in query(database, "SELECT id, status, ended_at FROM quiz_games")
             if g in set(ids)}
