@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .engine import Database, Migration, MigrationError, Params, Row, Session, StoreError
+from .engine import Database, Migration, MigrationError, Params, Row, Session, StoreError, StoreUnavailable
 from .postgres import PostgresDatabase, describe_url, is_postgres_url, mask_url
 from .sqlite import SqliteDatabase
 
@@ -180,7 +180,11 @@ class Store:
             return
         self._look_now = False
         self._next_look = now + self.db.look_every
-        rows = await self.fetch(_GENERATIONS)
+        try:
+            rows = await self.fetch(_GENERATIONS)
+        except StoreUnavailable:  # the database is away: the answer will say so; look again next time
+            self._look_now = True
+            return
         values = {r[0].split(":", 1)[1]: r[1] for r in rows}
         for what in CHANGES:
             if self._seen.get(what) != values.get(what):

@@ -195,7 +195,8 @@ class PostgresDatabase:
     # Changes arrive as notifications at once; this slower look is the safety net (a notification
     # lost with a connection is also followed by a look as soon as the listener is back).
     look_every = 5.0
-    RELISTEN_AFTER = 1.0
+    RELISTEN_AFTER = 1.0  # then 2, 4 ... seconds while the server stays away
+    RELISTEN_MAX = 30.0
 
     def __init__(self, url: str, pool: asyncpg.Pool) -> None:
         self.url = url
@@ -206,6 +207,7 @@ class PostgresDatabase:
         self._heard: Callable[[str | None], None] = lambda _payload: None
         self._listening: asyncpg.Connection | None = None
         self._relisten: asyncio.Task[None] | None = None
+        self._relisten_delay = self.RELISTEN_AFTER
 
     @classmethod
     async def open(cls, url: str, *, pool_max: int = POOL_MAX) -> PostgresDatabase:
@@ -299,7 +301,7 @@ class PostgresDatabase:
             heard = self._heard
             await conn.add_listener(self._channel, lambda _conn, _pid, _channel, payload: heard(payload))
         except _UNAVAILABLE as exc:
-            log.warning("listening for changes: cannot connect (%s); trying again", type(exc).__name__)
+            log.info("listening for changes: cannot connect (%s); trying again", type(exc).__name__)
             self._relisten_later()
             return
         if self.closed:
@@ -307,19 +309,25 @@ class PostgresDatabase:
             return
         conn.add_termination_listener(self._listener_lost)
         self._listening = conn
+        self._relisten_delay = self.RELISTEN_AFTER
         if again:
             log.info("listening for changes again")
             self._heard(None)
 
     def _listener_lost(self, _conn: object) -> None:
+        # INFO, not WARNING: it comes back by itself, and an outage is already one warning per command
+        # that met it.
         self._listening = None
         if not self.closed:
-            log.warning("listening for changes: the connection was lost; reconnecting")
+            log.info("listening for changes: the connection was lost; reconnecting")
             self._relisten_later()
 
     def _relisten_later(self) -> None:
+        delay = self._relisten_delay
+        self._relisten_delay = min(2 * delay, self.RELISTEN_MAX)  # a long outage: fewer attempts
+
         async def relisten() -> None:
-            await asyncio.sleep(self.RELISTEN_AFTER)
+            await asyncio.sleep(delay)
             if not self.closed:
                 await self._connect_listener(again=True)
 
