@@ -2,7 +2,7 @@
 or a PostgreSQL database (DATABASE a postgresql:// URL).
 
     python -m tests.reliability.crash_driver DATABASE [--seed N] [--channels 3] [--members 4]
-                                             [--mode play|hold|serve]
+                                             [--mode play|hold|serve] [--shard-count N --shard K]
 
 It builds a fresh simulated server (SimCord starts empty in every process; the database remembers),
 starts the bot through `bot.__main__.serve_until_signalled` (the same SIGTERM/SIGINT path as
@@ -60,7 +60,8 @@ class Driver:
     def __init__(self, env: simcord.Env, args: argparse.Namespace) -> None:
         self.env = env
         self.rng = random.Random(args.seed)
-        guild = env.create_guild(name="Crash Club")
+        # In a fleet (--shard-count), the server is one of this process's shard, as Discord would route it.
+        guild = env.create_guild(name="Crash Club", shard_id=args.shard if args.shard_count else None)
         self.channels = [guild.create_text_channel(f"quiz-{i}") for i in range(args.channels)]
         self.members = [guild.add_member(env.create_user(f"fan{i}")) for i in range(args.members)]
         self.reported: set[tuple[int, int]] = set()
@@ -179,10 +180,11 @@ async def drive(bot, args: argparse.Namespace) -> None:
 
 
 async def main(args: argparse.Namespace) -> int:
+    shards = {"shard_count": args.shard_count, "shard_ids": (args.shard,)} if args.shard_count else {}
     if is_postgres_url(args.database):
-        settings = Settings(database_url=args.database)
+        settings = Settings(database_url=args.database, **shards)
     else:
-        settings = Settings(database_path=Path(args.database))
+        settings = Settings(database_path=Path(args.database), **shards)
     bot = create_bot(settings)
     await serve_until_signalled(bot, drive(bot, args))
     return 0
@@ -195,6 +197,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--channels", type=int, default=3)
     parser.add_argument("--members", type=int, default=4)
     parser.add_argument("--mode", choices=("play", "hold", "serve"), default="play")
+    parser.add_argument("--shard-count", type=int, help="run as one process of a fleet of this many shards")
+    parser.add_argument("--shard", type=int, default=0, help="the one shard this process owns")
     return parser.parse_args(argv)
 
 
