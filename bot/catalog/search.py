@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process
 
 from .text import compact, normalize
 
-KINDS = ("song", "drama", "artist")
+KINDS = ("song", "drama", "artist", "actor")
 EXACT, PREFIX, WORDS, FUZZY = range(4)
 MAX_QUERY_WORDS = 8
 FTS_MIN_CHARS = 3         # one or two letters: names (exact, prefix, words) answer; full text would scan
@@ -387,4 +387,5 @@ class Label:
     artists: str = ""        # songs: "Chanyeol & Punch"
     drama: str = ""          # songs: the drama's name
     drama_hangul: str | None = None
-    song_count: int = 0      # dramas and artists
+    song_count: int = 0      # dramas and artists; actors: the dramas they lead
+    artists_ko: str = ""     # songs: the artists' Hangul names where known ("찬열 & 펀치")

@@ -13,6 +13,8 @@ import tomllib
 from functools import lru_cache
 from importlib import resources
 
+from .particles import attach
+
 LANGUAGES = ("en", "ko")
 DEFAULT_LANGUAGE = "en"
 
@@ -44,7 +46,9 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: object) -> str:
     text = messages.get(lang, {}).get(key) or messages[DEFAULT_LANGUAGE].get(key)
     if text is None:
         raise KeyError(f"no message {key!r}")
-    return text.format(**params) if params else text
+    text = text.format(**params) if params else text
+    # Korean particles after a name: "Orbit을(를)" -> "Orbit을" (see particles.py).
+    return attach(text) if lang == "ko" else text
 
 
 def has(key: str) -> bool:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..catalog.models import Artist, CatalogCounts, Credit, Drama, Fact, SeedCatalog, Song, Source
+from ..catalog.models import Actor, Artist, CatalogCounts, Credit, Drama, Fact, SeedCatalog, Song, Source
 from ..catalog.records import SongRecord, make_slug
 from ..catalog.text import compact
 
@@ -90,8 +90,8 @@ def _replace_facts(conn: sqlite3.Connection, column: str, entry_id: int, facts: 
                    source_ids: dict[str, int]) -> None:
     conn.execute(f"DELETE FROM facts WHERE {column} = ?", (entry_id,))
     conn.executemany(
-        f"INSERT INTO facts ({column}, kind, text, source_id, position) VALUES (?, ?, ?, ?, ?)",
-        [(entry_id, f["kind"], f["text"], source_ids[f["source"]], i) for i, f in enumerate(facts)])
+        f"INSERT INTO facts ({column}, kind, text, text_ko, source_id, position) VALUES (?, ?, ?, ?, ?, ?)",
+        [(entry_id, f["kind"], f["text"], f.get("text_ko"), source_ids[f["source"]], i) for i, f in enumerate(facts)])
 
 
 def _replace_sources(conn: sqlite3.Connection, kind: str, entry_id: int, keys: list[str],
@@ -138,11 +138,13 @@ def _sync_seed(conn: sqlite3.Connection, catalog: SeedCatalog) -> SeedReport:
     source_ids: dict[str, int] = {}
     for s in catalog.sources:
         conn.execute(
-            "INSERT INTO sources (key, title, publisher, author, published, note) VALUES (?, ?, ?, ?, ?, ?) "
+            "INSERT INTO sources (key, title, publisher, author, published, note, about, about_ko) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (key) DO UPDATE SET title = excluded.title, publisher = excluded.publisher, "
-            "author = excluded.author, published = excluded.published, note = excluded.note",
-            (s["key"], s["title"], s.get("publisher"), s.get("author"),
-             str(s["date"]) if s.get("date") else None, s.get("note")))
+            "author = excluded.author, published = excluded.published, note = excluded.note, "
+            "about = excluded.about, about_ko = excluded.about_ko",
+            (s["key"], s.get("title", ""), s.get("publisher"), s.get("author"),
+             str(s["date"]) if s.get("date") else None, s.get("note"), s.get("about"), s.get("about_ko")))
         source_ids[s["key"]] = conn.execute("SELECT id FROM sources WHERE key = ?", (s["key"],)).fetchone()[0]
 
     drama_ids: dict[str, int] = {}
@@ -156,6 +158,7 @@ def _sync_seed(conn: sqlite3.Connection, catalog: SeedCatalog) -> SeedReport:
                        [*([d["hangul"]] if d.get("hangul") else []), *d.get("names", [])])
         _replace_facts(conn, "drama_id", drama_id, d.get("facts", []), source_ids)
         _replace_sources(conn, "drama", drama_id, d["sources"], source_ids)
+    _sync_actors(conn, catalog.actors, {d["key"]: d.get("lead_actors", []) for d in catalog.dramas}, drama_ids)
 
     artist_ids: dict[str, int] = {}
     for a in catalog.artists:
@@ -177,7 +180,8 @@ def _sync_seed(conn: sqlite3.Connection, catalog: SeedCatalog) -> SeedReport:
             "origin": "seed", "title": s["title"], "hangul": s.get("hangul"),
             "drama_id": drama_ids[s["drama"]], "year": s.get("year"),
             "release_date": str(s["release_date"]) if s.get("release_date") else None,
-            "episode": s.get("episode"), "description": s["description"], "is_ballad": int(s["ballad"])})
+            "episode": s.get("episode"), "description": s["description"],
+            "description_ko": s.get("description_ko"), "is_ballad": int(s["ballad"])})
         song_ids.append(song_id)
         _write_song_children(conn, song_id, s["title"], s.get("hangul"), s.get("titles", []),
                              [(artist_ids[c["artist"]], c.get("role", "main")) for c in s["artists"]],
@@ -205,6 +209,28 @@ def _sync_seed(conn: sqlite3.Connection, catalog: SeedCatalog) -> SeedReport:
         conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) "
                      "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
     return SeedReport(True, len(song_ids), len(drama_ids), len(artist_ids), removed)
+
+
+def _sync_actors(conn: sqlite3.Connection, actors: list[dict], leads: dict[str, list[str]],
+                 drama_ids: dict[str, int]) -> None:
+    """The seed's actors (upserted by key, dropped when gone from the file) and, per drama, the
+    actors its `lead_actors` name, in that order. Actors are shipped entries only."""
+    actor_ids: dict[str, int] = {}
+    for a in actors:
+        conn.execute("INSERT INTO actors (key, name, hangul) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE "
+                     "SET name = excluded.name, hangul = excluded.hangul", (a["key"], a["name"], a.get("hangul")))
+        actor_id = conn.execute("SELECT id FROM actors WHERE key = ?", (a["key"],)).fetchone()[0]
+        _replace_names(conn, "actor_names", "actor_id", actor_id, a["name"],
+                       [*([a["hangul"]] if a.get("hangul") else []), *a.get("names", [])])
+        for name in (a["name"], *a.get("names", [])):
+            actor_ids[compact(name)] = actor_id
+    conn.execute("DELETE FROM actors WHERE key NOT IN (SELECT value FROM json_each(?))",
+                 (json.dumps([a["key"] for a in actors]),))
+    for drama_key, names in leads.items():
+        drama_id = drama_ids[drama_key]
+        conn.execute("DELETE FROM drama_actors WHERE drama_id = ?", (drama_id,))
+        conn.executemany("INSERT OR IGNORE INTO drama_actors (drama_id, actor_id, position) VALUES (?, ?, ?)",
+                         [(drama_id, actor_ids[compact(n)], i) for i, n in enumerate(names) if compact(n) in actor_ids])
 
 
 def _resolver(conn: sqlite3.Connection, table: str, guild_id: int | None) -> dict[str, int]:
@@ -300,6 +326,11 @@ class CatalogRepo:
                                           {"guild": guild_id})
         return [r[0] for r in rows]
 
+    async def actors_by_ids(self, ids: Iterable[int]) -> list[Actor]:
+        """Actors with the ids of the dramas they lead (every server sees every actor; the cards
+        keep only the dramas a server can see)."""
+        return await self._store.read_sync(_actors_by_ids, list(ids))
+
     async def drama_with_songs(self, drama_id: int, guild_id: int | None) -> tuple[Drama, list[Song]] | None:
         """A drama card's data (the drama and its songs, in episode order), read in one go."""
         return await self._store.read_sync(_with_songs, _dramas_by_ids, _song_ids_for_drama, drama_id, guild_id)
@@ -351,10 +382,11 @@ def _facts_and_sources(conn: sqlite3.Connection, kind: str, column: str, ids: li
                        ) -> tuple[dict[int, list[Fact]], dict[int, list[Source]]]:
     params = {"ids": json.dumps(ids)}
     facts: dict[int, list[Fact]] = defaultdict(list)
-    for r in _rows(conn, f"SELECT f.{column} AS owner, f.kind AS fact_kind, f.text AS fact_text, src.* FROM facts f "
+    for r in _rows(conn, f"SELECT f.{column} AS owner, f.kind AS fact_kind, f.text AS fact_text, "
+                         f"f.text_ko AS fact_text_ko, src.* FROM facts f "
                          f"JOIN sources src ON src.id = f.source_id WHERE f.{column} IN ({IDS}) ORDER BY f.position",
                    params):
-        facts[r["owner"]].append(Fact(r["fact_kind"], r["fact_text"], _source(r)))
+        facts[r["owner"]].append(Fact(r["fact_kind"], r["fact_text"], _source(r), r["fact_text_ko"]))
     sources: dict[int, list[Source]] = defaultdict(list)
     for r in _rows(conn, f"SELECT es.entry_id AS owner, src.* FROM entry_sources es JOIN sources src "
                          f"ON src.id = es.source_id WHERE es.kind = :kind AND es.entry_id IN ({IDS}) ORDER BY src.id",
@@ -380,12 +412,42 @@ def _dramas_by_ids(conn: sqlite3.Connection, ids: list[int], guild_id: int | Non
                        f"FROM dramas d WHERE d.id IN ({IDS})", params)
     alt = _alt_names(conn, "drama_names", "drama_id", ids)
     facts, sources = _facts_and_sources(conn, "drama", "drama_id", ids)
+    actors = _actors_of_dramas(conn, ids)
     by_id = {r["id"]: Drama(
         id=r["id"], key=r["key"], name=r["name"], hangul=r["hangul"],
         alt_names=tuple(n for n in alt[r["id"]] if n != r["hangul"]), year=r["year"], network=r["network"],
         kind=r["kind"], lead_actors=tuple(json.loads(r["lead_actors"])), facts=tuple(facts[r["id"]]),
-        sources=tuple(sources[r["id"]]), guild_id=r["guild_id"], song_count=r["n"]) for r in rows}
+        sources=tuple(sources[r["id"]]), guild_id=r["guild_id"], song_count=r["n"],
+        actors=tuple(actors[r["id"]])) for r in rows}
     return [by_id[i] for i in ids if i in by_id]
+
+
+def _actors_by_ids(conn: sqlite3.Connection, ids: list[int]) -> list[Actor]:
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        return []
+    params = {"ids": json.dumps(ids)}
+    alt = _alt_names(conn, "actor_names", "actor_id", ids)
+    dramas: dict[int, list[int]] = defaultdict(list)
+    for r in _rows(conn, f"SELECT actor_id, drama_id FROM drama_actors WHERE actor_id IN ({IDS}) "
+                         "ORDER BY drama_id", params):
+        dramas[r[0]].append(r[1])
+    rows = _rows(conn, f"SELECT id, key, name, hangul FROM actors WHERE id IN ({IDS})", params)
+    by_id = {r["id"]: Actor(r["id"], r["key"], r["name"], r["hangul"],
+                            tuple(n for n in alt[r["id"]] if n != r["hangul"]), tuple(dramas[r["id"]]))
+             for r in rows}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def _actors_of_dramas(conn: sqlite3.Connection, drama_ids: list[int]) -> dict[int, list[Actor]]:
+    links = _rows(conn, f"SELECT drama_id, actor_id FROM drama_actors WHERE drama_id IN ({IDS}) ORDER BY position",
+                  {"ids": json.dumps(drama_ids)})
+    actors = {a.id: a for a in _actors_by_ids(conn, [r[1] for r in links])}
+    out: dict[int, list[Actor]] = defaultdict(list)
+    for drama_id, actor_id in links:
+        if actor_id in actors:
+            out[drama_id].append(actors[actor_id])
+    return out
 
 
 def _artists_by_ids(conn: sqlite3.Connection, ids: list[int], guild_id: int | None) -> list[Artist]:
@@ -397,17 +459,20 @@ def _artists_by_ids(conn: sqlite3.Connection, ids: list[int], guild_id: int | No
     alt = _alt_names(conn, "artist_names", "artist_id", ids)
     groups: dict[int, list[str]] = defaultdict(list)
     members: dict[int, list[str]] = defaultdict(list)
-    for r in _rows(conn, f"SELECT ag.member_id, m.name AS member, ag.group_id, g.name AS grp FROM artist_groups ag "
+    hangul: dict[str, str] = {}
+    for r in _rows(conn, f"SELECT ag.member_id, m.name AS member, m.hangul AS member_ko, ag.group_id, g.name AS grp, "
+                         f"g.hangul AS grp_ko FROM artist_groups ag "
                          f"JOIN artists m ON m.id = ag.member_id JOIN artists g ON g.id = ag.group_id "
                          f"WHERE ag.member_id IN ({IDS}) OR ag.group_id IN ({IDS}) ORDER BY g.id, m.id", params):
         groups[r["member_id"]].append(r["grp"])
         members[r["group_id"]].append(r["member"])
+        hangul.update({r["grp"]: r["grp_ko"] or r["grp"], r["member"]: r["member_ko"] or r["member"]})
     facts, sources = _facts_and_sources(conn, "artist", "artist_id", ids)
     by_id = {r["id"]: Artist(
         id=r["id"], key=r["key"], name=r["name"], kind=r["kind"], hangul=r["hangul"],
         alt_names=tuple(n for n in alt[r["id"]] if n != r["hangul"]), groups=tuple(groups[r["id"]]),
         members=tuple(members[r["id"]]), facts=tuple(facts[r["id"]]), sources=tuple(sources[r["id"]]),
-        guild_id=r["guild_id"], song_count=r["n"]) for r in rows}
+        guild_id=r["guild_id"], song_count=r["n"], related_hangul=hangul) for r in rows}
     return [by_id[i] for i in ids if i in by_id]
 
 
@@ -424,12 +489,15 @@ def _songs_by_ids(conn: sqlite3.Connection, ids: list[int], guild_id: int | None
                         params)
     artist_ids = json.dumps(sorted({r["id"] for r in credit_rows}))
     groups: dict[int, list[str]] = defaultdict(list)
-    for r in _rows(conn, f"SELECT ag.member_id, g.name FROM artist_groups ag JOIN artists g ON g.id = ag.group_id "
-                         f"WHERE ag.member_id IN ({IDS}) ORDER BY g.kind = 'subunit', g.id", {"ids": artist_ids}):
+    groups_ko: dict[int, list[str]] = defaultdict(list)
+    for r in _rows(conn, f"SELECT ag.member_id, g.name, g.hangul FROM artist_groups ag JOIN artists g "
+                         f"ON g.id = ag.group_id WHERE ag.member_id IN ({IDS}) ORDER BY g.kind = 'subunit', g.id",
+                   {"ids": artist_ids}):
         groups[r[0]].append(r[1])
+        groups_ko[r[0]].append(r[2] or r[1])
     for r in credit_rows:
         credits[r["song_id"]].append(Credit(r["id"], r["key"], r["name"], r["role"], r["hangul"],
-                                            tuple(groups[r["id"]])))
+                                            tuple(groups[r["id"]]), tuple(groups_ko[r["id"]])))
     alt = _alt_names(conn, "song_titles", "song_id", ids)
     tags: dict[int, dict[str, list[str]]] = defaultdict(lambda: {"style": [], "mood": []})
     for r in _rows(conn, f"SELECT song_id, kind, tag FROM song_tags WHERE song_id IN ({IDS}) ORDER BY rowid", params):
@@ -443,7 +511,7 @@ def _songs_by_ids(conn: sqlite3.Connection, ids: list[int], guild_id: int | None
             alt_titles=tuple(n for n in alt[r["id"]] if n != r["hangul"]), year=r["year"],
             release_date=r["release_date"], episode=r["episode"], styles=tuple(tags[r["id"]]["style"]),
             moods=tuple(tags[r["id"]]["mood"]), is_ballad=bool(r["is_ballad"]), facts=tuple(facts[r["id"]]),
-            sources=tuple(sources[r["id"]]), guild_id=r["guild_id"])
+            sources=tuple(sources[r["id"]]), guild_id=r["guild_id"], description_ko=r["description_ko"])
     return [by_id[i] for i in ids if i in by_id]
 
 
@@ -472,4 +540,4 @@ def _with_songs(conn: sqlite3.Connection, load: Callable[..., list[Any]], song_i
 
 def _source(row: sqlite3.Row) -> Source:
     return Source(key=row["key"], title=row["title"], publisher=row["publisher"], author=row["author"],
-                  date=row["published"], note=row["note"])
+                  date=row["published"], note=row["note"], about=row["about"], about_ko=row["about_ko"])

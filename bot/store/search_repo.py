@@ -24,6 +24,8 @@ _NAME_TABLES = {
     "song": ("song_titles", "song_id", "songs", "s", VISIBLE_SONG),
     "drama": ("drama_names", "drama_id", "dramas", "d", VISIBLE_ENTRY.format(alias="d")),
     "artist": ("artist_names", "artist_id", "artists", "a", VISIBLE_ENTRY.format(alias="a")),
+    # Actors are shipped entries only: every server sees them (V3).
+    "actor": ("actor_names", "actor_id", "actors", "ac", "1 = 1"),
 }
 # Above every Unicode code point: `norm >= q AND norm < q || _TOP` is an index range for "starts with q".
 _TOP = "\U0010ffff"
@@ -100,12 +102,15 @@ class SearchRepo:
             rows = await self._store.fetchall(
                 "SELECT s.id, s.title, s.hangul, d.name AS drama, d.hangul AS drama_hangul, "
                 "(SELECT group_concat(name, ' & ') FROM (SELECT a.name FROM song_artists sa "
-                " JOIN artists a ON a.id = sa.artist_id WHERE sa.song_id = s.id ORDER BY sa.position)) AS artists "
+                " JOIN artists a ON a.id = sa.artist_id WHERE sa.song_id = s.id ORDER BY sa.position)) AS artists, "
+                "(SELECT group_concat(name, ' & ') FROM (SELECT coalesce(a.hangul, a.name) AS name "
+                " FROM song_artists sa JOIN artists a ON a.id = sa.artist_id WHERE sa.song_id = s.id "
+                " ORDER BY sa.position)) AS artists_ko "
                 f"FROM songs s JOIN dramas d ON d.id = s.drama_id WHERE s.id IN ({IDS}) AND {VISIBLE_SONG}",
                 {**params, "ids": json.dumps(by_kind["song"])})
             for r in rows:
                 out[("song", r["id"])] = Label("song", r["id"], r["title"], r["hangul"], r["artists"] or "",
-                                               r["drama"], r["drama_hangul"])
+                                               r["drama"], r["drama_hangul"], artists_ko=r["artists_ko"] or "")
         if by_kind["drama"]:
             rows = await self._store.fetchall(
                 f"SELECT d.id, d.name, d.hangul, (SELECT count(*) FROM songs s WHERE s.drama_id = d.id "
@@ -120,6 +125,14 @@ class SearchRepo:
                 {**params, "ids": json.dumps(by_kind["artist"])})
             for r in rows:
                 out[("artist", r["id"])] = Label("artist", r["id"], r["name"], r["hangul"], song_count=r["n"])
+        if by_kind["actor"]:
+            # An actor's count is of the visible dramas they lead.
+            rows = await self._store.fetchall(
+                "SELECT ac.id, ac.name, ac.hangul, (SELECT count(*) FROM drama_actors da JOIN dramas d "
+                f"ON d.id = da.drama_id WHERE da.actor_id = ac.id AND {VISIBLE_ENTRY.format(alias='d')}) AS n "
+                f"FROM actors ac WHERE ac.id IN ({IDS})", {**params, "ids": json.dumps(by_kind["actor"])})
+            for r in rows:
+                out[("actor", r["id"])] = Label("actor", r["id"], r["name"], r["hangul"], song_count=r["n"])
         return out
 
     async def starters(self, guild_id: int | None, dramas: int = 8, artists: int = 7,
@@ -218,7 +231,8 @@ class SearchRepo:
 
 def _names(conn: sqlite3.Connection) -> Iterator[NameEntry]:
     for kind, (names, column, table, alias, _) in _NAME_TABLES.items():
-        for row in conn.execute(f"SELECT {alias}.id, {alias}.guild_id, n.name, n.is_main FROM {names} n "
+        owner = "NULL" if kind == "actor" else f"{alias}.guild_id"
+        for row in conn.execute(f"SELECT {alias}.id, {owner}, n.name, n.is_main FROM {names} n "
                                 f"JOIN {table} {alias} ON {alias}.id = n.{column}"):
             yield NameEntry(kind, row[0], row[2], row[1], bool(row[3]))
 
