@@ -242,7 +242,8 @@ def leaderboard_embed(rows: Sequence[Any], period: str, lang: str, caller_id: in
 
 
 def stats_embed(member: discord.abc.User, stats: Any, favourite: str | None, lang: str) -> discord.Embed:
-    embed = discord.Embed(title=t("quiz.stats.title", lang), colour=COLOUR, description=mention(member.id))
+    # The member's name once (as the author line), not again as a mention below it.
+    embed = discord.Embed(title=t("quiz.stats.title", lang), colour=COLOUR)
     embed.set_author(name=clip(member.display_name, 256))
     for key, value in (("games", stats.games), ("answered", stats.answered), ("correct", stats.correct),
                        ("accuracy", percent(stats.accuracy)), ("best_streak", stats.best_streak),
