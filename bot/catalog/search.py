@@ -362,13 +362,18 @@ class NameIndex:
 
     def suggest(self, query: str, guild_id: int | None, kinds: Sequence[str] = KINDS, limit: int = 3) -> list[Match]:
         """"Did you mean" candidates for a query that matched nothing: names close to the whole
-        query (one `ratio` pass over every name, in C: ~10 ms at 190,000 names), then names that
-        start or end with it ("chachacha" -> Hometown Cha-Cha-Cha), found by bisection. Quiet when
-        nothing is close, and for Discord mentions ("@everyone" is not a song)."""
+        query, then names that start or end with it ("chachacha" -> Hometown Cha-Cha-Cha), found
+        by bisection. Quiet when nothing is close, and for Discord mentions ("@everyone" is not a
+        song).
+
+        The close names are looked for like typos (`_typo_candidates`: the names sharing the
+        query's first or second letter in either place), not by comparing every name: a `ratio`
+        pass over all 190,000 names of a 100,000-song catalog took 30 ms here, the buckets 3-5 ms.
+        A name that differs from the query in both of its first two letters is not suggested."""
         norm = normalize(query)
         if not norm or _MENTION.match(query):
             return []
-        found = self.fuzzy(query, guild_id, kinds, limit=limit, cutoff=SUGGEST_CUTOFF, everywhere=True)
+        found = self.fuzzy(query, guild_id, kinds, limit=limit, cutoff=SUGGEST_CUTOFF)
         squeezed = norm.replace(" ", "")
         if len(found) < limit and len(squeezed) >= SUGGEST_PART_MIN:
             seen = {(m.kind, m.id) for m in found}
