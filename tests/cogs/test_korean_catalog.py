@@ -147,3 +147,4 @@ async def test_plurals_in_english(world):
     bad = await world.admin.slash(world.channel, "catalog import", file=("bad.csv", b"title,artists,drama\n,,\n"))
     reply = bad.followups[-1] if bad.followups else bad.response
     assert "problem(s)" not in reply.content and re.search(r"has \d+ problems?\.", reply.content)
+
