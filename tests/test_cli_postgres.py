@@ -57,7 +57,7 @@ def test_every_database_command_works_on_postgres_and_hides_the_password(pg_url,
     env = {"OST_DATABASE_URL": pg_url}
     check = run(["db", "check"], tmp_path, env)
     assert check.returncode == 0, check.stderr
-    assert "engine:    PostgreSQL" in check.stdout and "schema:    version 2" in check.stdout
+    assert "engine:    PostgreSQL" in check.stdout and "schema:    version 3" in check.stdout
     assert "songs:     19" in check.stdout and "integrity: ok" in check.stdout
     assert "postgres:***@" in check.stdout
     (tmp_path / "new.csv").write_text("title,artists,drama,year\nSnowfall,Ailee,Goblin,2017\n")
