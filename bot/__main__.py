@@ -144,7 +144,8 @@ def cmd_play(args: argparse.Namespace) -> int:
     from .playground.console import run
 
     clock = getattr(args, "clock", "auto")
-    return run(_settings(args, playground=True), real_time=None if clock == "auto" else clock == "real")
+    return run(_settings(args, playground=True), real_time=None if clock == "auto" else clock == "real",
+               seed=getattr(args, "seed", None))
 
 
 def cmd_start(args: argparse.Namespace) -> int:
@@ -322,6 +323,9 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--clock", choices=("auto", "real", "manual"), default="auto",
                       help="real: time follows the wall clock; manual: only `wait` moves it "
                            "(default: real when typing in a terminal, manual for piped input)")
+    play.add_argument("--seed", type=int,
+                      help="seed for /random and the quiz (default with a manual clock: 0, so piped scripts "
+                           "print the same every time; with a real clock: unseeded)")
     sub.add_parser("sync", help="push the slash commands to Discord now")
     sub.add_parser("status", help="the bot processes sharing this database: shards, servers, heartbeats")
     db = sub.add_parser("db", help="database tools").add_subparsers(dest="db_command", required=True)

@@ -102,8 +102,10 @@ async def populated_sqlite(path) -> dict:
         await store.quiz.record_round(game, 77, 9, RoundResult(1, question, (
             Answer(5, True, 2.5, Points(100, 20, 0), 1, "Snow Road"),
             Answer(6, False, 3.0, Points(0, 0, 0), 0, "Other"))), now, end_status="finished")
+        drama_ids = [r[0] for r in await store.fetch("SELECT id FROM dramas ORDER BY id")]
         return {"counts": await store.table_counts(), "leaders": await store.quiz.leaderboard(77),
-                "export": await store.catalog.export_records(77), "settings": await store.guilds.get(77)}
+                "export": await store.catalog.export_records(77), "settings": await store.guilds.get(77),
+                "dramas": await store.catalog.dramas_by_ids(drama_ids, 77)}
     finally:
         await store.close()
 
@@ -126,6 +128,14 @@ async def test_db_copy_moves_everything_and_refuses_a_second_time(pg_url, tmp_pa
         assert await store.guilds.get(77) == expected["settings"]
         assert await store.meta.get("command_hash") == "abc123"
         assert await store.quiz.leaderboard(77) == expected["leaders"]
+        # Dramas with their facts (Korean text too) and lead actors (names in their order).
+        dramas = await store.catalog.dramas_by_ids([d.id for d in expected["dramas"]], 77)
+        assert dramas == expected["dramas"] and sum(len(d.actors) for d in dramas) == 13
+        # New actors get fresh ids after the copied ones (their identity sequence was reset too).
+        async with store.transaction() as tx:
+            new_actor = await tx.fetchval("INSERT INTO actors (key, name) VALUES ('new-actor', 'New Actor') "
+                                          "RETURNING id")
+        assert new_actor > max(a.id for d in dramas for a in d.actors)
         assert [m.name for m in await store.search.fts_songs(["winter"], 77)] == ["Winter Letter"]
         # New rows get fresh ids after the copied ones.
         highest = max(await store.catalog.visible_song_ids(77))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -414,3 +416,80 @@ def test_run_without_a_token_still_exits_2(tmp_path):
     done = _ostbot(["run"], "", tmp_path)
     assert done.returncode == 2
     assert "No Discord bot token is configured" in done.stderr
+
+
+# -- issue 16: data that last, Korean command names, saved files, seeded randomness ------------------
+
+def test_korean_command_option_and_choice_names_parse():
+    commands = COMMANDS
+    started = parse_slash("/퀴즈 시작 라운드: 3 방식: 직접 입력", commands)
+    assert started.path == ("quiz", "start") and started.raw == {"rounds": "3", "mode": "직접 입력"}
+    assert convert(started, Resolver())["mode"] == "typed"
+    assert parse_slash("/랜덤 가수: Ailee", commands).raw == {"artist": "Ailee"}
+
+
+async def test_korean_lines_run_and_relative_times_follow_the_language(session, out):
+    await session.handle("/config language language: ko")
+    taken(out)
+    await session.handle("/퀴즈 시작 라운드: 1 초: 15")
+    text = taken(out)
+    assert "15초 후" in text and "in 15 seconds" not in text
+    await session.handle("wait 16")
+    taken(out)
+
+
+async def test_a_file_the_bot_sends_is_saved_and_imports_back(simcord_env, out, tmp_path):
+    session = Playground(simcord_env, PlainOutput(out), files=tmp_path / "playground-files")
+    await session.start()
+    csv = tmp_path / "one.csv"
+    csv.write_text("title,artists,drama\nSnowfall,Ailee,Goblin\n", encoding="utf-8")
+    await session.handle(f"/catalog import file: {csv}")
+    await session.handle("/catalog export")
+    text = taken(out)
+    found = re.search(r"\(saved as ([^)]+\.csv)\)", text)
+    assert found, text
+    saved = Path(found[1])
+    assert saved.parent == tmp_path / "playground-files"
+    assert "Snowfall" in await asyncio.to_thread(saved.read_text, encoding="utf-8")
+    await session.handle("/catalog remove song: Snowfall")
+    await session.handle(f"/catalog import file: {saved}")
+    assert "1 new song," in taken(out)
+
+
+def _play(database: Path, script: str, cwd: Path, *extra: str) -> str:
+    done = _ostbot(["play", "--database", str(database), *extra], script, cwd)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_settings_scores_songs_and_members_last_across_sessions(tmp_path):
+    database = tmp_path / "play.db"
+    first = _play(database, "\n".join([
+        "/config quiz rounds: 7",
+        "/catalog add title: Snowfall artist: Ailee drama: Goblin",
+        "as carol",
+        "/quiz start rounds: 1 seconds: 15",
+        "click 1",
+        "wait 16",
+        "/quiz stats",
+        "quit",
+    ]) + "\n", tmp_path)
+    stats = first.split("carol> /quiz stats")[1]
+    assert "carol has not played" not in stats and re.search(r"Games:\s*\|\s+1\n", stats)
+    for _ in range(2):  # any number of sessions
+        later = _play(database, "\n".join(["/config show", "/ost Snowfall", "as carol", "/quiz stats",
+                                           "as dave", "/quiz stats", "quit"]) + "\n", tmp_path)
+        assert "Rounds: 7" in later and "🎵 Snowfall" in later
+        carol = later.split("carol> /quiz stats")[1].split("carol> as dave")[0]
+        assert "carol has not played" not in carol and re.search(r"Games:\s*\|\s+1\n", carol)  # the same carol
+        assert "dave has not played a quiz on this server yet." in later.split("dave> /quiz stats")[1]
+
+
+def test_piped_twice_with_the_same_seed_prints_the_same(tmp_path):
+    script = "\n".join(["/random", "click Another", "/random", "/quiz start rounds: 2 seconds: 15",
+                        "click 1", "wait 16", "click 2", "wait 16", "quit"]) + "\n"
+    runs = [_play(tmp_path / f"run{n}.db", script, tmp_path, "--seed", "5") for n in range(2)]
+    strip = [run.replace(str(tmp_path / "run0.db"), "DB").replace(str(tmp_path / "run1.db"), "DB") for run in runs]
+    assert strip[0] == strip[1]
+    other = _play(tmp_path / "run2.db", script, tmp_path, "--seed", "6").replace(str(tmp_path / "run2.db"), "DB")
+    assert other != strip[0]  # the seed is what made them equal

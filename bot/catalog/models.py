@@ -21,12 +21,22 @@ class Source:
     author: str | None = None
     date: str | None = None
     note: str | None = None
+    about: str | None = None       # an untitled article (title ""): what it is about
+    about_ko: str | None = None
+
+    @property
+    def untitled(self) -> bool:
+        return not self.title
 
     @property
     def credit(self) -> str:
-        """"Title" — publisher/author, date: one line for footers and /about."""
+        """"Title" — publisher/author, date: one line for footers and /about (English; the UI
+        words an untitled article in the reader's language, see `ui.text.source_credit`)."""
+        return self.credit_with(f"“{self.title}”" if self.title else f"untitled article on {self.about}")
+
+    def credit_with(self, head: str) -> str:
         by = ", ".join(part for part in (self.publisher, self.author) if part)
-        parts = [f"“{self.title}”"]
+        parts = [head]
         if by:
             parts.append(by)
         if self.date:
@@ -39,6 +49,27 @@ class Fact:
     kind: str
     text: str
     source: Source
+    text_ko: str | None = None
+
+    def text_in(self, lang: str) -> str:
+        """The fact in the reader's language (English when no Korean text was written)."""
+        return self.text_ko if lang == "ko" and self.text_ko else self.text
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """A lead actor (shipped catalog only); `dramas` are ids of the dramas they lead."""
+
+    id: int
+    key: str
+    name: str
+    hangul: str | None = None
+    alt_names: tuple[str, ...] = ()
+    dramas: tuple[int, ...] = ()
+
+    @property
+    def all_names(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys((self.name, *((self.hangul,) if self.hangul else ()), *self.alt_names)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +82,7 @@ class Credit:
     role: str = "main"
     hangul: str | None = None
     groups: tuple[str, ...] = ()
+    groups_ko: tuple[str, ...] = ()   # the same groups by their Hangul names where known
 
     @property
     def label(self) -> str:
@@ -73,10 +105,15 @@ class Drama:
     sources: tuple[Source, ...] = ()
     guild_id: int | None = None
     song_count: int = 0
+    actors: tuple[Actor, ...] = ()   # the lead actors known as catalog entries (Hangul names)
 
     @property
     def all_names(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys((self.name, *((self.hangul,) if self.hangul else ()), *self.alt_names)))
+
+    def actor(self, name: str) -> Actor | None:
+        """The actor entry for one of `lead_actors`, when the catalog has it."""
+        return next((a for a in self.actors if name in a.all_names), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +130,7 @@ class Artist:
     sources: tuple[Source, ...] = ()
     guild_id: int | None = None
     song_count: int = 0
+    related_hangul: dict[str, str] = field(default_factory=dict, hash=False, compare=False)  # group/member -> Hangul
 
     @property
     def all_names(self) -> tuple[str, ...]:
@@ -118,6 +156,11 @@ class Song:
     facts: tuple[Fact, ...] = ()
     sources: tuple[Source, ...] = ()
     guild_id: int | None = None
+    description_ko: str | None = None
+
+    def description_in(self, lang: str) -> str:
+        """The description in the reader's language (English when no Korean text was written)."""
+        return self.description_ko if lang == "ko" and self.description_ko else self.description
 
     @property
     def all_titles(self) -> tuple[str, ...]:
@@ -156,6 +199,7 @@ class SeedCatalog:
 
     version: int
     sources: list[dict] = field(default_factory=list)
+    actors: list[dict] = field(default_factory=list)
     dramas: list[dict] = field(default_factory=list)
     artists: list[dict] = field(default_factory=list)
     songs: list[dict] = field(default_factory=list)

@@ -366,14 +366,16 @@ def _check_header(header: list[str], problems: list[RecordProblem]) -> bool:
         return False
     missing = [c for c in REQUIRED if c not in named]
     if missing:
-        problems.append(RecordProblem(1, "header", _P + "missing_columns", {"columns": ", ".join(missing)}))
+        problems.append(RecordProblem(1, "header", _P + "missing_columns",
+                                      {"columns": ", ".join(missing), "count": len(missing)}))
     twice = sorted({h for h in named if named.count(h) > 1})
     if twice:
         problems.append(RecordProblem(1, "header", _P + "column_twice", {"columns": ", ".join(twice)[:200]}))
     unknown = [h for h in named if h not in COLUMNS]
     if unknown:
         problems.append(RecordProblem(1, "header", _P + "unknown_columns",
-                                      {"columns": ", ".join(h[:ITEM_SHOWN] for h in unknown[:10])}))
+                                      {"columns": ", ".join(h[:ITEM_SHOWN] for h in unknown[:10]),
+                                       "count": len(unknown)}))
     return not problems
 
 

@@ -19,17 +19,20 @@ from rapidfuzz import fuzz, process
 
 from .text import compact, normalize
 
-KINDS = ("song", "drama", "artist")
+KINDS = ("song", "drama", "artist", "actor")
 EXACT, PREFIX, WORDS, FUZZY = range(4)
 MAX_QUERY_WORDS = 8
 FTS_MIN_CHARS = 3         # one or two letters: names (exact, prefix, words) answer; full text would scan
 FUZZY_CUTOFF = 82.0       # a typo or two in a whole name
-SUGGEST_CUTOFF = 55.0     # "did you mean": looser, never treated as a match
+SUGGEST_CUTOFF = 72.0     # "did you mean": looser than a match, yet close ("song joong ki" is not Ha Sung-woon)
+SUGGEST_PART_MIN = 5      # a query this long (compact) may be suggested the names that start or end with it
 STRONG_FUZZY_MARGIN = 4.0
 ABSENT, SHIPPED = -1, 0     # NameIndex owners: no such entry; shipped (every server sees it)
 ONE_TYPO_MAX = 2000        # one-typo candidates read before falling back to the letter buckets
 
-_REF = re.compile(r"^(song|drama|artist):(\d{1,18})$")
+_REF = re.compile(r"^(song|drama|artist|actor):(\d{1,18})$")
+# Discord mentions (@everyone, @here, <@123>, <#123>, <@&123>) are not names anyone looks for.
+_MENTION = re.compile(r"^\s*(?:@(?:everyone|here)\b|<(?:@[!&]?|#)\d+>)", re.IGNORECASE)
 _ASCII_DROP = re.compile(r"[\x00-\x1f\x7f'`]")
 _ASCII_SPACE = re.compile(r"[^a-z0-9]+")
 
@@ -352,21 +355,34 @@ class NameIndex:
         return sorted(matches.values(), key=lambda m: (-m.score, KINDS.index(m.kind), m.id))[:limit]
 
     def suggest(self, query: str, guild_id: int | None, kinds: Sequence[str] = KINDS, limit: int = 3) -> list[Match]:
-        """"Did you mean" candidates for a query that matched nothing."""
+        """"Did you mean" candidates for a query that matched nothing: names close to the whole
+        query, then names that start or end with it ("chachacha" -> Hometown Cha-Cha-Cha), found
+        by bisection. Quiet when nothing is close, and for Discord mentions ("@everyone" is not a
+        song).
+
+        The close names are looked for like typos (`_typo_candidates`: the names sharing the
+        query's first or second letter in either place), not by comparing every name: a `ratio`
+        pass over all 190,000 names of a 100,000-song catalog took 30 ms here, the buckets 3-5 ms.
+        A name that differs from the query in both of its first two letters is not suggested."""
         norm = normalize(query)
-        if not norm:
+        if not norm or _MENTION.match(query):
             return []
-        found = self.fuzzy(query, guild_id, kinds, limit=limit, cutoff=SUGGEST_CUTOFF, everywhere=True)
-        if len(found) < limit and len(norm) >= 3:
-            # A partial word ("descend") is better served by a partial comparison.
-            extra = process.extract(norm, self._norms, scorer=fuzz.partial_ratio, score_cutoff=75.0,
-                                    limit=limit * 4)
+        found = self.fuzzy(query, guild_id, kinds, limit=limit, cutoff=SUGGEST_CUTOFF)
+        squeezed = norm.replace(" ", "")
+        if len(found) < limit and len(squeezed) >= SUGGEST_PART_MIN:
             seen = {(m.kind, m.id) for m in found}
-            for _, score, position in extra:
-                key = (KINDS[self._kinds[position]], self._ids[position])
-                if len(self._norms[position]) >= 3 and self._visible(position, guild_id, kinds) and key not in seen:
-                    seen.add(key)
-                    found.append(self._match(position, FUZZY, round(score * 0.9, 1)))
+            ends = [(names, positions, squeezed) for names, positions in self._compacts.values()]
+            ends.append((self._suffixes, self._suffix_positions, squeezed[::-1]))
+            for names, positions, start in ends:
+                for taken, i in enumerate(_starting_with(names, start)):
+                    if taken >= limit * 8:
+                        break
+                    position = positions[i]
+                    key = (KINDS[self._kinds[position]], self._ids[position])
+                    if key not in seen and self._visible(position, guild_id, kinds):
+                        seen.add(key)
+                        share = len(squeezed) / max(len(self._norms[position].replace(" ", "")), 1)
+                        found.append(self._match(position, FUZZY, round(60 + 30 * share, 1)))
         return found[:limit]
 
 
@@ -381,4 +397,5 @@ class Label:
     artists: str = ""        # songs: "Chanyeol & Punch"
     drama: str = ""          # songs: the drama's name
     drama_hangul: str | None = None
-    song_count: int = 0      # dramas and artists
+    song_count: int = 0      # dramas and artists; actors: the dramas they lead
+    artists_ko: str = ""     # songs: the artists' Hangul names where known ("찬열 & 펀치")

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .models import ARTIST_KINDS, CREDIT_ROLES, FACT_KINDS, SeedCatalog
+from .text import compact
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Letters that only Vietnamese uses: the garbled source swapped words for Vietnamese ones,
@@ -115,11 +116,15 @@ def _credit(value: Any) -> str | None:
 Spec = dict[str, tuple[bool, Callable[[Any], str | None]]]  # field -> (required, checker)
 
 _YEAR = _int(1950, 2100)
+# An article without a title says `untitled = true` and what it is `about` (never a made-up title).
 SOURCE: Spec = {
-    "key": (True, _slug), "title": (True, _str), "publisher": (False, _str), "author": (False, _str),
+    "key": (True, _slug), "title": (False, _str), "untitled": (False, _bool), "about": (False, _str),
+    "about_ko": (False, _str), "publisher": (False, _str), "author": (False, _str),
     "date": (False, _date), "note": (False, _str),
 }
-FACT: Spec = {"kind": (True, _choice(FACT_KINDS)), "text": (True, _str), "source": (True, _slug)}
+# `*_ko`: the Korean text beside the English, written from the same facts.
+FACT: Spec = {"kind": (True, _choice(FACT_KINDS)), "text": (True, _str), "text_ko": (False, _str),
+              "source": (True, _slug)}
 _FACTS = (False, lambda v: None if isinstance(v, list) else "must be a list of [[...facts]] tables")
 DRAMA: Spec = {
     "key": (True, _slug), "name": (True, _str), "hangul": (False, _str), "names": (False, _list(_str)),
@@ -135,10 +140,12 @@ SONG: Spec = {
     "key": (True, _slug), "title": (True, _str), "hangul": (False, _str), "titles": (False, _list(_str)),
     "drama": (True, _slug), "artists": (True, _list(_credit, 1)), "year": (False, _YEAR),
     "release_date": (False, _date), "episode": (False, _int(1, 500)), "description": (True, _str),
+    "description_ko": (False, _str),
     "styles": (True, _list(_str, 1)), "moods": (True, _list(_str, 1)), "ballad": (True, _bool),
     "sources": (True, _list(_slug, 1)), "facts": _FACTS,
 }
-SECTIONS: dict[str, Spec] = {"sources": SOURCE, "dramas": DRAMA, "artists": ARTIST, "songs": SONG}
+ACTOR: Spec = {"key": (True, _slug), "name": (True, _str), "hangul": (False, _str), "names": (False, _list(_str))}
+SECTIONS: dict[str, Spec] = {"sources": SOURCE, "actors": ACTOR, "dramas": DRAMA, "artists": ARTIST, "songs": SONG}
 
 
 def _check_entry(where: str, entry: Any, spec: Spec, problems: list[str]) -> bool:
@@ -195,9 +202,10 @@ def parse_catalog(text: str, filename: str = "catalog.toml") -> SeedCatalog:
                 continue
             seen.add(entry["key"])
             display = entry.get("name") or entry.get("title")
+            if section == "sources" and not display and not (entry.get("untitled") and entry.get("about")):
+                problems.append(f"{where}: field 'title': missing (or say untitled = true and what it is about)")
+                continue
             if section != "sources":
-                from .text import compact
-
                 folded = compact(display) + ("" if section != "songs" else "|" + entry["drama"])
                 if folded in names_seen:
                     problems.append(f"{where}: duplicate of {names_seen[folded]!r} (same name)")
@@ -212,6 +220,12 @@ def parse_catalog(text: str, filename: str = "catalog.toml") -> SeedCatalog:
         if value not in keys[section]:
             problems.append(f"{where}: field {field!r}: unknown {section[:-1]} {value!r}")
 
+    actor_names = {compact(name) for a in valid["actors"] for name in (a["name"], *a.get("names", []))}
+    for index, entry in enumerate(valid["dramas"]):
+        for actor in entry.get("lead_actors", []):
+            if compact(actor) not in actor_names:
+                problems.append(f"{filename}: dramas[{index}] (key {entry['key']!r}): field 'lead_actors': "
+                                f"unknown actor {actor!r} (add it to [[actors]])")
     for section in ("dramas", "artists", "songs"):
         for index, entry in enumerate(valid[section]):
             where = f"{filename}: {section}[{index}] (key {entry['key']!r})"

@@ -15,8 +15,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from . import moods
 from . import search as matching
-from .models import Artist, Drama, Song
+from .models import Actor, Artist, Drama, Song
 from .recommend import Recommendation, recommend
 from .search import KINDS, Label, Match, NameIndex
 from .shuffle import ShuffleBags
@@ -47,6 +48,7 @@ class _CatalogRepo(Protocol):
     async def songs_by_ids(self, ids: Sequence[int], guild_id: int | None = ...) -> list[Song]: ...
     async def drama_with_songs(self, drama_id: int, guild_id: int | None) -> tuple[Drama, list[Song]] | None: ...
     async def artist_with_songs(self, artist_id: int, guild_id: int | None) -> tuple[Artist, list[Song]] | None: ...
+    async def actors_by_ids(self, ids: Sequence[int]) -> list[Actor]: ...
 
 
 class CatalogStore(Protocol):
@@ -247,6 +249,21 @@ class CatalogService:
             return await self.store.catalog.artist_with_songs(artist_id, guild_id) or False
         return await self._entry("artist", artist_id, guild_id, load)
 
+    async def actor(self, actor_id: int, guild_id: int | None
+                    ) -> tuple[Actor, list[tuple[Drama, list[Song]]]] | None:
+        """An actor and the dramas they lead that this server sees, each with its songs."""
+        async def load() -> tuple[Actor, list[tuple[Drama, list[Song]]]] | bool:
+            actors = await self.store.catalog.actors_by_ids([actor_id])
+            if not actors:
+                return False
+            dramas = []
+            for drama_id in actors[0].dramas:
+                found = await self.drama(drama_id, guild_id)
+                if found is not None:
+                    dramas.append(found)
+            return actors[0], dramas
+        return await self._entry("actor", actor_id, guild_id, load)
+
     # -- /random --------------------------------------------------------------------------
 
     async def tags(self, guild_id: int | None) -> list[tuple[str, str, int]]:
@@ -259,18 +276,29 @@ class CatalogService:
     async def find_tag(self, text: str, guild_id: int | None) -> str | None:
         """The catalog tag a user meant ("Piano Ballad" -> "piano ballad"), or None."""
         wanted = compact(text)
-        for _, tag, _ in await self.tags(guild_id):
+        tags = await self.tags(guild_id)
+        for _, tag, _ in tags:
             if compact(tag) == wanted:
                 return tag
+        # A common word for a mood ("sad", "calm", 설렘) stands for the catalog's tags of that mood.
+        group = moods.mood_group(text)
+        if group and moods.tags_for(group, {tag for _, tag, _ in tags}):
+            return group
         return None
 
     async def pool(self, guild_id: int | None, filters: RandomFilters) -> Sequence[int]:
         key = ("pool", guild_id, filters.key)
         found = self._cached(key)
         if found is None:
-            found = self._remember(key, await self.store.search.pool(
-                guild_id, drama_id=filters.drama_id, artist_id=filters.artist_id, tag=filters.mood,
-                ballads_only=filters.ballads_only))
+            tags: tuple[str | None, ...] = (None,)
+            if filters.mood is not None:
+                tags = moods.tags_for(filters.mood, {tag for _, tag, _ in await self.tags(guild_id)}) or (filters.mood,)
+            ids: set[int] = set()
+            for tag in tags:  # a mood word: the union of its tags' pools, in id order
+                ids.update(await self.store.search.pool(
+                    guild_id, drama_id=filters.drama_id, artist_id=filters.artist_id, tag=tag,
+                    ballads_only=filters.ballads_only))
+            found = self._remember(key, sorted(ids))
         return found
 
     async def draw(self, channel_id: int, guild_id: int | None, filters: RandomFilters) -> Song | None:

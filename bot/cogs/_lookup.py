@@ -55,6 +55,16 @@ async def no_match(bot: OstBot, query: str, guild_id: int | None, kinds: Sequenc
     return UserError(key + "_suggest", query=shown, suggestions=lines)
 
 
+def _with_songs_menu(view: discord.ui.View | None, songs: Sequence, lang: str) -> discord.ui.View | None:
+    """A card's view with a select menu that opens any song listed on the card."""
+    select = cards.songs_select(songs[:25], lang)
+    if select is None:
+        return view
+    view = view or discord.ui.View(timeout=None)
+    view.add_item(select)
+    return view
+
+
 async def card_for(bot: OstBot, match: Match, lang: str, guild_id: int | None, *, page: int = 0,
                    others: Sequence[Match] = ()) -> tuple[discord.Embed, discord.ui.View | None]:
     """The card (embed and components) for one match; `others` become a candidates select."""
@@ -75,12 +85,21 @@ async def card_for(bot: OstBot, match: Match, lang: str, guild_id: int | None, *
         page = min(max(page, 0), pages - 1)
         embed = cards.drama_embed(drama, songs, lang, page)
         view = cards.pager_view(drama.id, page, pages, lang)
+        view = _with_songs_menu(view, songs[page * cards.DRAMA_PAGE_SIZE:(page + 1) * cards.DRAMA_PAGE_SIZE], lang)
+    elif match.kind == "actor":
+        found_actor = await svc.actor(match.id, guild_id)
+        if found_actor is None:
+            raise UserError("ost.gone")
+        actor, dramas = found_actor
+        embed = cards.actor_embed(actor, dramas, lang)
+        view = _with_songs_menu(None, [s for _, songs in dramas for s in songs], lang)
     else:
         found = await svc.artist(match.id, guild_id)
         if found is None:
             raise UserError("ost.gone")
         artist, songs = found
         embed = cards.artist_embed(artist, songs, lang)
+        view = _with_songs_menu(None, songs, lang)
     if others:
         labels = await svc.labels(others[:CANDIDATES_MAX], guild_id)
         if labels:

@@ -16,6 +16,7 @@ from ..catalog.text import clip
 from ..i18n import t
 from ..i18n.commands import command_entry, example
 from ..sharding import shard_of
+from ..ui.text import source_credit
 
 if TYPE_CHECKING:
     from ..app import OstBot
@@ -43,11 +44,14 @@ def help_lines(tree: app_commands.CommandTree, lang: str, *, admin: bool) -> tup
     return members, (admins if admin else [])
 
 
-def format_uptime(seconds: float) -> str:
+def format_uptime(seconds: float, lang: str = "en") -> str:
+    """"1d 2h 3m" / "1일 2시간 3분"."""
     minutes, _ = divmod(int(seconds), 60)
     hours, minutes = divmod(minutes, 60)
     days, hours = divmod(hours, 24)
-    return f"{days}d {hours}h {minutes}m" if days else f"{hours}h {minutes}m"
+    if days:
+        return t("about.uptime_days", lang, days=days, hours=hours, minutes=minutes)
+    return t("about.uptime_hours", lang, hours=hours, minutes=minutes)
 
 
 class Meta(commands.Cog):
@@ -79,7 +83,7 @@ class Meta(commands.Cog):
             "about.catalog_value", lang, songs=counts.songs, dramas=counts.dramas, artists=counts.artists,
             guild_songs=counts.guild_songs))
         embed.add_field(name=t("about.sources", lang), inline=False,
-                        value=clip("\n".join(f"• {s.credit}" for s in sources) or "—", 1024))
+                        value=clip("\n".join(f"• {source_credit(s, lang)}" for s in sources) or "—", 1024))
         embed.add_field(name=t("about.version", lang), value=__version__)
         if self.bot.shard_count is not None and interaction.guild_id is not None:
             embed.add_field(name=t("about.shard", lang), value=t(
@@ -87,7 +91,7 @@ class Meta(commands.Cog):
                 count=self.bot.shard_count))
         embed.add_field(name=t("about.servers", lang),
                         value=t("about.servers_value", lang, guilds=await self.bot.fleet_guild_count()))
-        embed.add_field(name=t("about.uptime", lang), value=format_uptime(time.time() - self.bot.started_at))
+        embed.add_field(name=t("about.uptime", lang), value=format_uptime(time.time() - self.bot.started_at, lang))
         embed.add_field(name=t("about.latency", lang), value=(
             t("about.latency_value", lang, ms=round(latency * 1000)) if math.isfinite(latency)
             else t("about.latency_unknown", lang)))

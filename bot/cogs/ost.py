@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+LOOKUP_KINDS = ("song", "drama", "artist", "actor")
+
 
 
 class MoreFromDrama(discord.ui.DynamicItem[discord.ui.Button], template=cards.MORE_TEMPLATE):
@@ -72,13 +74,13 @@ class DramaPage(discord.ui.DynamicItem[discord.ui.Button], template=cards.DRAMA_
 class PickCandidate(discord.ui.DynamicItem[discord.ui.Select], template=cards.PICK_TEMPLATE):
     """The "other matches" select: the chosen entry's card, privately."""
 
-    def __init__(self) -> None:
-        super().__init__(discord.ui.Select(custom_id="ost:pick", options=[discord.SelectOption(label="-")]))
+    def __init__(self, custom_id: str = "ost:pick") -> None:
+        super().__init__(discord.ui.Select(custom_id=custom_id, options=[discord.SelectOption(label="-")]))
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item,
                              match: re.Match[str]) -> PickCandidate:
-        return cls()
+        return cls(match[0])
 
     async def callback(self, interaction: discord.Interaction) -> None:
         async def work() -> None:
@@ -111,9 +113,9 @@ class Ost(commands.Cog):
     async def ost(self, interaction: discord.Interaction, query: app_commands.Range[str, 1, QUERY_MAX]) -> None:
         lang = await self.bot.language_for(interaction)
         guild_id = interaction.guild_id
-        matches = await service(self.bot).resolve(query, guild_id)
+        matches = await service(self.bot).resolve(query, guild_id, LOOKUP_KINDS)
         if not matches:
-            raise await no_match(self.bot, query, guild_id, ("song", "drama", "artist"), lang)
+            raise await no_match(self.bot, query, guild_id, LOOKUP_KINDS, lang)
         strong = strong_matches(matches)
         embed, view = await card_for(self.bot, matches[0], lang, guild_id, others=strong[1:])
         await interaction.response.send_message(embed=embed, view=view or discord.utils.MISSING)
@@ -121,7 +123,7 @@ class Ost(commands.Cog):
     @ost.autocomplete("query")
     async def ost_query_autocomplete(self, interaction: discord.Interaction,
                                      current: str) -> list[app_commands.Choice[str]]:
-        return await choices_for(self.bot, interaction, current, ("song", "drama", "artist"))
+        return await choices_for(self.bot, interaction, current, LOOKUP_KINDS)
 
 
 async def setup(bot: OstBot) -> None:

@@ -18,7 +18,7 @@ from ..errors import UserError
 from ..i18n import t
 from ..tree import answer_errors
 from ..ui import cards
-from ..ui.text import localized_name, safe
+from ..ui.text import localized_name, safe, tag_from_name, tag_name
 from ._lookup import QUERY_MAX, choices_for, no_match, service
 
 if TYPE_CHECKING:
@@ -46,6 +46,11 @@ async def pick_reply(bot: OstBot, interaction: discord.Interaction, filters: Ran
         raise await explain_empty(svc, interaction.guild_id, filters, lang)
     button = another_button(filters, lang)
     return cards.song_embed(song, lang), cards.song_view(song, lang, extra=[button] if button else ())
+
+
+def _every(names: list[str]) -> str:
+    """Every name, none left out (a list of moods fits a message easily)."""
+    return clip(", ".join(safe(n, 60) for n in names), 1800) or "—"
 
 
 def _listing(names: list[str]) -> str:
@@ -82,8 +87,9 @@ async def explain_empty(svc: CatalogService, guild_id: int | None, filters: Rand
             singers = list(dict.fromkeys(localized_name(c.name, c.hangul, lang) for s in songs for c in s.credits))
             return UserError("ost.random.empty_artist", artist=safe(name, 100), options=_listing(singers))
         if number == 3:
-            moods = list(dict.fromkeys(tag for s in songs for tag in (*s.moods, *s.styles)))
-            return UserError("ost.random.empty_mood", mood=safe(filters.mood or "", 60), options=_listing(moods))
+            moods = list(dict.fromkeys(tag_name(tag, lang) for s in songs for tag in (*s.moods, *s.styles)))
+            return UserError("ost.random.empty_mood", mood=safe(tag_name(filters.mood or "", lang), 60),
+                             options=_listing(moods))
         return UserError("ost.random.empty_ballads", count=len(previous))
     return UserError("ost.random.empty_catalog")
 
@@ -144,10 +150,11 @@ class RandomPick(commands.Cog):
         artist_id = await self._resolve(artist, "artist", guild_id, lang)
         tag = None
         if mood is not None:
-            tag = await svc.find_tag(mood, guild_id)
+            # A tag by its Korean name ("파워 발라드"), an English tag, or a common word ("sad", 슬픈).
+            tag = await svc.find_tag(tag_from_name(mood) or mood, guild_id)
             if tag is None:
-                moods = [name for kind, name, _ in await svc.tags(guild_id) if kind == "mood"]
-                raise UserError("ost.random.no_mood", query=safe(" ".join(mood.split()), 60), moods=_listing(moods))
+                moods = [tag_name(name, lang) for kind, name, _ in await svc.tags(guild_id) if kind == "mood"]
+                raise UserError("ost.random.no_mood", query=safe(" ".join(mood.split()), 60), moods=_every(moods))
         if ballads_only is None:
             ballads_only = (await self.bot.store.guilds.get(guild_id)).random_ballads_only  # type: ignore[union-attr]
         filters = RandomFilters(drama_id, artist_id, tag, ballads_only)
@@ -172,9 +179,10 @@ class RandomPick(commands.Cog):
 
         wanted = compact(current[:QUERY_MAX])
         tags = await service(self.bot).tags(interaction.guild_id)
-        found = [(name, count) for _, name, count in tags if wanted in compact(name)]
-        return [app_commands.Choice(name=clip(f"{name} · {cards.song_count(count, lang)}", 100), value=name[:100])
-                for name, count in found[:25]]
+        found = [(name, count) for _, name, count in tags
+                 if wanted in compact(name) or wanted in compact(tag_name(name, lang))]
+        return [app_commands.Choice(name=clip(f"{tag_name(name, lang)} · {cards.song_count(count, lang)}", 100),
+                                    value=name[:100]) for name, count in found[:25]]
 
 
 async def setup(bot: OstBot) -> None:

@@ -13,7 +13,7 @@ from ..catalog.recommend import Reason
 from ..errors import UserError
 from ..i18n import t
 from ..ui import cards
-from ..ui.text import localized_name, safe
+from ..ui.text import localized_name, safe, tag_name
 from ._lookup import QUERY_MAX, choices_for, no_match, service
 
 if TYPE_CHECKING:
@@ -33,12 +33,14 @@ def reason_text(reason: Reason, lang: str) -> str:
     if reason.kind == "group":
         return t("ost.reason.group", lang, group=values[0])
     if reason.kind == "style_mood":
-        return t("ost.reason.style_mood", lang, style=values[0], mood=values[1])
+        return t("ost.reason.style_mood", lang, style=tag_name(values[0], lang), mood=tag_name(values[1], lang))
     if reason.kind == "style":
-        return t("ost.reason.style", lang, style=values[0])
+        return t("ost.reason.style", lang, style=tag_name(values[0], lang))
     if reason.kind == "mood":
-        return t("ost.reason.mood", lang, moods=", ".join(values))
+        return t("ost.reason.mood", lang, moods=", ".join(tag_name(v, lang) for v in values))
     if reason.kind == "description":
+        if lang == "ko":  # the shared words are English ones: a Korean reader gets the reason alone
+            return t("ost.reason.description_plain", lang)
         return t("ost.reason.description", lang, words=", ".join(values))
     return t("ost.reason.ballad", lang)
 
@@ -79,8 +81,7 @@ class Recommend(commands.Cog):
                          f"↳ {safe(why, 200)}")
         embed = discord.Embed(title=safe(t("ost.recommend.title", lang, name=name), 256),
                               description="\n".join(lines)[:4096], colour=cards.COLOUR)
-        options = [(f"song:{p.song.id}", f"🎵 {localized_name(p.song.title, p.song.hangul, lang)} — "
-                    f"{p.song.artist_line}", None) for p in picks]
+        options = [cards.song_option(p.song, lang) for p in picks]
         select = cards.candidates_select(options, lang)
         select.placeholder = t("ost.recommend.pick", lang)
         view = discord.ui.View(timeout=None)

@@ -8,10 +8,13 @@ follows the member's Discord locale, then the server's, then English.
 
 from __future__ import annotations
 
+import re
 import string
 import tomllib
 from functools import lru_cache
 from importlib import resources
+
+from .particles import attach
 
 LANGUAGES = ("en", "ko")
 DEFAULT_LANGUAGE = "en"
@@ -34,8 +37,18 @@ def catalog() -> dict[str, dict[str, str]]:
     return merged
 
 
+# English plurals: "{count} {count|song|songs}" -> "1 song", "2 songs" (Korean needs none).
+PLURAL = re.compile(r"\{(\w+)\|([^{}|]*)\|([^{}|]*)\}")
+
+
 def placeholders(text: str) -> set[str]:
+    text = PLURAL.sub(lambda m: "{" + m[1] + "}", text)
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def plural(text: str, params: dict[str, object]) -> str:
+    """Each `{n|one|many}` in `text` as `one` when the parameter n is 1, else `many`."""
+    return PLURAL.sub(lambda m: m[2] if params.get(m[1]) == 1 else m[3], text)
 
 
 def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: object) -> str:
@@ -44,7 +57,9 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: object) -> str:
     text = messages.get(lang, {}).get(key) or messages[DEFAULT_LANGUAGE].get(key)
     if text is None:
         raise KeyError(f"no message {key!r}")
-    return text.format(**params) if params else text
+    text = plural(text, params).format(**params) if params else text
+    # Korean particles after a name: "Orbit을(를)" -> "Orbit을" (see particles.py).
+    return attach(text) if lang == "ko" else text
 
 
 def has(key: str) -> bool:

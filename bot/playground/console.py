@@ -15,6 +15,7 @@ import signal
 import sys
 import threading
 import time
+from pathlib import Path
 from typing import TextIO
 
 import discord
@@ -91,7 +92,7 @@ def _typed_so_far() -> str:
 
 
 async def play(settings: Settings, *, stdin: TextIO | None = None, output: Output | None = None,
-               real_time: bool | None = None, banner: bool = True) -> int:
+               real_time: bool | None = None, banner: bool = True, seed: int | None = None) -> int:
     """Run a playground session until `quit` or the end of input; returns the exit status."""
     import simcord
 
@@ -109,12 +110,18 @@ async def play(settings: Settings, *, stdin: TextIO | None = None, output: Outpu
     # sync, so the bot may (rightly) not sync; SimCord then registers the commands on first use.
     async with simcord.run(bot, strict_sync=False, check_errors=False) as env:
         try:
-            session = Playground(env, output, real_clock=time.perf_counter if real_time else None)
+            # With the clock manual (piped input), randomness is seeded too (0 unless --seed says):
+            # the same script prints the same thing every time.
+            if seed is None and not real_time:
+                seed = 0
+            files = Path(settings.database_path).parent / "playground-files"
+            session = Playground(env, output, real_clock=time.perf_counter if real_time else None,
+                                 files=files, seed=seed)
             if banner:
                 output.note(
                     f"OST Ballad Bot playground: the real bot on a simulated Discord server, offline.\n"
                     f"Server {GUILD_NAME!r}, channel #{CHANNEL_NAME}; you are {YOU!r} with Manage Server. "
-                    f"Data: {settings.database_path}\n"
+                    f"Data: {settings.database_path}; files the bot sends go to {files}\n"
                     f"Try /ost goblin, /random, /quiz start rounds: 1. Type help for more, quit to leave.")
             await session.start()
             reader = LineReader(stdin, interactive=interactive)

@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..i18n.commands import command_entry
+from ..i18n.commands import table as command_table
+
 # Discord's application command option types.
 SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
 STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER, ATTACHMENT = 3, 4, 5, 6, 7, 8, 9, 10, 11
@@ -137,6 +140,7 @@ def parse_slash(line: str, commands: Mapping[str, Mapping[str, Any]]) -> Invocat
         raise ParseError("which command? These exist:\n" + command_list(commands))
     root_name = match.group(1).lower()
     rest = rest[match.end():]
+    root_name = next((name for name in commands if _korean(name).get("name") == root_name), root_name)
     node = commands.get(root_name)
     if node is None:
         raise ParseError(f"there is no command /{root_name}. These exist:\n" + command_list(commands))
@@ -144,7 +148,8 @@ def parse_slash(line: str, commands: Mapping[str, Mapping[str, Any]]) -> Invocat
     while _children(node):
         match = re.match(r"\s*(\S+)", rest)
         word = match.group(1).lower() if match else ""
-        child = next((c for c in _children(node) if c["name"] == word), None)
+        child = next((c for c in _children(node) if word in (c["name"], _korean(
+            " ".join((*words, c["name"]))).get("name"))), None)
         if child is None:
             where = "/" + " ".join(words)
             said = f"{where} has no subcommand {word!r}" if word else f"{where} needs a subcommand"
@@ -154,6 +159,11 @@ def parse_slash(line: str, commands: Mapping[str, Mapping[str, Any]]) -> Invocat
         node = child
     path = tuple(words)
     return Invocation(path, node, split_options(rest, path, node))
+
+
+def _korean(qualified_name: str) -> dict[str, Any]:
+    """The Korean names of a command path and its options (bot/i18n/commands_ko.toml)."""
+    return command_entry(qualified_name)
 
 
 def _unquote(value: str) -> str:
@@ -180,6 +190,10 @@ def split_options(text: str, path: tuple[str, ...], leaf: Mapping[str, Any]) -> 
     quotes to keep an option name in it literally.
     """
     known = {o["name"].lower(): o["name"] for o in _options(leaf)}
+    # Korean clients type the localised option names (`/퀴즈 시작 라운드: 3`).
+    for option_name, entry in _korean(" ".join(path)).get("options", {}).items():
+        if option_name in known.values() and entry.get("name"):
+            known[entry["name"].lower()] = option_name
     name = "/" + " ".join(path)
     raw: dict[str, str] = {}
     current: str | None = None
@@ -226,8 +240,10 @@ def _options_help(path: tuple[str, ...], leaf: Mapping[str, Any]) -> str:
 
 def _choice(option: Mapping[str, Any], text: str) -> Any:
     folded = text.casefold()
+    korean = command_table().get("choices", {})
     for choice in option["choices"]:
-        if str(choice["name"]).casefold() == folded or str(choice["value"]).casefold() == folded:
+        names = (str(choice["name"]), str(choice["value"]), str(korean.get(str(choice["value"]), "")))
+        if folded in (n.casefold() for n in names if n):
             return choice["value"]
     names = ", ".join(str(c["name"]) for c in option["choices"])
     raise ParseError(f"{option['name']}: {text!r} is not one of the choices: {names}")

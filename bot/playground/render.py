@@ -136,17 +136,27 @@ class Names:
     def now(self) -> dt.datetime:
         return dt.datetime.now(dt.UTC)
 
+    def language(self) -> str:
+        """The reader's language ("en" or "ko"), as Discord would show relative times."""
+        return "en"
+
 
 _PAIRS = {"**": "bold", "__": "underline", "~~": "strike", "||": "spoiler"}
 _LINK = re.compile(r"\[([^\]\n]+)\]\(<?(https?://[^)\s>]+)>?\)")
 _MENTION = re.compile(r"<@!?(\d+)>|<@&(\d+)>|<#(\d+)>|<t:(-?\d+)(?::([tTdDfFsSR]))?>|<a?:(\w+):\d+>|</([^:>]+):\d+>")
 
 
-def _relative(seconds: float) -> str:
+_KO_UNITS = {"day": "일", "hour": "시간", "minute": "분", "second": "초"}
+
+
+def _relative(seconds: float, lang: str = "en") -> str:
+    """"in 15 seconds" / "15초 후", as Discord shows `<t:...:R>` to a reader of that language."""
     amount = abs(seconds)
     for size, unit in ((86400, "day"), (3600, "hour"), (60, "minute"), (1, "second")):
         if amount >= size or size == 1:
             count = round(amount / size)
+            if lang == "ko":
+                return f"{count}{_KO_UNITS[unit]} {'후' if seconds > 0 else '전'}"
             text = f"{count} {unit}{'' if count == 1 else 's'}"
             return f"in {text}" if seconds > 0 else f"{text} ago"
     return "now"
@@ -158,7 +168,7 @@ def _timestamp(unix: int, style: str | None, names: Names) -> str:
     except (OverflowError, OSError, ValueError):
         return str(unix)
     if style == "R":
-        return _relative((moment - names.now()).total_seconds())
+        return _relative((moment - names.now()).total_seconds(), names.language())
     formats = {"t": "%H:%M", "T": "%H:%M:%S", "d": "%Y-%m-%d", "D": "%d %B %Y", "F": "%A %d %B %Y %H:%M"}
     return moment.strftime(formats.get(style or "f", "%d %B %Y %H:%M")) + " UTC"
 

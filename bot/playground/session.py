@@ -9,19 +9,25 @@ prints what is new, edited or deleted, so timers (a quiz round ending) show up t
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import logging
+import random
 import re
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import discord
 from discord import app_commands
 from simcord import BackendError, Env, MemberActor, SetupError
 
+from ..catalog.service import service_for
 from ..errors import UserError
+from ..i18n import resolve_language
 from ..tree import Refused
 from . import parsing
 from .parsing import ParseError
@@ -35,6 +41,12 @@ YOU = "you"
 BOT_NAME = "OST Ballad Bot"
 MAX_WAIT = 7 * 24 * 3600
 _NAME = re.compile(r"^[\w.-]{1,32}$")
+# The playground's server, channel, roles and members take their ids from milliseconds of their
+# own (2020, before anything SimCord hands out from its 2026 clock), so every session gets the
+# same ids: otherwise the first start's command sync takes ids and shifts everything after it,
+# and the data kept in the database (settings, scores, server songs) would belong to a stranger.
+_ID_MS = 157_766_400_000
+_MEMBER_ID_SPAN = 1 << 24
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?)?$", re.I)
 # Errors the bot answers on purpose (bad input, a refused check); SimCord still records them.
 _EXPECTED = (UserError, Refused, app_commands.CheckFailure, app_commands.CommandOnCooldown,
@@ -92,10 +104,31 @@ def modal_fields(modal: dict[str, Any]) -> list[dict[str, Any]]:
     return found
 
 
+@contextlib.contextmanager
+def stable_ids(env: Env, key: str) -> Iterator[None]:
+    """Everything SimCord creates inside takes ids at the millisecond `key` stands for, in order:
+    the same key gives the same ids in every session."""
+    backend = env.backend
+    allocate = getattr(backend, "_allocate_at", None)
+    if allocate is None:  # another SimCord: ids as it hands them out
+        yield
+        return
+    millisecond = _ID_MS if key == "world" else _ID_MS + 1 + zlib.crc32(key.encode()) % _MEMBER_ID_SPAN
+    backend.snowflake = lambda: allocate(millisecond)
+    try:
+        yield
+    finally:
+        del backend.snowflake
+
+
 class SessionNames(Names):
     def __init__(self, env: Env, members: dict[str, MemberActor]) -> None:
         self.env = env
         self.members = members
+        self.lang = "en"
+
+    def language(self) -> str:
+        return self.lang
 
     def user(self, user_id: int) -> str:
         for member in self.members.values():
@@ -122,22 +155,53 @@ class SessionNames(Names):
 class Playground:
     """Owns the simulated world and turns typed lines into actions; call `handle(line)`."""
 
-    def __init__(self, env: Env, output: Output, *, real_clock: Callable[[], float] | None = None) -> None:
+    def __init__(self, env: Env, output: Output, *, real_clock: Callable[[], float] | None = None,
+                 files: Path | None = None, seed: int | None = None) -> None:
         self.env = env
         self.output = output
         self.real_clock = real_clock
         self._real_mark = real_clock() if real_clock else 0.0
         self.lock = asyncio.Lock()
         self._shown: dict[int, str] = {}
+        self._saved: dict[str, Path] = {}
         self._errors_seen = 0
         self.modal: PendingModal | None = None
-        self.guild = env.create_guild(GUILD_NAME)
-        self.channel = self.guild.create_text_channel(CHANNEL_NAME)
-        managers = self.guild.create_role("Managers", permissions=discord.Permissions(manage_guild=True))
-        you = self.guild.add_member(env.create_user(YOU), roles=[managers])
+        self.files = files
+        self.seed = seed
+        with stable_ids(env, "world"):
+            self.guild = env.create_guild(GUILD_NAME, id=_ID_MS << 22 | (1 << 21))
+            self.channel = self.guild.create_text_channel(CHANNEL_NAME)
+            managers = self.guild.create_role("Managers", permissions=discord.Permissions(manage_guild=True))
+        you = self._new_member(YOU, roles=[managers])
         self.members: dict[str, MemberActor] = {YOU: you}
         self.current = you
-        output.names = SessionNames(env, self.members)
+        self.names = SessionNames(env, self.members)
+        output.names = self.names
+
+    def _new_member(self, name: str, roles: list[Any] = ()) -> MemberActor:  # type: ignore[assignment]
+        """A member whose id depends on the name alone: `as carol` is the same carol every session."""
+        with stable_ids(self.env, "member:" + name.lower()):
+            user = self.env.create_user(name)
+        return self.guild.add_member(user, roles=list(roles))
+
+    def _seed_randomness(self) -> None:
+        """With a seed, /random and the quiz draw the same way every run (piped scripts compare)."""
+        if self.seed is None:
+            return
+        bot = self.env.bot
+        if getattr(bot, "store", None) is not None:
+            service_for(bot.store).bags.rng = random.Random(self.seed)
+        quiz = bot.get_cog("Quiz")
+        if quiz is not None and hasattr(quiz, "rng"):
+            quiz.rng = random.Random(self.seed)
+
+    async def _read_language(self) -> None:
+        store = getattr(self.env.bot, "store", None)
+        if store is None:
+            return
+        with contextlib.suppress(Exception):  # a closed store at the very end: keep the last one
+            setting = (await store.guilds.get(self.guild.id)).language
+            self.names.lang = resolve_language(setting, "en-US", "en-US")
 
     # -- the loop's entry points ---------------------------------------------------------------
 
@@ -150,6 +214,8 @@ class Playground:
     async def start(self) -> None:
         async with self.lock:
             await self.env.settle()
+            self._seed_randomness()
+            await self._read_language()
             self.flush()
 
     async def handle(self, line: str) -> bool:
@@ -168,6 +234,7 @@ class Playground:
                 log.exception("the playground could not run %r", line)
                 self.output.problem(f"The playground failed on that line: {type(exc).__name__}: {exc}")
             finally:
+                await self._read_language()
                 self.flush()
             return True
 
@@ -235,7 +302,29 @@ class Playground:
             metadata = message.interaction_metadata
             who = self.output.names.user(metadata.user.id) if metadata else "the invoker"
             audience = "only you see this" if who == YOU else f"only {who} sees this"
-        return card_from_message(message, status, author, audience)
+        card = card_from_message(message, status, author, audience)
+        if self.files is not None and message.attachments:
+            card.attachments = [f"{a.filename} (saved as {self._save(a)})" for a in message.attachments]
+        return card
+
+    def _save(self, attachment: discord.Attachment) -> Path:
+        """A file the bot sent, written beside the playground database (so it can be opened, or
+        imported back with `/catalog import file: PATH`). A later session writes over its files."""
+        assert self.files is not None
+        saved = self._saved.get(attachment.url)
+        if saved is not None:
+            return saved
+        data = self.env.backend.cdn.get(attachment.url) or b""
+        self.files.mkdir(parents=True, exist_ok=True)
+        name = Path(attachment.filename).name or "file"
+        path = self.files / name
+        stem, suffix, number = path.stem, path.suffix, 2
+        while path in self._saved.values():  # a second file of that name this session: name-2
+            path = self.files / f"{stem}-{number}{suffix}"
+            number += 1
+        path.write_bytes(data)
+        self._saved[attachment.url] = path
+        return path
 
     def _report_errors(self) -> None:
         errors = self.env.errors
@@ -421,7 +510,7 @@ class Playground:
         key = name.lower()
         member = self.members.get(key)
         if member is None:
-            member = self.guild.add_member(self.env.create_user(name))
+            member = self._new_member(name)
             self.members[key] = member
             self.output.note(f"{name} joined the server.")
         self.current = member

@@ -55,6 +55,7 @@ class Question:
     subject: Name | None = None            # the song or drama the prompt names
     context: Name | None = None            # the drama, to tell same-titled songs apart
     clue: str | None = None                # song_from_fact: the fact with the title masked
+    clue_ko: str | None = None             # the same from the fact's Korean text, when it has one
     fact: Fact | None = None               # shown at the reveal, with its source
     song_id: int | None = None
     drama_id: int | None = None
@@ -279,6 +280,17 @@ def mask_titles(text: str, titles: Iterable[str]) -> str | None:
     return masked
 
 
+def mask_titles_ko(text: str, titles: Iterable[str]) -> str | None:
+    """`mask_titles` for Korean text, where a particle follows a title with no space
+    ("Orbit은"): a title ends where a Latin letter or digit does not follow."""
+    masked = text
+    for title in sorted({t for t in titles if t}, key=len, reverse=True):
+        if len(answer_key(title)) < 2:
+            return None
+        masked = re.sub(rf"(?<![A-Za-z0-9]){re.escape(title)}(?![A-Za-z0-9])", MASK, masked, flags=re.IGNORECASE)
+    return masked
+
+
 def _song_from_fact(ix: _Index, song: Song, index: int, fact: Fact, rng: random.Random) -> Question | None:
     clue = mask_titles(fact.text, song.all_titles)
     if clue is None:
@@ -293,9 +305,12 @@ def _song_from_fact(ix: _Index, song: Song, index: int, fact: Fact, rng: random.
     if distractors is None:
         return None
     options, correct = _assemble(_song_name(song), distractors, rng)
+    clue_ko = mask_titles_ko(fact.text_ko, song.all_titles) if fact.text_ko else None
+    if clue_ko is not None and any(k and k in answer_key(clue_ko) for k in mine if len(k) >= 4):
+        clue_ko = None  # the Korean text gives the title away: Korean readers get the English clue
     return Question(f"song_from_fact:{song.id}:{index}", "song_from_fact", options, correct,
                     tuple(song.all_titles), clue=clue, fact=fact, song_id=song.id, drama_id=song.drama.id,
-                    subjects=frozenset({f"s{song.id}"}))
+                    subjects=frozenset({f"s{song.id}"}), clue_ko=clue_ko)
 
 
 def _year_of_song(ix: _Index, song: Song, rng: random.Random) -> Question | None:
@@ -315,6 +330,20 @@ def _year_of_song(ix: _Index, song: Song, rng: random.Random) -> Question | None
                     subjects=frozenset({f"s{song.id}"}))
 
 
+def _actor(drama: Drama, name: str) -> Name:
+    actor = drama.actor(name)
+    return Name(name, actor.hangul if actor else None)
+
+
+def _actor_names(drama: Drama, only: str | None = None) -> tuple[str, ...]:
+    """The lead actors' names (or one lead's), with their Hangul and other names when known."""
+    names: list[str] = []
+    for name in drama.lead_actors if only is None else (only,):
+        actor = drama.actor(name)
+        names += [name, *(actor.all_names if actor else ())]
+    return tuple(dict.fromkeys(names))
+
+
 def _lead_actor(ix: _Index, drama: Drama, rng: random.Random) -> Question | None:
     if not drama.lead_actors:
         return None
@@ -322,14 +351,15 @@ def _lead_actor(ix: _Index, drama: Drama, rng: random.Random) -> Question | None
     banned: set[str] = set()
     for d in ix.dramas.values():
         if ix.same_drama(d, drama):
-            banned |= keys_of(d.lead_actors)
-    candidates = [(Name(actor), keys_of([actor])) for d in ix.dramas.values() if not ix.same_drama(d, drama)
-                  for actor in d.lead_actors]
+            banned |= keys_of(_actor_names(d))
+    candidates = [(_actor(d, actor), keys_of(_actor_names(d, actor))) for d in ix.dramas.values()
+                  if not ix.same_drama(d, drama) for actor in d.lead_actors]
     distractors = _pick_distinct(candidates, banned, rng)
     if distractors is None:
         return None
-    options, correct = _assemble(Name(answer), distractors, rng)
-    return Question(f"lead_actor:{drama.id}", "lead_actor", options, correct, tuple(drama.lead_actors),
+    options, correct = _assemble(_actor(drama, answer), distractors, rng)
+    # Every lead counts, under any of their names: "손예진" is Son Ye-jin.
+    return Question(f"lead_actor:{drama.id}", "lead_actor", options, correct, _actor_names(drama),
                     subject=_drama_name(drama), fact=_reveal_fact(None, drama, rng), drama_id=drama.id,
                     subjects=frozenset({f"d{drama.id}"}))
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..catalog.models import Artist, CatalogCounts, Credit, Drama, Fact, SeedCatalog, Song, Source
+from ..catalog.models import Actor, Artist, CatalogCounts, Credit, Drama, Fact, SeedCatalog, Song, Source
 from ..catalog.records import SongRecord, make_slug
 from ..catalog.text import compact
 from .engine import Dialect, Query, Row, Session
@@ -39,7 +39,7 @@ ARTIST_SONG_COUNT = (f"({ARTIST_FAMILY.format(start='a.id')}SELECT count(DISTINC
                      f"AND {VISIBLE_SONG})")
 SEED_LOCK = 0x05_7BA1_5EED  # the advisory lock of seeding the shipped catalog
 _NAMES = {"dramas": ("drama_names", "drama_id"), "artists": ("artist_names", "artist_id"),
-          "songs": ("song_titles", "song_id")}
+          "songs": ("song_titles", "song_id"), "actors": ("actor_names", "actor_id")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,8 +164,9 @@ class _Writer:
     async def replace_facts(self, column: str, entry_id: int, facts: list[dict], source_ids: dict[str, int]) -> None:
         await self.tx.execute(f"DELETE FROM facts WHERE {column} = ?", (entry_id,))
         await self.tx.executemany(
-            f"INSERT INTO facts ({column}, kind, text, source_id, position) VALUES (?, ?, ?, ?, ?)",
-            [(entry_id, f["kind"], f["text"], source_ids[f["source"]], i) for i, f in enumerate(facts)])
+            f"INSERT INTO facts ({column}, kind, text, text_ko, source_id, position) VALUES (?, ?, ?, ?, ?, ?)",
+            [(entry_id, f["kind"], f["text"], f.get("text_ko"), source_ids[f["source"]], i)
+             for i, f in enumerate(facts)])
 
     async def replace_sources(self, kind: str, entry_id: int, keys: list[str], source_ids: dict[str, int]) -> None:
         await self.tx.execute("DELETE FROM entry_sources WHERE kind = ? AND entry_id = ?", (kind, entry_id))
@@ -202,11 +203,13 @@ async def _seed(w: _Writer, catalog: SeedCatalog) -> SeedReport:
     source_ids: dict[str, int] = {}
     for s in catalog.sources:
         source_ids[s["key"]] = int(await tx.fetchval(
-            "INSERT INTO sources (key, title, publisher, author, published, note) VALUES (?, ?, ?, ?, ?, ?) "
+            "INSERT INTO sources (key, title, publisher, author, published, note, about, about_ko) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (key) DO UPDATE SET title = excluded.title, publisher = excluded.publisher, "
-            "author = excluded.author, published = excluded.published, note = excluded.note RETURNING id",
-            (s["key"], s["title"], s.get("publisher"), s.get("author"),
-             str(s["date"]) if s.get("date") else None, s.get("note"))))
+            "author = excluded.author, published = excluded.published, note = excluded.note, "
+            "about = excluded.about, about_ko = excluded.about_ko RETURNING id",
+            (s["key"], s.get("title", ""), s.get("publisher"), s.get("author"),
+             str(s["date"]) if s.get("date") else None, s.get("note"), s.get("about"), s.get("about_ko"))))
 
     drama_ids: dict[str, int] = {}
     for d in catalog.dramas:
@@ -219,6 +222,7 @@ async def _seed(w: _Writer, catalog: SeedCatalog) -> SeedReport:
     for d in catalog.dramas:
         await w.replace_facts("drama_id", drama_ids[d["key"]], d.get("facts", []), source_ids)
         await w.replace_sources("drama", drama_ids[d["key"]], d["sources"], source_ids)
+    await _seed_actors(w, catalog.actors, {d["key"]: d.get("lead_actors", []) for d in catalog.dramas}, drama_ids)
 
     artist_ids: dict[str, int] = {}
     for a in catalog.artists:
@@ -241,7 +245,8 @@ async def _seed(w: _Writer, catalog: SeedCatalog) -> SeedReport:
             "origin": "seed", "title": s["title"], "hangul": s.get("hangul"),
             "drama_id": drama_ids[s["drama"]], "year": s.get("year"),
             "release_date": str(s["release_date"]) if s.get("release_date") else None,
-            "episode": s.get("episode"), "description": s["description"], "is_ballad": int(s["ballad"])})
+            "episode": s.get("episode"), "description": s["description"],
+            "description_ko": s.get("description_ko"), "is_ballad": int(s["ballad"])})
     await w.replace_names("songs", {song_ids[s["key"]]: (s["title"], [*([s["hangul"]] if s.get("hangul") else []),
                                                                       *s.get("titles", [])]) for s in catalog.songs})
     await w.replace_song_children({song_ids[s["key"]]: (
@@ -270,6 +275,31 @@ async def _seed(w: _Writer, catalog: SeedCatalog) -> SeedReport:
                          "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                          [("catalog_digest", catalog.digest), ("catalog_version", str(catalog.version))])
     return SeedReport(True, len(song_ids), len(drama_ids), len(artist_ids), removed)
+
+
+async def _seed_actors(w: _Writer, actors: list[dict], leads: dict[str, list[str]],
+                       drama_ids: dict[str, int]) -> None:
+    """The seed's actors (upserted by key, dropped when gone from the file) and, per drama, the
+    actors its `lead_actors` name, in that order. Actors are shipped entries only (no guild_id)."""
+    tx = w.tx
+    actor_ids: dict[str, int] = {}
+    names: dict[int, tuple[str, list[str]]] = {}
+    for a in actors:
+        actor_id = int(await tx.fetchval(
+            "INSERT INTO actors (key, name, hangul) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE "
+            "SET name = excluded.name, hangul = excluded.hangul RETURNING id", (a["key"], a["name"], a.get("hangul"))))
+        names[actor_id] = (a["name"], [*([a["hangul"]] if a.get("hangul") else []), *a.get("names", [])])
+        for name in (a["name"], *a.get("names", [])):
+            actor_ids[compact(name)] = actor_id
+    await w.replace_names("actors", names)
+    await tx.execute(f"DELETE FROM actors WHERE key NOT IN ({w.d.texts('keys')})",
+                     {"keys": json.dumps([a["key"] for a in actors])})
+    await tx.execute(f"DELETE FROM drama_actors WHERE drama_id IN ({w.d.ids('ids')})",
+                     {"ids": ids_param(drama_ids[key] for key in leads)})
+    await tx.executemany(
+        "INSERT INTO drama_actors (drama_id, actor_id, position) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+        [(drama_ids[key], actor_ids[compact(n)], i) for key, lead in leads.items()
+         for i, n in enumerate(lead) if compact(n) in actor_ids])
 
 
 async def _import(w: _Writer, records: list[SongRecord], guild_id: int | None, origin: str,
@@ -422,6 +452,12 @@ class CatalogRepo:
         async with self._store.read() as r:
             return await self._reads.songs.read(r, list(ids), guild_id)
 
+    async def actors_by_ids(self, ids: Iterable[int]) -> list[Actor]:
+        """Actors with the ids of the dramas they lead (every server sees every actor; the cards
+        keep only the dramas a server can see)."""
+        async with self._store.read() as r:
+            return await self._reads.actors.read(r, list(ids))
+
     async def export_records(self, guild_id: int | None = None) -> list[SongRecord]:
         """guild None: the shared catalog (shipped and imported); else that server's additions."""
         owner, owner_params = owner_clause(guild_id)
@@ -440,7 +476,8 @@ class CatalogRepo:
 
 def _facts_queries(d: Dialect, kind: str, column: str, owners: str, params: dict[str, Any]) -> list[Query]:
     return [
-        (f"SELECT f.{column} AS owner, f.kind AS fact_kind, f.text AS fact_text, src.* FROM facts f "
+        (f"SELECT f.{column} AS owner, f.kind AS fact_kind, f.text AS fact_text, f.text_ko AS fact_text_ko, "
+         f"src.* FROM facts f "
          f"JOIN sources src ON src.id = f.source_id WHERE f.{column} IN ({owners}) ORDER BY f.position", params),
         (f"SELECT es.entry_id AS owner, src.* FROM entry_sources es JOIN sources src ON src.id = es.source_id "
          f"WHERE es.kind = '{kind}' AND es.entry_id IN ({owners}) ORDER BY src.id", params),
@@ -450,7 +487,7 @@ def _facts_queries(d: Dialect, kind: str, column: str, owners: str, params: dict
 def _facts_build(fact_rows: list[Row], source_rows: list[Row]) -> tuple[dict[int, list[Fact]], dict[int, list[Source]]]:
     facts: dict[int, list[Fact]] = defaultdict(list)
     for r in fact_rows:
-        facts[r["owner"]].append(Fact(r["fact_kind"], r["fact_text"], _source(r)))
+        facts[r["owner"]].append(Fact(r["fact_kind"], r["fact_text"], _source(r), r["fact_text_ko"]))
     sources: dict[int, list[Source]] = defaultdict(list)
     for r in source_rows:
         sources[r["owner"]].append(_source(r))
@@ -468,9 +505,49 @@ def _alt_build(rows: list[Row]) -> dict[int, list[str]]:
     return out
 
 
-class _DramaReader:
+class _ActorReader:
+    """Actors with the ids of the dramas they lead (shipped entries only: every server sees every
+    actor; the cards keep only the dramas a server can see)."""
+
+    QUERIES = 3
+
     def __init__(self, d: Dialect) -> None:
         self.d = d
+
+    def queries(self, ids: list[int], owners: str | None = None, params: dict[str, Any] | None = None) -> list[Query]:
+        """`owners`: a sub-query of the actors' ids (default: the `ids` themselves)."""
+        if owners is None:
+            owners, params = self.d.ids("ids"), {"ids": ids_param(dict.fromkeys(ids))}
+        params = params or {}
+        return [
+            (f"SELECT id, key, name, hangul FROM actors WHERE id IN ({owners})", params),
+            _alt_query("actor_names", "actor_id", owners, params),
+            (f"SELECT actor_id, drama_id FROM drama_actors WHERE actor_id IN ({owners}) ORDER BY drama_id", params),
+        ]
+
+    def build(self, ids: list[int] | None, rows: list[list[Row]]) -> list[Actor]:
+        entries, alt_rows, drama_rows = rows
+        alt = _alt_build(alt_rows)
+        dramas: dict[int, list[int]] = defaultdict(list)
+        for r in drama_rows:
+            dramas[r[0]].append(r[1])
+        by_id = {r["id"]: Actor(r["id"], r["key"], r["name"], r["hangul"],
+                                tuple(n for n in alt[r["id"]] if n != r["hangul"]), tuple(dramas[r["id"]]))
+                 for r in entries}
+        return list(by_id.values()) if ids is None else [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
+
+    async def read(self, r: Session, ids: list[int]) -> list[Actor]:
+        if not ids:
+            return []
+        return self.build(ids, await r.fetch_many(self.queries(ids)))
+
+
+class _DramaReader:
+    QUERIES = 5 + _ActorReader.QUERIES
+
+    def __init__(self, d: Dialect) -> None:
+        self.d = d
+        self.actors = _ActorReader(d)
 
     def queries(self, ids: list[int], guild_id: int | None, owners: str | None = None,
                 params: dict[str, Any] | None = None) -> list[Query]:
@@ -483,17 +560,27 @@ class _DramaReader:
              f"FROM dramas d WHERE d.id IN ({owners})", params),
             _alt_query("drama_names", "drama_id", owners, params),
             *_facts_queries(self.d, "drama", "drama_id", owners, params),
+            # The lead actors known as catalog entries, in billing order.
+            (f"SELECT drama_id, actor_id FROM drama_actors WHERE drama_id IN ({owners}) "
+             "ORDER BY drama_id, position", params),
+            *self.actors.queries([], f"SELECT actor_id FROM drama_actors WHERE drama_id IN ({owners})", params),
         ]
 
     def build(self, ids: list[int] | None, rows: list[list[Row]]) -> list[Drama]:
-        entries, alt_rows, fact_rows, source_rows = rows
+        entries, alt_rows, fact_rows, source_rows, link_rows, *actor_rows = rows
         alt = _alt_build(alt_rows)
         facts, sources = _facts_build(fact_rows, source_rows)
+        known = {a.id: a for a in self.actors.build(None, actor_rows)}
+        actors: dict[int, list[Actor]] = defaultdict(list)
+        for drama_id, actor_id in link_rows:
+            if actor_id in known:
+                actors[drama_id].append(known[actor_id])
         by_id = {r["id"]: Drama(
             id=r["id"], key=r["key"], name=r["name"], hangul=r["hangul"],
             alt_names=tuple(n for n in alt[r["id"]] if n != r["hangul"]), year=r["year"], network=r["network"],
             kind=r["kind"], lead_actors=tuple(json.loads(r["lead_actors"])), facts=tuple(facts[r["id"]]),
-            sources=tuple(sources[r["id"]]), guild_id=r["guild_id"], song_count=r["n"]) for r in entries}
+            sources=tuple(sources[r["id"]]), guild_id=r["guild_id"], song_count=r["n"],
+            actors=tuple(actors[r["id"]])) for r in entries}
         return list(by_id.values()) if ids is None else [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
 
     async def read(self, r: Session, ids: list[int], guild_id: int | None) -> list[Drama]:
@@ -512,7 +599,8 @@ class _ArtistReader:
         return [
             (f"SELECT a.*, {ARTIST_SONG_COUNT} AS n FROM artists a WHERE a.id IN ({owners})", params),
             _alt_query("artist_names", "artist_id", owners, params),
-            (f"SELECT ag.member_id, m.name AS member, ag.group_id, g.name AS grp FROM artist_groups ag "
+            (f"SELECT ag.member_id, m.name AS member, m.hangul AS member_ko, ag.group_id, g.name AS grp, "
+             f"g.hangul AS grp_ko FROM artist_groups ag "
              f"JOIN artists m ON m.id = ag.member_id JOIN artists g ON g.id = ag.group_id "
              f"WHERE ag.member_id IN ({owners}) OR ag.group_id IN ({owners}) ORDER BY g.id, m.id", params),
             *_facts_queries(self.d, "artist", "artist_id", owners, params),
@@ -523,15 +611,17 @@ class _ArtistReader:
         alt = _alt_build(alt_rows)
         groups: dict[int, list[str]] = defaultdict(list)
         members: dict[int, list[str]] = defaultdict(list)
+        hangul: dict[str, str] = {}
         for r in group_rows:
             groups[r["member_id"]].append(r["grp"])
             members[r["group_id"]].append(r["member"])
+            hangul.update({r["grp"]: r["grp_ko"] or r["grp"], r["member"]: r["member_ko"] or r["member"]})
         facts, sources = _facts_build(fact_rows, source_rows)
         by_id = {r["id"]: Artist(
             id=r["id"], key=r["key"], name=r["name"], kind=r["kind"], hangul=r["hangul"],
             alt_names=tuple(n for n in alt[r["id"]] if n != r["hangul"]), groups=tuple(groups[r["id"]]),
             members=tuple(members[r["id"]]), facts=tuple(facts[r["id"]]), sources=tuple(sources[r["id"]]),
-            guild_id=r["guild_id"], song_count=r["n"]) for r in entries}
+            guild_id=r["guild_id"], song_count=r["n"], related_hangul=hangul) for r in entries}
         return [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
 
     async def read(self, r: Session, ids: list[int], guild_id: int | None) -> list[Artist]:
@@ -554,7 +644,7 @@ class _SongReader:
             *self.dramas.queries([], guild_id, f"SELECT drama_id FROM songs WHERE id IN ({owners})", params),
             (f"SELECT sa.song_id, sa.role, a.id, a.key, a.name, a.hangul FROM song_artists sa "
              f"JOIN artists a ON a.id = sa.artist_id WHERE sa.song_id IN ({owners}) ORDER BY sa.position", params),
-            (f"SELECT ag.member_id, g.name FROM artist_groups ag JOIN artists g ON g.id = ag.group_id "
+            (f"SELECT ag.member_id, g.name, g.hangul FROM artist_groups ag JOIN artists g ON g.id = ag.group_id "
              f"WHERE ag.member_id IN ({credited}) ORDER BY g.kind = 'subunit', g.id", params),
             _alt_query("song_titles", "song_id", owners, params),
             (f"SELECT song_id, kind, tag FROM song_tags WHERE song_id IN ({owners}) ORDER BY rowid", params),
@@ -563,15 +653,18 @@ class _SongReader:
 
     def build(self, ids: list[int], rows: list[list[Row]]) -> list[Song]:
         song_rows, *rest = rows
-        drama_rows, (credit_rows, group_rows, alt_rows, tag_rows, fact_rows, source_rows) = rest[:4], rest[4:]
+        n = self.dramas.QUERIES
+        drama_rows, (credit_rows, group_rows, alt_rows, tag_rows, fact_rows, source_rows) = rest[:n], rest[n:]
         dramas = {d.id: d for d in self.dramas.build(None, drama_rows)}
         groups: dict[int, list[str]] = defaultdict(list)
+        groups_ko: dict[int, list[str]] = defaultdict(list)  # the same groups by their Hangul names where known
         for r in group_rows:
             groups[r[0]].append(r[1])
+            groups_ko[r[0]].append(r[2] or r[1])
         credits: dict[int, list[Credit]] = defaultdict(list)
         for r in credit_rows:
             credits[r["song_id"]].append(Credit(r["id"], r["key"], r["name"], r["role"], r["hangul"],
-                                                tuple(groups[r["id"]])))
+                                                tuple(groups[r["id"]]), tuple(groups_ko[r["id"]])))
         alt = _alt_build(alt_rows)
         tags: dict[int, dict[str, list[str]]] = defaultdict(lambda: {"style": [], "mood": []})
         for r in tag_rows:
@@ -585,7 +678,7 @@ class _SongReader:
                 alt_titles=tuple(n for n in alt[r["id"]] if n != r["hangul"]), year=r["year"],
                 release_date=r["release_date"], episode=r["episode"], styles=tuple(tags[r["id"]]["style"]),
                 moods=tuple(tags[r["id"]]["mood"]), is_ballad=bool(r["is_ballad"]), facts=tuple(facts[r["id"]]),
-                sources=tuple(sources[r["id"]]), guild_id=r["guild_id"])
+                sources=tuple(sources[r["id"]]), guild_id=r["guild_id"], description_ko=r["description_ko"])
         return [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
 
     async def read(self, r: Session, ids: list[int], guild_id: int | None) -> list[Song]:
@@ -599,8 +692,9 @@ class _Reads:
         self.dramas = _DramaReader(d)
         self.artists = _ArtistReader(d)
         self.songs = _SongReader(d, self.dramas)
+        self.actors = self.dramas.actors
 
 
 def _source(row: Row) -> Source:
     return Source(key=row["key"], title=row["title"], publisher=row["publisher"], author=row["author"],
-                  date=row["published"], note=row["note"])
+                  date=row["published"], note=row["note"], about=row["about"], about_ko=row["about_ko"])

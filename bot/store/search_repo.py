@@ -3,7 +3,7 @@
 Every query respects visibility (shipped entries plus the server's own, minus hidden songs)
 and runs on an index: `norm` equality or range for names, FTS5 for words, ids for the rest.
 User text reaches SQL only as bound parameters; FTS expressions come from
-`catalog.search.fts_query`, which quotes every word.
+the dialect's `search_expression`, which quotes every word.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ _NAME_TABLES = {
     "song": ("song_titles", "song_id", "songs", "s", VISIBLE_SONG),
     "drama": ("drama_names", "drama_id", "dramas", "d", VISIBLE_ENTRY.format(alias="d")),
     "artist": ("artist_names", "artist_id", "artists", "a", VISIBLE_ENTRY.format(alias="a")),
+    # Actors are shipped entries only (V3): every server sees them.
+    "actor": ("actor_names", "actor_id", "actors", "ac", "1 = 1"),
 }
 # Above every Unicode code point: `norm >= q AND norm < q || _TOP` is an index range for "starts with q".
 _TOP = "\U0010ffff"
@@ -43,7 +45,11 @@ class SearchRepo:
             "SELECT s.id, s.title, s.hangul, d.name AS drama, d.hangul AS drama_hangul, "
             f"(SELECT {artists} FROM (SELECT a.name, sa.position FROM song_artists sa "
             " JOIN artists a ON a.id = sa.artist_id WHERE sa.song_id = s.id ORDER BY sa.position) AS credited) "
-            "AS artists "
+            "AS artists, "
+            # The artists by their Hangul names where known, for Korean readers.
+            f"(SELECT {artists} FROM (SELECT coalesce(a.hangul, a.name) AS name, sa.position FROM song_artists sa "
+            " JOIN artists a ON a.id = sa.artist_id WHERE sa.song_id = s.id ORDER BY sa.position) AS credited_ko) "
+            "AS artists_ko "
             f"FROM songs s JOIN dramas d ON d.id = s.drama_id WHERE s.id IN ({self._ids}) AND {VISIBLE_SONG}")
 
     # -- names ------------------------------------------------------------------------------
@@ -114,13 +120,19 @@ class SearchRepo:
                 f"SELECT a.id, a.name, a.hangul, {ARTIST_SONG_COUNT} AS n FROM artists a "
                 f"WHERE a.id IN ({self._ids}) AND {VISIBLE_ENTRY.format(alias='a')}",
                 {**params, "ids": json.dumps(by_kind["artist"])}))
+        if by_kind["actor"]:  # an actor's count is of the visible dramas they lead
+            queries.append(("actor",
+                "SELECT ac.id, ac.name, ac.hangul, (SELECT count(*) FROM drama_actors da JOIN dramas d "
+                f"ON d.id = da.drama_id WHERE da.actor_id = ac.id AND {VISIBLE_ENTRY.format(alias='d')}) AS n "
+                f"FROM actors ac WHERE ac.id IN ({self._ids})",
+                {**params, "ids": json.dumps(by_kind["actor"])}))
         out: dict[tuple[str, int], Label] = {}
         results = await self._store.fetch_many([(sql, p) for _, sql, p in queries]) if queries else []
         for (kind, _, _), rows in zip(queries, results, strict=True):
             for r in rows:
                 if kind == "song":
                     out[("song", r["id"])] = Label("song", r["id"], r["title"], r["hangul"], r["artists"] or "",
-                                                   r["drama"], r["drama_hangul"])
+                                                   r["drama"], r["drama_hangul"], artists_ko=r["artists_ko"] or "")
                 else:
                     out[(kind, r["id"])] = Label(kind, r["id"], r["name"], r["hangul"], song_count=r["n"])
         return out
@@ -218,9 +230,11 @@ class SearchRepo:
 
 
 # Every name of every entry (all servers), one query: the in-memory name index is built from it.
+# Actors have no owner column (shipped entries only): their owner is NULL.
 _ALL_NAMES = " UNION ALL ".join(
-    f"SELECT '{kind}' AS kind, {alias}.id, {alias}.guild_id, n.name, n.is_main FROM {names} n "
-    f"JOIN {table} {alias} ON {alias}.id = n.{column}"
+    f"SELECT '{kind}' AS kind, {alias}.id, "
+    f"{'CAST(NULL AS BIGINT)' if kind == 'actor' else alias + '.guild_id'} AS guild_id, n.name, n.is_main "
+    f"FROM {names} n JOIN {table} {alias} ON {alias}.id = n.{column}"
     for kind, (names, column, table, alias, _) in _NAME_TABLES.items())
 
 

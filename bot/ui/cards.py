@@ -13,11 +13,11 @@ from urllib.parse import quote, quote_plus
 
 import discord
 
-from ..catalog.models import Artist, Drama, Song
+from ..catalog.models import Actor, Artist, Drama, Song
 from ..catalog.search import Label
 from ..catalog.text import clip
 from ..i18n import t
-from .text import localized_name, safe
+from .text import localized_name, safe, source_credit, tag_name
 
 COLOUR = discord.Colour(0xE91E63)
 DRAMA_PAGE_SIZE = 10
@@ -27,7 +27,7 @@ CUSTOM_ID_MAX = 100
 # custom_id templates, shared with the DynamicItems in the cogs.
 DRAMA_TEMPLATE = r"ost:drama:(?P<drama>\d+):(?P<page>\d+)"
 MORE_TEMPLATE = r"ost:more:(?P<drama>\d+)"
-PICK_TEMPLATE = r"ost:pick"
+PICK_TEMPLATE = r"ost:pick(?::songs)?"   # "ost:pick:songs": the song menu under a drama/artist card
 RANDOM_TEMPLATE = r"ost:rnd:(?P<drama>\d*):(?P<artist>\d*):(?P<ballads>[01]):(?P<mood>.*)"
 
 
@@ -58,7 +58,10 @@ def label_text(label: Label, lang: str) -> str:
     name = localized_name(label.name, label.hangul, lang)
     if label.kind == "song":
         drama = localized_name(label.drama, label.drama_hangul, lang) if label.drama else ""
-        text = f"🎵 {name}" + (f" — {label.artists}" if label.artists else "") + (f" · {drama}" if drama else "")
+        artists = (label.artists_ko or label.artists) if lang == "ko" else label.artists
+        text = f"🎵 {name}" + (f" — {artists}" if artists else "") + (f" · {drama}" if drama else "")
+    elif label.kind == "actor":
+        text = f"🎭 {name} · {drama_count(label.song_count, lang)}"
     else:
         icon = "📺" if label.kind == "drama" else "🎤"
         text = f"{icon} {name} · {song_count(label.song_count, lang)}"
@@ -69,13 +72,30 @@ def song_count(count: int, lang: str) -> str:
     return t("ost.count.one" if count == 1 else "ost.count.many", lang, count=count)
 
 
+def drama_count(count: int, lang: str) -> str:
+    return t("ost.count.drama_one" if count == 1 else "ost.count.drama_many", lang, count=count)
+
+
+def ko_name(name: str, hangul: str | None, lang: str) -> str:
+    """A name mentioned in passing (a group, a co-star): the Hangul form alone for Korean readers."""
+    return hangul if lang == "ko" and hangul else name
+
+
+def actor_name(drama: Drama, name: str, lang: str) -> str:
+    """One of a drama's lead actors: "현빈 (Hyun Bin)" for Korean readers when the catalog knows them."""
+    actor = drama.actor(name)
+    return localized_name(actor.name, actor.hangul, lang) if actor else name
+
+
 def credit_line(song: Song, lang: str) -> str:
     """"Chanyeol (EXO) & Punch", Hangul names first for Korean readers."""
     labels = []
     for credit in song.credits:
         if lang == "ko" and credit.hangul and credit.hangul != credit.name:
-            # "찬열 (Chanyeol, EXO)" rather than two pairs of brackets
-            labels.append(f"{credit.hangul} ({', '.join((credit.name, *credit.groups))})")
+            # "찬열 (Chanyeol, 엑소)" rather than two pairs of brackets; groups by their Hangul names
+            labels.append(f"{credit.hangul} ({', '.join((credit.name, *(credit.groups_ko or credit.groups)))})")
+        elif lang == "ko" and credit.groups:
+            labels.append(f"{credit.name} ({', '.join(credit.groups_ko or credit.groups)})")
         else:
             labels.append(f"{credit.name} ({', '.join(credit.groups)})" if credit.groups else credit.name)
     if len(labels) <= 1:
@@ -89,7 +109,7 @@ def search_terms(song: Song) -> str:
 
 
 def source_footer(sources: Iterable, lang: str) -> str:
-    credits = [s.credit for s in sources]
+    credits = [source_credit(s, lang) for s in sources]
     if not credits:
         return ""
     return clip(t("ost.card.source", lang, sources="; ".join(credits)), 2048)
@@ -101,7 +121,7 @@ def song_embed(song: Song, lang: str) -> discord.Embed:
     """A song card: title, artists with groups, drama with its other name, date, description,
     style tags, and the source article(s) in the footer."""
     embed = discord.Embed(title=safe("🎵 " + localized_name(song.title, song.hangul, lang), 256),
-                          description=safe(song.description, 4096) or None, colour=COLOUR)
+                          description=safe(song.description_in(lang), 4096) or None, colour=COLOUR)
     if song.credits:
         embed.add_field(name=t("ost.card.artists", lang), value=safe(credit_line(song, lang), 1024), inline=True)
     embed.add_field(name=t("ost.card.drama", lang), value=safe(drama_title(song.drama, lang), 1024), inline=True)
@@ -110,7 +130,8 @@ def song_embed(song: Song, lang: str) -> discord.Embed:
     if song.episode:
         embed.add_field(name=t("ost.card.episode", lang), value=str(song.episode), inline=True)
     if song.tags:
-        embed.add_field(name=t("ost.card.tags", lang), value=safe(" · ".join(song.tags), 1024), inline=False)
+        embed.add_field(name=t("ost.card.tags", lang), value=safe(" · ".join(tag_name(tag, lang) for tag in song.tags),
+                                                                  1024), inline=False)
     footer = source_footer(song.sources, lang)
     if footer:
         embed.set_footer(text=footer)
@@ -136,7 +157,8 @@ def drama_embed(drama: Drama, songs: Sequence[Song], lang: str, page: int = 0) -
     if drama.network:
         embed.add_field(name=t("ost.card.network", lang), value=safe(drama.network, 100), inline=True)
     if drama.lead_actors:
-        embed.add_field(name=t("ost.card.lead_actors", lang), value=safe(", ".join(drama.lead_actors), 1024),
+        embed.add_field(name=t("ost.card.lead_actors", lang),
+                        value=safe(", ".join(actor_name(drama, name, lang) for name in drama.lead_actors), 1024),
                         inline=False)
     others = [n for n in drama.alt_names if n != drama.name]
     if others:
@@ -161,16 +183,39 @@ def artist_embed(artist: Artist, songs: Sequence[Song], lang: str) -> discord.Em
     if lang != "ko" and artist.hangul:
         name = f"{artist.name} ({artist.hangul})"
     embed = discord.Embed(title=safe("🎤 " + name, 256), description=clip(description, 4096), colour=COLOUR)
+    def related(names: Sequence[str]) -> str:
+        return safe(", ".join(ko_name(n, artist.related_hangul.get(n), lang) for n in names), 1024)
+
     if artist.groups:
-        embed.add_field(name=t("ost.card.groups", lang), value=safe(", ".join(artist.groups), 1024), inline=True)
+        embed.add_field(name=t("ost.card.groups", lang), value=related(artist.groups), inline=True)
     if artist.members:
-        embed.add_field(name=t("ost.card.members", lang), value=safe(", ".join(artist.members), 1024), inline=True)
+        embed.add_field(name=t("ost.card.members", lang), value=related(artist.members), inline=True)
     others = [n for n in artist.alt_names if n != artist.name]
     if others:
         embed.add_field(name=t("ost.card.also_known_as", lang), value=safe(", ".join(others), 1024), inline=False)
     footer = source_footer(artist.sources, lang)
     if footer:
         embed.set_footer(text=footer)
+    return embed
+
+
+def actor_embed(actor: Actor, dramas: Sequence[tuple[Drama, Sequence[Song]]], lang: str) -> discord.Embed:
+    """An actor card: the catalog's dramas they lead, each with its OSTs."""
+    name = localized_name(actor.name, actor.hangul, lang)
+    if lang != "ko" and actor.hangul:
+        name = f"{actor.name} ({actor.hangul})"
+    embed = discord.Embed(title=safe("🎭 " + name, 256), colour=COLOUR,
+                          description=t("ost.card.actor_leads", lang) if dramas else t("ost.card.no_dramas", lang))
+    for drama, songs in dramas[:25]:
+        lines = [f"• {safe(localized_name(s.title, s.hangul, lang), 120)} — {safe(credit_line(s, lang), 200)}"
+                 for s in songs[:ARTIST_SONG_LINES]]
+        if len(songs) > ARTIST_SONG_LINES:
+            lines.append(t("ost.card.more_songs", lang, count=len(songs) - ARTIST_SONG_LINES))
+        embed.add_field(name=safe("📺 " + drama_title(drama, lang), 256),
+                        value=clip("\n".join(lines), 1024) or t("ost.card.no_songs", lang), inline=False)
+    others = [n for n in actor.alt_names if n != actor.name]
+    if others:
+        embed.add_field(name=t("ost.card.also_known_as", lang), value=safe(", ".join(others), 1024), inline=False)
     return embed
 
 
@@ -223,9 +268,25 @@ def pager_view(drama_id: int, page: int, pages: int, lang: str) -> discord.ui.Vi
     return view
 
 
-def candidates_select(options: Sequence[tuple[str, str, str | None]], lang: str) -> discord.ui.Select:
+def song_option(song: Song, lang: str) -> tuple[str, str, str | None]:
+    """One song in a select menu, with the same name forms as the card above it."""
+    return (f"song:{song.id}", f"🎵 {localized_name(song.title, song.hangul, lang)} — {credit_line(song, lang)}",
+            localized_name(song.drama.name, song.drama.hangul, lang))
+
+
+def songs_select(songs: Sequence[Song], lang: str) -> discord.ui.Select | None:
+    """"Open one of these songs" under a drama, artist or actor card (the first 25 songs)."""
+    if not songs:
+        return None
+    select = candidates_select([song_option(s, lang) for s in songs], lang, custom_id="ost:pick:songs")
+    select.placeholder = clip(t("ost.recommend.pick", lang), 150)
+    return select
+
+
+def candidates_select(options: Sequence[tuple[str, str, str | None]], lang: str,
+                      custom_id: str = "ost:pick") -> discord.ui.Select:
     """A select of other candidates; options are (value like "song:12", label, description)."""
-    select = discord.ui.Select(custom_id="ost:pick", placeholder=clip(t("ost.card.other_matches", lang), 150),
+    select = discord.ui.Select(custom_id=custom_id, placeholder=clip(t("ost.card.other_matches", lang), 150),
                                min_values=1, max_values=1)
     for value, label, description in options[:25]:
         select.add_option(label=clip(label, 100), value=value[:100],

@@ -21,7 +21,7 @@ from ..i18n import t
 from ..quiz.questions import Name, Question
 from ..quiz.session import Player, QuizSession, RoundResult
 from ..tree import hand_over
-from .text import localized_name, safe
+from .text import localized_name, safe, source_credit
 
 COLOUR = discord.Colour(0x9B59B6)
 REVEAL_COLOUR = discord.Colour(0x2ECC71)
@@ -55,7 +55,8 @@ def prompt(question: Question, lang: str) -> str:
     if question.context and "drama" not in params:
         params["drama"] = safe(name_text(question.context, lang), 200)
     if question.kind == "song_from_fact":
-        params["clue"] = safe(question.clue or "", 600)
+        clue = (question.clue_ko if lang == "ko" else None) or question.clue
+        params["clue"] = safe(clue or "", 600)
     return t(f"quiz.q.{question.kind}", lang, **params)
 
 
@@ -104,9 +105,9 @@ def reveal_embed(session: QuizSession, result: RoundResult, lang: str) -> discor
         embed.add_field(name="\u200b", value=t("quiz.reveal.wrong", lang, count=wrong), inline=False)
     fact = question.fact
     if fact is not None:
-        source = t("common.source", lang, source=fact.source.credit)
+        source = t("common.source", lang, source=source_credit(fact.source, lang))
         embed.add_field(name=t("quiz.reveal.fact", lang),
-                        value=f"{safe(fact.text, 700)}\n-# {safe(source, 300)}", inline=False)
+                        value=f"{safe(fact.text_in(lang), 700)}\n-# {safe(source, 300)}", inline=False)
     embed.set_footer(text=t("quiz.reveal.last" if session.over else "quiz.reveal.next", lang))
     return embed
 
@@ -241,7 +242,8 @@ def leaderboard_embed(rows: Sequence[Any], period: str, lang: str, caller_id: in
 
 
 def stats_embed(member: discord.abc.User, stats: Any, favourite: str | None, lang: str) -> discord.Embed:
-    embed = discord.Embed(title=t("quiz.stats.title", lang), colour=COLOUR, description=mention(member.id))
+    # The member's name once (as the author line), not again as a mention below it.
+    embed = discord.Embed(title=t("quiz.stats.title", lang), colour=COLOUR)
     embed.set_author(name=clip(member.display_name, 256))
     for key, value in (("games", stats.games), ("answered", stats.answered), ("correct", stats.correct),
                        ("accuracy", percent(stats.accuracy)), ("best_streak", stats.best_streak),

@@ -210,7 +210,7 @@ async def test_a_server_cannot_remove_another_servers_song(world, simcord_env):
 async def test_import_a_good_file(world):
     result = await world.admin.slash(world.channel, "catalog import", file=("songs.csv", GOOD_CSV))
     answer = reply(result)
-    assert answer.ephemeral and "2 new song(s)" in answer.content
+    assert answer.ephemeral and "2 new songs" in answer.content
     assert sorted(await additions(world.store, world.guild.id)) == ["Beautiful Days", "Winter Letter"]
     [letter] = [r for r in await world.store.catalog.export_records(world.guild.id) if r.title == "Winter Letter"]
     assert letter.artists == ["Han Seoyun", "Paul Kim"]
@@ -219,7 +219,7 @@ async def test_import_a_good_file(world):
 async def test_import_json(world):
     data = json.dumps([{"title": "Night Bus", "artists": ["Yoon Ha"], "drama": "City Lights", "year": 2022}])
     result = await world.admin.slash(world.channel, "catalog import", file=("songs.json", data.encode()))
-    assert "1 new song(s)" in reply(result).content
+    assert "1 new song," in reply(result).content
     assert await additions(world.store, world.guild.id) == ["Night Bus"]
 
 
@@ -272,7 +272,7 @@ async def test_many_bad_rows_are_summarised_with_a_full_report_file(world):
                                      file=("songs.csv", ("title,artists,drama\n" + rows).encode()))
     answer = reply(result)
     assert_message_limits(answer)
-    assert "60 problem(s)" in answer.content and "attached report" in answer.content
+    assert "60 problems" in answer.content and "attached report" in answer.content
     [report] = answer.attachments
     text = (await report.read()).decode()
     assert text.count("\n") == 60 and "line 61, artists: is required" in text
@@ -296,7 +296,7 @@ async def test_export_then_import_round_trips(world, simcord_env):
                             description="Starts like a spreadsheet formula.")
     exported = await world.admin.slash(world.channel, "catalog export")
     answer = reply(exported)
-    assert answer.ephemeral and "3 song(s)" in answer.content
+    assert answer.ephemeral and "3 songs" in answer.content
     [attachment] = answer.attachments
     assert attachment.filename.endswith(".csv")
     data = await attachment.read()
@@ -308,13 +308,13 @@ async def test_export_then_import_round_trips(world, simcord_env):
     boss = other.add_member(simcord_env.create_user("boss"),
                             roles=[other.create_role("Admins", permissions=discord.Permissions(manage_guild=True))])
     imported = await boss.slash(room, "catalog import", file=(attachment.filename, data))
-    assert "3 new song(s)" in reply(imported).content
+    assert "3 new songs" in reply(imported).content
     mine = await world.store.catalog.export_records(world.guild.id)
     theirs = await world.store.catalog.export_records(other.id)
     assert [vars_of(r) for r in mine] == [vars_of(r) for r in theirs]
     # Importing the same file again updates, never duplicates.
     again = await boss.slash(room, "catalog import", file=(attachment.filename, data))
-    assert "0 new song(s), 3 updated" in reply(again).content
+    assert "0 new songs, 3 updated" in reply(again).content
 
 
 def vars_of(record) -> tuple:

@@ -48,7 +48,8 @@ async def test_every_song_found_by_its_title(world, song):
     assert embed.title == "🎵 " + song["title"]
     fields = {f.name: f.value for f in embed.fields}
     assert "Drama" in fields and "Artist" in fields and "Style" in fields
-    assert embed.footer.text.startswith("Source: “")
+    assert embed.footer.text.startswith(("Source: “", "Source: untitled article on "))
+    assert "Setting the Tone" not in embed.footer.text  # the untitled article never gets a made-up title
     links = [c for c in components(result.response) if c.get("url")]
     assert [c["label"] for c in links] == ["YouTube", "Spotify"]
     assert song["title"] in unquote_plus(links[0]["url"]) and song["title"] in unquote(links[1]["url"])
@@ -145,7 +146,7 @@ async def test_autocomplete_mixes_kinds_within_limits(world):
     choices = await world.alice.autocomplete(world.channel, "ost", "query", "h")
     assert_choices(choices)
     assert len(choices) >= 5  # one letter: names only (exact, prefix, word prefix), no full-text scan
-    assert {c["value"].split(":")[0] for c in choices} == {"song", "drama", "artist"}
+    assert {c["value"].split(":")[0] for c in choices} == {"song", "drama", "artist", "actor"}  # Hyun Bin
     choices = await world.alice.autocomplete(world.channel, "ost", "query", "orbit")
     assert choices[0] == {"name": "🎵 Orbit — Hwasa · The King: Eternal Monarch", "value": choices[0]["value"]}
     assert (await world.alice.autocomplete(world.channel, "ost", "query", "gummy"))[0]["name"] == "🎤 Gummy · 1 song"

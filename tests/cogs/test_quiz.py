@@ -277,6 +277,9 @@ async def test_leaderboard_periods_and_stats(simcord_env, world):
     assert len(everything.response.embeds[0].description.splitlines()) == 2
 
     stats = await world.alice.slash(world.channel, "quiz stats", member=world.bob)
+    embed = stats.response.embeds[0]
+    # The member's name once: the author line, no mention of the same member below it.
+    assert embed.author.name == world.bob.name and not embed.description and not stats.response.content
     fields = {f.name: f.value for f in stats.response.embeds[0].fields}
     assert (fields["Games"], fields["Answered"], fields["Correct"], fields["Accuracy"]) == ("2", "2", "2", "100%")
     assert fields["Points"] == "300" and fields["Best streak"] == "1"
@@ -399,3 +402,20 @@ async def test_no_quiz_where_the_bot_cannot_post(simcord_env, world):
     assert refused.ephemeral and "send_messages" in refused.response.content
     assert len(env.errors) == 1
     assert await rows(world.store, "SELECT count(*) FROM quiz_games") == [(0,)]
+
+
+async def test_typed_lead_actor_answers_take_the_hangul_name(simcord_env, world, monkeypatch):
+    """Issue 16: `손예진` is Son Ye-jin (and 현빈 Hyun Bin), typed in a lead-actor round."""
+    env = simcord_env
+    drama_id = (await world.store.fetch("SELECT id FROM dramas WHERE key = 'crash-landing-on-you'"))[0][0]
+    only_keys(monkeypatch, lambda q: q.key == f"lead_actor:{drama_id}")
+    carol = world.guild.add_member(env.create_user("carol"))
+    await world.alice.slash(world.channel, "quiz start", rounds=1, seconds=30, mode="typed", topic="actors")
+    round1 = world.channel.last_message
+    for member, text in {world.alice: "손예진", world.bob: "현빈", carol: "송혜교"}.items():
+        shown = await member.click(round1, label="Answer")
+        await member.submit_modal(shown, {"answer": text})
+    await env.advance_time(30)
+    winners = message_by_id(world.channel, round1.id).embeds[0].fields[0].value
+    assert f"<@{world.alice.id}>" in winners and f"<@{world.bob.id}>" in winners
+    assert f"<@{carol.id}>" not in winners

@@ -97,7 +97,7 @@ async def test_autocomplete_for_each_filter(world):
 
 @pytest.mark.parametrize(("options", "key", "text"), [
     ({"drama": "qqqqzzzz"}, "ost.random.no_drama", "No drama in the catalog matches **qqqqzzzz**."),
-    ({"artist": "Goblin"}, "ost.random.no_artist_suggest", "No singer in the catalog matches **Goblin**."),
+    ({"artist": "Goblin"}, "ost.random.no_artist", "No singer in the catalog matches **Goblin**."),  # none close
     ({"mood": "grumpy"}, "ost.random.no_mood", "There is no mood **grumpy** in the catalog. Moods you can pick: "
                                                "romantic, longing"),
     ({"drama": "Goblin", "mood": "hip-hop"}, "ost.random.empty_mood",
@@ -105,7 +105,7 @@ async def test_autocomplete_for_each_filter(world):
     ({"drama": "Goblin", "artist": "Gummy"}, "ost.random.empty_artist",
      "No song by **Gummy** fits your other filters. Singers that do: Ailee, Chanyeol, Punch"),
     ({"artist": "Mad Clown"}, "ost.random.empty_ballads",
-     "None of the 1 songs matching your filters is a ballad. Try again with `ballads_only: False`."),
+     "None of the 1 song matching your filters is a ballad. Try again with `ballads_only: False`."),
 ])
 async def test_filters_that_match_nothing_say_which_and_what_exists(world, options, key, text):
     before = await world.store.content_hash()

@@ -87,9 +87,20 @@ async def test_no_match_is_private(world):
 async def test_korean_reasons_and_title(world):
     await world.store.guilds.update(world.guild.id, language="ko")
     message = await recommend(world.alice, world.channel, "Stay with Me")
-    assert message.embeds[0].title == "Stay with Me와(과) 비슷한 곡"
-    assert "펀치 (Punch)의 또 다른 곡" in message.embeds[0].description
-    assert "같은 드라마 도깨비 (Goblin)의 OST" in message.embeds[0].description
+    assert message.embeds[0].title == "Stay with Me와 비슷한 곡"  # the particle follows "Me"
+    description = message.embeds[0].description
+    assert "펀치 (Punch)의 또 다른 곡" in description
+    assert "같은 드라마 도깨비 (Goblin)의 OST" in description
+    # Tags and moods are Korean too: no "emotional 감성의 power ballad".
+    for english in ("romantic", "longing", "emotional", "power ballad", "devoted", "similar story"):
+        assert english not in description
+    # One display form per name: the menu names singers as the card does (첸백시, not EXO-CBX).
+    options = [o["label"] for row in message.components for item in row["components"] for o in item.get("options", [])]
+    assert options
+    for label in options:
+        title, singers = label.removeprefix("🎵 ").split(" — ")
+        assert f"{title}** — {singers}" in description.replace("\\", "")
+    assert all("(EXO)" not in label for label in options)  # groups by their Hangul names (엑소)
 
 
 @pytest.mark.parametrize("text", HOSTILE)

@@ -385,7 +385,7 @@ async def test_report_names_line_and_field(world, simcord_env):
     data = csv_bytes("Fine,B,C,,,", "Ping,@everyone,C,,,", "Old,B,C,1800,,", '"Open,B,C,,,')
     answer = await import_file(world, "songs.csv", data)
     # The unclosed quote on line 5 stops the reading: that is the one thing to fix first.
-    assert answer.content == "Nothing was imported: the file has 1 problem(s). Fix them and import the whole " \
+    assert answer.content == "Nothing was imported: the file has 1 problem. Fix them and import the whole " \
                              "file again.\n• line 5, file: has a quote (\") that is never closed"
     answer = await import_file(world, "songs.csv", data.replace(b'"Open', b"Open"))
     assert "line 3, artists: '@\u200beveryone' must not contain mentions" in answer.content
@@ -428,7 +428,7 @@ async def test_formula_titles_are_stored_as_text_and_exported_escaped(world, sim
     rows = ["=CMD(),+1,-1,,@SUM(,", "'=Escaped,Singer,Show,,'@desc,"]
     cursor = simcord_env.error_cursor
     answer = await import_file(world, "songs.csv", csv_bytes(*rows))
-    assert answer.content == "Imported: 2 new song(s), 0 updated."
+    assert answer.content == "Imported: 2 new songs, 0 updated."
     stored = await world.store.catalog.export_records(world.guild.id)
     assert sorted((r.title, r.artists[0], r.drama, r.description) for r in stored) == [
         ("=CMD()", "+1", "-1", "@SUM("), ("=Escaped", "Singer", "Show", "@desc")]
@@ -441,7 +441,7 @@ async def test_formula_titles_are_stored_as_text_and_exported_escaped(world, sim
     assert "'=CMD()" in text and "'+1" in text and "'-1" in text and "'@SUM(" in text and "''=Escaped" not in text
     # The export imports back unchanged (an update of the same two songs).
     again = await import_file(world, attachment.filename, text.encode())
-    assert again.content == "Imported: 0 new song(s), 2 updated."
+    assert again.content == "Imported: 0 new songs, 2 updated."
     assert await world.store.catalog.export_records(world.guild.id) == stored
     check_errors(simcord_env, cursor)
 

@@ -22,8 +22,21 @@ import time
 import pytest
 
 from bot.app import create_bot
+from bot.store import Store
 from tests.cogs.quiz_helpers import button_ids, quiz_cog
 from tests.reliability.crash_driver import Child, assert_wal_checkpointed, check_database, game_statuses, query
+
+
+async def stored(settings, sql: str, params=()) -> list[tuple]:
+    """Every row of one query, read after the bot closed its store: on SQLite a read-only connection
+    (it never checkpoints), on PostgreSQL a store of its own, opened without migrating."""
+    if settings.database_url is None:
+        return query(settings.database_path, sql, params)
+    store = await Store.open(settings.database_url, migrate=False)
+    try:
+        return [tuple(row) for row in await store.fetch(sql, params)]
+    finally:
+        await store.close()
 
 
 def open_held_games(child: Child, channels: int) -> dict[int, int]:
@@ -77,9 +90,9 @@ async def test_closing_during_a_round_marks_the_game_interrupted_and_edits_its_m
     edited = world.channel.last_message
     assert edited.id == round_message.id
     assert edited.embeds[0].title == "Quiz interrupted" and not edited.components
-    [row] = query(settings.database_path,
-                  "SELECT status, ended_at IS NOT NULL, rounds_played FROM quiz_games WHERE id = ?", (game_id,))
-    [(answers,)] = query(settings.database_path, "SELECT count(*) FROM quiz_answers")
+    [row] = await stored(settings,
+                         "SELECT status, ended_at IS NOT NULL, rounds_played FROM quiz_games WHERE id = ?", (game_id,))
+    [(answers,)] = await stored(settings, "SELECT count(*) FROM quiz_answers")
     assert row == ("interrupted", 1, 0) and answers == 0
 
     # The buttons are gone (nobody can click a dead round), and after a restart the channel is free.
@@ -104,8 +117,7 @@ async def test_a_game_created_while_the_cogs_unload_is_not_left_running(simcord_
     await env.bot.close()
 
     assert store.closed
-    assert query(settings.database_path, "SELECT status FROM quiz_games WHERE id = ?", (game_id,)) == [
-        ("interrupted",)]
+    assert await stored(settings, "SELECT status FROM quiz_games WHERE id = ?", (game_id,)) == [("interrupted",)]
 
 
 @pytest.mark.slow
@@ -164,22 +176,27 @@ async def test_a_quiz_start_overtaken_by_shutdown_starts_no_game_loop(simcord_en
     messages = [m for m in world.channel.history() if m.embeds]
     assert [m.embeds[0].title for m in messages] == ["Quiz interrupted"]  # the announcement, edited
     assert not any(m.components for m in messages)
-    assert query(settings.database_path, "SELECT status, rounds_played FROM quiz_games") == [("interrupted", 0)]
+    assert await stored(settings, "SELECT status, rounds_played FROM quiz_games") == [("interrupted", 0)]
     loud = [r for r in caplog.records if r.name.startswith("bot") and r.levelno > logging.INFO]
     assert loud == [] and not any(r.exc_info for r in caplog.records)
 
 
-async def test_two_closes_racing_share_one_stop_and_leave_no_thread(simcord_env, world, settings, caplog):
+async def test_two_closes_racing_share_one_stop_and_leave_no_thread(simcord_env, world, settings, caplog, engine):
     """A signal handler and the end of the connection can both call bot.close(); the first to return then
     cancels the other (as `serve_until_signalled` does). The probe of this test file's random signals
     found a child hung for ever that way: one close shut the store under the other, which was then
-    cancelled half-way through closing the store, leaving aiosqlite's (non-daemon) threads waiting."""
+    cancelled half-way through closing the store, leaving aiosqlite's (non-daemon) threads waiting.
+    On PostgreSQL the store has no such threads (asyncpg runs on the event loop); the race must still
+    end with one clean close."""
     env = simcord_env
     before = set(threading.enumerate())
     await env.bot.close()
     await env.restart_bot(create_bot(settings))  # a store opened in this test: its threads are known
     waiting = {t for t in threading.enumerate() if t not in before and "_connection_worker_thread" in t.name}
-    assert len(waiting) >= 2  # aiosqlite's threads: the store's writer and reader
+    if engine == "sqlite":
+        assert len(waiting) >= 2  # aiosqlite's threads: the store's writer and readers
+    else:
+        assert waiting == set()
     await world.alice.slash(world.channel, "quiz start", rounds=3, seconds=10)
     caplog.set_level(logging.INFO, logger="bot")
 
@@ -193,5 +210,5 @@ async def test_two_closes_racing_share_one_stop_and_leave_no_thread(simcord_env,
         thread.join(timeout=10)
     assert [t for t in waiting if t.is_alive()] == []
     assert env.bot.store.closed
-    assert query(settings.database_path, "SELECT status FROM quiz_games") == [("interrupted",)]
+    assert await stored(settings, "SELECT status FROM quiz_games") == [("interrupted",)]
     assert [r.getMessage() for r in caplog.records if r.levelno > logging.INFO] == []

@@ -1,4 +1,4 @@
--- V3: the fleet. One row per running bot process (its heartbeat), for `ostbot status`, `/about` and
+-- V4: the fleet. One row per running bot process (its heartbeat), for `ostbot status`, `/about` and
 -- for telling a dead process's unfinished work from a live one's; and who claimed a song of the day.
 
 CREATE TABLE processes (

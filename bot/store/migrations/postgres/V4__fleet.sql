@@ -1,4 +1,4 @@
--- V3 on PostgreSQL: the fleet, as migrations/sqlite/V3 (read that file for what each holds).
+-- V4 on PostgreSQL: the fleet, as migrations/sqlite/V4 (read that file for what each holds).
 
 CREATE TABLE processes (
     id           TEXT PRIMARY KEY,
