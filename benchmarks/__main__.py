@@ -68,11 +68,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, help="keep the generated databases here (default: a temp dir)")
     parser.add_argument("--time-budget", type=float,
                         help="seconds for the whole run (default 540, 780 with PostgreSQL; quick 90)")
+    parser.add_argument("--results", type=Path,
+                        help="also save the raw measurements here (JSON), to render them again with --render")
+    parser.add_argument("--render", type=Path, metavar="RESULTS",
+                        help="measure nothing: write --out from saved measurements (after editing ANALYSIS.md)")
     parser.add_argument("--engines", nargs="+", choices=("sqlite", "postgres"), default=["sqlite", "postgres"],
                         help="sqlite is always measured (the sizes' catalogs are built there)")
     parser.add_argument("--pg-sizes", type=int, nargs="+",
                         help=f"sizes measured on PostgreSQL too (default {PG_FULL_SIZES}; quick {PG_QUICK_SIZES})")
     args = parser.parse_args(argv)
+    if args.render:
+        saved = json.loads(args.render.read_text(encoding="utf-8"))
+        args.out.write_text(report.render(saved), encoding="utf-8")
+        print(report.console(saved), flush=True)
+        return 0
 
     quick = args.quick
     sizes = sorted(set(args.sizes or (QUICK_SIZES if quick else FULL_SIZES)))
@@ -215,6 +224,8 @@ def main(argv: list[str] | None = None) -> int:
         if temp is not None:
             temp.cleanup()
     results["seconds"] = time.perf_counter() - began
+    if args.results:
+        args.results.write_text(json.dumps(results), encoding="utf-8")
     text = report.render(results)
     args.out.write_text(text, encoding="utf-8")
     print(report.console(results), flush=True)

