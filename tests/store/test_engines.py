@@ -38,6 +38,25 @@ def test_aiosqlite_still_runs_a_function_on_its_thread():
     assert callable(getattr(aiosqlite.Connection, "_execute", None))
 
 
+async def test_sqlite_reads_one_after_another_keep_to_one_reader_and_overlapping_reads_get_another(tmp_path):
+    """Last in, first out: a warm reader (page cache, thread) for look-ups in a row (BENCHMARKS.md:
+    readers taking turns made every card read slower); a read that overlaps one in flight still
+    gets the other reader."""
+    store = await Store.open(tmp_path / "ost.db")
+    try:
+        used = []
+        for _ in range(4):
+            async with store.read() as r:
+                used.append(r._conn)
+                await r.fetch("SELECT 1")
+        assert len({id(c) for c in used}) == 1
+        async with store.read() as outer, store.read() as inner:
+            assert inner._conn is not outer._conn
+            assert [tuple(x) for x in await inner.fetch("SELECT 2")] == [(2,)]
+    finally:
+        await store.close()
+
+
 def test_named_and_positional_parameters_are_numbered_once():
     named = number_parameters("SELECT :a, :b, :a, '::x :no', \"q:no\", x::bigint FROM t WHERE y = :b")
     assert named.sql == "SELECT $1, $2, $1, '::x :no', \"q:no\", x::bigint FROM t WHERE y = $2"
