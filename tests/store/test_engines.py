@@ -7,6 +7,8 @@ the PostgreSQL-only ones take `postgres_url`, a fresh database of the throwaway 
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 
 import aiosqlite
 import asyncpg
@@ -55,6 +57,18 @@ async def test_sqlite_reads_one_after_another_keep_to_one_reader_and_overlapping
             assert [tuple(x) for x in await inner.fetch("SELECT 2")] == [(2,)]
     finally:
         await store.close()
+
+
+def test_a_bot_on_sqlite_never_imports_asyncpg():
+    """asyncpg costs start-up time (BENCHMARKS.md): only a PostgreSQL URL imports it."""
+    code = ("import asyncio, sys, tempfile, pathlib, bot.app\n"
+            "from bot.store import Store\n"
+            "async def main():\n"
+            "    s = await Store.open(pathlib.Path(tempfile.mkdtemp()) / 'ost.db')\n"
+            "    await s.close()\n"
+            "asyncio.run(main())\n"
+            "assert 'asyncpg' not in sys.modules, 'asyncpg imported'\n")
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
 
 
 def test_named_and_positional_parameters_are_numbered_once():
