@@ -72,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="also save the raw measurements here (JSON), to render them again with --render")
     parser.add_argument("--render", type=Path, metavar="RESULTS",
                         help="measure nothing: write --out from saved measurements (after editing ANALYSIS.md)")
+    parser.add_argument("--note", help="a line for BENCHMARKS.md about the run (e.g. that the machine was shared)")
     parser.add_argument("--engines", nargs="+", choices=("sqlite", "postgres"), default=["sqlite", "postgres"],
                         help="sqlite is always measured (the sizes' catalogs are built there)")
     parser.add_argument("--pg-sizes", type=int, nargs="+",
@@ -79,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.render:
         saved = json.loads(args.render.read_text(encoding="utf-8"))
+        saved["note"] = args.note or saved.get("note")
         args.out.write_text(report.render(saved), encoding="utf-8")
         print(report.console(saved), flush=True)
         return 0
@@ -102,8 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     workdir = args.workdir or Path(temp.name)  # type: ignore[union-attr]
     workdir.mkdir(parents=True, exist_ok=True)
     server: pg.Server | None = None
-    results: dict[str, Any] = {"machine": report.machine(), "sizes": sizes, "calls": calls, "quick": quick,
-                               "load": load}
+    results: dict[str, Any] = {"note": args.note, "machine": report.machine(), "sizes": sizes, "calls": calls,
+                               "quick": quick, "load": load}
     try:
         print(f"benchmarks: sizes {sizes}, {calls} calls per scenario; work in {workdir}", flush=True)
         print("building catalogs through store.catalog.import_records ...", flush=True)

@@ -407,9 +407,10 @@ def render(results: dict[str, Any]) -> str:
             "same machine, Unix socket)"]] if "postgres" in results else []),
         ["rapidfuzz", m["rapidfuzz"]]]))
     out.append("")
-    out.append("The run shared the machine (2 cores) with other work (two other engineers' test runs), so "
-               "absolute times move from run to run; the ratios to the floor, measured in the same process "
-               "and interleaved with it, move much less and are what the targets judge.\n")
+    if results.get("note"):
+        out.append(f"**{results['note']}**\n")
+    out.append("Absolute times move with whatever else the machine runs; the ratios to the floor, measured in the "
+               "same process and interleaved with it, move much less and are what the targets judge.\n")
 
     out.append("## Targets (issue 7)\n")
     out.append(_table(["target", "measured", "verdict"],
