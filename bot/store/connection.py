@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from .engine import Database, Migration, MigrationError, Params, Row, Session, StoreError, StoreUnavailable
-from .postgres import PostgresDatabase, describe_url, is_postgres_url, mask_url
 from .sqlite import SqliteDatabase
+from .urls import describe_url, is_postgres_url, mask_url
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +90,8 @@ class Store:
                    migrations: list[Migration] | None = None) -> Store:
         """A SQLite file, or a PostgreSQL database when `target` is a postgresql:// URL."""
         if is_postgres_url(target):
+            from .postgres import PostgresDatabase  # asyncpg is imported only for PostgreSQL
+
             db: Database = await PostgresDatabase.open(str(target))
         else:
             db = await SqliteDatabase.open(Path(target))

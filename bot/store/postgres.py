@@ -16,7 +16,7 @@ import socket
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import asyncpg
 
@@ -33,6 +33,9 @@ from .engine import (
     StoreUnavailable,
     number_parameters,
 )
+from .urls import describe_url, is_postgres_url, mask_url
+
+__all__ = ["PostgresDatabase", "PostgresDialect", "describe_url", "is_postgres_url", "mask_url"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -48,30 +51,6 @@ _UNAVAILABLE: tuple[type[BaseException], ...] = (
     asyncpg.exceptions.CannotConnectNowError, ConnectionError, OSError, asyncio.TimeoutError,
 )
 _SQL_CACHE: dict[str, NumberedSql] = {}
-
-
-def is_postgres_url(target: object) -> bool:
-    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
-
-
-def mask_url(url: str) -> str:
-    """The URL with its password replaced by ***, for logs, errors and `db check`."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.rsplit("@", 1)
-    user = parts.username or ""
-    return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc[-1]}"))
-
-
-def describe_url(url: str) -> str:
-    """host, port and database of a URL (a socket folder counts as the host)."""
-    parts = urlsplit(url)
-    query = dict(p.split("=", 1) for p in parts.query.split("&") if "=" in p)
-    host = parts.hostname or unquote(query.get("host", "")) or "localhost"
-    port = parts.port or int(query.get("port", 5432))
-    database = unquote(parts.path.lstrip("/")) or parts.username or "postgres"
-    return f"host {host}, port {port}, database {database}"
 
 
 def _numbered(sql: str) -> NumberedSql:

@@ -154,7 +154,10 @@ class SqliteDatabase:
         self.path = path
         self.label = str(path)
         self._writer = writer
-        self._readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
+        # Last in, first out: one after another, look-ups all take the same reader, whose page cache
+        # (and thread) stays warm; the other one serves only reads that overlap (the index build).
+        # Taking turns (a FIFO queue) made every card read about 0.5 ms slower at 50,000 songs.
+        self._readers: asyncio.LifoQueue[aiosqlite.Connection] = asyncio.LifoQueue()
         for reader in readers:
             self._readers.put_nowait(reader)
         self._connections = [*readers, writer]

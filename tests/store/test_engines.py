@@ -7,6 +7,8 @@ the PostgreSQL-only ones take `postgres_url`, a fresh database of the throwaway 
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 
 import aiosqlite
 import asyncpg
@@ -26,6 +28,37 @@ pytestmark = pytest.mark.both_engines
 def test_aiosqlite_still_runs_a_function_on_its_thread():
     """The SQLite engine's batches rely on it (pinned by aiosqlite's version range)."""
     assert callable(getattr(aiosqlite.Connection, "_execute", None))
+
+
+async def test_sqlite_reads_one_after_another_keep_to_one_reader_and_overlapping_reads_get_another(tmp_path):
+    """Last in, first out: a warm reader (page cache, thread) for look-ups in a row (BENCHMARKS.md:
+    readers taking turns made every card read slower); a read that overlaps one in flight still
+    gets the other reader."""
+    store = await Store.open(tmp_path / "ost.db")
+    try:
+        used = []
+        for _ in range(4):
+            async with store.read() as r:
+                used.append(r._conn)
+                await r.fetch("SELECT 1")
+        assert len({id(c) for c in used}) == 1
+        async with store.read() as outer, store.read() as inner:
+            assert inner._conn is not outer._conn
+            assert [tuple(x) for x in await inner.fetch("SELECT 2")] == [(2,)]
+    finally:
+        await store.close()
+
+
+def test_a_bot_on_sqlite_never_imports_asyncpg():
+    """asyncpg costs start-up time (BENCHMARKS.md): only a PostgreSQL URL imports it."""
+    code = ("import asyncio, sys, tempfile, pathlib, bot.app\n"
+            "from bot.store import Store\n"
+            "async def main():\n"
+            "    s = await Store.open(pathlib.Path(tempfile.mkdtemp()) / 'ost.db')\n"
+            "    await s.close()\n"
+            "asyncio.run(main())\n"
+            "assert 'asyncpg' not in sys.modules, 'asyncpg imported'\n")
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
 
 
 def test_named_and_positional_parameters_are_numbered_once():
