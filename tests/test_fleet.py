@@ -10,8 +10,6 @@ import sys
 from bot.sharding import Member, fleet_guilds, fleet_problems
 from bot.store import Store
 
-NOW = dt.datetime.now(dt.UTC)
-
 
 def test_fleet_problems_name_missing_and_doubled_shards():
     a = Member("a", 4, (0, 1), 10, 5.0)
@@ -28,10 +26,13 @@ def test_fleet_problems_name_missing_and_doubled_shards():
 
 
 
-async def beat(url: str, shards: str, guilds: int, *, ago: float = 0.0) -> Store:
+async def beat(url: str, shards: str, guilds: int) -> Store:
+    """Another process of the fleet, which has just recorded its heartbeat (on the wall clock, as
+    `ostbot status` reads it)."""
     store = await Store.open(url)
+    now = dt.datetime.now(dt.UTC)
     await store.fleet.heartbeat(host="host", pid=1, shard_count=4, shard_ids=shards, guilds=guilds, version="0.1.0",
-                                started_at=NOW, now=NOW - dt.timedelta(seconds=ago))
+                                started_at=now, now=now)
     return store
 
 
