@@ -423,13 +423,18 @@ class CatalogRepo:
 
     async def _with_songs(self, load: Any, entry_id: int, guild_id: int | None, song_ids_sql: str
                           ) -> tuple[Any, list[Song]] | None:
+        # One batch, one trip: the song ids in order, the entry, and the songs themselves (their queries
+        # take the same song-ids query as a sub-query).
+        params = {"entry": entry_id, "guild": guild_id}
+        entry_queries = load.queries([entry_id], guild_id)
         async with self._store.read() as r:
-            ids_rows, *entry_rows = await r.fetch_many(
-                [(song_ids_sql, {"entry": entry_id, "guild": guild_id}), *load.queries([entry_id], guild_id)])
-            entries = load.build([entry_id], entry_rows)
-            if not entries:
-                return None
-            return entries[0], await self._reads.songs.read(r, [row[0] for row in ids_rows], guild_id)
+            ids_rows, *rows = await r.fetch_many([
+                (song_ids_sql, params), *entry_queries,
+                *self._reads.songs.queries([], guild_id, song_ids_sql, params)])
+        entries = load.build([entry_id], rows[:len(entry_queries)])
+        if not entries:
+            return None
+        return entries[0], self._reads.songs.build([row[0] for row in ids_rows], rows[len(entry_queries):])
 
     async def song_by_key(self, key: str, guild_id: int | None = None) -> Song | None:
         song_id = await self._store.fetchval(
@@ -635,9 +640,12 @@ class _SongReader:
         self.d = d
         self.dramas = dramas
 
-    def queries(self, ids: list[int], guild_id: int | None) -> list[Query]:
-        owners = self.d.ids("ids")
-        params = {"ids": ids_param(dict.fromkeys(ids))}
+    def queries(self, ids: list[int], guild_id: int | None, owners: str | None = None,
+                params: dict[str, Any] | None = None) -> list[Query]:
+        """`owners`: a sub-query of the songs' ids, with its `params` (default: the `ids` themselves)."""
+        if owners is None:
+            owners, params = self.d.ids("ids"), {"ids": ids_param(dict.fromkeys(ids))}
+        params = params or {}
         credited = f"SELECT artist_id FROM song_artists WHERE song_id IN ({owners})"
         return [
             (f"SELECT * FROM songs WHERE id IN ({owners})", params),
