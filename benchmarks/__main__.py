@@ -50,6 +50,34 @@ def child(mode: str, db: Path, workdir: Path, *extra: str, timeout: float = 300.
     return result
 
 
+FLEET_SECONDS = 8.0
+FLEET_CONCURRENCY = 4
+
+
+def fleet_throughput(server: Any, pg_bases: dict[int, str], databases: dict[int, Path],
+                     workdir: Path) -> dict[str, Any]:
+    """Issue 14: interactions per second that one bot process, then two at once, sustain on one
+    PostgreSQL database (the largest catalog copied there), each keeping FLEET_CONCURRENCY look-ups in
+    flight for FLEET_SECONDS."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    size = max(pg_bases)
+    print(f"fleet: one bot process, then two, on one PostgreSQL ({size} songs) ...", flush=True)
+    url = server.clone(pg_bases[size], "fleet")
+
+    def one(seed: int) -> dict[str, Any]:
+        return child("throughput", databases[size], workdir, "--seconds", str(FLEET_SECONDS),
+                     "--concurrency", str(FLEET_CONCURRENCY), "--seed", str(seed), timeout=240.0, url=url)
+
+    try:
+        alone = one(0)
+        with ThreadPoolExecutor(2) as pool:
+            together = list(pool.map(one, (1, 2)))
+    finally:
+        server.drop(url)
+    return {"size": size, "one": alone, "two": together}
+
+
 def fresh_copy(db: Path, workdir: Path, name: str) -> Path:
     target = workdir / name
     for suffix in ("", "-wal", "-shm"):
@@ -204,6 +232,9 @@ def main(argv: list[str] | None = None) -> int:
                 "--players", str(load["players"]), "--rounds", str(load["rounds"]), "--pace", str(load["pace"]),
                 timeout=300.0, url=url)
             server.drop(url)
+
+        if pg_bases and not quick:
+            results["postgres"]["fleet"] = fleet_throughput(server, pg_bases, growth.databases, workdir)
 
         worst = report.worst_scenario(results)
         if worst is not None and not quick:

@@ -35,7 +35,7 @@ import discord
 from discord.ext import commands
 
 from . import wire
-from .harness import ClockLoop, Harness, run, settle
+from .harness import ClockLoop, Harness, run, settle, summary
 
 QUIZ_PLAYERS = 10
 
@@ -382,8 +382,44 @@ async def mode_quizload(args: argparse.Namespace) -> dict[str, Any]:
     return await quiz_load(args)
 
 
+FLEET_SCENARIOS = ("/ost", "/ost no match", "/ost autocomplete", "/random", "/random mood")
+
+
+async def mode_throughput(args: argparse.Namespace) -> dict[str, Any]:
+    """Look-ups kept in flight by `--concurrency` members, one after another each, for `--seconds`, on
+    one bot process: completed interactions per second and their latency (queueing included). The
+    fleet benchmark runs one such process, then two at once, on one PostgreSQL database."""
+    h = await start(False, args.db, url=args.url)
+    try:
+        await index_built(h)
+        scenarios = [s for s in lookup_scenarios(Queries.sample(args.db, seed=3 + args.seed))
+                     if s.name in FLEET_SCENARIOS]
+        latencies: list[float] = []
+        errors_before = len(h.errors.records)
+        counter = iter(range(10**9))
+        deadline = time.perf_counter() + args.seconds
+
+        async def member() -> None:
+            while time.perf_counter() < deadline:
+                i = next(counter)
+                outcome = await h.run(scenarios[i % len(scenarios)].make(h, i), collect=False)
+                latencies.append(outcome.seconds)
+
+        began, cpu = time.perf_counter(), time.process_time()
+        await asyncio.gather(*(member() for _ in range(args.concurrency)))
+        seconds = time.perf_counter() - began
+        # CPU of this process (the bot and the in-process load) per second of the window: near 1.0, the
+        # process is bound by its one core (the GIL), not by PostgreSQL.
+        return {"count": len(latencies), "seconds": seconds, "per_second": len(latencies) / seconds,
+                "cpu_share": (time.process_time() - cpu) / seconds,
+                "latency": summary(latencies), "errors": h.errors.messages()[errors_before:][:5],
+                "concurrency": args.concurrency}
+    finally:
+        await h.close()
+
+
 MODES = {"startup": mode_startup, "interactions": mode_interactions, "profile": mode_profile,
-         "quizload": mode_quizload}
+         "quizload": mode_quizload, "throughput": mode_throughput}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -402,6 +438,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--pace", type=float, default=5.0, help="quizload: seconds over which a round's clicks arrive")
     parser.add_argument("--scenario", default="/ost")
+    parser.add_argument("--seconds", type=float, default=8.0, help="throughput: how long to keep the load up")
+    parser.add_argument("--concurrency", type=int, default=4, help="throughput: interactions kept in flight")
+    parser.add_argument("--seed", type=int, default=0, help="throughput: which sample of queries")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     result = run(MODES[args.mode](args))
