@@ -287,6 +287,20 @@ def fleet_targets(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]
     return [(label, f"{two / one:.2f}× ({two:.0f}/s vs {one:.0f}/s; p99 {p99 * 1000:.1f} ms)", ok)]
 
 
+def _fleet_limit(fleet: dict[str, Any]) -> str:
+    """What the CPU figures say limits the fleet (each process runs its load in-process)."""
+    shares = [r.get("cpu_share") for r in fleet["two"] if r.get("status", "ok") == "ok"]
+    if not shares or any(s is None for s in shares):
+        return "What limits it: not measured."
+    if min(shares) >= 0.85:
+        return ("What limits it: each bot process is bound by its own core (the GIL; CPU near 1.0 above), with "
+                "its load generated in-process.")
+    return ("What limits it: with two processes each bot was busy only "
+            + " / ".join(f"{s:.2f}" for s in shares)
+            + " of a core, so they mostly waited, on PostgreSQL or on the machine's two cores that the bots, their "
+              "in-process load and PostgreSQL share; where exactly is not profiled yet.")
+
+
 def _fleet_section(results: dict[str, Any]) -> list[str]:
     fleet = results["postgres"]["fleet"]
     out = ["## Targets (issue 14): a fleet on one PostgreSQL\n",
@@ -307,10 +321,7 @@ def _fleet_section(results: dict[str, Any]) -> list[str]:
                      " / ".join(f"{r.get('cpu_share', float('nan')):.2f}" for r in runs)])
     out.append(_table(["bots", "interactions/s (sum)", "completed", "median", "p99",
                        "CPU of each bot process (cores)"], rows))
-    out.append("\nWhat limits it: each bot process runs its own load in-process and is bound by its one core "
-               "(the GIL: CPU near 1.0 above); two processes share the machine's two cores with PostgreSQL, "
-               "which the look-ups reach only on cache misses (caches are per process, per catalog "
-               "generation).\n")
+    out.append("\n" + _fleet_limit(fleet) + "\n")
     out.append("")
     out.append(_table(["target", "measured", "verdict"],
                       [[name, value, verdict(ok)] for name, value, ok in fleet_targets(results)]))

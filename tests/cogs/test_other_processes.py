@@ -103,3 +103,21 @@ async def test_the_listener_comes_back_after_its_connection_is_killed(world, sim
         await until(lambda: store._look_now)
     finally:
         await admin.close()
+
+
+async def test_a_server_song_added_in_another_process_is_seen(world, simcord_env, database):
+    """What `/catalog add` writes in another process of the fleet (the same store call the cog makes)."""
+    from bot.catalog.records import SongRecord
+
+    before = await world.alice.slash(world.channel, "ost", query="winter letter")
+    assert before.response.ephemeral
+    assert user_errors(simcord_env) == ["ost.none"]
+    other = await Store.open(database)
+    try:
+        await other.catalog.import_records([SongRecord(title="Winter Letter", artists=["Ailee"], drama="Goblin")],
+                                           guild_id=world.guild.id, origin="guild", added_by=world.admin.id)
+    finally:
+        await other.close()
+    await within_a_second(simcord_env, world.store)
+    after = await world.alice.slash(world.channel, "ost", query="winter letter")
+    assert after.response.embeds and after.response.embeds[0].title.startswith("🎵 Winter Letter")
