@@ -236,8 +236,10 @@ class Store:
         digest = hashlib.sha256()
         for name in await self.tables():
             digest.update(name.encode())
-            for row in await self.fetch(f'SELECT * FROM "{name}" ORDER BY 1'):
-                digest.update(repr(tuple(row)).encode())
+            # Sorted here, not by the database: PostgreSQL returns rows that tie on ORDER BY in any
+            # order, and a hash of the same rows must not change with it.
+            for text in sorted(repr(tuple(row)) for row in await self.fetch(f'SELECT * FROM "{name}"')):
+                digest.update(text.encode())
         return digest.hexdigest()
 
 

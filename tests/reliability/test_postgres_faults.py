@@ -19,9 +19,12 @@ import pytest
 from bot.app import create_bot
 from bot.config import Settings
 from bot.store import StoreUnavailable
-from tests import postgres_server
 from tests.cogs.quiz_helpers import button_ids, rows, session_of
 from tests.reliability.conftest import swallowed
+
+# PostgreSQL only, and already run by `make test`: `.ci/run`'s second pass (every other engine test
+# on PostgreSQL) leaves it out.
+pytestmark = pytest.mark.both_engines
 
 TRY_AGAIN = "Discord had trouble delivering my reply just now. Please try again in a moment."
 
@@ -84,24 +87,15 @@ class Killer:
 
 
 @pytest.fixture
-async def pg_database(postgres_admin_url):
-    url = await postgres_server.create_database(postgres_admin_url)
-    try:
-        yield url
-    finally:
-        await postgres_server.drop_database(postgres_admin_url, url)
-
-
-@pytest.fixture
-def simcord_bot(pg_database, tmp_path):
+def simcord_bot(postgres_url, tmp_path):
     """The bot on PostgreSQL (this module's tests are about PostgreSQL's faults only)."""
-    return create_bot(Settings(database_path=tmp_path / "unused.db", database_url=pg_database))
+    return create_bot(Settings(database_path=tmp_path / "unused.db", database_url=postgres_url))
 
 
 @pytest.fixture
-def killer(simcord_env, postgres_admin_url, pg_database, monkeypatch) -> Killer:
+def killer(simcord_env, postgres_admin_url, postgres_url, monkeypatch) -> Killer:
     assert simcord_env.bot.store.engine == "postgres"
-    return Killer(postgres_admin_url, pg_database, simcord_env.bot.store.db, monkeypatch)
+    return Killer(postgres_admin_url, postgres_url, simcord_env.bot.store.db, monkeypatch)
 
 
 def assert_killed(killer: Killer) -> None:

