@@ -58,9 +58,9 @@ class ImportReport:
     song_ids: tuple[int, ...]
 
 
-def owner_clause(guild_id: int | None) -> tuple[str, tuple[int, ...]]:
-    """`guild_id IS NULL` or `guild_id = ?`: either form uses the partial unique indexes on key."""
-    return ("guild_id IS NULL", ()) if guild_id is None else ("guild_id = ?", (guild_id,))
+def owned_by(guild_id: int | None) -> str:
+    """`guild_id IS NULL` or `guild_id = :guild`: either form uses the partial unique indexes on key."""
+    return "guild_id IS NULL" if guild_id is None else "guild_id = :guild"
 
 
 def ids_param(ids: Iterable[int]) -> str:
@@ -76,30 +76,12 @@ class _Writer:
         self.tx = tx
         self.d = d
 
-    async def upsert(self, table: str, guild_id: int | None, key: str, values: dict[str, Any]) -> tuple[int, bool]:
-        """Insert or update the entry (table, owner, key); returns (id, created)."""
-        owner, owner_params = owner_clause(guild_id)
-        found = await self.tx.fetchval(f"SELECT id FROM {table} WHERE key = ? AND {owner}", (key, *owner_params))
-        names = sorted(values)
-        if found is None:
-            new_id = await self.tx.fetchval(
-                f"INSERT INTO {table} (key, guild_id, {', '.join(names)}) "
-                f"VALUES (?, ?, {', '.join('?' for _ in names)}) RETURNING id",
-                (key, guild_id, *(values[n] for n in names)))
-            return int(new_id), True
-        await self.tx.execute(f"UPDATE {table} SET {', '.join(f'{n} = ?' for n in names)} WHERE id = ?",
-                              (*(values[n] for n in names), found))
-        return int(found), False
-
     async def upsert_many(self, table: str, guild_id: int | None, rows: dict[str, dict[str, Any]]) -> dict[str, int]:
         """Insert or update many entries of one owner, keyed by `key`; returns key -> id."""
         if not rows:
             return {}
-        owner, owner_params = owner_clause(guild_id)
-        keys = ids_param(rows)
-        named_owner = owner.replace("?", ":guild")
-        found_sql = f"SELECT id, key FROM {table} WHERE {named_owner} AND key IN ({self.d.texts('keys')})"
-        params = {"keys": keys, "guild": owner_params[0] if owner_params else None}
+        found_sql = f"SELECT id, key FROM {table} WHERE {owned_by(guild_id)} AND key IN ({self.d.texts('keys')})"
+        params = {"keys": json.dumps(list(rows)), "guild": guild_id}
         found = {r[1]: int(r[0]) for r in await self.tx.fetch(found_sql, params)}
         names = sorted(next(iter(rows.values())))
         new = [k for k in rows if k not in found]
@@ -119,8 +101,8 @@ class _Writer:
 
     async def free_keys(self, table: str, guild_id: int | None, slugs: dict[str, str]) -> dict[str, str]:
         """For each wanted slug, itself or the first `slug-2`, `slug-3` ... no entry of this owner has."""
-        owner = "guild_id IS NULL" if guild_id is None else "guild_id = :guild"
-        taken = {r[0] for r in await self.tx.fetch(f"SELECT key FROM {table} WHERE {owner}", {"guild": guild_id})}
+        taken = {r[0] for r in await self.tx.fetch(f"SELECT key FROM {table} WHERE {owned_by(guild_id)}",
+                                                   {"guild": guild_id})}
         keys: dict[str, str] = {}
         for wanted, slug in slugs.items():
             key, n = slug, 2
@@ -161,17 +143,21 @@ class _Writer:
             [(song_id, kind, tag) for song_id, (_, styles, moods) in songs.items()
              for kind, tags in (("style", styles), ("mood", moods)) for tag in tags])
 
-    async def replace_facts(self, column: str, entry_id: int, facts: list[dict], source_ids: dict[str, int]) -> None:
-        await self.tx.execute(f"DELETE FROM facts WHERE {column} = ?", (entry_id,))
+    async def replace_facts_and_sources(self, kind: str, entries: dict[int, dict], source_ids: dict[str, int]
+                                        ) -> None:
+        """Each seed entry's facts and the articles naming it, for many entries of one `kind` at once."""
+        column = f"{kind}_id"
+        params = {"ids": ids_param(entries), "kind": kind}
+        await self.tx.execute(f"DELETE FROM facts WHERE {column} IN ({self.d.ids('ids')})", params)
         await self.tx.executemany(
             f"INSERT INTO facts ({column}, kind, text, text_ko, source_id, position) VALUES (?, ?, ?, ?, ?, ?)",
             [(entry_id, f["kind"], f["text"], f.get("text_ko"), source_ids[f["source"]], i)
-             for i, f in enumerate(facts)])
-
-    async def replace_sources(self, kind: str, entry_id: int, keys: list[str], source_ids: dict[str, int]) -> None:
-        await self.tx.execute("DELETE FROM entry_sources WHERE kind = ? AND entry_id = ?", (kind, entry_id))
+             for entry_id, e in entries.items() for i, f in enumerate(e.get("facts", []))])
+        await self.tx.execute(f"DELETE FROM entry_sources WHERE kind = :kind AND entry_id IN ({self.d.ids('ids')})",
+                              params)
         await self.tx.executemany("INSERT INTO entry_sources (kind, entry_id, source_id) VALUES (?, ?, ?)",
-                                  [(kind, entry_id, source_ids[k]) for k in keys])
+                                  [(kind, entry_id, source_ids[k]) for entry_id, e in entries.items()
+                                   for k in e["sources"]])
 
     async def reindex(self, song_ids: Sequence[int]) -> None:
         d = self.d
@@ -211,50 +197,37 @@ async def _seed(w: _Writer, catalog: SeedCatalog) -> SeedReport:
             (s["key"], s.get("title", ""), s.get("publisher"), s.get("author"),
              str(s["date"]) if s.get("date") else None, s.get("note"), s.get("about"), s.get("about_ko"))))
 
-    drama_ids: dict[str, int] = {}
-    for d in catalog.dramas:
-        drama_ids[d["key"]], _ = await w.upsert("dramas", None, d["key"], {
-            "origin": "seed", "name": d["name"], "hangul": d.get("hangul"), "year": d.get("year"),
-            "network": d.get("network"), "kind": d.get("kind", "drama"),
-            "lead_actors": json.dumps(d.get("lead_actors", []), ensure_ascii=False)})
-    await w.replace_names("dramas", {drama_ids[d["key"]]: (d["name"], [*([d["hangul"]] if d.get("hangul") else []),
-                                                                       *d.get("names", [])]) for d in catalog.dramas})
-    for d in catalog.dramas:
-        await w.replace_facts("drama_id", drama_ids[d["key"]], d.get("facts", []), source_ids)
-        await w.replace_sources("drama", drama_ids[d["key"]], d["sources"], source_ids)
+    def names(entry: dict, main: str, others: str) -> tuple[str, list[str]]:
+        return entry[main], [*([entry["hangul"]] if entry.get("hangul") else []), *entry.get(others, [])]
+
+    drama_ids = await w.upsert_many("dramas", None, {d["key"]: {
+        "origin": "seed", "name": d["name"], "hangul": d.get("hangul"), "year": d.get("year"),
+        "network": d.get("network"), "kind": d.get("kind", "drama"),
+        "lead_actors": json.dumps(d.get("lead_actors", []), ensure_ascii=False)} for d in catalog.dramas})
+    await w.replace_names("dramas", {drama_ids[d["key"]]: names(d, "name", "names") for d in catalog.dramas})
+    await w.replace_facts_and_sources("drama", {drama_ids[d["key"]]: d for d in catalog.dramas}, source_ids)
     await _seed_actors(w, catalog.actors, {d["key"]: d.get("lead_actors", []) for d in catalog.dramas}, drama_ids)
 
-    artist_ids: dict[str, int] = {}
-    for a in catalog.artists:
-        artist_ids[a["key"]], _ = await w.upsert("artists", None, a["key"], {
-            "origin": "seed", "name": a["name"], "hangul": a.get("hangul"), "kind": a["kind"]})
-    await w.replace_names("artists", {
-        artist_ids[a["key"]]: (a["name"], [*([a["hangul"]] if a.get("hangul") else []), *a.get("names", [])])
-        for a in catalog.artists})
-    for a in catalog.artists:
-        await w.replace_facts("artist_id", artist_ids[a["key"]], a.get("facts", []), source_ids)
-        await w.replace_sources("artist", artist_ids[a["key"]], a["sources"], source_ids)
+    artist_ids = await w.upsert_many("artists", None, {a["key"]: {
+        "origin": "seed", "name": a["name"], "hangul": a.get("hangul"), "kind": a["kind"]} for a in catalog.artists})
+    await w.replace_names("artists", {artist_ids[a["key"]]: names(a, "name", "names") for a in catalog.artists})
+    await w.replace_facts_and_sources("artist", {artist_ids[a["key"]]: a for a in catalog.artists}, source_ids)
     await tx.execute(f"DELETE FROM artist_groups WHERE member_id IN ({w.d.ids('ids')})",
                      {"ids": ids_param(artist_ids.values())})
     await tx.executemany("INSERT INTO artist_groups (member_id, group_id) VALUES (?, ?)",
                          [(artist_ids[a["key"]], artist_ids[g]) for a in catalog.artists for g in a.get("groups", [])])
 
-    song_ids: dict[str, int] = {}
-    for s in catalog.songs:
-        song_ids[s["key"]], _ = await w.upsert("songs", None, s["key"], {
-            "origin": "seed", "title": s["title"], "hangul": s.get("hangul"),
-            "drama_id": drama_ids[s["drama"]], "year": s.get("year"),
-            "release_date": str(s["release_date"]) if s.get("release_date") else None,
-            "episode": s.get("episode"), "description": s["description"],
-            "description_ko": s.get("description_ko"), "is_ballad": int(s["ballad"])})
-    await w.replace_names("songs", {song_ids[s["key"]]: (s["title"], [*([s["hangul"]] if s.get("hangul") else []),
-                                                                      *s.get("titles", [])]) for s in catalog.songs})
+    song_ids = await w.upsert_many("songs", None, {s["key"]: {
+        "origin": "seed", "title": s["title"], "hangul": s.get("hangul"),
+        "drama_id": drama_ids[s["drama"]], "year": s.get("year"),
+        "release_date": str(s["release_date"]) if s.get("release_date") else None,
+        "episode": s.get("episode"), "description": s["description"],
+        "description_ko": s.get("description_ko"), "is_ballad": int(s["ballad"])} for s in catalog.songs})
+    await w.replace_names("songs", {song_ids[s["key"]]: names(s, "title", "titles") for s in catalog.songs})
     await w.replace_song_children({song_ids[s["key"]]: (
         [(artist_ids[c["artist"]], c.get("role", "main")) for c in s["artists"]], s["styles"], s["moods"])
         for s in catalog.songs})
-    for s in catalog.songs:
-        await w.replace_facts("song_id", song_ids[s["key"]], s.get("facts", []), source_ids)
-        await w.replace_sources("song", song_ids[s["key"]], s["sources"], source_ids)
+    await w.replace_facts_and_sources("song", {song_ids[s["key"]]: s for s in catalog.songs}, source_ids)
 
     # Shipped entries dropped from the file go; nothing a server or an import added is touched.
     ids = w.d.ids("ids")
@@ -319,11 +292,9 @@ async def _import(w: _Writer, records: list[SongRecord], guild_id: int | None, o
         entries[table] = known
     dramas, artists = entries["dramas"], entries["artists"]
 
-    owner, owner_params = owner_clause(guild_id)
     keys = list(dict.fromkeys(r.slug() for r in records))
-    rows = await w.tx.fetch(f"SELECT key, origin FROM songs WHERE {owner.replace('?', ':guild')} "
-                            f"AND key IN ({w.d.texts('keys')})",
-                            {"keys": json.dumps(keys), "guild": owner_params[0] if owner_params else None})
+    rows = await w.tx.fetch(f"SELECT key, origin FROM songs WHERE {owned_by(guild_id)} "
+                            f"AND key IN ({w.d.texts('keys')})", {"keys": json.dumps(keys), "guild": guild_id})
     origins = {r[0]: r[1] for r in rows}
     added = updated = 0
     latest: dict[str, SongRecord] = {}
@@ -382,10 +353,6 @@ class CatalogRepo:
             report = await _import(_Writer(tx, self._d), records, guild_id, origin, added_by)
             await self._store.changed(tx, "catalog")
         return report
-
-    async def reindex(self, song_ids: Sequence[int]) -> None:
-        async with self._store.transaction() as tx:
-            await _Writer(tx, self._d).reindex(song_ids)
 
     async def counts(self, guild_id: int | None = None) -> CatalogCounts:
         params = {"guild": guild_id}
@@ -465,8 +432,8 @@ class CatalogRepo:
 
     async def export_records(self, guild_id: int | None = None) -> list[SongRecord]:
         """guild None: the shared catalog (shipped and imported); else that server's additions."""
-        owner, owner_params = owner_clause(guild_id)
-        rows = await self._store.fetch(f"SELECT id FROM songs WHERE {owner} ORDER BY id", owner_params)
+        rows = await self._store.fetch(f"SELECT id FROM songs WHERE {owned_by(guild_id)} ORDER BY id",
+                                       {"guild": guild_id})
         songs = await self.songs_by_ids([r[0] for r in rows], guild_id)
         return [SongRecord(
             key=s.key, title=s.title, hangul=s.hangul or "", alt_titles=list(s.alt_titles),

@@ -54,6 +54,21 @@ class Row(Protocol):
     def __len__(self) -> int: ...
 
 
+class Fetching:
+    """`fetchrow` and `fetchval` for anything with `fetch` (every session and database of both engines)."""
+
+    async def fetch(self, sql: str, params: Params = ()) -> list[Row]:
+        raise NotImplementedError
+
+    async def fetchrow(self, sql: str, params: Params = ()) -> Row | None:
+        rows = await self.fetch(sql, params)
+        return rows[0] if rows else None
+
+    async def fetchval(self, sql: str, params: Params = (), default: Any = None) -> Any:
+        row = await self.fetchrow(sql, params)
+        return default if row is None else row[0]
+
+
 class Session(Protocol):
     """A connection inside `read()` or `transaction()`. Writes are only valid in a transaction."""
 

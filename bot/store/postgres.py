@@ -15,13 +15,14 @@ import logging
 import socket
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager
-from typing import Any, TypeVar
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 import asyncpg
 
 from .engine import (
     Conflict,
+    Fetching,
     Migration,
     MigrationError,
     NumberedSql,
@@ -119,7 +120,7 @@ class PostgresDialect:
         return f"SELECT pg_notify('{channel}', CAST(:payload AS TEXT))"
 
 
-class PostgresSession:
+class PostgresSession(Fetching):
     def __init__(self, conn: asyncpg.Connection) -> None:
         self._conn = conn
 
@@ -127,15 +128,6 @@ class PostgresSession:
         n = _numbered(sql)
         with _translated():
             return await self._conn.fetch(n.sql, *n.args(params))
-
-    async def fetchrow(self, sql: str, params: Params = ()) -> Row | None:
-        n = _numbered(sql)
-        with _translated():
-            return await self._conn.fetchrow(n.sql, *n.args(params))
-
-    async def fetchval(self, sql: str, params: Params = (), default: Any = None) -> Any:
-        row = await self.fetchrow(sql, params)
-        return default if row is None else row[0]
 
     async def fetch_many(self, queries: Sequence[Query]) -> list[list[Row]]:
         return [await self.fetch(sql, params) for sql, params in queries]
@@ -169,7 +161,7 @@ class _translated:
         return False
 
 
-class PostgresDatabase:
+class PostgresDatabase(Fetching):
     dialect = PostgresDialect()
     # Changes arrive as notifications at once; this slower look is the safety net (a notification
     # lost with a connection is also followed by a look as soon as the listener is back).
@@ -253,14 +245,6 @@ class PostgresDatabase:
     async def fetch(self, sql: str, params: Params = ()) -> list[Row]:
         async with self._connection() as conn:
             return await PostgresSession(conn).fetch(sql, params)
-
-    async def fetchrow(self, sql: str, params: Params = ()) -> Row | None:
-        async with self._connection() as conn:
-            return await PostgresSession(conn).fetchrow(sql, params)
-
-    async def fetchval(self, sql: str, params: Params = (), default: Any = None) -> Any:
-        row = await self.fetchrow(sql, params)
-        return default if row is None else row[0]
 
     async def fetch_many(self, queries: Sequence[Query]) -> list[list[Row]]:
         async with self.read() as session:
@@ -354,18 +338,6 @@ class PostgresDatabase:
                     log.info("applied migration V%d__%s", migration.version, migration.name)
                     applied.append(migration.version)
                 return applied
-            finally:
-                with _translated():
-                    await conn.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)
-
-    @asynccontextmanager
-    async def exclusive(self) -> AsyncIterator[None]:
-        """Held by one process at a time across the fleet (seeding the shipped catalog)."""
-        async with self._connection() as conn:
-            with _translated():
-                await conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
-            try:
-                yield
             finally:
                 with _translated():
                     await conn.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)

@@ -27,8 +27,8 @@ _NAME_TABLES = {
     # Actors are shipped entries only (V3): every server sees them.
     "actor": ("actor_names", "actor_id", "actors", "ac", "1 = 1"),
 }
-# Above every Unicode code point: `norm >= q AND norm < q || _TOP` is an index range for "starts with q".
-_TOP = "\U0010ffff"
+# Above every Unicode code point: `norm >= q AND norm < q || TOP` is an index range for "starts with q".
+TOP = "\U0010ffff"
 T = TypeVar("T")
 # Songs read per shared tag when looking for recommendation candidates.
 TAG_SAMPLE = 150
@@ -40,16 +40,18 @@ class SearchRepo:
         self._d = d = store.dialect
         self._ids = d.ids("ids")
         self._fts = d.search_query(VISIBLE_SONG)
-        artists = d.concat_agg("name", "' & '", "position")
+        joined = d.concat_agg("name", "' & '", "position")
+
+        def credited(name: str, alias: str) -> str:
+            """The song's artists joined with ' & ', in credit order, each as `name`."""
+            return (f"(SELECT {joined} FROM (SELECT {name} AS name, "
+                    "sa.position FROM song_artists sa JOIN artists a ON a.id = sa.artist_id WHERE sa.song_id = s.id "
+                    f"ORDER BY sa.position) AS credited) AS {alias}")
+
         self._song_labels = (
             "SELECT s.id, s.title, s.hangul, d.name AS drama, d.hangul AS drama_hangul, "
-            f"(SELECT {artists} FROM (SELECT a.name, sa.position FROM song_artists sa "
-            " JOIN artists a ON a.id = sa.artist_id WHERE sa.song_id = s.id ORDER BY sa.position) AS credited) "
-            "AS artists, "
-            # The artists by their Hangul names where known, for Korean readers.
-            f"(SELECT {artists} FROM (SELECT coalesce(a.hangul, a.name) AS name, sa.position FROM song_artists sa "
-            " JOIN artists a ON a.id = sa.artist_id WHERE sa.song_id = s.id ORDER BY sa.position) AS credited_ko) "
-            "AS artists_ko "
+            # The artists, and the same by their Hangul names where known (for Korean readers).
+            f"{credited('a.name', 'artists')}, {credited('coalesce(a.hangul, a.name)', 'artists_ko')} "
             f"FROM songs s JOIN dramas d ON d.id = s.drama_id WHERE s.id IN ({self._ids}) AND {VISIBLE_SONG}")
 
     # -- names ------------------------------------------------------------------------------
@@ -59,7 +61,7 @@ class SearchRepo:
         """Entries with a name (any alias) equal to, or starting with, `norm` (catalog.text.compact)."""
         if not norm:
             return []
-        params = {"q": norm, "top": norm + _TOP, "guild": guild_id, "limit": limit}
+        params = {"q": norm, "top": norm + TOP, "guild": guild_id, "limit": limit}
         condition = "n.norm >= :q AND n.norm < :top AND n.norm <> :q" if prefix else "n.norm = :q"
         queries = []
         for kind in kinds:

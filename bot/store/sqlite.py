@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
-from .engine import Conflict, Migration, MigrationError, Params, Query, Row, SchemaTooNewError, StoreError
+from .engine import Conflict, Fetching, Migration, MigrationError, Params, Query, Row, SchemaTooNewError, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ class SqliteDialect:
         return None
 
 
-class SqliteSession:
+class SqliteSession(Fetching):
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
 
@@ -98,14 +98,6 @@ class SqliteSession:
     async def fetch(self, sql: str, params: Params = ()) -> list[Row]:
         # One trip to the thread (execute, fetch, close together).
         return await self._run(lambda raw: raw.execute(sql, _params(params)).fetchall())
-
-    async def fetchrow(self, sql: str, params: Params = ()) -> Row | None:
-        rows = await self.fetch(sql, params)
-        return rows[0] if rows else None
-
-    async def fetchval(self, sql: str, params: Params = (), default: Any = None) -> Any:
-        row = await self.fetchrow(sql, params)
-        return default if row is None else row[0]
 
     async def fetch_many(self, queries: Sequence[Query]) -> list[list[Row]]:
         """Every query in one trip to the thread, and in one snapshot (inside a read transaction of its
@@ -144,7 +136,7 @@ async def _connect(path: Path, *, read_only: bool) -> aiosqlite.Connection:
     return conn
 
 
-class SqliteDatabase:
+class SqliteDatabase(Fetching):
     dialect = SqliteDialect()
     # Another process (`ostbot db import`) may write the same file: its changes are looked for this
     # often, by reading two small rows before an answer (SQLite has no notifications).
@@ -221,14 +213,6 @@ class SqliteDatabase:
     async def fetch(self, sql: str, params: Params = ()) -> list[Row]:
         async with self._reader() as conn:
             return list(await conn.execute_fetchall(sql, _params(params)))
-
-    async def fetchrow(self, sql: str, params: Params = ()) -> Row | None:
-        rows = await self.fetch(sql, params)
-        return rows[0] if rows else None
-
-    async def fetchval(self, sql: str, params: Params = (), default: Any = None) -> Any:
-        rows = await self.fetch(sql, params)
-        return rows[0][0] if rows else default
 
     async def fetch_many(self, queries: Sequence[Query]) -> list[list[Row]]:
         async with self._reader() as conn:
