@@ -280,8 +280,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     what is wrong (shards no live process owns, or that two own). Exit status 1 when something is."""
     import datetime as dt
 
-    from .app import parse_stamp
-    from .sharding import Member, fleet_guilds, fleet_problems, parse_shard_ids
+    from .sharding import fleet_guilds, fleet_problems
 
     settings = _settings(args)
     stale_after = 3 * (settings.heartbeat_seconds or 30.0)
@@ -289,8 +288,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     async def work(store: Store) -> int:
         rows = await store.fleet.processes()
         now = dt.datetime.now(dt.UTC)
-        members = [Member(p.id, p.shard_count, parse_shard_ids(p.shard_ids) if p.shard_ids else (), p.guilds,
-                          (now - parse_stamp(p.heartbeat_at)).total_seconds()) for p in rows]
+        members = [p.member(now) for p in rows]
         print(f"database: {store.label}")
         if not rows:
             print("no bot process has recorded a heartbeat")

@@ -21,7 +21,7 @@ from .catalog.seedfile import load_catalog
 from .config import Settings
 from .i18n import resolve_language
 from .i18n.commands import OstTranslator
-from .sharding import Member, fleet_guilds, format_shard_ids
+from .sharding import fleet_guilds, format_shard_ids
 from .store import Store, StoreUnavailable
 from .tree import OstTree
 
@@ -32,10 +32,6 @@ REQUIRED_PERMISSIONS = discord.Permissions(
     view_channel=True, send_messages=True, send_messages_in_threads=True, embed_links=True,
     attach_files=True, read_message_history=True,
 )
-
-
-def parse_stamp(text: str) -> dt.datetime:
-    return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
 
 
 def cog_modules() -> list[str]:
@@ -55,7 +51,6 @@ class OstBot(commands.Bot):
             **client_options,
         )
         self.settings = settings
-        self.shards_owned = settings.shards
         self.store: Store | None = None
         self.started_at = time.time()
         self.synced_on_start = False
@@ -86,7 +81,7 @@ class OstBot(commands.Bot):
                 log.exception("failed to load extension %s", module)
                 raise
         # One process of a fleet syncs the commands (the owner of shard 0); `ostbot sync` forces it.
-        self.synced_on_start = self.shards_owned.syncs_commands and await self.sync_commands_if_changed()
+        self.synced_on_start = self.settings.shards.syncs_commands and await self.sync_commands_if_changed()
 
     async def close(self) -> None:
         """Stop once. A second call while stopping (a signal handler and the connection's own end can
@@ -125,7 +120,7 @@ class OstBot(commands.Bot):
 
     async def heartbeat(self) -> None:
         assert self.store is not None
-        shards = self.shards_owned
+        shards = self.settings.shards
         await self.store.fleet.heartbeat(
             host=socket.gethostname(), pid=os.getpid(), shard_count=shards.count,
             shard_ids=format_shard_ids(shards.owned) if shards.count is not None else "",
@@ -138,9 +133,7 @@ class OstBot(commands.Bot):
         seconds = self.settings.heartbeat_seconds
         if self.store is None or not seconds:
             return len(self.guilds)
-        now = discord.utils.utcnow()
-        members = [Member(p.id, p.shard_count, (), p.guilds, (now - parse_stamp(p.heartbeat_at)).total_seconds())
-                   for p in await self.store.fleet.processes()]
+        members = await self.store.fleet.members(discord.utils.utcnow())
         return fleet_guilds(members, stale_after=3 * seconds) or len(self.guilds)
 
     async def _leave_fleet(self) -> None:
@@ -151,7 +144,7 @@ class OstBot(commands.Bot):
 
     def owns_guild(self, guild_id: int | None) -> bool:
         """Work tied to a server (song of the day, quiz recovery) runs in the process owning its shard."""
-        return self.shards_owned.owns(guild_id)
+        return self.settings.shards.owns(guild_id)
 
     async def _interrupt_games_left_running(self) -> None:
         """A quiz started while the cogs unloaded (its /quiz start was mid-way) is not left 'running'."""

@@ -99,7 +99,7 @@ async def answer_errors(interaction: discord.Interaction, work: Callable[[], Awa
     log line and, when passing, a private "try again". Anything else is a bug and propagates."""
     try:
         store = getattr(interaction.client, "store", None)
-        if store is not None and not store.closed:
+        if store is not None:
             await store.refresh()
         await work()
     except UserError as error:
@@ -205,7 +205,7 @@ class OstTree(app_commands.CommandTree):
         that another process's writes made stale are dropped (a cheap look, see `Store.refresh`).
         """
         store = self.client.store
-        if store is not None and not store.closed:
+        if store is not None:
             await store.refresh()
         if interaction.type is not discord.InteractionType.application_command or interaction.guild_id is None:
             return True

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from ..catalog.text import compact
 from .catalog_repo import VISIBLE_SONG
-from .quiz_repo import stamp
+from .times import parse_stamp, stamp
 
 if TYPE_CHECKING:
     from .connection import Store
@@ -214,7 +214,7 @@ class AdditionsRepo:
             "AND claimed_by <> ?", (guild_id, day, self._store.token))
         if claimed_at is None:
             return None
-        return dt.datetime.strptime(claimed_at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC) + self.TAKEOVER_AFTER
+        return parse_stamp(claimed_at) + self.TAKEOVER_AFTER
 
     async def finish_daily(self, guild_id: int, day: str, message_id: int) -> None:
         async with self._store.transaction() as tx:

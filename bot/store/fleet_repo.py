@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .quiz_repo import stamp
+from ..sharding import Member, parse_shard_ids
+from .times import parse_stamp, stamp
 
 if TYPE_CHECKING:
     from .connection import Store
@@ -23,6 +24,11 @@ class ProcessRow:
     version: str
     started_at: str
     heartbeat_at: str
+
+    def member(self, now: dt.datetime) -> Member:
+        """Its shards, and how long since its heartbeat at `now`."""
+        return Member(self.id, self.shard_count, parse_shard_ids(self.shard_ids) if self.shard_ids else (),
+                      self.guilds, (now - parse_stamp(self.heartbeat_at)).total_seconds())
 
 
 class FleetRepo:
@@ -55,6 +61,6 @@ class FleetRepo:
             "FROM processes ORDER BY shard_ids, started_at")
         return [ProcessRow(*r) for r in rows]
 
-    async def live_ids(self, since: dt.datetime) -> set[str]:
-        rows = await self._store.fetch("SELECT id FROM processes WHERE heartbeat_at >= ?", (stamp(since),))
-        return {r[0] for r in rows}
+    async def members(self, now: dt.datetime) -> list[Member]:
+        """Every recorded process as the fleet sees it (see `ProcessRow.member`)."""
+        return [p.member(now) for p in await self.processes()]

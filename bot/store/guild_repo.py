@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any
 
+from .times import stamp
+
 if TYPE_CHECKING:
     from .connection import Store
 
@@ -87,7 +89,7 @@ class GuildRepo:
                 f"VALUES (?, {', '.join('?' for _ in names)}, ?) "
                 f"ON CONFLICT (guild_id) DO UPDATE SET {assignments}, "
                 "updated_at = excluded.updated_at",
-                (guild_id, *(changes[n] for n in names), dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")))
+                (guild_id, *(changes[n] for n in names), stamp(dt.datetime.now(dt.UTC))))
             await self._store.changed(tx, "settings")
         return await self.get(guild_id)
 

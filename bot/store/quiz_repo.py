@@ -18,6 +18,8 @@ from ..quiz.matching import answer_key
 from ..quiz.questions import QuestionPool
 from .catalog_repo import VISIBLE_SONG
 from .engine import Conflict
+from .search_repo import TOP
+from .times import stamp
 
 if TYPE_CHECKING:
     from ..quiz.session import RoundResult
@@ -26,10 +28,6 @@ if TYPE_CHECKING:
 RUNNING = "running"
 END_STATUSES = ("finished", "stopped", "idle", "interrupted")
 POOL_SIZE = 60
-
-
-def stamp(when: dt.datetime) -> str:
-    return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +117,7 @@ class QuizRepo:
         sample = ids if len(ids) <= size else rng.sample(ids, size)
         songs = await catalog.songs_by_ids(sample, guild_id)
         keys = sorted({k for s in songs for t in s.all_titles if (k := answer_key(t))})
-        rows = await self._store.fetch(self._twins, {"keys": json.dumps(keys), "guild": guild_id, "top": "\U0010ffff"})
+        rows = await self._store.fetch(self._twins, {"keys": json.dumps(keys), "guild": guild_id, "top": TOP})
         wanted = set(keys)
         have = {s.id for s in songs}
         twin_ids = sorted({r[0] for r in rows if r[0] not in have and answer_key(r[1]) in wanted})

@@ -66,3 +66,24 @@ async def test_each_process_sweeps_only_the_quizzes_of_its_own_servers(store):
     assert [g.game_id for g in swept] == [games[mine]]
     assert (await store.quiz.game(games[mine])).status == "interrupted"
     assert (await store.quiz.game(games[theirs])).status == "running"
+
+
+async def test_heartbeats_record_the_fleet_and_forget_what_is_gone(two):
+    first, second = two
+    now = dt.datetime(2026, 1, 2, 12, tzinfo=dt.UTC)
+    await first.fleet.heartbeat(host="a", pid=1, shard_count=4, shard_ids="0-1", guilds=10, version="1",
+                                started_at=now - dt.timedelta(hours=1), now=now - dt.timedelta(seconds=20))
+    await second.fleet.heartbeat(host="b", pid=2, shard_count=4, shard_ids="2-3", guilds=7, version="1",
+                                 started_at=now, now=now)
+    members = {m.id: m for m in await first.fleet.members(now)}
+    assert members[first.token].shard_ids == (0, 1) and members[second.token].shard_ids == (2, 3)
+    assert members[first.token].seconds_since_heartbeat == 20 and members[second.token].guilds == 7
+    await second.fleet.heartbeat(host="b", pid=2, shard_count=4, shard_ids="2-3", guilds=9, version="1",
+                                 started_at=now, now=now)  # an upsert: one row per process
+    assert [p.guilds for p in await first.fleet.processes() if p.id == second.token] == [9]
+    await second.fleet.forget()  # a clean stop
+    assert [p.id for p in await first.fleet.processes()] == [first.token]
+    # A process silent for a day (killed) is removed by any heartbeat after that.
+    await second.fleet.heartbeat(host="b", pid=3, shard_count=4, shard_ids="2-3", guilds=1, version="1",
+                                 started_at=now, now=now + dt.timedelta(days=1, seconds=30))
+    assert [p.id for p in await first.fleet.processes()] == [second.token]
