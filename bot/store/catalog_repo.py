@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from ..catalog.models import Actor, Artist, CatalogCounts, Credit, Drama, Fact, SeedCatalog, Song, Source
 from ..catalog.records import SongRecord, make_slug
 from ..catalog.text import compact
-from .engine import Dialect, Query, Row, Session
+from .engine import Batches, Dialect, Query, Row, Session
 
 if TYPE_CHECKING:
     from .connection import Store
@@ -356,13 +356,12 @@ class CatalogRepo:
 
     async def counts(self, guild_id: int | None = None) -> CatalogCounts:
         params = {"guild": guild_id}
-        async with self._store.read() as r:
-            songs, dramas, artists, sources, guild_songs = await r.fetch_many([
-                (f"SELECT count(*) FROM songs s WHERE {VISIBLE_SONG}", params),
-                (f"SELECT count(*) FROM dramas d WHERE {VISIBLE_ENTRY.format(alias='d')}", params),
-                (f"SELECT count(*) FROM artists a WHERE {VISIBLE_ENTRY.format(alias='a')}", params),
-                ("SELECT count(*) FROM sources", ()),
-                ("SELECT count(*) FROM songs WHERE guild_id = :guild", params)])
+        songs, dramas, artists, sources, guild_songs = await self._store.fetch_many([
+            (f"SELECT count(*) FROM songs s WHERE {VISIBLE_SONG}", params),
+            (f"SELECT count(*) FROM dramas d WHERE {VISIBLE_ENTRY.format(alias='d')}", params),
+            (f"SELECT count(*) FROM artists a WHERE {VISIBLE_ENTRY.format(alias='a')}", params),
+            ("SELECT count(*) FROM sources", ()),
+            ("SELECT count(*) FROM songs WHERE guild_id = :guild", params)])
         return CatalogCounts(songs[0][0], dramas[0][0], artists[0][0], sources[0][0],
                              guild_songs[0][0] if guild_id is not None else 0)
 
@@ -390,14 +389,13 @@ class CatalogRepo:
 
     async def _with_songs(self, load: Any, entry_id: int, guild_id: int | None, song_ids_sql: str
                           ) -> tuple[Any, list[Song]] | None:
-        # One batch, one trip: the song ids in order, the entry, and the songs themselves (their queries
-        # take the same song-ids query as a sub-query).
+        # One batch, one trip: the song ids in order (read once), the entry, and the songs themselves
+        # (their queries take those ids as the sub-query `batch_ids`).
         params = {"entry": entry_id, "guild": guild_id}
         entry_queries = load.queries([entry_id], guild_id)
-        async with self._store.read() as r:
-            ids_rows, *rows = await r.fetch_many([
-                (song_ids_sql, params), *entry_queries,
-                *self._reads.songs.queries([], guild_id, song_ids_sql, params)])
+        ids_rows, *rows = await self._store.fetch_many(
+            [*entry_queries, *self._reads.songs.queries([], guild_id, self._d.batch_ids(), params)],
+            ids=(song_ids_sql, params))
         entries = load.build([entry_id], rows[:len(entry_queries)])
         if not entries:
             return None
@@ -412,23 +410,19 @@ class CatalogRepo:
     # -- hydration: each a dozen independent queries, sent together --------------------
 
     async def dramas_by_ids(self, ids: Iterable[int], guild_id: int | None = None) -> list[Drama]:
-        async with self._store.read() as r:
-            return await self._reads.dramas.read(r, list(ids), guild_id)
+        return await self._reads.dramas.read(self._store, list(ids), guild_id)
 
     async def artists_by_ids(self, ids: Iterable[int], guild_id: int | None = None) -> list[Artist]:
-        async with self._store.read() as r:
-            return await self._reads.artists.read(r, list(ids), guild_id)
+        return await self._reads.artists.read(self._store, list(ids), guild_id)
 
     async def songs_by_ids(self, ids: Iterable[int], guild_id: int | None = None) -> list[Song]:
         """Full songs, in the order of `ids` (unknown ids are skipped)."""
-        async with self._store.read() as r:
-            return await self._reads.songs.read(r, list(ids), guild_id)
+        return await self._reads.songs.read(self._store, list(ids), guild_id)
 
     async def actors_by_ids(self, ids: Iterable[int]) -> list[Actor]:
         """Actors with the ids of the dramas they lead (every server sees every actor; the cards
         keep only the dramas a server can see)."""
-        async with self._store.read() as r:
-            return await self._reads.actors.read(r, list(ids))
+        return await self._reads.actors.read(self._store, list(ids))
 
     async def export_records(self, guild_id: int | None = None) -> list[SongRecord]:
         """guild None: the shared catalog (shipped and imported); else that server's additions."""
@@ -508,7 +502,7 @@ class _ActorReader:
                  for r in entries}
         return list(by_id.values()) if ids is None else [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
 
-    async def read(self, r: Session, ids: list[int]) -> list[Actor]:
+    async def read(self, r: Batches, ids: list[int]) -> list[Actor]:
         if not ids:
             return []
         return self.build(ids, await r.fetch_many(self.queries(ids)))
@@ -555,7 +549,7 @@ class _DramaReader:
             actors=tuple(actors[r["id"]])) for r in entries}
         return list(by_id.values()) if ids is None else [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
 
-    async def read(self, r: Session, ids: list[int], guild_id: int | None) -> list[Drama]:
+    async def read(self, r: Batches, ids: list[int], guild_id: int | None) -> list[Drama]:
         if not ids:
             return []
         return self.build(ids, await r.fetch_many(self.queries(ids, guild_id)))
@@ -596,7 +590,7 @@ class _ArtistReader:
             guild_id=r["guild_id"], song_count=r["n"], related_hangul=hangul) for r in entries}
         return [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
 
-    async def read(self, r: Session, ids: list[int], guild_id: int | None) -> list[Artist]:
+    async def read(self, r: Batches, ids: list[int], guild_id: int | None) -> list[Artist]:
         if not ids:
             return []
         return self.build(ids, await r.fetch_many(self.queries(ids, guild_id)))
@@ -656,7 +650,7 @@ class _SongReader:
                 sources=tuple(sources[r["id"]]), guild_id=r["guild_id"], description_ko=r["description_ko"])
         return [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
 
-    async def read(self, r: Session, ids: list[int], guild_id: int | None) -> list[Song]:
+    async def read(self, r: Batches, ids: list[int], guild_id: int | None) -> list[Song]:
         if not ids:
             return []
         return self.build(ids, await r.fetch_many(self.queries(ids, guild_id)))

@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .engine import Database, Migration, MigrationError, Params, Row, Session, StoreError, StoreUnavailable
+from .engine import Database, Migration, MigrationError, Params, Query, Row, Session, StoreError, StoreUnavailable
 from .sqlite import SqliteDatabase
 from .urls import describe_url, is_postgres_url, mask_url
 
@@ -219,8 +219,8 @@ class Store:
     async def fetchval(self, sql: str, params: Params = (), default: Any = None) -> Any:
         return await self.db.fetchval(sql, params, default)
 
-    async def fetch_many(self, queries: list[tuple[str, Params]]) -> list[list[Row]]:
-        return await self.db.fetch_many(queries)
+    async def fetch_many(self, queries: list[tuple[str, Params]], ids: Query | None = None) -> list[list[Row]]:
+        return await self.db.fetch_many(queries, ids)
 
     async def integrity_check(self) -> str:
         return await self.db.integrity_check()

@@ -69,6 +69,12 @@ class Fetching:
         return default if row is None else row[0]
 
 
+class Batches(Protocol):
+    """Anything that reads a batch of queries in one snapshot: a session, a database, the store."""
+
+    async def fetch_many(self, queries: Sequence[Query], ids: Query | None = None) -> list[list[Row]]: ...
+
+
 class Session(Protocol):
     """A connection inside `read()` or `transaction()`. Writes are only valid in a transaction."""
 
@@ -78,8 +84,11 @@ class Session(Protocol):
 
     async def fetchval(self, sql: str, params: Params = (), default: Any = None) -> Any: ...
 
-    async def fetch_many(self, queries: Sequence[Query]) -> list[list[Row]]:
-        """Several independent queries in one go (one trip to SQLite's thread)."""
+    async def fetch_many(self, queries: Sequence[Query], ids: Query | None = None) -> list[list[Row]]:
+        """Several queries in one go (one trip to SQLite's thread, one statement on PostgreSQL).
+
+        `ids`: a query of ids run once, first (its rows come first in the result); the other queries
+        refer to its ids as the sub-query `dialect.batch_ids()` and take named parameters."""
         ...
 
     async def execute(self, sql: str, params: Params = ()) -> int:
@@ -100,6 +109,10 @@ class Dialect(Protocol):
 
     def texts(self, param: str) -> str:
         """A sub-query of the strings in the JSON array parameter `param` (column `value`)."""
+        ...
+
+    def batch_ids(self) -> str:
+        """In a `fetch_many(queries, ids=...)`: a sub-query of the ids its `ids` query read."""
         ...
 
     def concat_agg(self, expr: str, sep: str, order: str) -> str:
@@ -147,8 +160,8 @@ class Database(Protocol):
 
     async def fetchval(self, sql: str, params: Params = (), default: Any = None) -> Any: ...
 
-    async def fetch_many(self, queries: Sequence[Query]) -> list[list[Row]]:
-        """Several independent queries of committed data, in one snapshot."""
+    async def fetch_many(self, queries: Sequence[Query], ids: Query | None = None) -> list[list[Row]]:
+        """Several queries of committed data, in one snapshot (`ids`: as `Session.fetch_many`)."""
         ...
 
     async def stream(self, queries: Sequence[Query], consume: Callable[[list[Iterator[Row]]], T]) -> T:

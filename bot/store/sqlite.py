@@ -9,6 +9,7 @@ one trip to that thread (aiosqlite's `_execute`, pinned by the version range in 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
@@ -24,11 +25,18 @@ log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
 READERS = 2  # a long read (building the name index) leaves a reader for look-ups
+BATCH_IDS = "batch_ids"  # the parameter carrying a batch's ids to its other queries
 T = TypeVar("T")
 
 
 def _params(params: Params) -> Mapping[str, Any] | tuple[Any, ...]:
     return params if isinstance(params, Mapping) else tuple(params)
+
+
+def _with_batch_ids(params: Params, found: str) -> dict[str, Any]:
+    if not isinstance(params, Mapping):
+        raise TypeError("the queries of a batch with ids take named parameters")
+    return {**params, BATCH_IDS: found}
 
 
 class SqliteDialect:
@@ -38,6 +46,9 @@ class SqliteDialect:
         return f"SELECT value FROM json_each(:{param})"
 
     texts = ids
+
+    def batch_ids(self) -> str:
+        return f"SELECT value FROM json_each(:{BATCH_IDS})"
 
     def concat_agg(self, expr: str, sep: str, order: str) -> str:
         return f"group_concat({expr}, {sep})"  # the sub-query's ORDER BY orders it
@@ -99,15 +110,20 @@ class SqliteSession(Fetching):
         # One trip to the thread (execute, fetch, close together).
         return await self._run(lambda raw: raw.execute(sql, _params(params)).fetchall())
 
-    async def fetch_many(self, queries: Sequence[Query]) -> list[list[Row]]:
+    async def fetch_many(self, queries: Sequence[Query], ids: Query | None = None) -> list[list[Row]]:
         """Every query in one trip to the thread, and in one snapshot (inside a read transaction of its
-        own, unless the session is already in a transaction)."""
+        own, unless the session is already in a transaction). `ids` is run first, once, and its ids
+        handed to the others as a parameter (what `batch_ids()` reads)."""
         def work(raw: sqlite3.Connection) -> list[list[Row]]:
             begin = not raw.in_transaction
             if begin:
                 raw.execute("BEGIN")
             try:
-                return [raw.execute(sql, _params(p)).fetchall() for sql, p in queries]
+                if ids is None:
+                    return [raw.execute(sql, _params(p)).fetchall() for sql, p in queries]
+                first = raw.execute(ids[0], _params(ids[1])).fetchall()
+                found = json.dumps([r[0] for r in first])
+                return [first, *(raw.execute(sql, _with_batch_ids(p, found)).fetchall() for sql, p in queries)]
             finally:
                 if begin:
                     raw.execute("COMMIT")
@@ -214,9 +230,9 @@ class SqliteDatabase(Fetching):
         async with self._reader() as conn:
             return list(await conn.execute_fetchall(sql, _params(params)))
 
-    async def fetch_many(self, queries: Sequence[Query]) -> list[list[Row]]:
+    async def fetch_many(self, queries: Sequence[Query], ids: Query | None = None) -> list[list[Row]]:
         async with self._reader() as conn:
-            return await SqliteSession(conn).fetch_many(queries)
+            return await SqliteSession(conn).fetch_many(queries, ids)
 
     async def listen(self, channel: str, heard: Callable[[str | None], None]) -> None:
         return None  # nothing to listen to: `look_every` covers it

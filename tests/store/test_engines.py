@@ -7,6 +7,7 @@ the PostgreSQL-only ones take `postgres_url`, a fresh database of the throwaway 
 from __future__ import annotations
 
 import asyncio
+import json
 import subprocess
 import sys
 
@@ -116,7 +117,63 @@ async def test_a_conflict_is_the_engines_word_for_a_broken_constraint(store):
     assert await store.meta.get("k") is None
 
 
+async def test_a_batch_reads_each_query_in_order_and_hands_its_ids_to_the_others(store):
+    """`fetch_many` with `ids`: the ids query runs once, first, and the other queries read its ids
+    (in one snapshot: one trip to SQLite's thread, one statement on PostgreSQL), rows in each
+    query's own order, by position and by name."""
+    d = store.dialect
+    titles = [(r[0], r[1]) for r in await store.fetch("SELECT id, title FROM songs ORDER BY id")]
+    wanted = [song_id for song_id, _ in titles[:3]]
+    ids_query = (f"SELECT id FROM songs WHERE id IN ({d.ids('want')}) ORDER BY id DESC", {"want": json.dumps(wanted)})
+    found, by_title, counted, nothing = await store.fetch_many([
+        (f"SELECT id, title, title AS again FROM songs WHERE id IN ({d.batch_ids()}) ORDER BY title", {}),
+        (f"SELECT count(*) AS n FROM songs WHERE id IN ({d.batch_ids()})", {}),
+        ("SELECT id FROM songs WHERE id < 0", {}),
+    ], ids=ids_query)
+    assert [r[0] for r in found] == sorted(wanted, reverse=True)
+    expected = sorted((t, i) for i, t in titles[:3])
+    assert [(r["title"], r[0]) for r in by_title] == expected
+    assert [tuple(r) for r in by_title] == [(i, t, t) for t, i in expected]
+    assert counted[0]["n"] == counted[0][0] == 3
+    assert nothing == []
+    # And without ids: independent queries, the empty list an empty result, not an error.
+    empty, one = await store.fetch_many([(f"SELECT id FROM songs WHERE id IN ({d.ids('x')})", {"x": "[]"}),
+                                          ("SELECT 1 AS one", ())])
+    assert empty == [] and one[0]["one"] == 1
+
+
 # -- PostgreSQL only -----------------------------------------------------------------------------
+
+async def test_a_card_read_planned_once_for_every_id_list_expects_a_few_ids(postgres_url):
+    """The generic plan (the one PostgreSQL keeps for a prepared statement after a few runs) of a song
+    card's batch expects a few ids, so in a large catalog it walks the indexes: with `ost_ids`
+    (migration V5). With jsonb_array_elements_text inline it expected 100, scanned name tables whole
+    at 50,000 songs, and PostgreSQL planned every execution again (BENCHMARKS.md, issue 13)."""
+    from bot.store import postgres as pg
+
+    store = await Store.open(postgres_url)
+    try:
+        song_id = await store.fetchval("SELECT min(id) FROM songs")
+        queries = store.catalog._reads.songs.queries([song_id], None)
+        batch = pg._batch(None, tuple(sql for sql, _ in queries))
+        conn = await asyncpg.connect(postgres_url)
+        try:
+            await conn.execute("SET plan_cache_mode = force_generic_plan")
+            statement = await conn.prepare(batch.sql)
+            plan = json.dumps(await statement.explain(*batch.args([p for _, p in queries])))
+        finally:
+            await conn.close()
+        expected = []  # how many ids the planner expects of each id list
+        stack = [json.loads(plan)[0]["Plan"]]
+        while stack:
+            node = stack.pop()
+            if node["Node Type"] in ("ProjectSet", "Function Scan"):
+                expected.append(node["Plan Rows"])
+            stack.extend(node.get("Plans", []))
+        assert expected and max(expected) <= 10, expected
+    finally:
+        await store.close()
+
 
 async def test_processes_starting_together_migrate_exactly_once(postgres_url):
     stores = await asyncio.gather(*(Store.open(postgres_url) for _ in range(4)))
