@@ -30,13 +30,14 @@ if TYPE_CHECKING:
 VISIBLE_SONG = ("(+s.guild_id IS NULL OR +s.guild_id = :guild) AND NOT EXISTS "
                 "(SELECT 1 FROM hidden_songs h WHERE h.guild_id = :guild AND h.song_id = s.id)")
 VISIBLE_ENTRY = "({alias}.guild_id IS NULL OR {alias}.guild_id = :guild)"
-# `who(id)`: the artist `{start}` and, through groups, its members and sub-units, all the way down.
-ARTIST_FAMILY = ("WITH RECURSIVE who(id) AS (SELECT {start} UNION SELECT ag.member_id FROM artist_groups ag "
-                 "JOIN who ON ag.group_id = who.id) ")
-# How many visible songs the artist `a` (or its members) sings on: a correlated sub-query.
-ARTIST_SONG_COUNT = (f"({ARTIST_FAMILY.format(start='a.id')}SELECT count(DISTINCT s.id) FROM songs s "
-                     f"JOIN song_artists sa ON sa.song_id = s.id WHERE sa.artist_id IN (SELECT id FROM who) "
-                     f"AND {VISIBLE_SONG})")
+
+
+def artist_song_count(d: Dialect) -> str:
+    """How many visible songs the artist `a` (or its members) sings on: a correlated sub-query."""
+    return (f"(SELECT count(DISTINCT s.id) FROM songs s JOIN song_artists sa ON sa.song_id = s.id "
+            f"WHERE sa.artist_id IN ({d.artist_family('a.id')}) AND {VISIBLE_SONG})")
+
+
 SEED_LOCK = 0x05_7BA1_5EED  # the advisory lock of seeding the shipped catalog
 _NAMES = {"dramas": ("drama_names", "drama_id"), "artists": ("artist_names", "artist_id"),
           "songs": ("song_titles", "song_id"), "actors": ("actor_names", "actor_id")}
@@ -382,9 +383,9 @@ class CatalogRepo:
 
     async def artist_with_songs(self, artist_id: int, guild_id: int | None) -> tuple[Artist, list[Song]] | None:
         """An artist card's data (the artist and the songs they or their members sing), in one snapshot."""
-        query = (ARTIST_FAMILY.format(start="CAST(:entry AS BIGINT)") +
-                 "SELECT DISTINCT s.id FROM songs s JOIN song_artists sa ON sa.song_id = s.id "
-                 f"WHERE sa.artist_id IN (SELECT id FROM who) AND {VISIBLE_SONG} ORDER BY s.id")
+        query = ("SELECT DISTINCT s.id FROM songs s JOIN song_artists sa ON sa.song_id = s.id "
+                 f"WHERE sa.artist_id IN ({self._d.artist_family('CAST(:entry AS BIGINT)')}) AND {VISIBLE_SONG} "
+                 "ORDER BY s.id")
         return await self._with_songs(self._reads.artists, artist_id, guild_id, query)
 
     async def _with_songs(self, load: Any, entry_id: int, guild_id: int | None, song_ids_sql: str
@@ -563,7 +564,7 @@ class _ArtistReader:
         owners = self.d.ids("ids")
         params = {"ids": ids_param(dict.fromkeys(ids)), "guild": guild_id}
         return [
-            (f"SELECT a.*, {ARTIST_SONG_COUNT} AS n FROM artists a WHERE a.id IN ({owners})", params),
+            (f"SELECT a.*, {artist_song_count(self.d)} AS n FROM artists a WHERE a.id IN ({owners})", params),
             _alt_query("artist_names", "artist_id", owners, params),
             (f"SELECT ag.member_id, m.name AS member, m.hangul AS member_ko, ag.group_id, g.name AS grp, "
              f"g.hangul AS grp_ko FROM artist_groups ag "

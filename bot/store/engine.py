@@ -115,6 +115,11 @@ class Dialect(Protocol):
         """In a `fetch_many(queries, ids=...)`: a sub-query of the ids its `ids` query read."""
         ...
 
+    def artist_family(self, start: str) -> str:
+        """A sub-query of the artist `start` (an SQL expression) and, through groups, its members and
+        sub-units, all the way down."""
+        ...
+
     def concat_agg(self, expr: str, sep: str, order: str) -> str:
         """`expr` of the rows concatenated with `sep`, in `order` (the sub-query's own order on SQLite)."""
         ...

@@ -178,6 +178,9 @@ class PostgresDialect:
     def batch_ids(self) -> str:
         return f"SELECT {BATCH_IDS}.* FROM {BATCH_IDS}"
 
+    def artist_family(self, start: str) -> str:
+        return f"SELECT ost_artist_family({start})"  # see migrations/postgres/V5__id_lists.sql
+
     def concat_agg(self, expr: str, sep: str, order: str) -> str:
         return f"string_agg({expr}, {sep} ORDER BY {order})"
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 from ..catalog.search import EXACT, KINDS, PREFIX, WORDS, Label, Match, NameEntry
-from .catalog_repo import ARTIST_FAMILY, ARTIST_SONG_COUNT, VISIBLE_ENTRY, VISIBLE_SONG
+from .catalog_repo import VISIBLE_ENTRY, VISIBLE_SONG, artist_song_count
 from .engine import Row
 
 if TYPE_CHECKING:
@@ -119,7 +119,7 @@ class SearchRepo:
                 {**params, "ids": json.dumps(by_kind["drama"])}))
         if by_kind["artist"]:
             queries.append(("artist",
-                f"SELECT a.id, a.name, a.hangul, {ARTIST_SONG_COUNT} AS n FROM artists a "
+                f"SELECT a.id, a.name, a.hangul, {artist_song_count(self._d)} AS n FROM artists a "
                 f"WHERE a.id IN ({self._ids}) AND {VISIBLE_ENTRY.format(alias='a')}",
                 {**params, "ids": json.dumps(by_kind["artist"])}))
         if by_kind["actor"]:  # an actor's count is of the visible dramas they lead
@@ -164,21 +164,19 @@ class SearchRepo:
         as a compact array (a whole big catalog is 4 bytes a song)."""
         clauses = [VISIBLE_SONG]
         params: dict[str, object] = {"guild": guild_id}
-        prefix = ""
         if drama_id is not None:
             clauses.append("s.drama_id = :drama")
             params["drama"] = drama_id
         if artist_id is not None:
-            prefix = ARTIST_FAMILY.format(start="CAST(:artist AS BIGINT)")
             clauses.append("s.id IN (SELECT sa.song_id FROM song_artists sa WHERE sa.artist_id IN "
-                           "(SELECT id FROM who))")
+                           f"({self._d.artist_family('CAST(:artist AS BIGINT)')}))")
             params["artist"] = artist_id
         if tag is not None:
             clauses.append("s.id IN (SELECT song_id FROM song_tags WHERE tag = :tag)")
             params["tag"] = tag
         if ballads_only:
             clauses.append("s.is_ballad = 1")
-        sql = f"{prefix}SELECT s.id FROM songs s WHERE {' AND '.join(clauses)} ORDER BY s.id"
+        sql = f"SELECT s.id FROM songs s WHERE {' AND '.join(clauses)} ORDER BY s.id"
         return await self._store.db.stream([(sql, params)], lambda rows: array.array("q", (r[0] for r in rows[0])))
 
     async def tags(self, guild_id: int | None) -> list[tuple[str, str, int]]:

@@ -50,6 +50,10 @@ class SqliteDialect:
     def batch_ids(self) -> str:
         return f"SELECT value FROM json_each(:{BATCH_IDS})"
 
+    def artist_family(self, start: str) -> str:
+        return (f"WITH RECURSIVE who(id) AS (SELECT {start} UNION SELECT ag.member_id FROM artist_groups ag "
+                "JOIN who ON ag.group_id = who.id) SELECT id FROM who")
+
     def concat_agg(self, expr: str, sep: str, order: str) -> str:
         return f"group_concat({expr}, {sep})"  # the sub-query's ORDER BY orders it
 
