@@ -391,16 +391,21 @@ class CatalogRepo:
     async def _with_songs(self, load: Any, entry_id: int, guild_id: int | None, song_ids_sql: str
                           ) -> tuple[Any, list[Song]] | None:
         # One batch, one trip: the song ids in order (read once), the entry, and the songs themselves
-        # (their queries take those ids as the sub-query `batch_ids`).
+        # (their queries take those ids as the sub-query `batch_ids`). A drama's songs are of that
+        # drama: their drama is not read twice.
         params = {"entry": entry_id, "guild": guild_id}
         entry_queries = load.queries([entry_id], guild_id)
+        own_drama = load is self._reads.dramas
         ids_rows, *rows = await self._store.fetch_many(
-            [*entry_queries, *self._reads.songs.queries([], guild_id, self._d.batch_ids(), params)],
+            [*entry_queries, *self._reads.songs.queries([], guild_id, self._d.batch_ids(), params,
+                                                         dramas=not own_drama)],
             ids=(song_ids_sql, params))
         entries = load.build([entry_id], rows[:len(entry_queries)])
         if not entries:
             return None
-        return entries[0], self._reads.songs.build([row[0] for row in ids_rows], rows[len(entry_queries):])
+        songs = self._reads.songs.build([row[0] for row in ids_rows], rows[len(entry_queries):],
+                                        drama=entries[0] if own_drama else None)
+        return entries[0], songs
 
     async def song_by_key(self, key: str, guild_id: int | None = None) -> Song | None:
         song_id = await self._store.fetchval(
@@ -603,15 +608,18 @@ class _SongReader:
         self.dramas = dramas
 
     def queries(self, ids: list[int], guild_id: int | None, owners: str | None = None,
-                params: dict[str, Any] | None = None) -> list[Query]:
-        """`owners`: a sub-query of the songs' ids, with its `params` (default: the `ids` themselves)."""
+                params: dict[str, Any] | None = None, *, dramas: bool = True) -> list[Query]:
+        """`owners`: a sub-query of the songs' ids, with its `params` (default: the `ids` themselves).
+        `dramas=False`: the songs' drama is read elsewhere (a drama card's songs), and given to `build`."""
         if owners is None:
             owners, params = self.d.ids("ids"), {"ids": ids_param(dict.fromkeys(ids))}
         params = params or {}
         credited = f"SELECT artist_id FROM song_artists WHERE song_id IN ({owners})"
+        drama_queries = self.dramas.queries([], guild_id, f"SELECT drama_id FROM songs WHERE id IN ({owners})",
+                                            params) if dramas else []
         return [
             (f"SELECT * FROM songs WHERE id IN ({owners})", params),
-            *self.dramas.queries([], guild_id, f"SELECT drama_id FROM songs WHERE id IN ({owners})", params),
+            *drama_queries,
             (f"SELECT sa.song_id, sa.role, a.id, a.key, a.name, a.hangul FROM song_artists sa "
              f"JOIN artists a ON a.id = sa.artist_id WHERE sa.song_id IN ({owners}) ORDER BY sa.position", params),
             (f"SELECT ag.member_id, g.name, g.hangul FROM artist_groups ag JOIN artists g ON g.id = ag.group_id "
@@ -621,11 +629,17 @@ class _SongReader:
             *_facts_queries(self.d, "song", "song_id", owners, params),
         ]
 
-    def build(self, ids: list[int], rows: list[list[Row]]) -> list[Song]:
+    def build(self, ids: list[int], rows: list[list[Row]], drama: Drama | None = None) -> list[Song]:
+        """`drama`: the songs' one drama, when their queries were made with `dramas=False`."""
         song_rows, *rest = rows
-        n = self.dramas.QUERIES
-        drama_rows, (credit_rows, group_rows, alt_rows, tag_rows, fact_rows, source_rows) = rest[:n], rest[n:]
-        dramas = {d.id: d for d in self.dramas.build(None, drama_rows)}
+        if drama is None:
+            n = self.dramas.QUERIES
+            dramas = {d.id: d for d in self.dramas.build(None, rest[:n])}
+            rest = rest[n:]
+        else:
+            known = drama
+            dramas = defaultdict(lambda: known)
+        credit_rows, group_rows, alt_rows, tag_rows, fact_rows, source_rows = rest
         groups: dict[int, list[str]] = defaultdict(list)
         groups_ko: dict[int, list[str]] = defaultdict(list)  # the same groups by their Hangul names where known
         for r in group_rows:

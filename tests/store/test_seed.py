@@ -98,4 +98,9 @@ async def test_drama_by_either_name_has_all_its_songs(store):
     ids = {r[0] for r in await store.fetch(
         "SELECT DISTINCT drama_id FROM drama_names WHERE norm IN (?, ?)", ("goblin", "guardianthelonelyandgreatgod"))}
     assert len(ids) == 1
-    assert len((await store.catalog.drama_with_songs(ids.pop(), None))[1]) == 2
+    drama_id = ids.pop()
+    drama, songs = await store.catalog.drama_with_songs(drama_id, None)
+    assert len(songs) == 2
+    # A drama card reads the drama once; its songs carry it, as the same songs read one by one do.
+    assert {s.drama for s in songs} == {drama}
+    assert [s.drama for s in await store.catalog.songs_by_ids([s.id for s in songs])] == [drama, drama]
