@@ -357,12 +357,13 @@ class CatalogRepo:
 
     async def counts(self, guild_id: int | None = None) -> CatalogCounts:
         params = {"guild": guild_id}
-        songs, dramas, artists, sources, guild_songs = await self._store.fetch_many([
-            (f"SELECT count(*) FROM songs s WHERE {VISIBLE_SONG}", params),
-            (f"SELECT count(*) FROM dramas d WHERE {VISIBLE_ENTRY.format(alias='d')}", params),
-            (f"SELECT count(*) FROM artists a WHERE {VISIBLE_ENTRY.format(alias='a')}", params),
-            ("SELECT count(*) FROM sources", ()),
-            ("SELECT count(*) FROM songs WHERE guild_id = :guild", params)])
+        async with self._store.read() as r:  # whole-table counts: on a reader's thread, not the event loop's
+            songs, dramas, artists, sources, guild_songs = await r.fetch_many([
+                (f"SELECT count(*) FROM songs s WHERE {VISIBLE_SONG}", params),
+                (f"SELECT count(*) FROM dramas d WHERE {VISIBLE_ENTRY.format(alias='d')}", params),
+                (f"SELECT count(*) FROM artists a WHERE {VISIBLE_ENTRY.format(alias='a')}", params),
+                ("SELECT count(*) FROM sources", ()),
+                ("SELECT count(*) FROM songs WHERE guild_id = :guild", params)])
         return CatalogCounts(songs[0][0], dramas[0][0], artists[0][0], sources[0][0],
                              guild_songs[0][0] if guild_id is not None else 0)
 

@@ -144,15 +144,16 @@ class SearchRepo:
         """A useful starting list for an empty query: the dramas and artists with the most songs,
         and the newest songs."""
         params = {"guild": guild_id}
-        drama_rows, artist_rows, song_rows = await self._store.fetch_many([
-            (f"SELECT s.drama_id, count(*) AS n FROM songs s WHERE {VISIBLE_SONG} "
-             "GROUP BY s.drama_id ORDER BY n DESC, s.drama_id LIMIT :limit", {**params, "limit": dramas}),
-            (f"SELECT sa.artist_id, count(*) AS n FROM song_artists sa JOIN songs s ON s.id = sa.song_id "
-             f"WHERE {VISIBLE_SONG} GROUP BY sa.artist_id ORDER BY n DESC, sa.artist_id LIMIT :limit",
-             {**params, "limit": artists}),
-            (f"SELECT s.id FROM songs s WHERE {VISIBLE_SONG} AND s.is_ballad = 1 "
-             "ORDER BY coalesce(s.release_date, s.year || '-12-31', '0') DESC, s.id LIMIT :limit",
-             {**params, "limit": songs})])
+        async with self._store.read() as r:  # grouped over the whole catalog: on a reader's thread
+            drama_rows, artist_rows, song_rows = await r.fetch_many([
+                (f"SELECT s.drama_id, count(*) AS n FROM songs s WHERE {VISIBLE_SONG} "
+                 "GROUP BY s.drama_id ORDER BY n DESC, s.drama_id LIMIT :limit", {**params, "limit": dramas}),
+                (f"SELECT sa.artist_id, count(*) AS n FROM song_artists sa JOIN songs s ON s.id = sa.song_id "
+                 f"WHERE {VISIBLE_SONG} GROUP BY sa.artist_id ORDER BY n DESC, sa.artist_id LIMIT :limit",
+                 {**params, "limit": artists}),
+                (f"SELECT s.id FROM songs s WHERE {VISIBLE_SONG} AND s.is_ballad = 1 "
+                 "ORDER BY coalesce(s.release_date, s.year || '-12-31', '0') DESC, s.id LIMIT :limit",
+                 {**params, "limit": songs})])
         return ([("song", r[0]) for r in song_rows] + [("drama", r[0]) for r in drama_rows]
                 + [("artist", r[0]) for r in artist_rows])
 

@@ -50,6 +50,49 @@ async def test_sqlite_reads_one_after_another_keep_to_one_reader_and_overlapping
         await store.close()
 
 
+async def test_sqlite_batches_read_on_the_event_loop_and_never_make_it_wait_for_a_lock(tmp_path):
+    """A batch (a card's queries) is read on the event loop's thread, without a trip to a reader's
+    thread. That connection never waits: told the database is busy (in WAL mode a reader meets that
+    only while another process recovers the log), the batch is read on a reader's thread instead, which
+    may wait without holding up the event loop."""
+    import sqlite3
+
+    store = await Store.open(tmp_path / "ost.db")
+    try:
+        threads = []
+        original = store.db._readers.get
+
+        async def counted_get():
+            threads.append(1)
+            return await original()
+
+        store.db._readers.get = counted_get
+        batch = [("SELECT count(*) FROM sqlite_master", ()), ("SELECT name FROM sqlite_master ORDER BY name", ())]
+        expected = [[tuple(r) for r in rows] for rows in await store.fetch_many(batch)]
+        assert threads == [] and expected[0][0][0] > 0
+        assert store.db._inline.execute("PRAGMA busy_timeout").fetchone()[0] == 0  # it never waits
+
+        class Busy:  # the fault: the event loop's connection finds the database busy
+            def __init__(self, conn):
+                self.conn = conn
+
+            def execute(self, *args):
+                raise sqlite3.OperationalError("database is locked")
+
+            @property
+            def in_transaction(self):
+                return False
+
+            def close(self):
+                self.conn.close()
+
+        store.db._inline = Busy(store.db._inline)
+        assert [[tuple(r) for r in rows] for rows in await store.fetch_many(batch)] == expected
+        assert threads == [1]
+    finally:
+        await store.close()
+
+
 def test_a_bot_on_sqlite_never_imports_asyncpg():
     """asyncpg costs start-up time (BENCHMARKS.md): only a PostgreSQL URL imports it."""
     code = ("import asyncio, sys, tempfile, pathlib, bot.app\n"
