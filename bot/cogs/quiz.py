@@ -206,7 +206,7 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
         self.sessions.add(session)
         self.runners[game_id] = runner
         try:
-            await interaction.edit_original_response(embed=ui.start_embed(session, lang))
+            await interaction.edit_original_response(embed=ui.start_embed(session, lang, asked=rounds))
         except discord.HTTPException as exc:
             # The rounds are channel messages: the game does not need its announcement.
             log.warning("quiz %s: the start announcement failed (%s); the quiz goes on", game_id, describe(exc))

@@ -10,7 +10,12 @@ Rules every question keeps:
   normalising (`matching.answer_key`), and are never a second correct answer: not a drama
   that also has a song of that title or shares a name with the answer's drama, not an artist
   who also sings on the song (or a group/member of one who does);
-- a stable `key` per question, so a quiz never repeats one and a channel sees unseen ones first.
+- a stable `key` per question, so a quiz never repeats one and a channel sees unseen ones first;
+- every right answer is carried: `accepted` for typed answers, `also` for the reveal (either lead
+  actor, both singers of a duet, every song of the drama);
+- a clue never contains the answer under any of its names, in any case or spacing (`reveals`),
+  and the "did you know" of a clue question is another fact of the song, never the clue itself;
+- facts about the source article (kind "article") are never clues nor "did you know".
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..catalog.models import Artist, Drama, Fact, Song
+from ..catalog.text import compact, strip_bracketed
 from .matching import answer_key
 
 OPTIONS = 4
@@ -56,14 +62,21 @@ class Question:
     context: Name | None = None            # the drama, to tell same-titled songs apart
     clue: str | None = None                # song_from_fact: the fact with the title masked
     clue_ko: str | None = None             # the same from the fact's Korean text, when it has one
-    fact: Fact | None = None               # shown at the reveal, with its source
+    fact: Fact | None = None               # shown at the reveal ("did you know?"), with its source
+    clue_fact: Fact | None = None          # song_from_fact: the fact the clue was made from
     song_id: int | None = None
     drama_id: int | None = None
     subjects: frozenset[str] = field(default_factory=frozenset)
+    also: tuple[Name, ...] = ()            # the other right answers, named at the reveal
 
     @property
     def answer(self) -> Name:
         return self.options[self.correct]
+
+    @property
+    def answers(self) -> tuple[Name, ...]:
+        """Every right answer, the option first."""
+        return (self.answer, *self.also)
 
 
 @dataclass(slots=True)
@@ -192,8 +205,28 @@ def _drama_name(drama: Drama) -> Name:
 
 
 def _reveal_fact(song: Song | None, drama: Drama | None, rng: random.Random, avoid: Fact | None = None) -> Fact | None:
-    facts = [f for f in ((song.facts if song else ()) + (drama.facts if drama else ())) if f != avoid]
-    return rng.choice(facts) if facts else avoid
+    """A "did you know" about the song or drama: never a fact about the article, never `avoid`
+    (the clue of the round, in any of its copies); None when nothing else is known."""
+    facts = [f for f in ((song.facts if song else ()) + (drama.facts if drama else ()))
+             if f.is_trivia and (avoid is None or f.text != avoid.text)]
+    return rng.choice(facts) if facts else None
+
+
+def _shown_keys(song: Song) -> set[str]:
+    """The keys of the names a prompt shows for `song` (its title and Hangul title)."""
+    return keys_of([song.title, song.hangul or ""])
+
+
+def _distinct_names(names: Iterable[Name], *, besides: Name) -> tuple[Name, ...]:
+    """`names` without repeats (after normalising) and without `besides`."""
+    seen = {answer_key(besides.text)}
+    out: list[Name] = []
+    for name in names:
+        key = answer_key(name.text)
+        if key and key not in seen:
+            seen.add(key)
+            out.append(name)
+    return tuple(out)
 
 
 # -- one generator per kind -------------------------------------------------------------
@@ -210,9 +243,13 @@ def _drama_of_song(ix: _Index, song: Song, rng: random.Random) -> Question | Non
         return None
     options, correct = _assemble(_drama_name(song.drama), distractors, rng)
     accepted = tuple(dict.fromkeys(n for t in twins for n in t.drama.all_names))
+    shown = _shown_keys(song)
+    also = _distinct_names((_drama_name(t.drama) for t in twins
+                            if ix.titles[t.id] & shown and not ix.same_drama(t.drama, song.drama)),
+                           besides=_drama_name(song.drama))
     return Question(f"drama_of_song:{song.id}", "drama_of_song", options, correct, accepted,
                     subject=_song_name(song), fact=_reveal_fact(song, song.drama, rng),
-                    song_id=song.id, drama_id=song.drama.id, subjects=frozenset({f"s{song.id}"}))
+                    song_id=song.id, drama_id=song.drama.id, subjects=frozenset({f"s{song.id}"}), also=also)
 
 
 def _artist_of_song(ix: _Index, song: Song, rng: random.Random) -> Question | None:
@@ -221,12 +258,16 @@ def _artist_of_song(ix: _Index, song: Song, rng: random.Random) -> Question | No
     main = ix.artist(song.credits[0].artist_id, song.credits[0].name, song.credits[0].hangul)
     credited: list[Artist] = []
     same_song: list[Artist] = []
+    named: list[Artist] = []   # on a song of the very title shown, in the same drama: named at the reveal
+    shown = _shown_keys(song)
     for twin in ix.twins(song):
         for c in twin.credits:
             artist = ix.artist(c.artist_id, c.name, c.hangul)
             credited.append(artist)
             if twin.id == song.id or ix.same_drama(twin.drama, song.drama):
                 same_song.append(artist)
+                if twin.id == song.id or ix.titles[twin.id] & shown:
+                    named.append(artist)
     banned: set[str] = set()
     credited_names: set[str] = set()
     for artist in credited:
@@ -246,10 +287,12 @@ def _artist_of_song(ix: _Index, song: Song, rng: random.Random) -> Question | No
         return None
     options, correct = _assemble(Name(main.name, main.hangul), distractors, rng)
     accepted = tuple(dict.fromkeys(n for a in same_song for n in a.all_names))
+    also = _distinct_names((Name(a.name, a.hangul) for a in named if a.id != main.id),
+                           besides=Name(main.name, main.hangul))
     return Question(f"artist_of_song:{song.id}", "artist_of_song", options, correct, accepted,
                     subject=_song_name(song), context=_drama_name(song.drama),
                     fact=_reveal_fact(song, None, rng), song_id=song.id, drama_id=song.drama.id,
-                    subjects=frozenset({f"s{song.id}"}))
+                    subjects=frozenset({f"s{song.id}"}), also=also)
 
 
 def _song_of_drama(ix: _Index, drama: Drama, songs_here: list[Song], rng: random.Random) -> Question | None:
@@ -265,9 +308,11 @@ def _song_of_drama(ix: _Index, drama: Drama, songs_here: list[Song], rng: random
         return None
     options, correct = _assemble(_song_name(song), distractors, rng)
     accepted = tuple(dict.fromkeys(n for s in in_drama for n in s.all_titles))
+    also = _distinct_names((_song_name(s) for s in in_drama if s.id != song.id), besides=_song_name(song))
     return Question(f"song_of_drama:{drama.id}", "song_of_drama", options, correct, accepted,
                     subject=_drama_name(drama), fact=_reveal_fact(song, drama, rng),
-                    song_id=song.id, drama_id=drama.id, subjects=frozenset({f"s{song.id}", f"d{drama.id}"}))
+                    song_id=song.id, drama_id=drama.id, subjects=frozenset({f"s{song.id}", f"d{drama.id}"}),
+                    also=also)
 
 
 def mask_titles(text: str, titles: Iterable[str]) -> str | None:
@@ -291,13 +336,26 @@ def mask_titles_ko(text: str, titles: Iterable[str]) -> str | None:
     return masked
 
 
+def reveals(text: str, names: Iterable[str]) -> bool:
+    """Whether `text` contains one of `names` in any case, width, accents or spacing: compared with
+    spaces and punctuation gone on both sides ("Stay  with-me" has "staywithme"), brackets kept in
+    the text and dropped from the name ("Orbit (Acoustic)" is named by "orbit")."""
+    flat = compact(text)
+    for name in names:
+        for variant in (name, strip_bracketed(name)):
+            key = compact(variant)
+            if key and key in flat:
+                return True
+    return False
+
+
 def _song_from_fact(ix: _Index, song: Song, index: int, fact: Fact, rng: random.Random) -> Question | None:
+    if not fact.is_trivia:
+        return None  # about the article, not the song
     clue = mask_titles(fact.text, song.all_titles)
-    if clue is None:
-        return None
+    if clue is None or reveals(clue, song.all_titles):
+        return None  # the title survives in another spelling (or cannot be hidden): it would give it away
     mine = ix.titles[song.id]
-    if any(k and k in answer_key(clue) for k in mine if len(k) >= 4):
-        return None  # the title survives in another spelling: the clue would give it away
     twin_ids = {t.id for t in ix.twins(song)}
     banned = set(mine)
     candidates = [(_song_name(s), ix.titles[s.id]) for s in ix.pool.songs if s.id not in twin_ids]
@@ -306,11 +364,12 @@ def _song_from_fact(ix: _Index, song: Song, index: int, fact: Fact, rng: random.
         return None
     options, correct = _assemble(_song_name(song), distractors, rng)
     clue_ko = mask_titles_ko(fact.text_ko, song.all_titles) if fact.text_ko else None
-    if clue_ko is not None and any(k and k in answer_key(clue_ko) for k in mine if len(k) >= 4):
+    if clue_ko is not None and reveals(clue_ko, song.all_titles):
         clue_ko = None  # the Korean text gives the title away: Korean readers get the English clue
+    # The clue is the question: the reveal adds another fact of the song, or none.
     return Question(f"song_from_fact:{song.id}:{index}", "song_from_fact", options, correct,
-                    tuple(song.all_titles), clue=clue, fact=fact, song_id=song.id, drama_id=song.drama.id,
-                    subjects=frozenset({f"s{song.id}"}), clue_ko=clue_ko)
+                    tuple(song.all_titles), clue=clue, fact=_reveal_fact(song, None, rng, avoid=fact), clue_fact=fact,
+                    song_id=song.id, drama_id=song.drama.id, subjects=frozenset({f"s{song.id}"}), clue_ko=clue_ko)
 
 
 def _year_of_song(ix: _Index, song: Song, rng: random.Random) -> Question | None:
@@ -358,10 +417,11 @@ def _lead_actor(ix: _Index, drama: Drama, rng: random.Random) -> Question | None
     if distractors is None:
         return None
     options, correct = _assemble(_actor(drama, answer), distractors, rng)
-    # Every lead counts, under any of their names: "손예진" is Son Ye-jin.
+    # Every lead counts, under any of their names: "손예진" is Son Ye-jin; the reveal names them all.
+    also = _distinct_names((_actor(drama, a) for a in drama.lead_actors if a != answer), besides=_actor(drama, answer))
     return Question(f"lead_actor:{drama.id}", "lead_actor", options, correct, _actor_names(drama),
                     subject=_drama_name(drama), fact=_reveal_fact(None, drama, rng), drama_id=drama.id,
-                    subjects=frozenset({f"d{drama.id}"}))
+                    subjects=frozenset({f"d{drama.id}"}), also=also)
 
 
 # -- the whole set for one quiz ---------------------------------------------------------

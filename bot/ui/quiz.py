@@ -27,6 +27,7 @@ COLOUR = discord.Colour(0x9B59B6)
 REVEAL_COLOUR = discord.Colour(0x2ECC71)
 BUTTON_LABEL_MAX = 80
 MAX_LINES = 15
+ALSO_SHOWN = 8           # other right answers named at a reveal (a drama may have a dozen songs)
 ANSWER_MAX_LENGTH = 100
 
 ANSWER_TEMPLATE = r"quiz:a:(?P<game>\d+):(?P<round>\d+):(?P<option>\d)"
@@ -81,10 +82,15 @@ def question_embed(session: QuizSession, question: Question, lang: str, deadline
 def reveal_embed(session: QuizSession, result: RoundResult, lang: str) -> discord.Embed:
     question = result.question
     answer = safe(name_text(question.answer, lang), 300)
+    lines = [prompt(question, lang), "", t("quiz.reveal.answer", lang, answer=answer)]
+    if question.also:  # either lead actor, both singers of a duet: every right answer is named
+        others = ", ".join(f"**{safe(name_text(n, lang), 100)}**" for n in question.also[:ALSO_SHOWN])
+        if len(question.also) > ALSO_SHOWN:
+            others += t("quiz.reveal.also_more", lang, count=len(question.also) - ALSO_SHOWN)
+        lines.append(t("quiz.reveal.also", lang, answers=others))
     embed = discord.Embed(
         title=t("quiz.reveal.title", lang, number=result.number, total=session.total_rounds),
-        description=f"{prompt(question, lang)}\n\n{t('quiz.reveal.answer', lang, answer=answer)}",
-        colour=REVEAL_COLOUR)
+        description=clip("\n".join(lines), 4096), colour=REVEAL_COLOUR)
     winners = result.winners
     if winners:
         lines = []
@@ -130,10 +136,15 @@ def interrupted_embed(lang: str) -> discord.Embed:
                          colour=discord.Colour.dark_grey())
 
 
-def start_embed(session: QuizSession, lang: str) -> discord.Embed:
-    return discord.Embed(title=t("quiz.start.title", lang), colour=COLOUR, description=t(
-        "quiz.start.body", lang, starter=mention(session.starter_id), rounds=session.total_rounds,
-        seconds=session.seconds, mode=t(f"quiz.mode.{session.mode}", lang), topic=topic_label(session.topic, lang)))
+def start_embed(session: QuizSession, lang: str, asked: int | None = None) -> discord.Embed:
+    """The announcement; when fewer rounds than `asked` could be made, it says so and why."""
+    body = t("quiz.start.body", lang, starter=mention(session.starter_id), rounds=session.total_rounds,
+             seconds=session.seconds, mode=t(f"quiz.mode.{session.mode}", lang),
+             topic=topic_label(session.topic, lang))
+    if asked is not None and session.total_rounds < asked:
+        body += "\n" + t("quiz.start.short", lang, count=session.total_rounds, asked=asked,
+                         topic=topic_label(session.topic, lang))
+    return discord.Embed(title=t("quiz.start.title", lang), colour=COLOUR, description=body)
 
 
 # -- components --------------------------------------------------------------------------------
