@@ -416,6 +416,55 @@ async def test_typed_lead_actor_answers_take_the_hangul_name(simcord_env, world,
         shown = await member.click(round1, label="Answer")
         await member.submit_modal(shown, {"answer": text})
     await env.advance_time(30)
-    winners = message_by_id(world.channel, round1.id).embeds[0].fields[0].value
+    revealed = message_by_id(world.channel, round1.id).embeds[0]
+    winners = revealed.fields[0].value
     assert f"<@{world.alice.id}>" in winners and f"<@{world.bob.id}>" in winners
     assert f"<@{carol.id}>" not in winners
+    # Issue 15: either lead is right, and the reveal names both (whichever was the question's option).
+    answer_lines = revealed.description.split("\n\n", 1)[1]
+    assert "**Hyun Bin**" in answer_lines and "**Son Ye-jin**" in answer_lines
+    assert "Also right:" in answer_lines
+
+
+async def test_typed_duet_accepts_either_singer_and_the_reveal_names_both(simcord_env, world, monkeypatch):
+    """Issue 15: Stay with Me is sung by Punch and Chanyeol; typed in, each is right."""
+    env = simcord_env
+    stay = await world.store.catalog.song_by_key("stay-with-me")
+    only_keys(monkeypatch, lambda q: q.key == f"artist_of_song:{stay.id}")
+    carol = world.guild.add_member(env.create_user("carol"))
+    await world.alice.slash(world.channel, "quiz start", rounds=1, seconds=30, mode="typed", topic="singers")
+    round1 = world.channel.last_message
+    for member, text in {world.alice: "punch", world.bob: "찬열", carol: "Ailee"}.items():
+        shown = await member.click(round1, label="Answer")
+        await member.submit_modal(shown, {"answer": text})
+    await env.advance_time(30)
+    revealed = message_by_id(world.channel, round1.id).embeds[0]
+    stored = dict(await rows(world.store, "SELECT user_id, correct FROM quiz_answers"))
+    assert stored == {world.alice.id: 1, world.bob.id: 1, carol.id: 0}
+    answer_lines = revealed.description.split("\n\n", 1)[1]
+    assert "**Chanyeol**" in answer_lines and "**Punch**" in answer_lines
+
+
+async def test_a_quiz_with_fewer_questions_than_rounds_says_so_at_the_start(simcord_env, world):
+    env = simcord_env
+    pool = await world.store.quiz.question_pool(world.guild.id)
+    years = len(questions_module.candidate_questions(pool, ["year_of_song"], questions_module.random.Random(1)))
+    assert 1 < years < 20
+    start = await world.alice.slash(world.channel, "quiz start", rounds=20, seconds=10, topic="years")
+    body = start.response.embeds[0].description
+    assert f"**{years}** rounds" in body
+    assert (f"Only **{years}** rounds instead of 20: the catalog has {years} questions on release years."
+            in body)
+    assert session_of(env, world.channel).total_rounds == years
+    await world.alice.slash(world.channel, "quiz stop")
+    await env.advance_time(30)
+
+    await world.store.guilds.update(world.guild.id, language="ko")
+    korean = await world.alice.slash(world.channel, "quiz start", rounds=20, seconds=10, topic="years")
+    assert (f"20라운드 대신 **{years}**라운드만 진행해요: 카탈로그에 발매 연도 문제가 {years}개뿐이에요."
+            in korean.response.embeds[0].description)
+    await world.alice.slash(world.channel, "quiz stop")
+    await env.advance_time(30)
+    # As many rounds as asked: no such line.
+    full = await world.alice.slash(world.channel, "quiz start", rounds=2, seconds=10, topic="years")
+    assert "대신" not in full.response.embeds[0].description
