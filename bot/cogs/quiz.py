@@ -180,8 +180,9 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
         mode = mode or settings.quiz_mode
         topic = topic or "any"
         await interaction.response.defer(thinking=True)
-        pool = await self.store.quiz.question_pool(interaction.guild_id, rng=self.rng)
         seen = await self.store.quiz.seen(interaction.channel_id)
+        pool = await self.store.quiz.question_pool(interaction.guild_id, rng=self.rng, topic=topic, seen=seen,
+                                                   rounds=rounds)
         # Off the event loop: with a big catalog, choosing distractors takes long enough to delay
         # other servers' clicks (measured in BENCHMARKS.md).
         rng = random.Random(self.rng.random())

@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..catalog.models import Artist, Drama, Fact, Song
 from ..catalog.text import compact, strip_bracketed
@@ -136,6 +137,29 @@ class _Index:
         self.drama_names = {d.id: drama_keys(d) for d in self.dramas.values()}
         self.artist_keys = {a.id: keys_of(a.all_names) for a in pool.artists.values()}
         self.artist_relatives = {a.id: keys_of(a.groups) | keys_of(a.members) for a in pool.artists.values()}
+        self.by_drama_name: dict[str, list[Song]] = {}
+        self.by_drama_id: dict[int, list[Song]] = {}
+        for s in self.everything:
+            self.by_drama_id.setdefault(s.drama.id, []).append(s)
+            for key in self.drama_names[s.drama.id]:
+                self.by_drama_name.setdefault(key, []).append(s)
+        # Distractor candidates, built once per quiz (each question then draws a few of them at random
+        # and checks only those: the cost of a question does not grow with the pool).
+        self.drama_options = [(_drama_name(d), self.drama_names[d.id], d) for d in self.dramas.values()]
+        self.artist_options = [(Name(a.name, a.hangul), self.artist_keys[a.id], a) for a in pool.artists.values()]
+        self.song_options = [(_song_name(s), self.titles[s.id], s) for s in pool.songs]
+        self.actor_options = [(_actor(d, actor), keys_of(_actor_names(d, actor)), d)
+                              for d in self.dramas.values() for actor in d.lead_actors]
+
+    def in_drama(self, drama: Drama) -> list[Song]:
+        """Every known song of `drama`, or of a drama sharing one of its names."""
+        found: dict[int, Song] = {}
+        for key in self.drama_names.get(drama.id) or drama_keys(drama):
+            for s in self.by_drama_name.get(key, ()):
+                found.setdefault(s.id, s)
+        for s in self.by_drama_id.get(drama.id, ()):
+            found.setdefault(s.id, s)
+        return list(found.values())
 
     def same_drama(self, a: Drama, b: Drama) -> bool:
         return a.id == b.id or bool(self.drama_names[a.id] & self.drama_names[b.id])
@@ -174,14 +198,15 @@ def _random_order(items: Sequence, rng: random.Random, first: int):
         yield from (items[i] for i in rest)
 
 
-def _pick_distinct(candidates: Sequence[tuple[Name, set[str]]], banned: set[str], rng: random.Random,
-                   count: int = OPTIONS - 1) -> list[Name] | None:
-    """`count` names whose keys avoid `banned` and each other; None when too few."""
+def _pick_distinct(candidates: Sequence[tuple[Name, set[str], object]], banned: set[str], rng: random.Random,
+                   count: int = OPTIONS - 1, skip: Callable[[object], bool] | None = None) -> list[Name] | None:
+    """`count` names whose keys avoid `banned` and each other, and whose entry `skip` does not refuse;
+    None when too few."""
     chosen: list[Name] = []
     used = set(banned)
-    for name, keys in _random_order(candidates, rng, 4 * count):
+    for name, keys, entry in _random_order(candidates, rng, 4 * count):
         label_key = answer_key(name.text)
-        if not label_key or keys & used or label_key in used:
+        if not label_key or keys & used or label_key in used or (skip is not None and skip(entry)):
             continue
         chosen.append(name)
         used |= keys | {label_key}
@@ -236,9 +261,8 @@ def _drama_of_song(ix: _Index, song: Song, rng: random.Random) -> Question | Non
     banned: set[str] = set()
     for twin in twins:
         banned |= ix.drama_names[twin.drama.id]
-    candidates = [(_drama_name(d), ix.drama_names[d.id]) for d in ix.dramas.values()
-                  if d.id not in {t.drama.id for t in twins}]
-    distractors = _pick_distinct(candidates, banned, rng)
+    twin_dramas = {t.drama.id for t in twins}
+    distractors = _pick_distinct(ix.drama_options, banned, rng, skip=lambda d: d.id in twin_dramas)
     if distractors is None:
         return None
     options, correct = _assemble(_drama_name(song.drama), distractors, rng)
@@ -274,15 +298,12 @@ def _artist_of_song(ix: _Index, song: Song, rng: random.Random) -> Question | No
         banned |= ix.artist_circle(artist)
         credited_names |= ix.artist_names(artist)
     credited_ids = {a.id for a in credited}
-    candidates = []
-    for artist in ix.pool.artists.values():
-        if artist.id in credited_ids:
-            continue
+
+    def related(artist: Artist) -> bool:
         # The relation may be recorded on either side only: check both directions.
-        if ix.artist_relatives[artist.id] & credited_names:
-            continue
-        candidates.append((Name(artist.name, artist.hangul), ix.artist_names(artist)))
-    distractors = _pick_distinct(candidates, banned, rng)
+        return artist.id in credited_ids or bool(ix.artist_relatives[artist.id] & credited_names)
+
+    distractors = _pick_distinct(ix.artist_options, banned, rng, skip=related)
     if distractors is None:
         return None
     options, correct = _assemble(Name(main.name, main.hangul), distractors, rng)
@@ -297,13 +318,12 @@ def _artist_of_song(ix: _Index, song: Song, rng: random.Random) -> Question | No
 
 def _song_of_drama(ix: _Index, drama: Drama, songs_here: list[Song], rng: random.Random) -> Question | None:
     song = rng.choice(songs_here)
-    in_drama = [s for s in ix.everything if ix.same_drama(s.drama, drama)]
+    in_drama = ix.in_drama(drama)
     banned: set[str] = set()
     for s in in_drama:
         banned |= ix.titles[s.id]
     in_drama_ids = {s.id for s in in_drama}
-    candidates = [(_song_name(s), ix.titles[s.id]) for s in ix.pool.songs if s.id not in in_drama_ids]
-    distractors = _pick_distinct(candidates, banned, rng)
+    distractors = _pick_distinct(ix.song_options, banned, rng, skip=lambda s: s.id in in_drama_ids)
     if distractors is None:
         return None
     options, correct = _assemble(_song_name(song), distractors, rng)
@@ -341,12 +361,12 @@ def reveals(text: str, names: Iterable[str]) -> bool:
     spaces and punctuation gone on both sides ("Stay  with-me" has "staywithme"), brackets kept in
     the text and dropped from the name ("Orbit (Acoustic)" is named by "orbit")."""
     flat = compact(text)
-    for name in names:
-        for variant in (name, strip_bracketed(name)):
-            key = compact(variant)
-            if key and key in flat:
-                return True
-    return False
+    return any(key in flat for name in names for key in _name_keys(name))
+
+
+@lru_cache(maxsize=8192)
+def _name_keys(name: str) -> tuple[str, ...]:
+    return tuple(k for k in {compact(name), compact(strip_bracketed(name))} if k)
 
 
 def _song_from_fact(ix: _Index, song: Song, index: int, fact: Fact, rng: random.Random) -> Question | None:
@@ -358,8 +378,7 @@ def _song_from_fact(ix: _Index, song: Song, index: int, fact: Fact, rng: random.
     mine = ix.titles[song.id]
     twin_ids = {t.id for t in ix.twins(song)}
     banned = set(mine)
-    candidates = [(_song_name(s), ix.titles[s.id]) for s in ix.pool.songs if s.id not in twin_ids]
-    distractors = _pick_distinct(candidates, banned, rng)
+    distractors = _pick_distinct(ix.song_options, banned, rng, skip=lambda s: s.id in twin_ids)
     if distractors is None:
         return None
     options, correct = _assemble(_song_name(song), distractors, rng)
@@ -408,12 +427,9 @@ def _lead_actor(ix: _Index, drama: Drama, rng: random.Random) -> Question | None
         return None
     answer = rng.choice(drama.lead_actors)
     banned: set[str] = set()
-    for d in ix.dramas.values():
-        if ix.same_drama(d, drama):
-            banned |= keys_of(_actor_names(d))
-    candidates = [(_actor(d, actor), keys_of(_actor_names(d, actor))) for d in ix.dramas.values()
-                  if not ix.same_drama(d, drama) for actor in d.lead_actors]
-    distractors = _pick_distinct(candidates, banned, rng)
+    for d in {s.drama.id: s.drama for s in ix.in_drama(drama)}.values():
+        banned |= keys_of(_actor_names(d))
+    distractors = _pick_distinct(ix.actor_options, banned, rng, skip=lambda d: ix.same_drama(d, drama))
     if distractors is None:
         return None
     options, correct = _assemble(_actor(drama, answer), distractors, rng)

@@ -424,6 +424,11 @@ class CatalogRepo:
         async with self._store.read() as r:
             return await self._reads.songs.read(r, list(ids), guild_id)
 
+    async def song_outlines_by_ids(self, ids: Iterable[int], guild_id: int | None = None) -> list[Song]:
+        """Songs with titles, year, drama and credited names only (see `_OutlineReader`)."""
+        async with self._store.read() as r:
+            return await self._reads.outlines.read(r, list(ids), guild_id)
+
     async def actors_by_ids(self, ids: Iterable[int]) -> list[Actor]:
         """Actors with the ids of the dramas they lead (every server sees every actor; the cards
         keep only the dramas a server can see)."""
@@ -662,11 +667,57 @@ class _SongReader:
         return self.build(ids, await r.fetch_many(self.queries(ids, guild_id)))
 
 
+class _OutlineReader:
+    """Songs with only what tells them apart: titles, year, drama (full), credits (names, no groups);
+    no description, tags, facts or sources. For the quiz's same-titled songs, which are many in a big
+    catalog and are only checked against, never shown."""
+
+    def __init__(self, d: Dialect, dramas: _DramaReader) -> None:
+        self.d = d
+        self.dramas = dramas
+
+    def queries(self, ids: list[int], guild_id: int | None) -> list[Query]:
+        owners, params = self.d.ids("ids"), {"ids": ids_param(dict.fromkeys(ids))}
+        # The dramas without their song counts, facts and sources (the two fact queries left out).
+        _entries, alt, _facts, _sources, *actors = self.dramas.queries(
+            [], guild_id, f"SELECT drama_id FROM songs WHERE id IN ({owners})", params)
+        drama_ids = f"SELECT drama_id FROM songs WHERE id IN ({owners})"
+        return [
+            (f"SELECT id, key, title, hangul, year, release_date, drama_id, guild_id FROM songs WHERE id IN ({owners})",
+             params),
+            (f"SELECT d.*, 0 AS n FROM dramas d WHERE d.id IN ({drama_ids})", params), alt, *actors,
+            (f"SELECT sa.song_id, sa.role, a.id, a.key, a.name, a.hangul FROM song_artists sa "
+             f"JOIN artists a ON a.id = sa.artist_id WHERE sa.song_id IN ({owners}) ORDER BY sa.position", params),
+            _alt_query("song_titles", "song_id", owners, params),
+        ]
+
+    def build(self, ids: list[int], rows: list[list[Row]]) -> list[Song]:
+        song_rows, *rest = rows
+        n = self.dramas.QUERIES - 2
+        drama_rows, (credit_rows, alt_rows) = rest[:n], rest[n:]
+        dramas = {d.id: d for d in self.dramas.build(None, [*drama_rows[:2], [], [], *drama_rows[2:]])}
+        credits: dict[int, list[Credit]] = defaultdict(list)
+        for r in credit_rows:
+            credits[r["song_id"]].append(Credit(r["id"], r["key"], r["name"], r["role"], r["hangul"]))
+        alt = _alt_build(alt_rows)
+        by_id = {r["id"]: Song(
+            id=r["id"], key=r["key"], title=r["title"], drama=dramas[r["drama_id"]], credits=tuple(credits[r["id"]]),
+            description="", hangul=r["hangul"], alt_titles=tuple(n for n in alt[r["id"]] if n != r["hangul"]),
+            year=r["year"], release_date=r["release_date"], guild_id=r["guild_id"]) for r in song_rows}
+        return [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
+
+    async def read(self, r: Session, ids: list[int], guild_id: int | None) -> list[Song]:
+        if not ids:
+            return []
+        return self.build(ids, await r.fetch_many(self.queries(ids, guild_id)))
+
+
 class _Reads:
     def __init__(self, d: Dialect) -> None:
         self.dramas = _DramaReader(d)
         self.artists = _ArtistReader(d)
         self.songs = _SongReader(d, self.dramas)
+        self.outlines = _OutlineReader(d, self.dramas)
         self.actors = self.dramas.actors
 
 
