@@ -428,15 +428,19 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
     # -- /quiz leaderboard --------------------------------------------------------------------
 
     @app_commands.command(name="leaderboard", description="This server's best quiz players")
-    @app_commands.describe(period="week: the last 7 days; month: the last 30 days; all: all time (default)")
+    @app_commands.describe(period="week: the last 7 days; month: the last 30 days; all: all time (default)",
+                           by="points (default), wins (top score of a quiz played to its end) or correct answers")
     async def quiz_leaderboard(self, interaction: discord.Interaction,
-                               period: Literal["week", "month", "all"] = "all") -> None:
+                               period: Literal["week", "month", "all"] = "all",
+                               by: Literal["points", "wins", "correct"] = "points") -> None:
         assert interaction.guild_id is not None
         lang = await self.bot.language_for(interaction)
         span = PERIODS[period]
         since = discord.utils.utcnow() - span if span else None
-        rows = await self.store.quiz.leaderboard(interaction.guild_id, since=since, user_id=interaction.user.id)
-        await interaction.response.send_message(embed=ui.leaderboard_embed(rows, period, lang, interaction.user.id))
+        rows = await self.store.quiz.leaderboard(interaction.guild_id, since=since, user_id=interaction.user.id,
+                                                 rank_by=by)
+        await interaction.response.send_message(
+            embed=ui.leaderboard_embed(rows, period, lang, interaction.user.id, rank_by=by))
 
     # -- /quiz stats --------------------------------------------------------------------------
 

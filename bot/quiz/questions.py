@@ -40,6 +40,8 @@ TOPICS: dict[str, tuple[str, ...]] = {
     "years": ("year_of_song",),
     "actors": ("lead_actor",),
 }
+# Each kind's topic, for statistics ("dramas" has two kinds).
+TOPIC_OF_KIND = {kind: topic for topic, kinds in TOPICS.items() if topic != "any" for kind in kinds}
 YEAR_SPREAD = 4
 MASK = "＿＿＿"
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..quiz.matching import answer_key
-from ..quiz.questions import KINDS, TOPICS, QuestionPool
+from ..quiz.questions import KINDS, TOPIC_OF_KIND, TOPICS, QuestionPool
 from .catalog_repo import VISIBLE_SONG
 from .engine import Conflict
 from .times import stamp
@@ -48,12 +48,32 @@ class InterruptedGame:
     message_id: int | None
 
 
+# A win: the top score of a game played to its end (every round, or ended for want of players),
+# with at least one point; players tied at the top all win. A stopped or interrupted game has no winner.
+WIN_STATUSES = ("finished", "idle")
+# option -> ORDER BY (never user text); equal correct answers: the fewer tries first.
+RANK_BY = {"points": "points DESC, correct DESC", "wins": "wins DESC, points DESC, correct DESC",
+           "correct": "correct DESC, answered, points DESC"}
+
+
 @dataclass(frozen=True, slots=True)
 class LeaderRow:
     rank: int
     user_id: int
     points: int
     games: int
+    answered: int
+    correct: int
+    wins: int = 0
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.answered if self.answered else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class TopicAccuracy:
+    topic: str                   # a key of bot.quiz.questions.TOPICS ("dramas", "years", ...)
     answered: int
     correct: int
 
@@ -70,6 +90,8 @@ class PlayerStats:
     best_streak: int
     points: int
     favourite_drama_id: int | None
+    wins: int = 0
+    by_topic: tuple[TopicAccuracy, ...] = ()   # topics answered, in TOPICS order
 
     @property
     def accuracy(self) -> float:
@@ -133,17 +155,35 @@ class _Freshness:
         rows.sort(key=lambda r: not self.fresh(*r))  # stable: random within fresh, then within seen
         return [r[0] for r in rows[:count]]
 
+# Each player's wins in the games of this server that ended since `:since` (see WIN_STATUSES).
+_WINS = """
+game_points AS (
+    SELECT a.game_id, a.user_id, sum(a.points) AS points FROM quiz_answers a
+    JOIN quiz_games g ON g.id = a.game_id
+    WHERE a.guild_id = :guild AND g.guild_id = :guild AND g.status IN ('finished', 'idle') AND g.ended_at >= :since
+    GROUP BY a.game_id, a.user_id
+), tops AS (
+    SELECT game_id, max(points) AS top FROM game_points GROUP BY game_id
+), wins AS (
+    SELECT gp.user_id, count(*) AS wins FROM game_points gp
+    JOIN tops t ON t.game_id = gp.game_id AND gp.points = t.top WHERE t.top > 0 GROUP BY gp.user_id
+)"""
+
 _TOTALS = """
 WITH totals AS (
     SELECT user_id, sum(points) AS points, count(DISTINCT game_id) AS games, count(*) AS answered,
            sum(correct) AS correct
     FROM quiz_answers WHERE guild_id = :guild AND answered_at >= :since GROUP BY user_id
+), {wins}, joined AS (
+    SELECT t.user_id, t.points, t.games, t.answered, t.correct, coalesce(w.wins, 0) AS wins
+    FROM totals t LEFT JOIN wins w ON w.user_id = t.user_id
 ), ranked AS (
-    SELECT *, row_number() OVER (ORDER BY points DESC, correct DESC, user_id) AS rank FROM totals
+    SELECT *, row_number() OVER (ORDER BY {order}, user_id) AS rank FROM joined
 )
-SELECT rank, user_id, points, games, answered, correct FROM ranked
+SELECT rank, user_id, points, games, answered, correct, wins FROM ranked
 WHERE rank <= :limit OR user_id = :user ORDER BY rank
 """
+_PLAYER_WINS = "WITH " + _WINS + " SELECT coalesce(max(wins), 0) FROM wins WHERE user_id = :user"
 
 
 class QuizRepo:
@@ -333,9 +373,11 @@ class QuizRepo:
     # -- leaderboards and stats -------------------------------------------------------------
 
     async def leaderboard(self, guild_id: int, *, since: dt.datetime | None = None, limit: int = 10,
-                          user_id: int | None = None) -> list[LeaderRow]:
-        """The top `limit` players since `since` (None: all time), plus `user_id`'s row if below."""
-        rows = await self._store.fetch(_TOTALS, {
+                          user_id: int | None = None, rank_by: str = "points") -> list[LeaderRow]:
+        """The top `limit` players since `since` (None: all time), plus `user_id`'s row if below; ranked
+        by points, wins or correct answers (see RANK_BY for ties)."""
+        sql = _TOTALS.format(wins=_WINS.strip(), order=RANK_BY[rank_by])
+        rows = await self._store.fetch(sql, {
             "guild": guild_id, "since": stamp(since) if since else "", "limit": limit, "user": user_id})
         return [LeaderRow(*r) for r in rows]
 
@@ -350,4 +392,16 @@ class QuizRepo:
             "WHERE a.guild_id = ? AND a.user_id = ? AND r.drama_id IS NOT NULL "
             "GROUP BY r.drama_id ORDER BY sum(a.correct) DESC, count(*) DESC, r.drama_id LIMIT 1",
             (guild_id, user_id))
-        return PlayerStats(row[0], row[1], row[2], row[3], row[4], favourite)
+        kinds = await self._store.fetch(
+            "SELECT r.kind, count(*), coalesce(sum(a.correct), 0) FROM quiz_answers a "
+            "JOIN quiz_rounds r ON r.game_id = a.game_id AND r.number = a.round "
+            "WHERE a.guild_id = ? AND a.user_id = ? GROUP BY r.kind", (guild_id, user_id))
+        topics: dict[str, list[int]] = {}
+        for kind, answered, correct in kinds:
+            if (topic := TOPIC_OF_KIND.get(kind)) is not None:
+                totals = topics.setdefault(topic, [0, 0])
+                totals[0] += answered
+                totals[1] += correct
+        by_topic = tuple(TopicAccuracy(t, *topics[t]) for t in TOPICS if t in topics)
+        wins = await self._store.fetchval(_PLAYER_WINS, {"guild": guild_id, "since": "", "user": user_id})
+        return PlayerStats(row[0], row[1], row[2], row[3], row[4], favourite, int(wins or 0), by_topic)

@@ -233,16 +233,22 @@ def percent(value: float) -> str:
     return f"{round(value * 100)}%"
 
 
-def leaderboard_embed(rows: Sequence[Any], period: str, lang: str, caller_id: int) -> discord.Embed:
+def leaderboard_embed(rows: Sequence[Any], period: str, lang: str, caller_id: int,
+                      rank_by: str = "points") -> discord.Embed:
     period_text = t(f"quiz.period.{period}", lang)
-    embed = discord.Embed(title=t("quiz.leaderboard.title", lang, period=period_text), colour=COLOUR)
+    title = (t("quiz.leaderboard.title", lang, period=period_text) if rank_by == "points" else
+             t("quiz.leaderboard.title_by", lang, period=period_text, by=t(f"quiz.leaderboard.by.{rank_by}", lang)))
+    embed = discord.Embed(title=title, colour=COLOUR)
+    if rank_by == "wins":  # say what a win is
+        embed.set_footer(text=t("quiz.leaderboard.wins_note", lang))
     if not rows:
         embed.description = t("quiz.leaderboard.empty", lang, period=period_text)
         return embed
+    key = "quiz.leaderboard.line" if rank_by == "points" else f"quiz.leaderboard.line_{rank_by}"
 
     def line(row: Any) -> str:
-        return t("quiz.leaderboard.line", lang, rank=row.rank, user=mention(row.user_id), points=row.points,
-                 games=row.games, accuracy=percent(row.accuracy))
+        return t(key, lang, rank=row.rank, user=mention(row.user_id), points=row.points, games=row.games,
+                 accuracy=percent(row.accuracy), wins=row.wins, correct=row.correct, answered=row.answered)
 
     top = [r for r in rows if r.rank <= 10]
     embed.description = clip("\n".join(line(r) for r in top), 4096)
@@ -258,7 +264,11 @@ def stats_embed(member: discord.abc.User, stats: Any, favourite: str | None, lan
     embed.set_author(name=clip(member.display_name, 256))
     for key, value in (("games", stats.games), ("answered", stats.answered), ("correct", stats.correct),
                        ("accuracy", percent(stats.accuracy)), ("best_streak", stats.best_streak),
-                       ("points", stats.points)):
+                       ("points", stats.points), ("wins", stats.wins)):
         embed.add_field(name=t(f"quiz.stats.{key}", lang), value=str(value))
+    if stats.by_topic:
+        lines = [t("quiz.stats.topic_line", lang, topic=topic_label(a.topic, lang), accuracy=percent(a.accuracy),
+                   correct=a.correct, answered=a.answered) for a in stats.by_topic]
+        embed.add_field(name=t("quiz.stats.by_topic", lang), value=clip("\n".join(lines), 1024), inline=False)
     embed.add_field(name=t("quiz.stats.favourite", lang), value=favourite or t("common.none", lang), inline=False)
     return embed
