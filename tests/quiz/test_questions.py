@@ -226,3 +226,16 @@ def test_property_one_right_option_with_admin_additions(shared, additions, seed,
         return len(questions)
 
     assert loop.run_until_complete(check()) > 0
+
+
+async def test_a_clue_may_name_the_singer_but_the_options_are_titles(store):
+    """Decided in issue 15: the singer stays in a clue ("Hwasa's first-ever solo OST" is the clue's
+    substance; masked, it would be unanswerable). It does not give the answer away: the options are
+    song titles, so knowing who sang what is the trivia asked."""
+    pool = await store.quiz.question_pool(None)
+    orbit = next(s for s in pool.songs if s.title == "Orbit")
+    clues = [q for q in candidate_questions(pool, ["song_from_fact"], random.Random(1)) if q.song_id == orbit.id]
+    named = [q for q in clues if "Hwasa" in q.clue]
+    assert named
+    for q in named:
+        assert "Orbit" not in q.clue and {o.text for o in q.options} <= {s.title for s in pool.songs}
