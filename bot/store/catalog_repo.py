@@ -424,6 +424,11 @@ class CatalogRepo:
         async with self._store.read() as r:
             return await self._reads.songs.read(r, list(ids), guild_id)
 
+    async def artist_outlines_by_ids(self, ids: Iterable[int], guild_id: int | None = None) -> list[Artist]:
+        """Artists with their names, groups and members only (song_count 0, no facts or sources)."""
+        async with self._store.read() as r:
+            return await self._reads.artists.read(r, list(ids), guild_id, outline=True)
+
     async def song_outlines_by_ids(self, ids: Iterable[int], guild_id: int | None = None) -> list[Song]:
         """Songs with titles, year, drama and credited names only (see `_OutlineReader`)."""
         async with self._store.read() as r:
@@ -570,21 +575,24 @@ class _ArtistReader:
     def __init__(self, d: Dialect) -> None:
         self.d = d
 
-    def queries(self, ids: list[int], guild_id: int | None) -> list[Query]:
+    def queries(self, ids: list[int], guild_id: int | None, *, outline: bool = False) -> list[Query]:
+        """`outline`: names, groups and members only (no song count, facts or sources): what the quiz
+        needs of a singer, without the song count that PostgreSQL plans badly."""
         owners = self.d.ids("ids")
         params = {"ids": ids_param(dict.fromkeys(ids)), "guild": guild_id}
+        count = "0" if outline else ARTIST_SONG_COUNT
         return [
-            (f"SELECT a.*, {ARTIST_SONG_COUNT} AS n FROM artists a WHERE a.id IN ({owners})", params),
+            (f"SELECT a.*, {count} AS n FROM artists a WHERE a.id IN ({owners})", params),
             _alt_query("artist_names", "artist_id", owners, params),
             (f"SELECT ag.member_id, m.name AS member, m.hangul AS member_ko, ag.group_id, g.name AS grp, "
              f"g.hangul AS grp_ko FROM artist_groups ag "
              f"JOIN artists m ON m.id = ag.member_id JOIN artists g ON g.id = ag.group_id "
              f"WHERE ag.member_id IN ({owners}) OR ag.group_id IN ({owners}) ORDER BY g.id, m.id", params),
-            *_facts_queries(self.d, "artist", "artist_id", owners, params),
+            *(() if outline else _facts_queries(self.d, "artist", "artist_id", owners, params)),
         ]
 
     def build(self, ids: list[int], rows: list[list[Row]]) -> list[Artist]:
-        entries, alt_rows, group_rows, fact_rows, source_rows = rows
+        entries, alt_rows, group_rows, fact_rows, source_rows = rows if len(rows) == 5 else [*rows, [], []]
         alt = _alt_build(alt_rows)
         groups: dict[int, list[str]] = defaultdict(list)
         members: dict[int, list[str]] = defaultdict(list)
@@ -601,10 +609,10 @@ class _ArtistReader:
             guild_id=r["guild_id"], song_count=r["n"], related_hangul=hangul) for r in entries}
         return [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
 
-    async def read(self, r: Session, ids: list[int], guild_id: int | None) -> list[Artist]:
+    async def read(self, r: Session, ids: list[int], guild_id: int | None, *, outline: bool = False) -> list[Artist]:
         if not ids:
             return []
-        return self.build(ids, await r.fetch_many(self.queries(ids, guild_id)))
+        return self.build(ids, await r.fetch_many(self.queries(ids, guild_id, outline=outline)))
 
 
 class _SongReader:

@@ -238,7 +238,7 @@ class QuizRepo:
         # and their singers need no more than the names their credits carry.
         twins = await catalog.song_outlines_by_ids(twin_ids, guild_id)
         artist_ids = sorted({c.artist_id for s in songs for c in s.credits})
-        artists = {a.id: a for a in await catalog.artists_by_ids(artist_ids, guild_id)}
+        artists = {a.id: a for a in await catalog.artist_outlines_by_ids(artist_ids, guild_id)}
         return QuestionPool(songs=songs, twins=twins, artists=artists)
 
     async def _bracketed_titles(self) -> dict[str, list[int]]:
