@@ -88,6 +88,10 @@ def reveal_embed(session: QuizSession, result: RoundResult, lang: str) -> discor
         if len(question.also) > ALSO_SHOWN:
             others += t("quiz.reveal.also_more", lang, count=len(question.also) - ALSO_SHOWN)
         lines.append(t("quiz.reveal.also", lang, answers=others))
+    clue = question.clue_fact
+    if clue is not None and (question.fact is None or question.fact.source != clue.source):
+        # The clue is a fact too: its article is named (the "did you know" names its own below).
+        lines.append("-# " + safe(t("quiz.reveal.clue_source", lang, source=source_credit(clue.source, lang)), 300))
     embed = discord.Embed(
         title=t("quiz.reveal.title", lang, number=result.number, total=session.total_rounds),
         description=clip("\n".join(lines), 4096), colour=REVEAL_COLOUR)

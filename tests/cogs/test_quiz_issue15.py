@@ -127,3 +127,32 @@ async def test_leaderboard_by_wins_and_correct_answers_and_stats_by_topic(simcor
     fields = {f.name: f.value for f in mine.response.embeds[0].fields}
     assert fields["우승"] == "1"
     assert fields["주제별 정답률"].splitlines()[0] == "발매 연도: **100%** (2문제 중 2개)"
+
+
+# -- "Did you know?" after a clue -----------------------------------------------------------------
+
+async def clue_round(env, world, monkeypatch, song_key):
+    song = await world.store.catalog.song_by_key(song_key)
+    only_keys(monkeypatch, lambda q: q.kind == "song_from_fact" and q.song_id == song.id)
+    await world.alice.slash(world.channel, "quiz start", rounds=1, seconds=10, topic="facts")
+    round1 = world.channel.last_message
+    clue = session_of(env, world.channel).question.clue
+    await env.advance_time(10)
+    return song, clue, message_by_id(world.channel, round1.id).embeds[0]
+
+
+async def test_did_you_know_after_a_clue_adds_another_fact_of_the_song(simcord_env, world, monkeypatch):
+    song, clue, revealed = await clue_round(simcord_env, world, monkeypatch, "stay-with-me")
+    fact = next(f.value for f in revealed.fields if f.name == "Did you know?")
+    told = fact.split("\n-# ")[0]
+    assert told in {f.text for f in song.facts} and told != clue and "＿" not in told
+    assert "**Stay with Me**" in revealed.description
+
+
+async def test_a_clue_about_a_song_with_one_fact_stands_alone(simcord_env, world, monkeypatch):
+    """Christmas Tree has a single fact: its clue round has no "Did you know?" rather than the clue
+    again; the clue's article is still named."""
+    song, clue, revealed = await clue_round(simcord_env, world, monkeypatch, "christmas-tree")
+    assert len(song.facts) == 1 and "Billboard" in clue
+    assert "Did you know?" not in [f.name for f in revealed.fields]
+    assert "-# Clue from “Enjoy Love Ballads with The Top 10 Romantic OSTs from K-dramas”" in revealed.description
