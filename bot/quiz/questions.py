@@ -380,7 +380,9 @@ def _song_from_fact(ix: _Index, song: Song, index: int, fact: Fact, rng: random.
     mine = ix.titles[song.id]
     twin_ids = {t.id for t in ix.twins(song)}
     banned = set(mine)
-    distractors = _pick_distinct(ix.song_options, banned, rng, skip=lambda s: s.id in twin_ids)
+    # No option named by the clue either ("Topped Billboard's chart" next to a song called Billboard).
+    distractors = _pick_distinct(ix.song_options, banned, rng,
+                                 skip=lambda s: s.id in twin_ids or reveals(clue, s.all_titles))
     if distractors is None:
         return None
     options, correct = _assemble(_song_name(song), distractors, rng)

@@ -148,3 +148,14 @@ def test_property_catalog_clues_with_server_additions(shared, records, seed):  #
         return len(clues)
 
     assert loop.run_until_complete(check()) >= 30
+
+
+def test_no_option_is_named_by_the_clue():
+    fact = Fact("trivia", "Topped Billboard's Digital Song Sales chart.", Source("src", "A source"))
+    song = Song(1, "s1", "Christmas Tree", Drama(1, "d1", "Our Beloved Summer"), (Credit(1, "a1", "V"),), "",
+                facts=(fact,))
+    billboard = Song(9, "s9", "Billboard", Drama(9, "d9", "Chart Drama"), (Credit(9, "a9", "Someone"),), "")
+    pool = QuestionPool(songs=[song, billboard, *other_songs()])
+    for seed in range(20):
+        [q] = candidate_questions(pool, ["song_from_fact"], random.Random(seed))
+        assert "Billboard" not in {o.text for o in q.options}
