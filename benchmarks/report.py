@@ -202,6 +202,7 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
                 continue
         rows.append((f"{name}: cost growth from 1,000 to 100,000 songs ≤ 3×",
                      "not measured: " + (results.get("import_stopped") or "a size is missing"), None))
+    rows += quiz_start_targets(results)
     startup = results.get("startup", {})
     bare = median([r["ready_seconds"] for r in startup.get("bare", {}).get("runs", []) if r.get("status") == "ok"])
     big_label = "ost@100000"
@@ -229,6 +230,28 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
     else:
         rows.append(("concurrent quizzes: click ≤ 2× floor (median)", load.get("status", "not measured"), None))
         rows.append(("concurrent quizzes: loop lag p99 < 50 ms", load.get("status", "not measured"), None))
+    return rows
+
+
+def quiz_start_targets(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
+    """Issue 15 §6: /quiz start within 100 ms (median) at 100,000 songs, less than 2× growth from 1,000."""
+    inter = results.get("interactions", {})
+    small, large = inter.get("1000"), inter.get("100000")
+    a = cost(small, "/quiz start") if small else {"status": "not measured"}
+    b = cost(large, "/quiz start") if large else {"status": "not measured"}
+    rows: list[tuple[str, str, bool | None]] = []
+    label = "/quiz start at 100,000 songs ≤ 100 ms (median)"
+    if b["status"] == "ok":
+        rows.append((label, fmt_ms(b["median"]), b["median"] <= 0.100))
+    else:
+        rows.append((label, b["status"], None))
+    label = "/quiz start: cost growth from 1,000 to 100,000 songs < 2×"
+    if a["status"] == b["status"] == "ok":
+        growth = ratio(b["x_median"], a["x_median"])
+        rows.append((label, f"{fmt_x(growth)} ({fmt_ms(a['median'])} → {fmt_ms(b['median'])})",
+                     growth is not None and growth < 2))
+    else:
+        rows.append((label, "not measured: " + (results.get("import_stopped") or "a size is missing"), None))
     return rows
 
 
@@ -348,6 +371,14 @@ def pg_targets(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
         else:
             rows.append((f"concurrent quizzes on {engine}: click ≤ 2× floor (median)",
                          pgr.get("status") or load.get("status", "not measured"), None))
+    pair = engine_pair(results, PG_BIG, "/quiz start")
+    label = f"/quiz start at {PG_BIG:,} songs on PostgreSQL ≤ 100 ms (median; the SQLite target, reported)"
+    post = pair["postgres"]
+    if post["status"] == "ok":
+        rows.append((label, f"{fmt_ms(post['median'])} (SQLite {fmt_ms(pair['sqlite'].get('median'))})",
+                     post["median"] <= 0.100))
+    else:
+        rows.append((label, pgr.get("status") or post["status"], None))
     sizes = sorted({e["size"] for e in results.get("startup", {}).values() if e.get("engine") == "postgres"})
     for size in sizes or pgr.get("sizes", []):
         lite, post = _startup_median(results, f"ost@{size}"), _startup_median(results, f"pg@{size}")

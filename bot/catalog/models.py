@@ -10,7 +10,10 @@ from dataclasses import dataclass, field
 
 ARTIST_KINDS = ("solo", "group", "subunit", "duo", "trio")
 CREDIT_ROLES = ("main", "duet", "featuring")
-FACT_KINDS = ("chart", "award", "release", "episode", "cast", "popularity", "performance", "trivia", "style")
+FACT_KINDS = ("chart", "award", "release", "episode", "cast", "popularity", "performance", "trivia", "style", "article")
+# A fact about the source article itself ("the article covers eight songs so far"), not about its
+# subject: kept with its source, never asked as a quiz clue nor shown as a "did you know".
+ARTICLE_FACT = "article"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +57,11 @@ class Fact:
     def text_in(self, lang: str) -> str:
         """The fact in the reader's language (English when no Korean text was written)."""
         return self.text_ko if lang == "ko" and self.text_ko else self.text
+
+    @property
+    def is_trivia(self) -> bool:
+        """About the song, drama or artist (not about the article it comes from)."""
+        return self.kind != ARTICLE_FACT
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,8 +24,31 @@ def _strip_marks(text: str) -> str:
     return unicodedata.normalize("NFC", kept)
 
 
+def _ascii_table() -> dict[int, str | None]:
+    """What `normalize` does to each ASCII character, as a `str.translate` table."""
+    table: dict[int, str | None] = {}
+    for code in range(128):
+        ch = chr(code)
+        if ch in _APOSTROPHES or code < 32 or code == 127:
+            table[code] = None                      # apostrophes and control characters go
+        elif ch == "&":
+            table[code] = " and "
+        else:
+            table[code] = ch.lower() if ch.isalnum() else " "
+    return table
+
+
+_ASCII = _ascii_table()
+
+
 def normalize(text: str) -> str:
     """Lower-case words separated by single spaces; punctuation, symbols and invisibles gone."""
+    if text.isascii():  # most names: the same result without the per-character Unicode look-ups
+        return " ".join(text.translate(_ASCII).split())
+    return _normalize_unicode(text)
+
+
+def _normalize_unicode(text: str) -> str:
     text = _strip_marks(unicodedata.normalize("NFKC", text)).casefold()
     out: list[str] = []
     for ch in text:

@@ -180,8 +180,9 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
         mode = mode or settings.quiz_mode
         topic = topic or "any"
         await interaction.response.defer(thinking=True)
-        pool = await self.store.quiz.question_pool(interaction.guild_id, rng=self.rng)
         seen = await self.store.quiz.seen(interaction.channel_id)
+        pool = await self.store.quiz.question_pool(interaction.guild_id, rng=self.rng, topic=topic, seen=seen,
+                                                   rounds=rounds)
         # Off the event loop: with a big catalog, choosing distractors takes long enough to delay
         # other servers' clicks (measured in BENCHMARKS.md).
         rng = random.Random(self.rng.random())
@@ -206,7 +207,7 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
         self.sessions.add(session)
         self.runners[game_id] = runner
         try:
-            await interaction.edit_original_response(embed=ui.start_embed(session, lang))
+            await interaction.edit_original_response(embed=ui.start_embed(session, lang, asked=rounds))
         except discord.HTTPException as exc:
             # The rounds are channel messages: the game does not need its announcement.
             log.warning("quiz %s: the start announcement failed (%s); the quiz goes on", game_id, describe(exc))
@@ -427,15 +428,19 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
     # -- /quiz leaderboard --------------------------------------------------------------------
 
     @app_commands.command(name="leaderboard", description="This server's best quiz players")
-    @app_commands.describe(period="week: the last 7 days; month: the last 30 days; all: all time (default)")
+    @app_commands.describe(period="week: the last 7 days; month: the last 30 days; all: all time (default)",
+                           by="points (default), wins (top score of a quiz played to its end) or correct answers")
     async def quiz_leaderboard(self, interaction: discord.Interaction,
-                               period: Literal["week", "month", "all"] = "all") -> None:
+                               period: Literal["week", "month", "all"] = "all",
+                               by: Literal["points", "wins", "correct"] = "points") -> None:
         assert interaction.guild_id is not None
         lang = await self.bot.language_for(interaction)
         span = PERIODS[period]
         since = discord.utils.utcnow() - span if span else None
-        rows = await self.store.quiz.leaderboard(interaction.guild_id, since=since, user_id=interaction.user.id)
-        await interaction.response.send_message(embed=ui.leaderboard_embed(rows, period, lang, interaction.user.id))
+        rows = await self.store.quiz.leaderboard(interaction.guild_id, since=since, user_id=interaction.user.id,
+                                                 rank_by=by)
+        await interaction.response.send_message(
+            embed=ui.leaderboard_embed(rows, period, lang, interaction.user.id, rank_by=by))
 
     # -- /quiz stats --------------------------------------------------------------------------
 

@@ -426,6 +426,14 @@ class CatalogRepo:
         """Full songs, in the order of `ids` (unknown ids are skipped)."""
         return await self._reads.songs.read(self._store, list(ids), guild_id)
 
+    async def artist_outlines_by_ids(self, ids: Iterable[int], guild_id: int | None = None) -> list[Artist]:
+        """Artists with their names, groups and members only (song_count 0, no facts or sources)."""
+        return await self._reads.artists.read(self._store, list(ids), guild_id, outline=True)
+
+    async def song_outlines_by_ids(self, ids: Iterable[int], guild_id: int | None = None) -> list[Song]:
+        """Songs with titles, year, drama and credited names only (see `_OutlineReader`)."""
+        return await self._reads.outlines.read(self._store, list(ids), guild_id)
+
     async def actors_by_ids(self, ids: Iterable[int]) -> list[Actor]:
         """Actors with the ids of the dramas they lead (every server sees every actor; the cards
         keep only the dramas a server can see)."""
@@ -566,21 +574,24 @@ class _ArtistReader:
     def __init__(self, d: Dialect) -> None:
         self.d = d
 
-    def queries(self, ids: list[int], guild_id: int | None) -> list[Query]:
+    def queries(self, ids: list[int], guild_id: int | None, *, outline: bool = False) -> list[Query]:
+        """`outline`: names, groups and members only (no song count, facts or sources): what the quiz
+        needs of a singer, without the song count that PostgreSQL plans badly."""
         owners = self.d.ids("ids")
         params = {"ids": ids_param(dict.fromkeys(ids)), "guild": guild_id}
+        count = "0" if outline else artist_song_count(self.d)
         return [
-            (f"SELECT a.*, {artist_song_count(self.d)} AS n FROM artists a WHERE a.id IN ({owners})", params),
+            (f"SELECT a.*, {count} AS n FROM artists a WHERE a.id IN ({owners})", params),
             _alt_query("artist_names", "artist_id", owners, params),
             (f"SELECT ag.member_id, m.name AS member, m.hangul AS member_ko, ag.group_id, g.name AS grp, "
              f"g.hangul AS grp_ko FROM artist_groups ag "
              f"JOIN artists m ON m.id = ag.member_id JOIN artists g ON g.id = ag.group_id "
              f"WHERE ag.member_id IN ({owners}) OR ag.group_id IN ({owners}) ORDER BY g.id, m.id", params),
-            *_facts_queries(self.d, "artist", "artist_id", owners, params),
+            *(() if outline else _facts_queries(self.d, "artist", "artist_id", owners, params)),
         ]
 
     def build(self, ids: list[int], rows: list[list[Row]]) -> list[Artist]:
-        entries, alt_rows, group_rows, fact_rows, source_rows = rows
+        entries, alt_rows, group_rows, fact_rows, source_rows = rows if len(rows) == 5 else [*rows, [], []]
         alt = _alt_build(alt_rows)
         groups: dict[int, list[str]] = defaultdict(list)
         members: dict[int, list[str]] = defaultdict(list)
@@ -597,10 +608,10 @@ class _ArtistReader:
             guild_id=r["guild_id"], song_count=r["n"], related_hangul=hangul) for r in entries}
         return [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
 
-    async def read(self, r: Batches, ids: list[int], guild_id: int | None) -> list[Artist]:
+    async def read(self, r: Batches, ids: list[int], guild_id: int | None, *, outline: bool = False) -> list[Artist]:
         if not ids:
             return []
-        return self.build(ids, await r.fetch_many(self.queries(ids, guild_id)))
+        return self.build(ids, await r.fetch_many(self.queries(ids, guild_id, outline=outline)))
 
 
 class _SongReader:
@@ -672,11 +683,57 @@ class _SongReader:
         return self.build(ids, await r.fetch_many(self.queries(ids, guild_id)))
 
 
+class _OutlineReader:
+    """Songs with only what tells them apart: titles, year, drama (full), credits (names, no groups);
+    no description, tags, facts or sources. For the quiz's same-titled songs, which are many in a big
+    catalog and are only checked against, never shown."""
+
+    def __init__(self, d: Dialect, dramas: _DramaReader) -> None:
+        self.d = d
+        self.dramas = dramas
+
+    def queries(self, ids: list[int], guild_id: int | None) -> list[Query]:
+        owners, params = self.d.ids("ids"), {"ids": ids_param(dict.fromkeys(ids))}
+        # The dramas without their song counts, facts and sources (the two fact queries left out).
+        _entries, alt, _facts, _sources, *actors = self.dramas.queries(
+            [], guild_id, f"SELECT drama_id FROM songs WHERE id IN ({owners})", params)
+        drama_ids = f"SELECT drama_id FROM songs WHERE id IN ({owners})"
+        return [
+            (f"SELECT id, key, title, hangul, year, release_date, drama_id, guild_id FROM songs WHERE id IN ({owners})",
+             params),
+            (f"SELECT d.*, 0 AS n FROM dramas d WHERE d.id IN ({drama_ids})", params), alt, *actors,
+            (f"SELECT sa.song_id, sa.role, a.id, a.key, a.name, a.hangul FROM song_artists sa "
+             f"JOIN artists a ON a.id = sa.artist_id WHERE sa.song_id IN ({owners}) ORDER BY sa.position", params),
+            _alt_query("song_titles", "song_id", owners, params),
+        ]
+
+    def build(self, ids: list[int], rows: list[list[Row]]) -> list[Song]:
+        song_rows, *rest = rows
+        n = self.dramas.QUERIES - 2
+        drama_rows, (credit_rows, alt_rows) = rest[:n], rest[n:]
+        dramas = {d.id: d for d in self.dramas.build(None, [*drama_rows[:2], [], [], *drama_rows[2:]])}
+        credits: dict[int, list[Credit]] = defaultdict(list)
+        for r in credit_rows:
+            credits[r["song_id"]].append(Credit(r["id"], r["key"], r["name"], r["role"], r["hangul"]))
+        alt = _alt_build(alt_rows)
+        by_id = {r["id"]: Song(
+            id=r["id"], key=r["key"], title=r["title"], drama=dramas[r["drama_id"]], credits=tuple(credits[r["id"]]),
+            description="", hangul=r["hangul"], alt_titles=tuple(n for n in alt[r["id"]] if n != r["hangul"]),
+            year=r["year"], release_date=r["release_date"], guild_id=r["guild_id"]) for r in song_rows}
+        return [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
+
+    async def read(self, r: Batches, ids: list[int], guild_id: int | None) -> list[Song]:
+        if not ids:
+            return []
+        return self.build(ids, await r.fetch_many(self.queries(ids, guild_id)))
+
+
 class _Reads:
     def __init__(self, d: Dialect) -> None:
         self.dramas = _DramaReader(d)
         self.artists = _ArtistReader(d)
         self.songs = _SongReader(d, self.dramas)
+        self.outlines = _OutlineReader(d, self.dramas)
         self.actors = self.dramas.actors
 
 

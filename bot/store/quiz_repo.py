@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..quiz.matching import answer_key
-from ..quiz.questions import QuestionPool
+from ..quiz.questions import KINDS, TOPIC_OF_KIND, TOPICS, QuestionPool
 from .catalog_repo import VISIBLE_SONG
 from .engine import Conflict
-from .search_repo import TOP
 from .times import stamp
 
 if TYPE_CHECKING:
@@ -28,6 +27,17 @@ if TYPE_CHECKING:
 RUNNING = "running"
 END_STATUSES = ("finished", "stopped", "idle", "interrupted")
 POOL_SIZE = 60
+# Songs per round asked: subjects for every round (no song twice in a quiz while fresh ones remain)
+# and distractors around them. A 1-round quiz needs no 60 songs; 20 rounds get the full POOL_SIZE.
+SONGS_PER_ROUND = 3
+MIN_POOL = 24
+# Catalogs whose song ids span less than this are read whole; larger ones are sampled by drawing
+# random ids (rejection sampling: uniform over the songs this server sees, at a cost that does not
+# grow with the catalog). SAMPLE_TRIES draws before falling back to reading every id.
+SCAN_BELOW = 2_000
+SAMPLE_TRIES = 4
+SONG_KINDS = frozenset({"drama_of_song", "artist_of_song", "year_of_song", "song_from_fact"})
+DRAMA_KINDS = frozenset({"song_of_drama", "lead_actor"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,12 +48,32 @@ class InterruptedGame:
     message_id: int | None
 
 
+# A win: the top score of a game played to its end (every round, or ended for want of players),
+# with at least one point; players tied at the top all win. A stopped or interrupted game has no winner.
+WIN_STATUSES = ("finished", "idle")
+# option -> ORDER BY (never user text); equal correct answers: the fewer tries first.
+RANK_BY = {"points": "points DESC, correct DESC", "wins": "wins DESC, points DESC, correct DESC",
+           "correct": "correct DESC, answered, points DESC"}
+
+
 @dataclass(frozen=True, slots=True)
 class LeaderRow:
     rank: int
     user_id: int
     points: int
     games: int
+    answered: int
+    correct: int
+    wins: int = 0
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.answered if self.answered else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class TopicAccuracy:
+    topic: str                   # a key of bot.quiz.questions.TOPICS ("dramas", "years", ...)
     answered: int
     correct: int
 
@@ -60,6 +90,8 @@ class PlayerStats:
     best_streak: int
     points: int
     favourite_drama_id: int | None
+    wins: int = 0
+    by_topic: tuple[TopicAccuracy, ...] = ()   # topics answered, in TOPICS order
 
     @property
     def accuracy(self) -> float:
@@ -76,55 +108,178 @@ class GameRow:
     message_id: int | None
 
 
-# Titles starting with any of `:keys` (`:top` is above every code point: an index range each).
+# Visible titles equal to one of `:keys` (an index look-up each). Bracketed titles ("Stay with Me
+# (Acoustic)" is "Stay with Me" to a player) are matched from `_BRACKETED`, read once per catalog
+# generation: a prefix range per key found them too, but cost a scan of every title starting with it.
 _TWINS = """
 SELECT st.song_id, st.name FROM ({keys}) k
-JOIN song_titles st ON st.norm >= k.value AND st.norm < k.value || :top
+JOIN song_titles st ON st.norm = k.value
 JOIN songs s ON s.id = st.song_id
 WHERE {visible}
 """
+_BRACKETED = ("SELECT song_id, name FROM song_titles WHERE name LIKE '%(%' OR name LIKE '%[%' OR name LIKE '%{%' "
+              "OR name LIKE '%（%' OR name LIKE '%【%'")
+# The songs a question of each narrow topic can be about: few (server songs carry no facts nor
+# lead actors), read whole through small indexes.
+_FACT_SONGS = f"""
+SELECT DISTINCT s.id, s.drama_id FROM facts f JOIN songs s ON s.id = f.song_id
+WHERE f.song_id IS NOT NULL AND f.kind <> 'article' AND {VISIBLE_SONG}
+"""
+_ACTOR_SONGS = f"""
+SELECT DISTINCT s.id, s.drama_id FROM drama_actors da JOIN songs s ON s.drama_id = da.drama_id
+WHERE {VISIBLE_SONG}
+"""
+
+
+class _Freshness:
+    """Which songs could still bring a question this channel has not seen, for the topic's kinds."""
+
+    def __init__(self, seen: dict[str, int], kinds: tuple[str, ...]) -> None:
+        self.song_kinds = [k for k in kinds if k in SONG_KINDS]
+        self.drama_kinds = [k for k in kinds if k in DRAMA_KINDS]
+        self.seen: dict[str, set[int]] = {k: set() for k in KINDS}
+        for key in seen:
+            kind, _, rest = key.partition(":")
+            subject = rest.split(":", 1)[0]
+            if kind in self.seen and subject.isdigit():
+                self.seen[kind].add(int(subject))
+
+    def fresh(self, song_id: int, drama_id: int) -> bool:
+        return (any(song_id not in self.seen[k] for k in self.song_kinds)
+                or any(drama_id not in self.seen[k] for k in self.drama_kinds))
+
+    def pick(self, rows, count: int, rng: random.Random, taken: set[int] = frozenset()) -> list[int]:
+        """Up to `count` song ids of `rows` (id, drama id) not in `taken`: at random, fresh ones first."""
+        rows = [(r[0], r[1]) for r in rows if r[0] not in taken]
+        rng.shuffle(rows)
+        rows.sort(key=lambda r: not self.fresh(*r))  # stable: random within fresh, then within seen
+        return [r[0] for r in rows[:count]]
+
+# Each player's wins in the games of this server that ended since `:since` (see WIN_STATUSES).
+_WINS = """
+game_points AS (
+    SELECT a.game_id, a.user_id, sum(a.points) AS points FROM quiz_answers a
+    JOIN quiz_games g ON g.id = a.game_id
+    WHERE a.guild_id = :guild AND g.guild_id = :guild AND g.status IN ('finished', 'idle') AND g.ended_at >= :since
+    GROUP BY a.game_id, a.user_id
+), tops AS (
+    SELECT game_id, max(points) AS top FROM game_points GROUP BY game_id
+), wins AS (
+    SELECT gp.user_id, count(*) AS wins FROM game_points gp
+    JOIN tops t ON t.game_id = gp.game_id AND gp.points = t.top WHERE t.top > 0 GROUP BY gp.user_id
+)"""
 
 _TOTALS = """
 WITH totals AS (
     SELECT user_id, sum(points) AS points, count(DISTINCT game_id) AS games, count(*) AS answered,
            sum(correct) AS correct
     FROM quiz_answers WHERE guild_id = :guild AND answered_at >= :since GROUP BY user_id
+), {wins}, joined AS (
+    SELECT t.user_id, t.points, t.games, t.answered, t.correct, coalesce(w.wins, 0) AS wins
+    FROM totals t LEFT JOIN wins w ON w.user_id = t.user_id
 ), ranked AS (
-    SELECT *, row_number() OVER (ORDER BY points DESC, correct DESC, user_id) AS rank FROM totals
+    SELECT *, row_number() OVER (ORDER BY {order}, user_id) AS rank FROM joined
 )
-SELECT rank, user_id, points, games, answered, correct FROM ranked
+SELECT rank, user_id, points, games, answered, correct, wins FROM ranked
 WHERE rank <= :limit OR user_id = :user ORDER BY rank
 """
+_PLAYER_WINS = "WITH " + _WINS + " SELECT coalesce(max(wins), 0) FROM wins WHERE user_id = :user"
 
 
 class QuizRepo:
     def __init__(self, store: Store) -> None:
         self._store = store
         self._twins = _TWINS.format(keys=store.dialect.texts("keys"), visible=VISIBLE_SONG)
+        self._visible = f"SELECT s.id FROM songs s WHERE s.id IN ({store.dialect.ids('ids')}) AND {VISIBLE_SONG}"
+        self._bracketed: tuple[int, dict[str, list[int]]] | None = None   # (catalog generation, key -> song ids)
 
     # -- questions ------------------------------------------------------------------------
 
-    async def question_pool(self, guild_id: int | None, *, size: int = POOL_SIZE,
-                            rng: random.Random | None = None) -> QuestionPool:
+    async def question_pool(self, guild_id: int | None, *, size: int | None = None,
+                            rng: random.Random | None = None, topic: str = "any", seen: dict[str, int] | None = None,
+                            rounds: int = 20) -> QuestionPool:
         """A random sample of the songs this server sees, plus what is needed to judge them.
 
-        Only `size` songs are hydrated however big the catalog is; songs sharing a title with
-        one of them come along so that no distractor can be a second correct answer.
+        Only `size` songs (by default as many as `rounds` need, at most POOL_SIZE) are hydrated however
+        big the catalog is, and they are found without reading
+        every id: random ids drawn in the id range, kept when visible (so server-hidden songs and other
+        servers' songs are never asked). Songs that can still bring a question the channel has not seen
+        (`seen`, from `seen()`) come first; twice `rounds` of them are looked for (a song may not make
+        a question) before settling for seen ones. The facts and actors topics read their few eligible
+        songs whole, and "any" mixes some of those in, so every kind can come up at any catalog size.
+        Songs sharing a title with one of the sample come along so that no distractor can be a second
+        correct answer.
         """
         rng = rng or random.Random()
+        size = size or min(POOL_SIZE, max(MIN_POOL, SONGS_PER_ROUND * rounds))
         catalog = self._store.catalog
-        ids = await catalog.visible_song_ids(guild_id)
-        sample = ids if len(ids) <= size else rng.sample(ids, size)
+        fresh = _Freshness(seen or {}, TOPICS.get(topic, KINDS))
+        params = {"guild": guild_id}
+        sample: list[int] = []
+        if topic in ("facts", "actors", "any"):
+            share = size if topic != "any" else size // 6
+            for sql, kind in ((_FACT_SONGS, "facts"), (_ACTOR_SONGS, "actors")):
+                if topic in (kind, "any"):
+                    sample += fresh.pick(await self._store.fetch(sql, params), share, rng, set(sample))
+        if topic not in ("facts", "actors"):
+            sample += await self._sample(guild_id, size - len(sample), rng, fresh, rounds, set(sample),
+                                         dated=topic == "years")
         songs = await catalog.songs_by_ids(sample, guild_id)
         keys = sorted({k for s in songs for t in s.all_titles if (k := answer_key(t))})
-        rows = await self._store.fetch(self._twins, {"keys": json.dumps(keys), "guild": guild_id, "top": TOP})
-        wanted = set(keys)
+        rows = await self._store.fetch(self._twins, {"keys": json.dumps(keys), "guild": guild_id})
         have = {s.id for s in songs}
-        twin_ids = sorted({r[0] for r in rows if r[0] not in have and answer_key(r[1]) in wanted})
-        twins = await catalog.songs_by_ids(twin_ids, guild_id)
-        artist_ids = sorted({c.artist_id for s in (*songs, *twins) for c in s.credits})
-        artists = {a.id: a for a in await catalog.artists_by_ids(artist_ids, guild_id)}
+        twin_ids = {r[0] for r in rows if r[0] not in have}
+        bracketed = await self._bracketed_titles()
+        if more := {i for k in keys for i in bracketed.get(k, ()) if i not in have and i not in twin_ids}:
+            twin_ids |= {r[0] for r in await self._store.fetch(
+                self._visible, {"ids": json.dumps(sorted(more)), "guild": guild_id})}
+        twin_ids = sorted(twin_ids)
+        # Same-titled songs are only checked against (never asked nor offered): their outlines will do,
+        # and their singers need no more than the names their credits carry.
+        twins = await catalog.song_outlines_by_ids(twin_ids, guild_id)
+        artist_ids = sorted({c.artist_id for s in songs for c in s.credits})
+        artists = {a.id: a for a in await catalog.artist_outlines_by_ids(artist_ids, guild_id)}
         return QuestionPool(songs=songs, twins=twins, artists=artists)
+
+    async def _bracketed_titles(self) -> dict[str, list[int]]:
+        """Answer key -> ids of the songs with a bracketed title of that key, every server's; read again
+        when the catalog generation moved (a write here or, within a second, in another process)."""
+        generation = self._store.catalog.generation  # before reading: a write meanwhile reads again next time
+        if self._bracketed is None or self._bracketed[0] != generation:
+            found: dict[str, list[int]] = {}
+            for song_id, name in await self._store.fetch(_BRACKETED):
+                if key := answer_key(name):
+                    found.setdefault(key, []).append(song_id)
+            self._bracketed = (generation, found)
+        return self._bracketed[1]
+
+    async def _sample(self, guild_id: int | None, count: int, rng: random.Random, fresh: _Freshness, rounds: int,
+                      taken: set[int], *, dated: bool) -> list[int]:
+        if count <= 0:
+            return []
+        where = VISIBLE_SONG + (" AND (s.year IS NOT NULL OR s.release_date IS NOT NULL)" if dated else "")
+        # Two sub-queries: each is one index look-up, where "min(id), max(id)" scans the table.
+        lo, hi = await self._store.fetchrow(
+            "SELECT (SELECT min(id) FROM songs), (SELECT max(id) FROM songs)") or (None, None)
+        if lo is None:
+            return []
+        every = f"SELECT s.id, s.drama_id FROM songs s WHERE {where}"
+        span = hi - lo + 1
+        if span <= max(SCAN_BELOW, 4 * count):
+            return fresh.pick(await self._store.fetch(every, {"guild": guild_id}), count, rng, taken)
+        drawn = f"SELECT s.id, s.drama_id FROM songs s WHERE s.id IN ({self._store.dialect.ids('ids')}) AND {where}"
+        found: dict[int, int] = {}
+        for _ in range(SAMPLE_TRIES):
+            ids = rng.sample(range(lo, hi + 1), min(span, 3 * count))
+            for r in await self._store.fetch(drawn, {"ids": json.dumps(ids), "guild": guild_id}):
+                if r[0] not in taken:
+                    found[r[0]] = r[1]
+            fresh_count = sum(1 for song, drama in found.items() if fresh.fresh(song, drama))
+            if len(found) >= count and fresh_count >= min(2 * rounds, count):
+                return fresh.pick(found.items(), count, rng)
+        # Few visible songs among the ids (other servers' songs, hidden ones), or a channel that has
+        # seen most of them: read every id, as small catalogs do.
+        return fresh.pick(await self._store.fetch(every, {"guild": guild_id}), count, rng, taken)
 
     async def seen(self, channel_id: int) -> dict[str, int]:
         """Question key -> recency (higher is more recent) for questions asked in this channel."""
@@ -218,9 +373,11 @@ class QuizRepo:
     # -- leaderboards and stats -------------------------------------------------------------
 
     async def leaderboard(self, guild_id: int, *, since: dt.datetime | None = None, limit: int = 10,
-                          user_id: int | None = None) -> list[LeaderRow]:
-        """The top `limit` players since `since` (None: all time), plus `user_id`'s row if below."""
-        rows = await self._store.fetch(_TOTALS, {
+                          user_id: int | None = None, rank_by: str = "points") -> list[LeaderRow]:
+        """The top `limit` players since `since` (None: all time), plus `user_id`'s row if below; ranked
+        by points, wins or correct answers (see RANK_BY for ties)."""
+        sql = _TOTALS.format(wins=_WINS.strip(), order=RANK_BY[rank_by])
+        rows = await self._store.fetch(sql, {
             "guild": guild_id, "since": stamp(since) if since else "", "limit": limit, "user": user_id})
         return [LeaderRow(*r) for r in rows]
 
@@ -235,4 +392,16 @@ class QuizRepo:
             "WHERE a.guild_id = ? AND a.user_id = ? AND r.drama_id IS NOT NULL "
             "GROUP BY r.drama_id ORDER BY sum(a.correct) DESC, count(*) DESC, r.drama_id LIMIT 1",
             (guild_id, user_id))
-        return PlayerStats(row[0], row[1], row[2], row[3], row[4], favourite)
+        kinds = await self._store.fetch(
+            "SELECT r.kind, count(*), coalesce(sum(a.correct), 0) FROM quiz_answers a "
+            "JOIN quiz_rounds r ON r.game_id = a.game_id AND r.number = a.round "
+            "WHERE a.guild_id = ? AND a.user_id = ? GROUP BY r.kind", (guild_id, user_id))
+        topics: dict[str, list[int]] = {}
+        for kind, answered, correct in kinds:
+            if (topic := TOPIC_OF_KIND.get(kind)) is not None:
+                totals = topics.setdefault(topic, [0, 0])
+                totals[0] += answered
+                totals[1] += correct
+        by_topic = tuple(TopicAccuracy(t, *topics[t]) for t in TOPICS if t in topics)
+        wins = await self._store.fetchval(_PLAYER_WINS, {"guild": guild_id, "since": "", "user": user_id})
+        return PlayerStats(row[0], row[1], row[2], row[3], row[4], favourite, int(wins or 0), by_topic)

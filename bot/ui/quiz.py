@@ -27,6 +27,7 @@ COLOUR = discord.Colour(0x9B59B6)
 REVEAL_COLOUR = discord.Colour(0x2ECC71)
 BUTTON_LABEL_MAX = 80
 MAX_LINES = 15
+ALSO_SHOWN = 8           # other right answers named at a reveal (a drama may have a dozen songs)
 ANSWER_MAX_LENGTH = 100
 
 ANSWER_TEMPLATE = r"quiz:a:(?P<game>\d+):(?P<round>\d+):(?P<option>\d)"
@@ -81,10 +82,19 @@ def question_embed(session: QuizSession, question: Question, lang: str, deadline
 def reveal_embed(session: QuizSession, result: RoundResult, lang: str) -> discord.Embed:
     question = result.question
     answer = safe(name_text(question.answer, lang), 300)
+    lines = [prompt(question, lang), "", t("quiz.reveal.answer", lang, answer=answer)]
+    if question.also:  # either lead actor, both singers of a duet: every right answer is named
+        others = ", ".join(f"**{safe(name_text(n, lang), 100)}**" for n in question.also[:ALSO_SHOWN])
+        if len(question.also) > ALSO_SHOWN:
+            others += t("quiz.reveal.also_more", lang, count=len(question.also) - ALSO_SHOWN)
+        lines.append(t("quiz.reveal.also", lang, answers=others))
+    clue = question.clue_fact
+    if clue is not None and (question.fact is None or question.fact.source != clue.source):
+        # The clue is a fact too: its article is named (the "did you know" names its own below).
+        lines.append("-# " + safe(t("quiz.reveal.clue_source", lang, source=source_credit(clue.source, lang)), 300))
     embed = discord.Embed(
         title=t("quiz.reveal.title", lang, number=result.number, total=session.total_rounds),
-        description=f"{prompt(question, lang)}\n\n{t('quiz.reveal.answer', lang, answer=answer)}",
-        colour=REVEAL_COLOUR)
+        description=clip("\n".join(lines), 4096), colour=REVEAL_COLOUR)
     winners = result.winners
     if winners:
         lines = []
@@ -130,10 +140,15 @@ def interrupted_embed(lang: str) -> discord.Embed:
                          colour=discord.Colour.dark_grey())
 
 
-def start_embed(session: QuizSession, lang: str) -> discord.Embed:
-    return discord.Embed(title=t("quiz.start.title", lang), colour=COLOUR, description=t(
-        "quiz.start.body", lang, starter=mention(session.starter_id), rounds=session.total_rounds,
-        seconds=session.seconds, mode=t(f"quiz.mode.{session.mode}", lang), topic=topic_label(session.topic, lang)))
+def start_embed(session: QuizSession, lang: str, asked: int | None = None) -> discord.Embed:
+    """The announcement; when fewer rounds than `asked` could be made, it says so and why."""
+    body = t("quiz.start.body", lang, starter=mention(session.starter_id), rounds=session.total_rounds,
+             seconds=session.seconds, mode=t(f"quiz.mode.{session.mode}", lang),
+             topic=topic_label(session.topic, lang))
+    if asked is not None and session.total_rounds < asked:
+        body += "\n" + t("quiz.start.short", lang, count=session.total_rounds, asked=asked,
+                         topic=topic_label(session.topic, lang))
+    return discord.Embed(title=t("quiz.start.title", lang), colour=COLOUR, description=body)
 
 
 # -- components --------------------------------------------------------------------------------
@@ -222,16 +237,22 @@ def percent(value: float) -> str:
     return f"{round(value * 100)}%"
 
 
-def leaderboard_embed(rows: Sequence[Any], period: str, lang: str, caller_id: int) -> discord.Embed:
+def leaderboard_embed(rows: Sequence[Any], period: str, lang: str, caller_id: int,
+                      rank_by: str = "points") -> discord.Embed:
     period_text = t(f"quiz.period.{period}", lang)
-    embed = discord.Embed(title=t("quiz.leaderboard.title", lang, period=period_text), colour=COLOUR)
+    title = (t("quiz.leaderboard.title", lang, period=period_text) if rank_by == "points" else
+             t("quiz.leaderboard.title_by", lang, period=period_text, by=t(f"quiz.leaderboard.by.{rank_by}", lang)))
+    embed = discord.Embed(title=title, colour=COLOUR)
+    if rank_by == "wins":  # say what a win is
+        embed.set_footer(text=t("quiz.leaderboard.wins_note", lang))
     if not rows:
         embed.description = t("quiz.leaderboard.empty", lang, period=period_text)
         return embed
+    key = "quiz.leaderboard.line" if rank_by == "points" else f"quiz.leaderboard.line_{rank_by}"
 
     def line(row: Any) -> str:
-        return t("quiz.leaderboard.line", lang, rank=row.rank, user=mention(row.user_id), points=row.points,
-                 games=row.games, accuracy=percent(row.accuracy))
+        return t(key, lang, rank=row.rank, user=mention(row.user_id), points=row.points, games=row.games,
+                 accuracy=percent(row.accuracy), wins=row.wins, correct=row.correct, answered=row.answered)
 
     top = [r for r in rows if r.rank <= 10]
     embed.description = clip("\n".join(line(r) for r in top), 4096)
@@ -247,7 +268,11 @@ def stats_embed(member: discord.abc.User, stats: Any, favourite: str | None, lan
     embed.set_author(name=clip(member.display_name, 256))
     for key, value in (("games", stats.games), ("answered", stats.answered), ("correct", stats.correct),
                        ("accuracy", percent(stats.accuracy)), ("best_streak", stats.best_streak),
-                       ("points", stats.points)):
+                       ("points", stats.points), ("wins", stats.wins)):
         embed.add_field(name=t(f"quiz.stats.{key}", lang), value=str(value))
+    if stats.by_topic:
+        lines = [t("quiz.stats.topic_line", lang, topic=topic_label(a.topic, lang), accuracy=percent(a.accuracy),
+                   correct=a.correct, answered=a.answered) for a in stats.by_topic]
+        embed.add_field(name=t("quiz.stats.by_topic", lang), value=clip("\n".join(lines), 1024), inline=False)
     embed.add_field(name=t("quiz.stats.favourite", lang), value=favourite or t("common.none", lang), inline=False)
     return embed

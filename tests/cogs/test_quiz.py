@@ -416,6 +416,12 @@ async def test_typed_lead_actor_answers_take_the_hangul_name(simcord_env, world,
         shown = await member.click(round1, label="Answer")
         await member.submit_modal(shown, {"answer": text})
     await env.advance_time(30)
-    winners = message_by_id(world.channel, round1.id).embeds[0].fields[0].value
+    revealed = message_by_id(world.channel, round1.id).embeds[0]
+    winners = revealed.fields[0].value
     assert f"<@{world.alice.id}>" in winners and f"<@{world.bob.id}>" in winners
     assert f"<@{carol.id}>" not in winners
+    # Issue 15: either lead is right, and the reveal names both (whichever was the question's option).
+    answer_lines = revealed.description.split("\n\n", 1)[1]
+    assert "**Hyun Bin**" in answer_lines and "**Son Ye-jin**" in answer_lines
+    assert "Also right:" in answer_lines
+

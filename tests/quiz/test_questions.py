@@ -53,7 +53,7 @@ def right_labels(q: Question, songs, artists) -> set[str]:
             return set().union(*(keys(d.lead_actors) for d in dramas))
         return set().union(*(keys(s.all_titles) for s in songs if any(drama_match(s.drama, d) for d in dramas)))
     if q.kind == "song_from_fact":
-        return set().union(*(keys(s.all_titles) for s in songs if any(f.text == q.fact.text for f in s.facts)))
+        return set().union(*(keys(s.all_titles) for s in songs if any(f.text == q.clue_fact.text for f in s.facts)))
     raise AssertionError(q.kind)
 
 
@@ -64,6 +64,9 @@ def assert_fair(q: Question, songs, artists) -> None:
     right = right_labels(q, songs, artists)
     correct = [i for i, label in enumerate(labels) if label in right]
     assert correct == [q.correct], f"{q.key}: right options {correct}, expected [{q.correct}]: {q.options}"
+    # The reveal names right answers only, each once.
+    also = [answer_key(n.text) for n in q.also]
+    assert set(also) <= right and len(set(also)) == len(also) and labels[q.correct] not in also, (q.key, q.also)
 
 
 async def whole_catalog(store: Store, guild_id: int | None):
@@ -100,10 +103,49 @@ async def test_co_singers_and_their_groups_are_never_distractors(store):
 
 async def test_clues_hide_the_title(store):
     pool = await store.quiz.question_pool(None)
-    for q in candidate_questions(pool, ["song_from_fact"], random.Random(1)):
+    questions = candidate_questions(pool, ["song_from_fact"], random.Random(1))
+    assert len(questions) >= 30
+    for q in questions:
         title = answer_key(q.answer.text)
         assert title not in answer_key(q.clue), q.clue
-        assert q.fact is not None and (q.fact.source.title or q.fact.source.about)
+        assert q.clue_fact is not None and (q.clue_fact.source.title or q.clue_fact.source.about)
+
+
+async def test_did_you_know_after_a_clue_is_another_fact_of_that_song(store):
+    pool = await store.quiz.question_pool(None)
+    songs = {s.id: s for s in pool.songs}
+    left_out = 0
+    for seed in range(10):
+        for q in candidate_questions(pool, ["song_from_fact"], random.Random(seed)):
+            if q.fact is None:  # the song has no other fact: no "did you know" rather than the clue again
+                others = [f for f in songs[q.song_id].facts if f.is_trivia and f.text != q.clue_fact.text]
+                assert others == []
+                left_out += 1
+                continue
+            assert q.fact.text != q.clue_fact.text and q.fact.text_ko != q.clue_fact.text_ko
+            assert q.fact in songs[q.song_id].facts and q.fact.is_trivia
+    assert left_out  # the catalog has songs with a single fact (Christmas Tree): their clue stands alone
+
+
+ARTICLE_FACTS = {
+    "The article covers eight soundtrack songs released so far, with more expected before the finale.",
+    "The article suggests an intimate live rendition in place of a music video.",
+    "The article spells Moon Ga-young's name Mun Kayoung.",
+}
+
+
+async def test_facts_about_the_article_are_marked_and_never_asked_nor_shown(store):
+    songs, artists = await whole_catalog(store, None)
+    facts = [f for s in songs for f in (*s.facts, *s.drama.facts)] + [f for a in artists.values() for f in a.facts]
+    assert {f.text for f in facts if f.kind == "article"} == ARTICLE_FACTS
+    # No other fact speaks of the article (or "this list", "below"): those are all marked.
+    assert not [f.text for f in facts if f.is_trivia and any(
+        w in f.text.lower() for w in ("article", "this list", "below", "so far"))]
+    pool = await store.quiz.question_pool(None)
+    for seed in range(10):
+        for q in candidate_questions(pool, KINDS, random.Random(seed)):
+            for fact in (q.fact, q.clue_fact):
+                assert fact is None or fact.is_trivia, (q.key, fact)
 
 
 async def test_no_repeats_topics_and_unseen_first(store):
@@ -184,3 +226,16 @@ def test_property_one_right_option_with_admin_additions(shared, additions, seed,
         return len(questions)
 
     assert loop.run_until_complete(check()) > 0
+
+
+async def test_a_clue_may_name_the_singer_but_the_options_are_titles(store):
+    """Decided in issue 15: the singer stays in a clue ("Hwasa's first-ever solo OST" is the clue's
+    substance; masked, it would be unanswerable). It does not give the answer away: the options are
+    song titles, so knowing who sang what is the trivia asked."""
+    pool = await store.quiz.question_pool(None)
+    orbit = next(s for s in pool.songs if s.title == "Orbit")
+    clues = [q for q in candidate_questions(pool, ["song_from_fact"], random.Random(1)) if q.song_id == orbit.id]
+    named = [q for q in clues if "Hwasa" in q.clue]
+    assert named
+    for q in named:
+        assert "Orbit" not in q.clue and {o.text for o in q.options} <= {s.title for s in pool.songs}
