@@ -36,6 +36,7 @@ from discord.ext import commands
 
 from . import wire
 from .harness import ClockLoop, Harness, run, settle, summary
+from .pg import CpuMeter
 
 QUIZ_PLAYERS = 10
 
@@ -405,13 +406,17 @@ async def mode_throughput(args: argparse.Namespace) -> dict[str, Any]:
                 outcome = await h.run(scenarios[i % len(scenarios)].make(h, i), collect=False)
                 latencies.append(outcome.seconds)
 
+        meter = CpuMeter(args.url) if args.url else None  # the machine's and PostgreSQL's cores, this window
+        if meter:
+            meter.start()
         began, cpu = time.perf_counter(), time.process_time()
         await asyncio.gather(*(member() for _ in range(args.concurrency)))
         seconds = time.perf_counter() - began
+        cores = meter.stop() if meter else None
         # CPU of this process (the bot and the in-process load) per second of the window: near 1.0, the
         # process is bound by its one core (the GIL), not by PostgreSQL.
         return {"count": len(latencies), "seconds": seconds, "per_second": len(latencies) / seconds,
-                "cpu_share": (time.process_time() - cpu) / seconds,
+                "cpu_share": (time.process_time() - cpu) / seconds, "cores": cores,
                 "latency": summary(latencies), "errors": h.errors.messages()[errors_before:][:5],
                 "concurrency": args.concurrency}
     finally:

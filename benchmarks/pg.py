@@ -136,3 +136,66 @@ class Server:
         if self.created:
             asyncio.run(self._admin(*(f'DROP DATABASE IF EXISTS "{n}" WITH (FORCE)' for n in self.created)))
             self.created.clear()
+
+
+# -- where the CPU went (issue 14's fleet benchmark) ---------------------------------------------
+
+def _jiffies(fields: list[str], *indexes: int) -> int:
+    return sum(int(fields[i]) for i in indexes)
+
+
+def _machine_busy() -> int:
+    """Busy jiffies of the whole machine (every core): user, nice, system, irq, softirq, steal."""
+    with open("/proc/stat", encoding="ascii") as f:
+        cpu = f.readline().split()[1:]
+    return _jiffies(cpu, 0, 1, 2, 5, 6, 7)
+
+
+def _postgres_busy(postmaster: int) -> int | None:
+    """CPU jiffies of the PostgreSQL server: the postmaster with the backends it has reaped (cutime,
+    cstime), plus every live process of the server (backends, checkpointer, WAL writer ...)."""
+    total = 0
+    try:
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry.name}/stat", encoding="ascii") as f:
+                    text = f.read()
+            except OSError:
+                continue
+            fields = text[text.rindex(")") + 2:].split()  # after "pid (comm) "
+            pid, parent = int(entry.name), int(fields[1])
+            if pid == postmaster:
+                total += _jiffies(fields, 11, 12, 13, 14)  # utime stime cutime cstime
+            elif parent == postmaster:
+                total += _jiffies(fields, 11, 12)
+    except OSError:
+        return None
+    return total
+
+
+class CpuMeter:
+    """Cores busy over a span of time: the whole machine, and the PostgreSQL server when it runs on
+    this machine (the embedded one; None for OST_BENCH_DATABASE_URL)."""
+
+    def __init__(self, url: str) -> None:
+        self.postmaster: int | None = None
+        host = dict(p.split("=", 1) for p in urlsplit(url).query.split("&") if "=" in p).get("host")
+        if host and (Path(host) / "postmaster.pid").exists():
+            self.postmaster = int((Path(host) / "postmaster.pid").read_text(encoding="ascii").split()[0])
+        self._began: tuple[float, int, int | None] | None = None
+
+    def _now(self) -> tuple[float, int, int | None]:
+        pg_busy = _postgres_busy(self.postmaster) if self.postmaster else None
+        return time.monotonic(), _machine_busy(), pg_busy
+
+    def start(self) -> None:
+        self._began = self._now()
+
+    def stop(self) -> dict[str, float | None]:
+        assert self._began is not None
+        (t0, m0, p0), (t1, m1, p1) = self._began, self._now()
+        ticks = os.sysconf("SC_CLK_TCK") * (t1 - t0)
+        return {"machine": (m1 - m0) / ticks, "postgres": (p1 - p0) / ticks if p0 is not None and p1 is not None
+                else None, "cores": os.cpu_count(), "seconds": t1 - t0}

@@ -311,17 +311,29 @@ def fleet_targets(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]
 
 
 def _fleet_limit(fleet: dict[str, Any]) -> str:
-    """What the CPU figures say limits the fleet (each process runs its load in-process)."""
-    shares = [r.get("cpu_share") for r in fleet["two"] if r.get("status", "ok") == "ok"]
-    if not shares or any(s is None for s in shares):
+    """What the CPU figures say limits the fleet: the bots (each runs its load in-process), PostgreSQL,
+    or the machine's cores that they share."""
+    runs = [fleet["one"], *fleet["two"]]
+    if any(r.get("status", "ok") != "ok" for r in runs) or any(r.get("cpu_share") is None for r in runs):
         return "What limits it: not measured."
-    if min(shares) >= 0.85:
-        return ("What limits it: each bot process is bound by its own core (the GIL; CPU near 1.0 above), with "
-                "its load generated in-process.")
-    return ("What limits it: with two processes each bot was busy only "
-            + " / ".join(f"{s:.2f}" for s in shares)
-            + " of a core, so they mostly waited, on PostgreSQL or on the machine's two cores that the bots, their "
-              "in-process load and PostgreSQL share; where exactly is not profiled yet.")
+    one, two = fleet["one"], fleet["two"]
+    cores = one.get("cores") or {}
+    if cores.get("postgres") is None:
+        shares = " / ".join(f"{r['cpu_share']:.2f}" for r in two)
+        return (f"What limits it: with two processes each bot was busy {shares} of a core; PostgreSQL's share "
+                "was not measured (a server on another machine).")
+    n = cores.get("cores") or 2
+    used = one["cpu_share"] + cores["postgres"]
+    ceiling = n / used if used else float("nan")
+    two_pg = max((r.get("cores") or {}).get("postgres") or 0.0 for r in two)
+    two_machine = max((r.get("cores") or {}).get("machine") or 0.0 for r in two)
+    return (f"What limits it: the machine's {n} cores. One bot process used {one['cpu_share']:.2f} of a core (the "
+            f"bot with its in-process load) and PostgreSQL {cores['postgres']:.2f}, {used:.2f} cores for "
+            f"{one['per_second']:.0f} interactions/s, while the whole machine was {cores['machine']:.2f} cores "
+            f"busy (the rest: anything else running). Two processes can use at most the {n} cores, so at this "
+            f"cost per interaction they cannot exceed {ceiling:.2f}× one; measured with two, the machine was "
+            f"{two_machine:.2f} cores busy, PostgreSQL {two_pg:.2f}, the bots "
+            + " / ".join(f"{r['cpu_share']:.2f}" for r in two) + ".")
 
 
 def _fleet_section(results: dict[str, Any]) -> list[str]:
