@@ -19,9 +19,9 @@ from ..access import interaction_is_manager
 from ..catalog.additions import record_from_options
 from ..catalog.duplicates import near_duplicates, title_candidates
 from ..catalog.records import SongRecord, parse_records, records_to_csv
+from ..checks import Refused, settings_for_check
 from ..errors import UserError
 from ..i18n import t
-from ..tree import Refused, settings_for_check
 from ..ui.admin import AddAnywayButton, add_anyway_view, import_report, problem_line, song_choice_name, song_line
 from ..ui.cards import credit_line, drama_title
 from ..ui.text import localized_name, safe

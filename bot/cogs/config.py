@@ -12,9 +12,9 @@ from discord.ext import commands
 
 from ..access import bot_permissions_in, interaction_is_admin, interaction_is_manager, missing_post_permissions
 from ..catalog.daily import first_handled_date, next_post_at, parse_timezone, timezone_suggestions
+from ..checks import Refused, settings_for_check
 from ..errors import UserError
 from ..i18n import resolve_language, t
-from ..tree import Refused, settings_for_check
 from ..ui.admin import ResetScoresButton, reset_view, settings_embed
 from ..ui.text import safe
 

@@ -11,8 +11,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from ..catalog.search import Match, strong_matches
+from ..components import answer_errors
 from ..errors import UserError
-from ..tree import answer_errors
 from ..ui import cards
 from ._lookup import QUERY_MAX, card_for, choices_for, no_match, service
 

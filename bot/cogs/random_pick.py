@@ -14,9 +14,9 @@ from discord.ext import commands
 from ..catalog.search import Match
 from ..catalog.service import CatalogService, RandomFilters
 from ..catalog.text import clip
+from ..components import answer_errors
 from ..errors import UserError
 from ..i18n import t
-from ..tree import answer_errors
 from ..ui import cards
 from ..ui.text import localized_name, safe, tag_from_name, tag_name
 from ._lookup import QUERY_MAX, choices_for, no_match, service

@@ -26,9 +26,9 @@ from discord import app_commands
 from simcord import BackendError, Env, MemberActor, SetupError
 
 from ..catalog.service import service_for
+from ..checks import Refused
 from ..errors import UserError
 from ..i18n import resolve_language
-from ..tree import Refused
 from . import parsing
 from .parsing import ParseError
 from .render import Card, Names, Output, card_from_message

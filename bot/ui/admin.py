@@ -16,8 +16,8 @@ import discord
 
 from ..catalog.records import RecordProblem
 from ..catalog.text import clip
+from ..components import hand_over
 from ..i18n import has, t
-from ..tree import hand_over
 from .text import localized_name, safe
 
 if TYPE_CHECKING:

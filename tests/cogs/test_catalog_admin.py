@@ -11,7 +11,7 @@ import pytest
 from simcord import SetupError
 
 from bot.app import create_bot
-from bot.tree import Refused
+from bot.checks import Refused
 from tests.cogs.admin_helpers import allow_command, reply, text_of
 from tests.limits import assert_choices, assert_message_limits
 

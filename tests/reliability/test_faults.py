@@ -172,7 +172,7 @@ async def test_an_expired_or_answered_slash_command_is_one_line_and_no_second_tr
     fault(env, "POST", CALLBACK, **kind)
     await world.alice.slash(world.channel, "ost", query="goblin")
     assert callbacks(env, requests) == 1  # no "sorry" attempt on an interaction that cannot take one
-    mine = [r for r in caplog.records if r.name == "bot.tree"]
+    mine = [r for r in caplog.records if r.name == "bot.faults"]
     assert [r.levelname for r in mine] == [level] and str(kind["code"]) in mine[0].getMessage()
     assert_logged(caplog, 1 if level == "WARNING" else 0)
     assert [getattr(e, "code", None) for e in swallowed(env, errors)] == [kind["code"]]
