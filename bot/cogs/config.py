@@ -172,7 +172,7 @@ class ConfigCog(commands.GroupCog, name="ConfigCog", group_name="config",
             raise UserError("admin.error.bad_timezone", timezone=safe(zone_name, 64))
         require_posting(channel, lang)
         now = discord.utils.utcnow()
-        last_posted = await self.store.additions.last_daily_post(settings.guild_id)
+        last_posted = await self.store.daily.last_post(settings.guild_id)
         handled = first_handled_date(now, hour, zone, last_posted)
         settings = await self.store.guilds.update(
             settings.guild_id, daily_channel_id=channel.id, daily_hour=hour, daily_timezone=zone.key,
@@ -284,7 +284,7 @@ class ConfigCog(commands.GroupCog, name="ConfigCog", group_name="config",
         elif age > RESET_WINDOW:
             await interaction.response.edit_message(content=t("admin.reset.expired", lang), view=None)
         else:
-            cleared = await self.store.additions.clear_quiz_scores(interaction.guild_id)
+            cleared = await self.store.scores.clear(interaction.guild_id)
             log.info("quiz scores of server %s reset by %s (%d rows)", interaction.guild_id, user_id, cleared)
             await interaction.response.edit_message(
                 content=t("admin.reset.done", lang, user=interaction.user.mention), view=None)

@@ -41,7 +41,7 @@ async def test_the_song_of_the_day_is_posted_by_the_owner_of_the_servers_shard(s
     assert saved.response.ephemeral
     await advance_to(simcord_env, utc(1, 9, 1))
     assert len(posts(channel)) == 1
-    assert await bot.store.additions.daily_posts(theirs_id) == []  # left to the process owning shard 1
+    assert await bot.store.daily.posts(theirs_id) == []  # left to the process owning shard 1
     assert (await bot.store.guilds.get(theirs_id)).daily_last_date is None
     assert simcord_env.now() < dt.datetime(2026, 1, 2, tzinfo=dt.UTC)
 
