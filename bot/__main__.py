@@ -15,7 +15,7 @@ from pathlib import Path
 
 import discord
 
-from .catalog.records import parse_records, records_to_csv, records_to_json
+from .catalog.recordfiles import parse_records, records_to_csv, records_to_json
 from .catalog.seedfile import CatalogError, load_catalog
 from .config import ConfigError, Settings
 from .sharding import parse_shard_ids

@@ -18,7 +18,8 @@ from discord.ext import commands
 from ..access import interaction_is_manager
 from ..catalog.additions import record_from_options
 from ..catalog.duplicates import near_duplicates, title_candidates
-from ..catalog.records import SongRecord, parse_records, records_to_csv
+from ..catalog.recordfiles import parse_records, records_to_csv
+from ..catalog.records import SongRecord
 from ..checks import Refused, settings_for_check
 from ..errors import UserError
 from ..i18n import t
