@@ -24,10 +24,10 @@ def embed_text(embed) -> str:
 async def test_every_shipped_song_has_its_description_and_facts_in_korean(world):
     await world.store.guilds.update(world.guild.id, language="ko")
     for song in SEED.songs:
-        assert song.get("description_ko") and all(f.get("text_ko") for f in song.get("facts", []))
-        result = await ost(world.alice, world.channel, song["title"])
+        assert song.description_ko and all(f.text_ko for f in song.facts)
+        result = await ost(world.alice, world.channel, song.title)
         embed = result.response.embeds[0]
-        assert embed.description == song["description_ko"].replace("*", "\\*")
+        assert embed.description == song.description_ko.replace("*", "\\*")
         tags = next(f.value for f in embed.fields if f.name == "스타일")
         assert not re.search(r"[A-Za-z]", tags.replace("R&B", "")), tags  # "파워 발라드", not "power ballad"
         assert "출처" in embed.footer.text and "Source" not in embed.footer.text
@@ -110,7 +110,7 @@ async def test_random_mood_understands_common_words_and_lists_every_mood(world):
     assert not korean.ephemeral and "파워 발라드" in embed_text(korean.response.embeds[0])
     none = await world.alice.slash(world.channel, "random", mood="grumpy")
     listed = none.response.content.split(": ", 1)[1]
-    mood_tags = {m for s in SEED.songs for m in s["moods"]}
+    mood_tags = {m for s in SEED.songs for m in s.moods}
     assert "…" not in listed and len(listed.split(", ")) == len(mood_tags)
     assert "그리움" in listed and "longing" not in listed
     assert user_errors(world.env) == ["ost.random.no_mood"]
