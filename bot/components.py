@@ -11,7 +11,7 @@ import discord
 from .errors import UserError
 from .faults import answer_fault
 from .i18n import t
-from .replies import reader_language, send_ephemeral
+from .replies import data_field, reader_language, send_ephemeral
 from .store import StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -29,10 +29,10 @@ async def answer_errors(interaction: discord.Interaction, work: Callable[[], Awa
     except UserError as error:
         await send_ephemeral(interaction, t(error.key, await reader_language(interaction), **error.params))
     except StoreUnavailable as error:
-        log.warning("button %s: %s", (interaction.data or {}).get("custom_id"), error)
+        log.warning("button %s: %s", data_field(interaction, "custom_id"), error)
         await send_ephemeral(interaction, t("faults.try_again", await reader_language(interaction)), quiet=True)
     except discord.HTTPException as error:
-        if not await answer_fault(interaction, error, f"button {(interaction.data or {}).get('custom_id')}"):
+        if not await answer_fault(interaction, error, f"button {data_field(interaction, 'custom_id')}"):
             raise
 
 

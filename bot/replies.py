@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 import discord
 
 log = logging.getLogger(__name__)
+
+
+def data_field(interaction: discord.Interaction, name: str) -> object:
+    """One field of the interaction's payload (`custom_id`, `name`, `values`), None when absent."""
+    data: Mapping[str, object] = interaction.data or {}
+    return data.get(name)
 
 
 async def send_ephemeral(interaction: discord.Interaction, content: str | None = None, *, quiet: bool = False,
@@ -19,7 +26,8 @@ async def send_ephemeral(interaction: discord.Interaction, content: str | None =
     kwargs.setdefault("allowed_mentions", discord.AllowedMentions.none())
     try:
         if interaction.response.is_done():
-            await interaction.followup.send(content, ephemeral=True, **kwargs)
+            await interaction.followup.send(discord.utils.MISSING if content is None else content, ephemeral=True,
+                                            **kwargs)
         else:
             await interaction.response.send_message(content, ephemeral=True, **kwargs)
     except discord.NotFound:

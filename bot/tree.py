@@ -17,7 +17,7 @@ from .cooldowns import Cooldowns
 from .errors import UserError
 from .faults import answer_fault, describe, install_callback_fault_filter, is_passing_fault
 from .i18n import t
-from .replies import send_ephemeral
+from .replies import data_field, send_ephemeral
 from .store import StoreUnavailable
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ class OstTree(app_commands.CommandTree):
             await store.refresh()
         if interaction.type is not discord.InteractionType.application_command or interaction.guild_id is None:
             return True
-        name = (interaction.data or {}).get("name")
+        name = data_field(interaction, "name")
         if name not in COOLDOWN_COMMANDS or store is None or store.closed:
             return True
         seconds = (await settings_for_check(store, interaction.guild_id)).cooldown_seconds

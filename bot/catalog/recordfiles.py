@@ -60,7 +60,7 @@ def _decode(data: bytes) -> tuple[str | None, RecordProblem | None]:
         return None, RecordProblem(line, "file", PROBLEM_KEY + "not_utf8", {"byte": exc.start + 1})
 
 
-class _JsonObject(dict):
+class _JsonObject(dict[str, object]):
     """A JSON object that remembers the keys it had twice."""
 
     def __init__(self, pairs: list[tuple[str, object]]) -> None:
@@ -72,7 +72,7 @@ class _JsonObject(dict):
             self[key] = value
 
 
-def _json_rows(text: str, problems: list[RecordProblem]) -> list[tuple[int, Mapping]] | None:
+def _json_rows(text: str, problems: list[RecordProblem]) -> list[tuple[int, Mapping[str, object]]] | None:
     try:
         loaded = json.loads(text, object_pairs_hook=_JsonObject)
     except json.JSONDecodeError as exc:
@@ -89,7 +89,7 @@ def _json_rows(text: str, problems: list[RecordProblem]) -> list[tuple[int, Mapp
     if not isinstance(loaded, list):
         problems.append(RecordProblem(1, "file", PROBLEM_KEY + "json_shape"))
         return None
-    rows = []
+    rows: list[tuple[int, Mapping[str, object]]] = []
     for index, item in enumerate(loaded, start=1):
         if not isinstance(item, dict):
             problems.append(RecordProblem(index, "song", PROBLEM_KEY + "not_object", unit="song"))
@@ -100,10 +100,10 @@ def _json_rows(text: str, problems: list[RecordProblem]) -> list[tuple[int, Mapp
     return rows
 
 
-def _csv_rows(text: str, problems: list[RecordProblem]) -> list[tuple[int, Mapping]] | None:
+def _csv_rows(text: str, problems: list[RecordProblem]) -> list[tuple[int, Mapping[str, object]]] | None:
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     header: list[str] = []
-    rows: list[tuple[int, Mapping]] = []
+    rows: list[tuple[int, Mapping[str, object]]] = []
     while True:
         start = reader.line_num + 1
         try:

@@ -9,6 +9,7 @@ files (CSV, JSON) is `recordfiles`.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Mapping
@@ -44,7 +45,7 @@ class RecordProblem:
     line: int
     field: str
     key: str
-    params: Mapping[str, object] = field(default_factory=dict, hash=False)
+    params: Mapping[str, object] = dataclasses.field(default_factory=dict, hash=False)
     item: str | None = None
     unit: str = "line"
 
@@ -94,7 +95,7 @@ def clean_text(value: str, limit: int) -> tuple[str, Problem | None]:
     return text, None
 
 
-def record_from_mapping(row: Mapping, line: int, problems: list[RecordProblem], *,
+def record_from_mapping(row: Mapping[str, object], line: int, problems: list[RecordProblem], *,
                         unit: str = "line") -> SongRecord | None:
     """Validate one row (CSV dict, JSON object, /catalog add options); append problems; None if bad.
 
@@ -126,7 +127,7 @@ def record_from_mapping(row: Mapping, line: int, problems: list[RecordProblem], 
             return ""
         value, problem = clean_text(raw, limit)
         if problem:
-            add(name, problem[0], **problem[1])
+            add(name, problem[0], None, **problem[1])
         return value
 
     def names(name: str, limit: int, most: int) -> list[str]:
@@ -237,7 +238,7 @@ def _flag(raw: object) -> bool | None:
     return None
 
 
-def records_from_rows(rows: list[tuple[int, Mapping]], problems: list[RecordProblem], *, unit: str = "line"
+def records_from_rows(rows: list[tuple[int, Mapping[str, object]]], problems: list[RecordProblem], *, unit: str = "line"
                       ) -> list[SongRecord]:
     """Validate every row (line or song number, mapping), then the rows together: one song (title
     and drama) or one key twice is reported at its second row. Appends problems; returns the good records."""

@@ -265,10 +265,11 @@ class CatalogAdmin(commands.GroupCog, name="CatalogAdmin", group_name="catalog",
         records, problems = await asyncio.to_thread(parse_records, data, file.filename, max_rows=MAX_IMPORT_ROWS)
         if problems:
             message, full = import_report(problems, lang)
-            kwargs = {}
-            if full is not None:
-                kwargs["file"] = discord.File(io.BytesIO(full.encode("utf-8")), filename="import-report.txt")
-            await interaction.followup.send(message, ephemeral=True, **kwargs)
+            if full is None:
+                await interaction.followup.send(message, ephemeral=True)
+            else:
+                report_file = discord.File(io.BytesIO(full.encode("utf-8")), filename="import-report.txt")
+                await interaction.followup.send(message, ephemeral=True, file=report_file)
             return
         report = await self.store.catalog.import_records(records, guild_id=interaction.guild_id, origin="guild",
                                                          added_by=interaction.user.id)

@@ -78,9 +78,10 @@ class ConfigCog(commands.GroupCog, name="ConfigCog", group_name="config",
         return next_post_at(discord.utils.utcnow(), settings.daily_hour, zone, settings.daily_last_date)
 
     def _wake_daily(self) -> None:
-        daily = self.bot.get_cog("Daily")
-        if daily is not None:
-            daily.wake()
+        # Not isinstance: discord.py loads each cog module afresh, so an imported Daily is another class.
+        wake = getattr(self.bot.get_cog("Daily"), "wake", None)
+        if wake is not None:
+            wake()
 
     # -- /config show ----------------------------------------------------------------------
 
