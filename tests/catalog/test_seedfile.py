@@ -130,6 +130,8 @@ def test_no_garbled_token_anywhere():
 
 def test_no_word_of_the_garbled_article_that_is_not_english():
     """Every non-ASCII word of the garbled article (its Vietnamese swaps) is absent from the catalog."""
+    if not GARBLED_ARTICLE.exists():
+        pytest.skip(f"the source articles are not beside this checkout ({SEEDS})")
     article = GARBLED_ARTICLE.read_text(encoding="utf-8")
     garble = {w.lower() for w in re.findall(r"\w+", article) if not w.isascii()}
     assert {"và", "lớn", "davibỏ"} <= garble  # the article is the garbled one
