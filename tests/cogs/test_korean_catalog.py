@@ -10,15 +10,10 @@ from bot.catalog.seedfile import load_catalog
 from bot.quiz.matching import answer_key
 from bot.quiz.questions import candidate_questions
 from tests.cogs.test_ost import components, ost, user_errors
+from tests.helpers import text_of
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 SEED = load_catalog()
-
-
-def embed_text(embed) -> str:
-    parts = [embed.title or "", embed.description or "", embed.footer.text if embed.footer else ""]
-    parts += [f"{f.name}\n{f.value}" for f in embed.fields]
-    return "\n".join(parts)
 
 
 async def test_every_shipped_song_has_its_description_and_facts_in_korean(world):
@@ -107,7 +102,7 @@ async def test_random_mood_understands_common_words_and_lists_every_mood(world):
     assert not calm.ephemeral
     await world.store.guilds.update(world.guild.id, language="ko")
     korean = await world.alice.slash(world.channel, "random", mood="파워 발라드")
-    assert not korean.ephemeral and "파워 발라드" in embed_text(korean.response.embeds[0])
+    assert not korean.ephemeral and "파워 발라드" in text_of(korean.response.embeds[0])
     none = await world.alice.slash(world.channel, "random", mood="grumpy")
     listed = none.response.content.split(": ", 1)[1]
     mood_tags = {m for s in SEED.songs for m in s.moods}
