@@ -54,7 +54,7 @@ class DailyRepo:
     LIVE_WITHIN = dt.timedelta(seconds=90)
 
     async def claim(self, guild_id: int, day: str, song_id: int, channel_id: int,
-                          now: dt.datetime | None = None) -> str | None:
+                    now: dt.datetime | None = None) -> str | None:
         """Reserve `day` for this server before posting: the previous handled date, or None when
         `day` was already handled (posted, failed for good, or claimed by a live process).
 
