@@ -7,6 +7,7 @@ import argparse
 import asyncio
 import contextlib
 import dataclasses
+import importlib
 import logging
 import signal
 import sys
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import discord
 
-from .catalog.records import parse_records, records_to_csv, records_to_json
+from .catalog.recordfiles import parse_records, records_to_csv, records_to_json
 from .catalog.seedfile import CatalogError, load_catalog
 from .config import ConfigError, Settings
 from .sharding import parse_shard_ids
@@ -140,7 +141,27 @@ def cmd_run(args: argparse.Namespace, *, force_sync: bool = False) -> int:
         return 2
 
 
+PLAY_PACKAGES = ("simcord", "rich")
+PLAY_EXTRA_MISSING = ("The offline playground needs {missing}, which a production install leaves out. Install the "
+                      "play extra: pip install 'ost-ballad-bot[play]' (from a checkout: pip install -e '.[play]'; "
+                      "`make run` does it).")
+
+
+def missing_play_packages() -> list[str]:
+    """The playground's packages (the `play` extra) that this install lacks."""
+    missing = []
+    for name in PLAY_PACKAGES:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            missing.append(name)
+    return missing
+
+
 def cmd_play(args: argparse.Namespace) -> int:
+    if missing := missing_play_packages():
+        print(PLAY_EXTRA_MISSING.format(missing=" and ".join(missing)), file=sys.stderr)
+        return 2
     from .playground.console import run
 
     clock = getattr(args, "clock", "auto")

@@ -11,6 +11,7 @@ import os
 import pkgutil
 import socket
 import time
+from typing import Any
 
 import discord
 from discord.ext import commands
@@ -41,7 +42,7 @@ def cog_modules() -> list[str]:
 
 
 class OstBot(commands.Bot):
-    def __init__(self, settings: Settings, **client_options: object) -> None:
+    def __init__(self, settings: Settings, **client_options: Any) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,  # slash commands only; no message content needed
             intents=discord.Intents.default(),
@@ -97,11 +98,12 @@ class OstBot(commands.Bot):
         try:
             await super().close()  # unloads the cogs: the quiz cog ends its games (and edits their messages)
         finally:
-            if self.store is not None and not self.store.closed:
-                await self._interrupt_games_left_running()
+            store = self.store
+            if store is not None and not store.closed:
+                await self._interrupt_games_left_running(store)
                 if self._heartbeat is not None:
-                    await self._leave_fleet()
-                await self.store.close()  # refuses later writes at once, then checkpoints the WAL
+                    await self._leave_fleet(store)
+                await store.close()  # refuses later writes at once, then checkpoints the WAL
 
     # -- the fleet ------------------------------------------------------------------------
 
@@ -136,9 +138,9 @@ class OstBot(commands.Bot):
         members = await self.store.fleet.members(discord.utils.utcnow())
         return fleet_guilds(members, stale_after=3 * seconds) or len(self.guilds)
 
-    async def _leave_fleet(self) -> None:
+    async def _leave_fleet(self, store: Store) -> None:
         try:
-            await self.store.fleet.forget()
+            await store.fleet.forget()
         except Exception:
             log.warning("shutdown: could not remove this process from the fleet table")
 
@@ -146,10 +148,10 @@ class OstBot(commands.Bot):
         """Work tied to a server (song of the day, quiz recovery) runs in the process owning its shard."""
         return self.settings.shards.owns(guild_id)
 
-    async def _interrupt_games_left_running(self) -> None:
+    async def _interrupt_games_left_running(self, store: Store) -> None:
         """A quiz started while the cogs unloaded (its /quiz start was mid-way) is not left 'running'."""
         try:
-            if games := await self.store.quiz.interrupt_running(discord.utils.utcnow(), owns=self.owns_guild):
+            if games := await store.quiz.interrupt_running(discord.utils.utcnow(), owns=self.owns_guild):
                 log.info("shutdown: marked %d more quizzes interrupted", len(games))
         except Exception:  # the next start marks them anyway
             log.exception("shutdown: could not mark running quizzes interrupted")

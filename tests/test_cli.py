@@ -86,3 +86,19 @@ def test_the_playground_never_uses_the_real_database(tmp_path, monkeypatch):
     assert settings("--database", str(real), "play", playground=True).database_path == real.with_name("playground.db")
     own = tmp_path / "mine.db"
     assert settings("play", "--database", str(own), playground=True).database_path == own
+
+
+@pytest.mark.parametrize("blocked", [("simcord",), ("rich",), ("simcord", "rich")])
+def test_the_playground_without_the_play_extra_says_what_to_install(tmp_path, blocked):
+    """A production install (`pip install .`) has neither simcord nor rich: `ostbot start` without a
+    token says there is no token, then how to get the playground, and exits 2 without a traceback."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "OST_"))}
+    block = "; ".join(f"sys.modules[{name!r}] = None" for name in blocked)  # as if not installed
+    code = f"import sys; {block}; from bot.__main__ import main; sys.exit(main(['start']))"
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 2, result.stderr
+    assert "No DISCORD_TOKEN is set" in result.stdout
+    assert "pip install 'ost-ballad-bot[play]'" in result.stderr and " and ".join(blocked) in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "data" / "playground.db").exists()  # nothing was opened

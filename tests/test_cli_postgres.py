@@ -92,8 +92,8 @@ async def populated_sqlite(path) -> dict:
         await store.additions.hide(77, shipped)
         await store.guilds.update(77, language="ko", quiz_rounds=7, daily_channel_id=9, daily_hour=8)
         await store.meta.set("command_hash", "abc123")
-        await store.additions.claim_daily(77, "2026-11-20", shipped, 9)
-        await store.additions.finish_daily(77, "2026-11-20", 1234)
+        await store.daily.claim(77, "2026-11-20", shipped, 9)
+        await store.daily.finish(77, "2026-11-20", 1234)
         now = dt.datetime(2026, 11, 20, 12, tzinfo=dt.UTC)
         game = await store.quiz.create_game(guild_id=77, channel_id=9, started_by=5, mode="buttons", topic="any",
                                             rounds=2, seconds=20, now=now)

@@ -26,3 +26,13 @@ def test_env_example_documents_every_variable():
     used = set(re.findall(r'text\("([A-Z_]+)"\)', source))
     documented = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
     assert used <= documented
+
+
+def test_a_production_install_has_no_discord_simulator():
+    """simcord and rich serve the playground only: the `play` extra (`make run` installs it), not `pip install .`."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    names = {dep.split("[")[0].split("=")[0].split(">")[0].split("<")[0].strip() for dep in project["dependencies"]}
+    assert not names & {"simcord", "rich"}
+    play = project["optional-dependencies"]["play"]
+    assert any(d.startswith("simcord") for d in play) and any(d.startswith("rich") for d in play)
+    assert "'.[play]'" in (ROOT / "Makefile").read_text()

@@ -139,6 +139,17 @@ def test_discord_markdown_becomes_plain_text():
         "YouTube (https://youtube.com/x) snake_case_name"
 
 
+def test_discord_markdown_bolds_before_a_korean_particle():
+    """Discord bolds `**도깨비**의` (CommonMark would not: why render.py is not markdown-it-py), and has
+    underline, strike and spoilers."""
+    from bot.playground.render import discord_markdown
+
+    [line] = discord_markdown("**도깨비**의 곡 __밑줄__ ~~취소~~ ||스포||", FixedNames())
+    styled = [(s.text.strip(), set(s.styles)) for s in line if s.text.strip()]
+    assert styled == [("도깨비", {"bold"}), ("의 곡", set()), ("밑줄", {"underline"}), ("취소", {"strike"}),
+                      ("스포", {"spoiler"})]
+
+
 def _card() -> Card:
     embed = discord.Embed(title="Goblin (도깨비)", description="**Two** songs", colour=0x3366FF)
     embed.add_field(name="Year", value="2016")

@@ -30,3 +30,11 @@ async def test_an_unexpected_error_is_logged_and_answered_politely(world, caplog
     assert "boom" not in result.response.content
     assert any("unhandled error in /about" in r.getMessage() and r.exc_info for r in caplog.records)
     assert [type(getattr(e, "original", e)) for e in world.env.errors] == [RuntimeError]
+
+
+def test_names_kept_in_the_tree_for_the_quiz_branches_merge():
+    """bot.tree re-exports what the quiz branches still import from it (remove with the re-exports)."""
+    from bot import components, faults, replies, tree
+
+    assert (tree.describe, tree.is_passing_fault) == (faults.describe, faults.is_passing_fault)
+    assert (tree.send_ephemeral, tree.hand_over) == (replies.send_ephemeral, components.hand_over)

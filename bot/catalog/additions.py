@@ -34,7 +34,8 @@ def split_list(text: str | None) -> list[str]:
 
 def split_tags(text: str | None) -> tuple[list[str], list[str]]:
     """(styles, moods) from a comma- or semicolon-separated list."""
-    styles, moods = [], []
+    styles: list[str] = []
+    moods: list[str] = []
     for tag in split_list(text):
         (styles if is_style(tag) else moods).append(tag)
     return styles, moods

@@ -6,7 +6,9 @@ and is visible there only.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 ARTIST_KINDS = ("solo", "group", "subunit", "duo", "trio")
 CREDIT_ROLES = ("main", "duet", "featuring")
@@ -201,14 +203,117 @@ class CatalogCounts:
     guild_songs: int = 0
 
 
+# -- the seed file's entries (`seedfile.parse_catalog`), keyed by slug, before ids exist -------------
+
+class _SeedEntry:
+    """Read access by field name, as the seed entries had when they were dicts: kept for
+    bot/store/catalog_repo.py (`_seed` reads `entry["key"]`, `entry.get("names", [])`) until the store
+    branch reads attributes; remove after. `get` gives `default` for a field that is None."""
+
+    __slots__ = ()
+
+    def __getitem__(self, name: str) -> Any:
+        try:
+            return getattr(self, name)
+        except AttributeError:
+            raise KeyError(name) from None
+
+    def get(self, name: str, default: Any = None) -> Any:
+        value = getattr(self, name, None)
+        return default if value is None else value
+
+
+@dataclass(frozen=True, slots=True)
+class SeedSource(_SeedEntry):
+    """An article; an untitled one says what it is `about` and has no title."""
+
+    key: str
+    title: str = ""
+    untitled: bool = False
+    about: str | None = None
+    about_ko: str | None = None
+    publisher: str | None = None
+    author: str | None = None
+    date: dt.date | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SeedFact(_SeedEntry):
+    kind: str
+    text: str
+    source: str                 # a source key
+    text_ko: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SeedActor(_SeedEntry):
+    key: str
+    name: str
+    hangul: str | None = None
+    names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SeedDrama(_SeedEntry):
+    key: str
+    name: str
+    sources: tuple[str, ...]
+    hangul: str | None = None
+    names: tuple[str, ...] = ()
+    year: int | None = None
+    network: str | None = None
+    kind: str = "drama"
+    lead_actors: tuple[str, ...] = ()   # actor names, as [[actors]] spells them
+    facts: tuple[SeedFact, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SeedArtist(_SeedEntry):
+    key: str
+    name: str
+    kind: str
+    sources: tuple[str, ...]
+    hangul: str | None = None
+    names: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()        # artist keys
+    facts: tuple[SeedFact, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SeedCredit(_SeedEntry):
+    artist: str                 # an artist key
+    role: str = "main"
+
+
+@dataclass(frozen=True, slots=True)
+class SeedSong(_SeedEntry):
+    key: str
+    title: str
+    drama: str                  # a drama key
+    artists: tuple[SeedCredit, ...]
+    description: str
+    styles: tuple[str, ...]
+    moods: tuple[str, ...]
+    ballad: bool
+    sources: tuple[str, ...]
+    hangul: str | None = None
+    titles: tuple[str, ...] = ()
+    year: int | None = None
+    release_date: dt.date | None = None
+    episode: int | None = None
+    description_ko: str | None = None
+    facts: tuple[SeedFact, ...] = ()
+
+
 @dataclass(slots=True)
 class SeedCatalog:
-    """The parsed, validated seed file: plain records keyed by slug, before ids exist."""
+    """The parsed, validated seed file: typed entries keyed by slug, before ids exist."""
 
     version: int
-    sources: list[dict] = field(default_factory=list)
-    actors: list[dict] = field(default_factory=list)
-    dramas: list[dict] = field(default_factory=list)
-    artists: list[dict] = field(default_factory=list)
-    songs: list[dict] = field(default_factory=list)
+    sources: list[SeedSource] = field(default_factory=list)
+    actors: list[SeedActor] = field(default_factory=list)
+    dramas: list[SeedDrama] = field(default_factory=list)
+    artists: list[SeedArtist] = field(default_factory=list)
+    songs: list[SeedSong] = field(default_factory=list)
     digest: str = ""

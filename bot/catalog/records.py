@@ -1,21 +1,19 @@
-"""Flat song records: the import/export format for `ostbot db` and `/catalog`.
+"""Flat song records and their validation: what `ostbot db import`, `/catalog import` and
+`/catalog add` turn into songs.
 
-One record per song, names instead of ids, so a CSV made by hand works. Parsing never raises:
-it reports every bad row by line (CSV) or entry (JSON) and field, and returns nothing partial.
-Each problem carries a message key and its parameters; the reader's language is chosen where
-it is shown. Export escapes cells that a spreadsheet would run as formulas.
+One record per song, names instead of ids, so a CSV made by hand works. Validation never raises:
+it reports every bad row by line (CSV) or entry (JSON) and field. Each problem carries a message
+key and its parameters; the reader's language is chosen where it is shown. Reading and writing
+files (CSV, JSON) is `recordfiles`.
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
+import dataclasses
 import datetime as dt
-import io
-import json
 import re
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from .text import compact, normalize
 
@@ -26,8 +24,6 @@ LIST_SEPARATOR = ";"
 LIMITS = {"title": 100, "hangul": 100, "drama": 100, "artist": 80, "description": 300, "tag": 30}
 MAX_ARTISTS = 8
 MAX_TAGS = 10
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-ESCAPE = "'"
 ITEM_SHOWN = 40          # characters of a bad list entry quoted in its problem
 
 _MENTION = re.compile(r"@(everyone|here)|<@[!&]?\d+>|<#\d+>|<a?:\w+:\d+>|</[\w -]+:\d+>", re.I)
@@ -35,7 +31,7 @@ _MARKDOWN = re.compile(r"```|`|\*\*|__|~~|\|\||\[[^\]]*\]\([^)]*\)|^\s*(#{1,3}\s
 _SLUG_CHARS = re.compile(r"[^a-z0-9]+")
 _ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_P = "admin.problem."    # message keys of problems live in the admin message file
+PROBLEM_KEY = "admin.problem."    # message keys of problems live in the admin message file
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +45,7 @@ class RecordProblem:
     line: int
     field: str
     key: str
-    params: Mapping[str, object] = field(default_factory=dict, hash=False)
+    params: Mapping[str, object] = dataclasses.field(default_factory=dict, hash=False)
     item: str | None = None
     unit: str = "line"
 
@@ -99,21 +95,7 @@ def clean_text(value: str, limit: int) -> tuple[str, Problem | None]:
     return text, None
 
 
-def unescape_cell(value: str) -> str:
-    """Undo `escape_cell`: a leading apostrophe before a formula character (or another apostrophe)."""
-    if len(value) > 1 and value[0] == ESCAPE and (value[1] in FORMULA_START or value[1] == ESCAPE):
-        return value[1:]
-    return value
-
-
-def escape_cell(value: str) -> str:
-    """Make a CSV cell inert in a spreadsheet: `'=x`. Exactly undone by `unescape_cell`."""
-    if value.startswith(FORMULA_START) or unescape_cell(value) != value:
-        return ESCAPE + value
-    return value
-
-
-def record_from_mapping(row: Mapping, line: int, problems: list[RecordProblem], *,
+def record_from_mapping(row: Mapping[str, object], line: int, problems: list[RecordProblem], *,
                         unit: str = "line") -> SongRecord | None:
     """Validate one row (CSV dict, JSON object, /catalog add options); append problems; None if bad.
 
@@ -123,7 +105,7 @@ def record_from_mapping(row: Mapping, line: int, problems: list[RecordProblem], 
     bad = len(problems)
 
     def add(name: str, key: str, item: str | None = None, **params: object) -> None:
-        problems.append(RecordProblem(line, name, _P + key, params, item, unit))
+        problems.append(RecordProblem(line, name, PROBLEM_KEY + key, params, item, unit))
 
     clean: dict[str, object] = {}
     for raw_key, value in row.items():
@@ -145,7 +127,7 @@ def record_from_mapping(row: Mapping, line: int, problems: list[RecordProblem], 
             return ""
         value, problem = clean_text(raw, limit)
         if problem:
-            add(name, problem[0], **problem[1])
+            add(name, problem[0], None, **problem[1])
         return value
 
     def names(name: str, limit: int, most: int) -> list[str]:
@@ -256,146 +238,12 @@ def _flag(raw: object) -> bool | None:
     return None
 
 
-# -- reading a file ------------------------------------------------------------------------------
-
-def _decode(data: bytes) -> tuple[str | None, RecordProblem | None]:
-    if data.startswith(b"PK\x03\x04"):
-        return None, RecordProblem(1, "file", _P + "spreadsheet")
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return None, RecordProblem(1, "file", _P + "utf16")
-    sample = data[:4096]
-    if sample.count(0) * 4 >= len(sample) > 0:   # "Unicode text" without a BOM: every other byte is 0
-        return None, RecordProblem(1, "file", _P + "utf16")
-    try:
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        return None, RecordProblem(line, "file", _P + "not_utf8", {"byte": exc.start + 1})
-
-
-class _JsonObject(dict):
-    """A JSON object that remembers the keys it had twice."""
-
-    def __init__(self, pairs: list[tuple[str, object]]) -> None:
-        super().__init__()
-        self.twice: list[str] = []
-        for key, value in pairs:
-            if key in self:
-                self.twice.append(key)
-            self[key] = value
-
-
-def _json_rows(text: str, problems: list[RecordProblem]) -> list[tuple[int, Mapping]] | None:
-    try:
-        loaded = json.loads(text, object_pairs_hook=_JsonObject)
-    except json.JSONDecodeError as exc:
-        problems.append(RecordProblem(exc.lineno, "file", _P + "bad_json", {"column": exc.colno}))
-        return None
-    except RecursionError:
-        problems.append(RecordProblem(1, "file", _P + "json_nested"))
-        return None
-    except ValueError:  # an integer with thousands of digits
-        problems.append(RecordProblem(1, "file", _P + "json_number"))
-        return None
-    if isinstance(loaded, dict):
-        loaded = loaded.get("songs")
-    if not isinstance(loaded, list):
-        problems.append(RecordProblem(1, "file", _P + "json_shape"))
-        return None
-    rows = []
-    for index, item in enumerate(loaded, start=1):
-        if not isinstance(item, dict):
-            problems.append(RecordProblem(index, "song", _P + "not_object", unit="song"))
-            continue
-        for name in getattr(item, "twice", ()):
-            problems.append(RecordProblem(index, str(name)[:ITEM_SHOWN], _P + "key_twice", unit="song"))
-        rows.append((index, item))
-    return rows
-
-
-def _csv_rows(text: str, problems: list[RecordProblem]) -> list[tuple[int, Mapping]] | None:
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    header: list[str] = []
-    rows: list[tuple[int, Mapping]] = []
-    while True:
-        start = reader.line_num + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            problems.append(RecordProblem(start, "file", _P + _csv_error_key(str(exc))))
-            return None
-        if not any(c.strip() for c in cells):
-            continue  # a blank line, or one of only commas
-        if not header:
-            header = [c.replace("\ufeff", "").strip().lower() for c in cells]
-            if not _check_header(header, problems):
-                return None
-            continue
-        extra = [c for c in cells[len(header):] if c.strip()]
-        if extra:
-            problems.append(RecordProblem(start, "row", _P + "extra_cells"))
-        row: dict[str, str | None] = {}
-        for number, (name, cell) in enumerate(zip(header, cells, strict=False), start=1):
-            if name:
-                row[name] = unescape_cell(cell)
-            elif cell.strip():
-                problems.append(RecordProblem(start, "row", _P + "unnamed_cell", {"number": number}))
-        rows.append((start, row))
-    if not header:
-        problems.append(RecordProblem(1, "file", _P + "no_header"))
-        return None
-    return rows
-
-
-def _csv_error_key(message: str) -> str:
-    if "field larger than field limit" in message:
-        return "huge_cell"
-    if "unexpected end of data" in message:
-        return "unclosed_quote"
-    if "expected after" in message:
-        return "text_after_quote"
-    return "bad_csv"
-
-
-def _check_header(header: list[str], problems: list[RecordProblem]) -> bool:
-    named = [h for h in header if h]
-    if len(named) == 1 and any(sep in named[0] for sep in (";", "\t")):
-        problems.append(RecordProblem(1, "header", _P + "wrong_separator"))
-        return False
-    missing = [c for c in REQUIRED if c not in named]
-    if missing:
-        problems.append(RecordProblem(1, "header", _P + "missing_columns",
-                                      {"columns": ", ".join(missing), "count": len(missing)}))
-    twice = sorted({h for h in named if named.count(h) > 1})
-    if twice:
-        problems.append(RecordProblem(1, "header", _P + "column_twice", {"columns": ", ".join(twice)[:200]}))
-    unknown = [h for h in named if h not in COLUMNS]
-    if unknown:
-        problems.append(RecordProblem(1, "header", _P + "unknown_columns",
-                                      {"columns": ", ".join(h[:ITEM_SHOWN] for h in unknown[:10]),
-                                       "count": len(unknown)}))
-    return not problems
-
-
-def parse_records(data: bytes, filename: str = "", *, max_rows: int | None = None
-                  ) -> tuple[list[SongRecord], list[RecordProblem]]:
-    """Parse CSV (with a header row) or JSON. Any problem means: import nothing. Never raises."""
-    problems: list[RecordProblem] = []
-    text, problem = _decode(data)
-    if problem is not None or text is None:
-        return [], [problem] if problem else []
-    name = filename.lower()
-    is_json = name.endswith(".json") or (not name.endswith(".csv") and text.lstrip().startswith(("[", "{")))
-    rows = _json_rows(text, problems) if is_json else _csv_rows(text, problems)
-    if rows is None:
-        return [], problems
-    unit = "song" if is_json else "line"
-    duplicate_row, duplicate_key = ("duplicate_song", "duplicate_key_song") if is_json else (
+def records_from_rows(rows: list[tuple[int, Mapping[str, object]]], problems: list[RecordProblem], *, unit: str = "line"
+                      ) -> list[SongRecord]:
+    """Validate every row (line or song number, mapping), then the rows together: one song (title
+    and drama) or one key twice is reported at its second row. Appends problems; returns the good records."""
+    duplicate_row, duplicate_key = ("duplicate_song", "duplicate_key_song") if unit == "song" else (
         "duplicate_row", "duplicate_key")
-    if max_rows is not None and len(rows) > max_rows:
-        return [], [RecordProblem(1, "file", _P + "too_many_rows", {"rows": len(rows), "limit": max_rows})]
     records: list[SongRecord] = []
     seen: dict[str, int] = {}
     slugs: dict[str, int] = {}
@@ -405,40 +253,13 @@ def parse_records(data: bytes, filename: str = "", *, max_rows: int | None = Non
             continue
         identity = compact(record.title) + "|" + compact(record.drama)
         if identity in seen:
-            problems.append(RecordProblem(line, "title", _P + duplicate_row, {"other": seen[identity]}, unit=unit))
+            problems.append(RecordProblem(line, "title", PROBLEM_KEY + duplicate_row, {"other": seen[identity]},
+                                          unit=unit))
             continue
         slug = record.slug()
         if slug in slugs:  # two songs, one key: the second would overwrite the first
-            problems.append(RecordProblem(line, "key", _P + duplicate_key, {"other": slugs[slug]}, unit=unit))
+            problems.append(RecordProblem(line, "key", PROBLEM_KEY + duplicate_key, {"other": slugs[slug]}, unit=unit))
             continue
         seen[identity] = slugs[slug] = line
         records.append(record)
-    if not rows and not problems:
-        problems.append(RecordProblem(1, "file", _P + "no_songs"))
-    return ([] if problems else records), problems
-
-
-# -- writing a file ------------------------------------------------------------------------------
-
-def records_to_csv(records: list[SongRecord]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for record in records:
-        values = asdict(record)
-        row = []
-        for column in COLUMNS:
-            value = values[column]
-            if isinstance(value, list):
-                value = f"{LIST_SEPARATOR} ".join(value)
-            elif isinstance(value, bool):
-                value = "true" if value else "false"
-            elif value is None:
-                value = ""
-            row.append(escape_cell(str(value)))
-        writer.writerow(row)
-    return out.getvalue()
-
-
-def records_to_json(records: list[SongRecord]) -> str:
-    return json.dumps({"songs": [asdict(r) for r in records]}, ensure_ascii=False, indent=2) + "\n"
+    return records

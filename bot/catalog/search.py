@@ -145,22 +145,22 @@ class NameIndex:
     # One position per name; parallel compact arrays rather than an object per name, so that
     # 100,000 songs (about 190,000 names) fit in tens of megabytes (see BENCHMARKS.md).
     _kinds: bytearray = field(default_factory=bytearray)              # KINDS index
-    _ids: array.array = field(default_factory=lambda: array.array("q"))
+    _ids: array.array[int] = field(default_factory=lambda: array.array("q"))
     _mains: bytearray = field(default_factory=bytearray)              # 1 = the entry's main name
     _names: list[str] = field(default_factory=list)                   # as stored (shown, ranked by length)
     _norms: list[str] = field(default_factory=list)                   # normalised (compared)
     _words: list[str] = field(default_factory=list)
-    _postings: dict[str, array.array] = field(default_factory=dict)
+    _postings: dict[str, array.array[int]] = field(default_factory=dict)
     # kind -> (compact names sorted, their positions): exact and prefix look-ups by bisection.
-    _compacts: dict[str, tuple[list[str], array.array]] = field(default_factory=dict)
+    _compacts: dict[str, tuple[list[str], array.array[int]]] = field(default_factory=dict)
     # kind -> owner by entry id: ABSENT, SHIPPED (0) or the server's id.
-    _owners: dict[str, array.array] = field(default_factory=dict)
+    _owners: dict[str, array.array[int]] = field(default_factory=dict)
     # Typo buckets: "0x" holds the names whose first letter is x, "1x" those whose second is.
     # A typo query is compared with four buckets, not every name (see `fuzzy`).
-    _leads: dict[str, tuple[array.array, list[str]]] = field(default_factory=dict)
+    _leads: dict[str, tuple[array.array[int], list[str]]] = field(default_factory=dict)
     # Every compact name reversed, sorted, with its position alongside: "names ending with ...".
     _suffixes: list[str] = field(default_factory=list)
-    _suffix_positions: array.array = field(default_factory=lambda: array.array("i"))
+    _suffix_positions: array.array[int] = field(default_factory=lambda: array.array("i"))
     hidden: dict[int, frozenset[int]] = field(default_factory=dict)  # guild -> song ids it hid
 
     @classmethod
@@ -327,9 +327,9 @@ class NameIndex:
             bucket = self._leads.get(key)
             if bucket is None:
                 continue
-            positions, names = bucket
+            bucket_positions, names = bucket
             for name, score, i in process.extract(norm, names, scorer=fuzz.ratio, score_cutoff=cutoff, limit=limit):
-                found[positions[i]] = (name, score, positions[i])
+                found[bucket_positions[i]] = (name, score, bucket_positions[i])
         return sorted(found.values(), key=lambda hit: (-hit[1], hit[2]))[:limit]
 
     def fuzzy(self, query: str, guild_id: int | None, kinds: Sequence[str] = KINDS, limit: int = 25,

@@ -11,9 +11,9 @@ from __future__ import annotations
 import asyncio
 import itertools
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from . import moods
 from . import search as matching
@@ -25,6 +25,8 @@ from .text import compact
 
 AUTOCOMPLETE_LIMIT = 25
 CACHE_LIMIT = 4096   # search results, labels and cards kept per catalog generation
+CacheKey = tuple[object, ...]
+T = TypeVar("T")
 
 
 class _SearchRepo(Protocol):
@@ -36,7 +38,8 @@ class _SearchRepo(Protocol):
     async def labels(self, refs: Sequence[tuple[str, int]], guild_id: int | None
                      ) -> dict[tuple[str, int], Label]: ...
     async def starters(self, guild_id: int | None) -> list[tuple[str, int]]: ...
-    async def pool(self, guild_id: int | None, **filters: Any) -> Sequence[int]: ...
+    async def pool(self, guild_id: int | None, *, drama_id: int | None = ..., artist_id: int | None = ...,
+                   tag: str | None = ..., ballads_only: bool = ...) -> Sequence[int]: ...
     async def tags(self, guild_id: int | None) -> list[tuple[str, str, int]]: ...
     async def related_song_ids(self, song_ids: Sequence[int], guild_id: int | None,
                                limit: int = ...) -> list[int]: ...
@@ -52,8 +55,10 @@ class _CatalogRepo(Protocol):
 
 
 class CatalogStore(Protocol):
-    search: _SearchRepo
-    catalog: _CatalogRepo
+    @property
+    def search(self) -> _SearchRepo: ...
+    @property
+    def catalog(self) -> _CatalogRepo: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +69,7 @@ class RandomFilters:
     ballads_only: bool = True
 
     @property
-    def key(self) -> tuple:
+    def key(self) -> CacheKey:
         return (self.drama_id, self.artist_id, self.mood, self.ballads_only)
 
 
@@ -75,7 +80,7 @@ class CatalogService:
         self._index: NameIndex | None = None
         self._index_generation = -1
         self._index_lock = asyncio.Lock()
-        self._cache: dict[tuple, Any] = {}
+        self._cache: dict[CacheKey, Any] = {}
         self._cache_generation = -1
         self._build: asyncio.Task[NameIndex] | None = None
 
@@ -85,14 +90,14 @@ class CatalogService:
     def generation(self) -> int:
         return self.store.catalog.generation
 
-    def _cached(self, key: tuple) -> Any:
+    def _cached(self, key: CacheKey) -> Any:
         """The cached value, or None; everything from an older catalog generation is dropped first."""
         if self._cache_generation != self.generation:
             self._cache.clear()
             self._cache_generation = self.generation
         return self._cache.get(key)
 
-    def _remember(self, key: tuple, value: Any) -> Any:
+    def _remember(self, key: CacheKey, value: Any) -> Any:
         if len(self._cache) >= CACHE_LIMIT:
             # Oldest first (dicts keep insertion order): drop a quarter, keep the rest warm.
             for stale in list(itertools.islice(self._cache, CACHE_LIMIT // 4)):
@@ -223,7 +228,8 @@ class CatalogService:
             return bool(await self.store.search.visible_ids(kind, [entry_id], guild_id))
         return index.sees(kind, entry_id, guild_id)
 
-    async def _entry(self, kind: str, entry_id: int, guild_id: int | None, load: Any) -> Any:
+    async def _entry(self, kind: str, entry_id: int, guild_id: int | None,
+                     load: Callable[[], Awaitable[T | bool]]) -> T | None:
         """A hydrated entry (cached per catalog generation), or None when this server can't see it."""
         if not await self._sees(kind, entry_id, guild_id):
             return None
@@ -231,7 +237,8 @@ class CatalogService:
         found = self._cached(key)
         if found is None:
             found = self._remember(key, await load())
-        return found or None
+        entry: T | None = found or None   # False: not found, remembered as such
+        return entry
 
     async def song(self, song_id: int, guild_id: int | None) -> Song | None:
         async def load() -> Song | bool:
@@ -271,7 +278,8 @@ class CatalogService:
         found = self._cached(key)
         if found is None:
             found = self._remember(key, await self.store.search.tags(guild_id))
-        return found
+        tags: list[tuple[str, str, int]] = found
+        return tags
 
     async def find_tag(self, text: str, guild_id: int | None) -> str | None:
         """The catalog tag a user meant ("Piano Ballad" -> "piano ballad"), or None."""
@@ -299,7 +307,8 @@ class CatalogService:
                     guild_id, drama_id=filters.drama_id, artist_id=filters.artist_id, tag=tag,
                     ballads_only=filters.ballads_only))
             found = self._remember(key, sorted(ids))
-        return found
+        pool: Sequence[int] = found
+        return pool
 
     async def draw(self, channel_id: int, guild_id: int | None, filters: RandomFilters) -> Song | None:
         """A song from the filtered pool that this channel has not had since the bag refilled."""

@@ -20,7 +20,7 @@ MAX_BAGS = 2048
 class ShuffleBag:
     drawn: set[int] = field(default_factory=set)
     last: int | None = None
-    _deck: array.array = field(default_factory=lambda: array.array("q"))
+    _deck: array.array[int] = field(default_factory=lambda: array.array("q"))
     _pool_version: Hashable = None
 
     def draw(self, pool: Sequence[int], rng: random.Random, version: Hashable = None) -> int | None:

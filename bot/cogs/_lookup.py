@@ -94,10 +94,10 @@ async def card_for(bot: OstBot, match: Match, lang: str, guild_id: int | None, *
         embed = cards.actor_embed(actor, dramas, lang)
         view = _with_songs_menu(None, [s for _, songs in dramas for s in songs], lang)
     else:
-        found = await svc.artist(match.id, guild_id)
-        if found is None:
+        found_artist = await svc.artist(match.id, guild_id)
+        if found_artist is None:
             raise UserError("ost.gone")
-        artist, songs = found
+        artist, songs = found_artist
         embed = cards.artist_embed(artist, songs, lang)
         view = _with_songs_menu(None, songs, lang)
     if others:

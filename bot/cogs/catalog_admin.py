@@ -18,10 +18,11 @@ from discord.ext import commands
 from ..access import interaction_is_manager
 from ..catalog.additions import record_from_options
 from ..catalog.duplicates import near_duplicates, title_candidates
-from ..catalog.records import SongRecord, parse_records, records_to_csv
+from ..catalog.recordfiles import parse_records, records_to_csv
+from ..catalog.records import SongRecord
+from ..checks import Refused, settings_for_check
 from ..errors import UserError
 from ..i18n import t
-from ..tree import Refused, settings_for_check
 from ..ui.admin import AddAnywayButton, add_anyway_view, import_report, problem_line, song_choice_name, song_line
 from ..ui.cards import credit_line, drama_title
 from ..ui.text import localized_name, safe
@@ -264,10 +265,11 @@ class CatalogAdmin(commands.GroupCog, name="CatalogAdmin", group_name="catalog",
         records, problems = await asyncio.to_thread(parse_records, data, file.filename, max_rows=MAX_IMPORT_ROWS)
         if problems:
             message, full = import_report(problems, lang)
-            kwargs = {}
-            if full is not None:
-                kwargs["file"] = discord.File(io.BytesIO(full.encode("utf-8")), filename="import-report.txt")
-            await interaction.followup.send(message, ephemeral=True, **kwargs)
+            if full is None:
+                await interaction.followup.send(message, ephemeral=True)
+            else:
+                report_file = discord.File(io.BytesIO(full.encode("utf-8")), filename="import-report.txt")
+                await interaction.followup.send(message, ephemeral=True, file=report_file)
             return
         report = await self.store.catalog.import_records(records, guild_id=interaction.guild_id, origin="guild",
                                                          added_by=interaction.user.id)

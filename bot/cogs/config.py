@@ -12,9 +12,9 @@ from discord.ext import commands
 
 from ..access import bot_permissions_in, interaction_is_admin, interaction_is_manager, missing_post_permissions
 from ..catalog.daily import first_handled_date, next_post_at, parse_timezone, timezone_suggestions
+from ..checks import Refused, settings_for_check
 from ..errors import UserError
 from ..i18n import resolve_language, t
-from ..tree import Refused, settings_for_check
 from ..ui.admin import ResetScoresButton, reset_view, settings_embed
 from ..ui.text import safe
 
@@ -78,9 +78,10 @@ class ConfigCog(commands.GroupCog, name="ConfigCog", group_name="config",
         return next_post_at(discord.utils.utcnow(), settings.daily_hour, zone, settings.daily_last_date)
 
     def _wake_daily(self) -> None:
-        daily = self.bot.get_cog("Daily")
-        if daily is not None:
-            daily.wake()
+        # Not isinstance: discord.py loads each cog module afresh, so an imported Daily is another class.
+        wake = getattr(self.bot.get_cog("Daily"), "wake", None)
+        if wake is not None:
+            wake()
 
     # -- /config show ----------------------------------------------------------------------
 
@@ -172,7 +173,7 @@ class ConfigCog(commands.GroupCog, name="ConfigCog", group_name="config",
             raise UserError("admin.error.bad_timezone", timezone=safe(zone_name, 64))
         require_posting(channel, lang)
         now = discord.utils.utcnow()
-        last_posted = await self.store.additions.last_daily_post(settings.guild_id)
+        last_posted = await self.store.daily.last_post(settings.guild_id)
         handled = first_handled_date(now, hour, zone, last_posted)
         settings = await self.store.guilds.update(
             settings.guild_id, daily_channel_id=channel.id, daily_hour=hour, daily_timezone=zone.key,
@@ -284,7 +285,7 @@ class ConfigCog(commands.GroupCog, name="ConfigCog", group_name="config",
         elif age > RESET_WINDOW:
             await interaction.response.edit_message(content=t("admin.reset.expired", lang), view=None)
         else:
-            cleared = await self.store.additions.clear_quiz_scores(interaction.guild_id)
+            cleared = await self.store.scores.clear(interaction.guild_id)
             log.info("quiz scores of server %s reset by %s (%d rows)", interaction.guild_id, user_id, cleared)
             await interaction.response.edit_message(
                 content=t("admin.reset.done", lang, user=interaction.user.mention), view=None)

@@ -119,7 +119,7 @@ class Daily(commands.Cog, name="Daily"):
             due = next_post_at(now, settings.daily_hour, zone, settings.daily_last_date)
             if due > now and settings.daily_last_date == local_date(now, zone).isoformat():
                 # Today is claimed. By a process that died before posting? Then take it over in time.
-                takeover = await store.additions.unfinished_claim(settings.guild_id, settings.daily_last_date)
+                takeover = await store.daily.unfinished_claim(settings.guild_id, settings.daily_last_date)
                 if takeover is not None:
                     due = max(takeover, now)
             wait = (due - now).total_seconds() if due > now else await self.post(settings, now, zone)
@@ -138,11 +138,11 @@ class Daily(commands.Cog, name="Daily"):
         day = local_date(now, zone)
         today = day.isoformat()
         tomorrow = (next_post_at(now, settings.daily_hour, zone, today) - now).total_seconds()
-        song_id = pick_song(await store.additions.daily_candidates(guild_id, settings.random_ballads_only),
-                            await store.additions.daily_history(guild_id), day, day_rng(guild_id, today))
+        song_id = pick_song(await store.daily.candidates(guild_id, settings.random_ballads_only),
+                            await store.daily.history(guild_id), day, day_rng(guild_id, today))
         if song_id is None:  # nothing to post (every song hidden?): look again later, not every second
             return self._retry_later(guild_id)
-        previous = await store.additions.claim_daily(guild_id, today, song_id, channel_id, now)
+        previous = await store.daily.claim(guild_id, today, song_id, channel_id, now)
         if previous is None:
             return tomorrow  # already handled today (another pass, or before a restart)
         guild = self.bot.get_guild(guild_id)
@@ -155,7 +155,7 @@ class Daily(commands.Cog, name="Daily"):
             return tomorrow
         songs = await store.catalog.songs_by_ids([song_id], guild_id)
         if not songs:  # removed since it was picked
-            await store.additions.fail_daily(guild_id, today, "send_failed", previous=previous)
+            await store.daily.fail(guild_id, today, "send_failed", previous=previous)
             return self._retry_later(guild_id)
         song = songs[0]
         lang = resolve_language(settings.language, None, str(guild.preferred_locale))
@@ -173,10 +173,10 @@ class Daily(commands.Cog, name="Daily"):
             # outage is one warning; the retries after it (daily_error still set) are only noted.
             level = logging.INFO if settings.daily_error == "send_failed" else logging.WARNING
             log.log(level, "song of the day for server %s failed (%s); retrying in %d s", guild_id, exc, RETRY_AFTER)
-            await store.additions.fail_daily(guild_id, today, "send_failed", previous=previous)
+            await store.daily.fail(guild_id, today, "send_failed", previous=previous)
             return self._retry_later(guild_id)
         self._retry_at.pop(guild_id, None)
-        await store.additions.finish_daily(guild_id, today, message.id)
+        await store.daily.finish(guild_id, today, message.id)
         log.info("song of the day for server %s on %s: song %s", guild_id, today, song_id)
         return tomorrow
 
@@ -192,7 +192,7 @@ class Daily(commands.Cog, name="Daily"):
                         settings.guild_id, settings.daily_channel_id, detail)
         else:
             log.debug("song of the day for server %s still failing: %s", settings.guild_id, detail)
-        await self.bot.store.additions.fail_daily(settings.guild_id, today, code)
+        await self.bot.store.daily.fail(settings.guild_id, today, code)
 
 
 async def setup(bot: OstBot) -> None:

@@ -11,8 +11,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from ..catalog.search import Match, strong_matches
+from ..components import answer_errors
 from ..errors import UserError
-from ..tree import answer_errors
+from ..replies import data_field
 from ..ui import cards
 from ._lookup import QUERY_MAX, card_for, choices_for, no_match, service
 
@@ -86,8 +87,9 @@ class PickCandidate(discord.ui.DynamicItem[discord.ui.Select], template=cards.PI
         async def work() -> None:
             bot: OstBot = interaction.client  # type: ignore[assignment]
             lang = await bot.language_for(interaction)
-            values = (interaction.data or {}).get("values") or []
-            matches = await service(bot).resolve(str(values[0]) if values else "", interaction.guild_id)
+            values = data_field(interaction, "values")
+            first = values[0] if isinstance(values, list) and values else ""
+            matches = await service(bot).resolve(str(first), interaction.guild_id)
             if not matches or matches[0].tier != 0:
                 raise UserError("ost.gone")
             embed, view = await card_for(bot, matches[0], lang, interaction.guild_id)

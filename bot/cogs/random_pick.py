@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import discord
@@ -14,9 +15,9 @@ from discord.ext import commands
 from ..catalog.search import Match
 from ..catalog.service import CatalogService, RandomFilters
 from ..catalog.text import clip
+from ..components import answer_errors
 from ..errors import UserError
 from ..i18n import t
-from ..tree import answer_errors
 from ..ui import cards
 from ..ui.text import localized_name, safe, tag_from_name, tag_name
 from ._lookup import QUERY_MAX, choices_for, no_match, service
@@ -68,7 +69,7 @@ async def explain_empty(svc: CatalogService, guild_id: int | None, filters: Rand
         RandomFilters(filters.drama_id, filters.artist_id, filters.mood, False),
         filters,
     ]
-    previous: list[int] = []
+    previous: Sequence[int] = []
     for number, step in enumerate(steps):
         pool = await svc.pool(guild_id, step)
         if pool:
@@ -77,12 +78,12 @@ async def explain_empty(svc: CatalogService, guild_id: int | None, filters: Rand
         if number == 0:
             return UserError("ost.random.empty_catalog")
         if number == 1:
-            label = (await svc.labels([Match("drama", filters.drama_id or 0, 0)], guild_id) or [None])[0]
+            label = next(iter(await svc.labels([Match("drama", filters.drama_id or 0, 0)], guild_id)), None)
             name = localized_name(label.name, label.hangul, lang) if label else "?"
             return UserError("ost.random.empty_drama", drama=safe(name, 100))
         songs = await svc.store.catalog.songs_by_ids(previous[:200], guild_id)
         if number == 2:
-            label = (await svc.labels([Match("artist", filters.artist_id or 0, 0)], guild_id) or [None])[0]
+            label = next(iter(await svc.labels([Match("artist", filters.artist_id or 0, 0)], guild_id)), None)
             name = localized_name(label.name, label.hangul, lang) if label else "?"
             singers = list(dict.fromkeys(localized_name(c.name, c.hangul, lang) for s in songs for c in s.credits))
             return UserError("ost.random.empty_artist", artist=safe(name, 100), options=_listing(singers))

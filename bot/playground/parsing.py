@@ -245,8 +245,8 @@ def _choice(option: Mapping[str, Any], text: str) -> Any:
         names = (str(choice["name"]), str(choice["value"]), str(korean.get(str(choice["value"]), "")))
         if folded in (n.casefold() for n in names if n):
             return choice["value"]
-    names = ", ".join(str(c["name"]) for c in option["choices"])
-    raise ParseError(f"{option['name']}: {text!r} is not one of the choices: {names}")
+    listed = ", ".join(str(c["name"]) for c in option["choices"])
+    raise ParseError(f"{option['name']}: {text!r} is not one of the choices: {listed}")
 
 
 def _number(option: Mapping[str, Any], text: str, kind: Callable[[str], Any], what: str) -> Any:

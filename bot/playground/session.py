@@ -16,22 +16,25 @@ import logging
 import random
 import re
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import discord
 from discord import app_commands
 from simcord import BackendError, Env, MemberActor, SetupError
 
 from ..catalog.service import service_for
+from ..checks import Refused
 from ..errors import UserError
 from ..i18n import resolve_language
-from ..tree import Refused
 from . import parsing
 from .parsing import ParseError
 from .render import Card, Names, Output, card_from_message
+
+if TYPE_CHECKING:
+    from ..app import OstBot
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +117,7 @@ def stable_ids(env: Env, key: str) -> Iterator[None]:
         yield
         return
     millisecond = _ID_MS if key == "world" else _ID_MS + 1 + zlib.crc32(key.encode()) % _MEMBER_ID_SPAN
-    backend.snowflake = lambda: allocate(millisecond)
+    backend.snowflake = lambda: allocate(millisecond)  # type: ignore[method-assign]
     try:
         yield
     finally:
@@ -178,7 +181,7 @@ class Playground:
         self.names = SessionNames(env, self.members)
         output.names = self.names
 
-    def _new_member(self, name: str, roles: list[Any] = ()) -> MemberActor:  # type: ignore[assignment]
+    def _new_member(self, name: str, roles: Sequence[Any] = ()) -> MemberActor:
         """A member whose id depends on the name alone: `as carol` is the same carol every session."""
         with stable_ids(self.env, "member:" + name.lower()):
             user = self.env.create_user(name)
@@ -188,8 +191,8 @@ class Playground:
         """With a seed, /random and the quiz draw the same way every run (piped scripts compare)."""
         if self.seed is None:
             return
-        bot = self.env.bot
-        if getattr(bot, "store", None) is not None:
+        bot = cast("OstBot", self.env.bot)
+        if bot.store is not None:
             service_for(bot.store).bags.rng = random.Random(self.seed)
         quiz = bot.get_cog("Quiz")
         if quiz is not None and hasattr(quiz, "rng"):
@@ -370,7 +373,7 @@ class Playground:
 
     def commands(self) -> dict[str, dict[str, Any]]:
         """The bot's chat-input commands as Discord receives them, by name."""
-        tree = self.env.bot.tree
+        tree = cast("OstBot", self.env.bot).tree
         return {c.name: c.to_dict(tree) for c in tree.get_commands(type=discord.AppCommandType.chat_input)}
 
     async def _slash(self, line: str) -> None:

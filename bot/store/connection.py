@@ -71,10 +71,12 @@ class Store:
         self._changes: dict[int, dict[str, str]] = {}
         from .additions_repo import AdditionsRepo
         from .catalog_repo import CatalogRepo
+        from .daily_repo import DailyRepo
         from .fleet_repo import FleetRepo
         from .guild_repo import GuildRepo
         from .meta_repo import MetaRepo
         from .quiz_repo import QuizRepo
+        from .scores_repo import ScoresRepo
         from .search_repo import SearchRepo
 
         self.meta = MetaRepo(self)
@@ -83,6 +85,8 @@ class Store:
         self.quiz = QuizRepo(self)
         self.search = SearchRepo(self)
         self.additions = AdditionsRepo(self)
+        self.daily = DailyRepo(self)
+        self.scores = ScoresRepo(self)
         self.fleet = FleetRepo(self)
 
     @classmethod

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
 from .times import stamp
 
 if TYPE_CHECKING:
     from .connection import Store
+    from .engine import Session
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +32,7 @@ class GuildSettings:
 
 
 _COLUMNS = tuple(f.name for f in fields(GuildSettings))
+_KEEP: Any = object()   # record_daily_outcome: leave the handled date as it is
 
 
 class GuildRepo:
@@ -101,6 +103,23 @@ class GuildRepo:
             f"SELECT guild_id FROM guild_settings WHERE {column} IS NOT NULL ORDER BY guild_id")
         return [await self.get(row[0]) for row in rows]
 
-    @staticmethod
-    def with_changes(settings: GuildSettings, **changes: Any) -> GuildSettings:
-        return replace(settings, **changes)
+    # -- the song of the day's bookkeeping, inside the daily repository's transactions --------------
+
+    async def advance_daily_date(self, tx: Session, guild_id: int, day: str) -> bool:
+        """Mark `day` handled for this server, unless it (or a later day) already was."""
+        claimed = await tx.execute(
+            "UPDATE guild_settings SET daily_last_date = :day WHERE guild_id = :guild "
+            "AND (daily_last_date IS NULL OR daily_last_date < :day)", {"day": day, "guild": guild_id})
+        if claimed:
+            await self._store.changed(tx, "settings")
+        return bool(claimed)
+
+    async def record_daily_outcome(self, tx: Session, guild_id: int, error: str | None, *,
+                                   handled_date: str | None = _KEEP) -> None:
+        """The last post's error (None: it went out); `handled_date` given, the handled date goes back to it."""
+        if handled_date is _KEEP:
+            await tx.execute("UPDATE guild_settings SET daily_error = ? WHERE guild_id = ?", (error, guild_id))
+        else:
+            await tx.execute("UPDATE guild_settings SET daily_error = ?, daily_last_date = ? WHERE guild_id = ?",
+                             (error, handled_date, guild_id))
+        await self._store.changed(tx, "settings")

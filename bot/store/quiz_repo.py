@@ -10,14 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..quiz.matching import answer_key
 from ..quiz.questions import KINDS, TOPIC_OF_KIND, TOPICS, QuestionPool
 from .catalog_repo import VISIBLE_SONG
-from .engine import Conflict
+from .engine import Conflict, Row
 from .times import stamp
 
 if TYPE_CHECKING:
@@ -148,12 +149,13 @@ class _Freshness:
         return (any(song_id not in self.seen[k] for k in self.song_kinds)
                 or any(drama_id not in self.seen[k] for k in self.drama_kinds))
 
-    def pick(self, rows, count: int, rng: random.Random, taken: set[int] = frozenset()) -> list[int]:
+    def pick(self, rows: Iterable[Row | tuple[int, int]], count: int, rng: random.Random,
+             taken: AbstractSet[int] = frozenset()) -> list[int]:
         """Up to `count` song ids of `rows` (id, drama id) not in `taken`: at random, fresh ones first."""
-        rows = [(r[0], r[1]) for r in rows if r[0] not in taken]
-        rng.shuffle(rows)
-        rows.sort(key=lambda r: not self.fresh(*r))  # stable: random within fresh, then within seen
-        return [r[0] for r in rows[:count]]
+        pairs = [(r[0], r[1]) for r in rows if r[0] not in taken]
+        rng.shuffle(pairs)
+        pairs.sort(key=lambda r: not self.fresh(*r))  # stable: random within fresh, then within seen
+        return [r[0] for r in pairs[:count]]
 
 # Each player's wins in the games of this server that ended since `:since` (see WIN_STATUSES).
 _WINS = """
@@ -233,10 +235,9 @@ class QuizRepo:
         if more := {i for k in keys for i in bracketed.get(k, ()) if i not in have and i not in twin_ids}:
             twin_ids |= {r[0] for r in await self._store.fetch(
                 self._visible, {"ids": json.dumps(sorted(more)), "guild": guild_id})}
-        twin_ids = sorted(twin_ids)
         # Same-titled songs are only checked against (never asked nor offered): their outlines will do,
         # and their singers need no more than the names their credits carry.
-        twins = await catalog.song_outlines_by_ids(twin_ids, guild_id)
+        twins = await catalog.song_outlines_by_ids(sorted(twin_ids), guild_id)
         artist_ids = sorted({c.artist_id for s in songs for c in s.credits})
         artists = {a.id: a for a in await catalog.artist_outlines_by_ids(artist_ids, guild_id)}
         return QuestionPool(songs=songs, twins=twins, artists=artists)
@@ -261,7 +262,7 @@ class QuizRepo:
         # Two sub-queries: each is one index look-up, where "min(id), max(id)" scans the table.
         lo, hi = await self._store.fetchrow(
             "SELECT (SELECT min(id) FROM songs), (SELECT max(id) FROM songs)") or (None, None)
-        if lo is None:
+        if lo is None or hi is None:
             return []
         every = f"SELECT s.id, s.drama_id FROM songs s WHERE {where}"
         span = hi - lo + 1

@@ -10,14 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 
 from ..catalog.records import RecordProblem
 from ..catalog.text import clip
+from ..components import hand_over
 from ..i18n import has, t
-from ..tree import hand_over
 from .text import localized_name, safe
 
 if TYPE_CHECKING:
@@ -173,7 +173,7 @@ class AddAnywayButton(discord.ui.DynamicItem[discord.ui.Button], template=ADD_TE
         self.token = token
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
                              match: re.Match[str], /) -> AddAnywayButton:
         return cls(match["action"], match["token"])
 
@@ -196,7 +196,7 @@ class ResetScoresButton(discord.ui.DynamicItem[discord.ui.Button], template=RESE
         self.user_id = user_id
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
                              match: re.Match[str], /) -> ResetScoresButton:
         return cls(match["action"], int(match["user"]))
 

@@ -286,8 +286,8 @@ def songs_select(songs: Sequence[Song], lang: str) -> discord.ui.Select | None:
 def candidates_select(options: Sequence[tuple[str, str, str | None]], lang: str,
                       custom_id: str = "ost:pick") -> discord.ui.Select:
     """A select of other candidates; options are (value like "song:12", label, description)."""
-    select = discord.ui.Select(custom_id=custom_id, placeholder=clip(t("ost.card.other_matches", lang), 150),
-                               min_values=1, max_values=1)
+    select: discord.ui.Select[discord.ui.View] = discord.ui.Select(
+        custom_id=custom_id, placeholder=clip(t("ost.card.other_matches", lang), 150), min_values=1, max_values=1)
     for value, label, description in options[:25]:
         select.add_option(label=clip(label, 100), value=value[:100],
                           description=clip(description, 100) if description else None)

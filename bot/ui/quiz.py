@@ -17,10 +17,10 @@ from typing import Any
 import discord
 
 from ..catalog.text import clip
+from ..components import hand_over
 from ..i18n import t
 from ..quiz.questions import Name, Question
 from ..quiz.session import Player, QuizSession, RoundResult
-from ..tree import hand_over
 from .text import localized_name, safe, source_credit
 
 COLOUR = discord.Colour(0x9B59B6)

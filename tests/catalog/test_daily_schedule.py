@@ -8,13 +8,12 @@ import random
 import pytest
 
 from bot.catalog.daily import first_handled_date, is_due, next_post_at, parse_timezone, pick_song, timezone_suggestions
+from tests.helpers import utc
 
 SEOUL = parse_timezone("Asia/Seoul")
 NEW_YORK = parse_timezone("america/new_york")
 
 
-def utc(*args) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=dt.UTC)
 
 
 def test_parse_timezone_accepts_any_case_and_refuses_nonsense():

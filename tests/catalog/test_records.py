@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from bot.catalog.records import SongRecord, parse_records, records_to_csv, records_to_json
+from bot.catalog.recordfiles import parse_records, records_to_csv, records_to_json
+from bot.catalog.records import SongRecord
 from bot.ui.admin import problem_line, problem_message
 
 HEADER = "title,artists,drama,year,description,styles,moods,ballad\n"

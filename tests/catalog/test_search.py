@@ -126,26 +126,26 @@ def test_name_index_words_and_fuzzy_respect_owners():
 async def test_every_song_is_found_first_by_each_title(service, store):
     ids = await ids_by_key(store, "songs")
     for song in SEED.songs:
-        for title in [song["title"], *([song["hangul"]] if song.get("hangul") else []), *song.get("titles", [])]:
+        for title in [song.title, *([song.hangul] if song.hangul else []), *song.titles]:
             found = await service.search(title, None)
             assert found, title
-            assert (found[0].kind, found[0].id) == ("song", ids[song["key"]]), title
+            assert (found[0].kind, found[0].id) == ("song", ids[song.key]), title
 
 
 async def test_every_drama_is_found_first_by_each_name(service, store):
     ids = await ids_by_key(store, "dramas")
     for drama in SEED.dramas:
-        for name in [drama["name"], *([drama["hangul"]] if drama.get("hangul") else []), *drama.get("names", [])]:
+        for name in [drama.name, *([drama.hangul] if drama.hangul else []), *drama.names]:
             found = await service.search(name, None)
-            assert (found[0].kind, found[0].id) == ("drama", ids[drama["key"]]), name
+            assert (found[0].kind, found[0].id) == ("drama", ids[drama.key]), name
 
 
 async def test_every_artist_is_found_first_by_each_name(service, store):
     ids = await ids_by_key(store, "artists")
     for artist in SEED.artists:
-        for name in [artist["name"], *([artist["hangul"]] if artist.get("hangul") else []), *artist.get("names", [])]:
+        for name in [artist.name, *([artist.hangul] if artist.hangul else []), *artist.names]:
             found = await service.search(name, None)
-            assert (found[0].kind, found[0].id) == ("artist", ids[artist["key"]]), name
+            assert (found[0].kind, found[0].id) == ("artist", ids[artist.key]), name
 
 
 @pytest.mark.parametrize(("query", "kind", "name"), [
@@ -254,6 +254,6 @@ def test_fast_normalize_equals_normalize_on_ascii(text):
 
 
 def test_fast_normalize_handles_every_seed_name():
-    names = [e["name"] for e in SEED.dramas + SEED.artists] + [s["title"] for s in SEED.songs]
-    names += [n for e in SEED.dramas + SEED.artists for n in e.get("names", [])]
+    names = [e.name for e in SEED.dramas + SEED.artists] + [s.title for s in SEED.songs]
+    names += [n for e in SEED.dramas + SEED.artists for n in e.names]
     assert [fast_normalize(n) for n in names] == [normalize(n) for n in names]

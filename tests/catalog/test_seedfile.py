@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
 import pytest
 
-from bot.catalog.seedfile import GARBLE, GARBLE_WORDS, CatalogError, load_catalog, parse_catalog, shipped_catalog_path
+from bot.catalog.models import SeedCredit, SeedFact, SeedSong
+from bot.catalog.seedfile import CatalogError, load_catalog, parse_catalog, shipped_catalog_path
 from bot.catalog.text import compact
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+# The three source articles, kept in the repository (data/seeds/, copied from the project's shared folder)
+# so that these checks run wherever the tests do.
+SEEDS = Path(__file__).resolve().parents[2] / "data" / "seeds"
 
 # Everything the three source documents name, in their (clean) spelling.
 SONGS = {
@@ -38,8 +42,13 @@ GROUPS = {"BTS": ["V"], "Stray Kids": ["Seungmin"], "MAMAMOO": ["Hwasa"], "AKMU"
           "EXO": ["Chanyeol", "Chen", "Baekhyun", "Xiumin", "EXO-CBX"], "EXO-CBX": ["Chen", "Baekhyun", "Xiumin"]}
 # One drama, two names in the articles.
 SAME_DRAMA = [("Goblin", "Guardian: The Lonely and Great God"), ("Moon Lovers", "Scarlet Heart Ryeo")]
+# The third article is machine-garbled: words swapped for Vietnamese ones. Its non-ASCII words are
+# read from the article itself (tests below); these are the garbled phrases, some of them ASCII.
+GARBLED_ARTICLE = SEEDS / "002_f08bbfb29e255950.txt"
 ARTICLE_GARBLE = ["và", "lớn", "tuy nhiên", "tuy vậy", "soundtraông", "soundtrachồng", "Davibỏ", "Kyên",
-                "cđại bại", "trkết thúc", "brighkiểm", "xinh tươi", "sầu", "khổng lồ", "traông"]
+                "cđại bại", "trkết thúc", "brighkiểm", "xinh tươi", "sầu", "khổng lồ", "traông", "home page"]
+# Letters only Vietnamese uses (ơ, ư, đ and the stacked tone marks): none belongs in the catalog.
+VIETNAMESE_LETTERS = re.compile(r"[\u1ea0-\u1ef9ơưđƠƯĐ]")
 
 
 @pytest.fixture(scope="module")
@@ -48,88 +57,118 @@ def catalog():
 
 
 def by_name(entries, field="name"):
-    return {e[field]: e for e in entries}
+    return {getattr(e, field): e for e in entries}
 
 
 def test_every_song_of_the_articles_with_its_drama_and_singers(catalog):
     songs = by_name(catalog.songs, "title")
-    dramas = {d["key"]: d for d in catalog.dramas}
-    artists = {a["key"]: a for a in catalog.artists}
+    dramas = {d.key: d for d in catalog.dramas}
+    artists = {a.key: a for a in catalog.artists}
     assert set(SONGS) == set(songs)
     for title, (drama, singers) in SONGS.items():
         song = songs[title]
-        names = [dramas[song["drama"]]["name"], *dramas[song["drama"]].get("names", [])]
+        names = [dramas[song.drama].name, *dramas[song.drama].names]
         assert drama in names, title
-        assert [artists[c["artist"]]["name"] for c in song["artists"]] == singers, title
+        assert [artists[c.artist].name for c in song.artists] == singers, title
 
 
 def test_groups_and_members(catalog):
-    artists = {a["key"]: a for a in catalog.artists}
-    named = {a["name"]: a for a in catalog.artists}
+    artists = {a.key: a for a in catalog.artists}
+    named = {a.name: a for a in catalog.artists}
     for group, members in GROUPS.items():
-        assert named[group]["kind"] in ("group", "subunit")
+        assert named[group].kind in ("group", "subunit")
         for member in members:
-            assert named[group]["key"] in named[member].get("groups", []), (group, member)
-    assert {artists[g]["name"] for g in named["Chen"]["groups"]} == {"EXO", "EXO-CBX"}
+            assert named[group].key in named[member].groups, (group, member)
+    assert {artists[g].name for g in named["Chen"].groups} == {"EXO", "EXO-CBX"}
 
 
 def test_one_drama_under_two_names(catalog):
     for first, second in SAME_DRAMA:
-        owners = [d["key"] for d in catalog.dramas if {compact(first), compact(second)} <=
-                  {compact(n) for n in [d["name"], *d.get("names", [])]}]
+        owners = [d.key for d in catalog.dramas if {compact(first), compact(second)} <=
+                  {compact(n) for n in [d.name, *d.names]}]
         assert len(owners) == 1, (first, second)
 
 
 def test_facts_the_articles_give(catalog):
     songs = by_name(catalog.songs, "title")
     dramas = by_name(catalog.dramas)
-    assert str(songs["Stay with Me"]["release_date"]) == "2016-12-03"
-    assert str(songs["Orbit"]["release_date"]) == "2020-04-19"
-    assert songs["By My Side"]["episode"] == 12
-    assert songs["That Woman"]["year"] == 2010
-    assert dramas["The King: Eternal Monarch"]["network"] == "SBS"
-    assert {"Song Joong-ki", "Song Hye-kyo"} <= set(dramas["Descendants of the Sun"]["lead_actors"])
-    assert {"Hyun Bin", "Son Ye-jin"} <= set(dramas["Crash Landing on You"]["lead_actors"])
-    assert "hip-hop" in songs["Once Again"]["styles"] and songs["Once Again"]["ballad"] is False
-    assert "mid-tempo pop" in songs["Everytime"]["styles"]
-    facts = " ".join(f["text"] for s in catalog.songs for f in s.get("facts", [])).lower()
+    assert songs["Stay with Me"].release_date == dt.date(2016, 12, 3)
+    assert str(songs["Orbit"].release_date) == "2020-04-19"
+    assert songs["By My Side"].episode == 12
+    assert songs["That Woman"].year == 2010
+    assert dramas["The King: Eternal Monarch"].network == "SBS"
+    assert {"Song Joong-ki", "Song Hye-kyo"} <= set(dramas["Descendants of the Sun"].lead_actors)
+    assert {"Hyun Bin", "Son Ye-jin"} <= set(dramas["Crash Landing on You"].lead_actors)
+    assert "hip-hop" in songs["Once Again"].styles and songs["Once Again"].ballad is False
+    assert "mid-tempo pop" in songs["Everytime"].styles
+    facts = " ".join(f.text for s in catalog.songs for f in s.facts).lower()
     for fragment in ("billboard", "itunes", "melon", "hyun bin"):
         assert fragment in facts, fragment
     # Hangul names for Korean speakers.
-    assert dramas["Goblin"]["hangul"] == "도깨비"
-    assert dramas["Descendants of the Sun"]["hangul"] == "태양의 후예"
+    assert dramas["Goblin"].hangul == "도깨비"
+    assert dramas["Descendants of the Sun"].hangul == "태양의 후예"
 
 
 def test_invariants(catalog):
-    source_keys = {s["key"] for s in catalog.sources}
+    source_keys = {s.key for s in catalog.sources}
     assert len(source_keys) == 3
     for section in ("dramas", "artists", "songs"):
-        keys = [e["key"] for e in getattr(catalog, section)]
+        keys = [e.key for e in getattr(catalog, section)]
         assert len(keys) == len(set(keys))
         for entry in getattr(catalog, section):
-            assert entry["sources"] and set(entry["sources"]) <= source_keys
-            for fact in entry.get("facts", []):
-                assert fact["source"] in source_keys
+            assert entry.sources and set(entry.sources) <= source_keys
+            for fact in entry.facts:
+                assert fact.source in source_keys
     for song in catalog.songs:
-        assert song["artists"] and song["drama"] and song["description"]
+        assert song.artists and song.drama and song.description
 
 
 def test_no_garbled_token_anywhere():
     text = shipped_catalog_path().read_text(encoding="utf-8")
-    assert not GARBLE.search(text)
-    assert not GARBLE_WORDS.search(text)
+    assert not VIETNAMESE_LETTERS.search(text)
     for word in ARTICLE_GARBLE:
-        assert not re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text), word
+        assert not re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.IGNORECASE), word
+
+
+def test_no_word_of_the_garbled_article_that_is_not_english():
+    """Every non-ASCII word of the garbled article (its Vietnamese swaps) is absent from the catalog."""
+    article = GARBLED_ARTICLE.read_text(encoding="utf-8")
+    garble = {w.lower() for w in re.findall(r"\w+", article) if not w.isascii()}
+    assert {"và", "lớn", "davibỏ"} <= garble  # the article is the garbled one
+    catalog_words = {w.lower() for w in re.findall(r"\w+", shipped_catalog_path().read_text(encoding="utf-8"))}
+    assert not garble & catalog_words
+
+
+@pytest.mark.parametrize("change", [
+    lambda t: t.replace('title = "Song"', 'title = "tuy nhiên Song"'),
+    lambda t: t.replace('name = "Singer"', 'name = "Kyên ổn Na Young"'),
+    lambda t: t.replace('description = "A song."', 'description = "A ballad với strings."'),
+])
+def test_the_loader_checks_shape_not_words(change):
+    """Vietnamese text loads: a catalog may hold it (OST_CATALOG_PATH); garble is the shipped file's test above."""
+    assert len(parse_catalog(change(GOOD)).songs) == 1
+
+
+def test_entries_are_typed(catalog):
+    orbit = next(s for s in catalog.songs if s.title == "Orbit")
+    assert isinstance(orbit, SeedSong) and isinstance(orbit.release_date, dt.date)
+    assert all(isinstance(c, SeedCredit) for c in orbit.artists) and orbit.artists[0].role == "main"
+    assert all(isinstance(f, SeedFact) for f in orbit.facts) and isinstance(orbit.styles, tuple)
+    untitled = next(s for s in catalog.sources if s.untitled)
+    assert untitled.title == "" and untitled.about
+    assert next(d for d in catalog.dramas if d.key == "goblin").kind == "drama"
 
 
 def test_descriptions_are_our_own_words(catalog):
     """No run of 8 words copied from an article into a description or a fact."""
-    articles = " ".join(p.read_text(encoding="utf-8").lower() for p in sorted(SEEDS.glob("*.txt")))
+    paths = sorted(SEEDS.glob("*.txt"))
+    assert len(paths) == 3  # not vacuous: the three articles are there
+    articles = " ".join(p.read_text(encoding="utf-8").lower() for p in paths)
     words = re.findall(r"[\w']+", articles)
     shingles = {" ".join(words[i:i + 8]) for i in range(len(words) - 7)}
-    texts = [s["description"] for s in catalog.songs]
-    texts += [f["text"] for sec in (catalog.songs, catalog.dramas, catalog.artists) for e in sec
-              for f in e.get("facts", [])]
+    texts = [s.description for s in catalog.songs]
+    texts += [f.text for sec in (catalog.songs, catalog.dramas, catalog.artists) for e in sec
+              for f in e.facts]
     for text in texts:
         own = re.findall(r"[\w']+", text.lower())
         copied = [" ".join(own[i:i + 8]) for i in range(len(own) - 7) if " ".join(own[i:i + 8]) in shingles]
@@ -166,6 +205,8 @@ sources = ["a"]
 def test_minimal_catalog_is_valid():
     parsed = parse_catalog(GOOD)
     assert len(parsed.songs) == 1 and parsed.digest
+    [song] = parsed.songs
+    assert song.artists == (SeedCredit("x", "main"),) and song.hangul is None and song.facts == ()
 
 
 @pytest.mark.parametrize(("change", "expected"), [
@@ -175,9 +216,6 @@ def test_minimal_catalog_is_valid():
     (lambda t: t.replace('kind = "solo"', 'kind = "band"'), "artists[0] (key 'x'): field 'kind': must be one of"),
     (lambda t: t + '\n[[songs]]\nkey = "s"\ntitle = "Other"\ndrama = "d"\nartists = [{ artist = "x" }]\n'
      'description = "x"\nstyles = ["b"]\nmoods = ["m"]\nballad = true\nsources = ["a"]\n', "duplicate key 's'"),
-    (lambda t: t.replace('title = "Song"', 'title = "tuy nhiên Song"'), "garbled"),
-    (lambda t: t.replace('name = "Singer"', 'name = "Kyên ổn Na Young"'), "garbled"),
-    (lambda t: t.replace('description = "A song."', 'description = "A ballad với strings."'), "garbled"),
     (lambda t: t.replace('title = "Song"', 'title = "Song"\ncolour = "red"'), "field 'colour': unknown field"),
     (lambda t: t.replace('sources = ["a"]\n', 'sources = ["zzz"]\n', 1), "unknown source 'zzz'"),
     (lambda t: t.replace('moods = ["longing"]', 'moods = []'), "field 'moods': needs at least 1"),

@@ -17,15 +17,6 @@ def set_role_permissions(env, guild, role, permissions: discord.Permissions) -> 
     env.backend.edit_role(guild.id, role.id, {"permissions": permissions.value})
 
 
-def text_of(message) -> str:
-    """Content plus every embed's visible text, for language and content checks."""
-    parts = [message.content or ""]
-    for embed in message.embeds:
-        parts += [embed.title or "", embed.description or ""]
-        parts += [f"{f.name}\n{f.value}" for f in embed.fields]
-    return "\n".join(parts)
-
-
 def reply(result):
     """What the member finally sees: the last follow-up, else the (possibly deferred) response."""
     followups = result.followups

@@ -11,8 +11,9 @@ import pytest
 from simcord import SetupError
 
 from bot.app import create_bot
-from bot.tree import Refused
-from tests.cogs.admin_helpers import allow_command, reply, text_of
+from bot.checks import Refused
+from tests.cogs.admin_helpers import allow_command, reply
+from tests.helpers import text_of
 from tests.limits import assert_choices, assert_message_limits
 
 pytestmark = pytest.mark.both_engines

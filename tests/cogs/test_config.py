@@ -7,8 +7,9 @@ import pytest
 from simcord import SetupError
 
 from bot.app import create_bot
-from bot.tree import Refused
-from tests.cogs.admin_helpers import allow_command, record_score, reply, set_role_permissions, text_of
+from bot.checks import Refused
+from tests.cogs.admin_helpers import allow_command, record_score, reply, set_role_permissions
+from tests.helpers import text_of
 from tests.limits import assert_message_limits
 
 pytestmark = pytest.mark.both_engines

@@ -15,7 +15,7 @@ from simcord.backend.models.channel import Overwrite
 from simcord.enums import OverwriteType
 
 from bot.app import create_bot
-from tests.cogs.admin_helpers import text_of
+from tests.helpers import text_of, utc
 from tests.limits import assert_message_limits
 
 HOUR = 3600
@@ -33,8 +33,6 @@ async def advance_to(env, when: dt.datetime) -> None:
     await env.advance_time(seconds)
 
 
-def utc(day: int, hour: int, minute: int = 0) -> dt.datetime:
-    return dt.datetime(2026, 1, day, hour, minute, tzinfo=dt.UTC)
 
 
 async def test_posts_at_the_hour_once_a_day_even_across_a_restart(world, simcord_env, settings):
@@ -42,17 +40,17 @@ async def test_posts_at_the_hour_once_a_day_even_across_a_restart(world, simcord
     saved = await world.admin.slash(world.channel, "config daily", channel=world.channel, hour=10,
                                     timezone="Asia/Seoul")
     assert saved.response.ephemeral
-    assert f"<t:{int(utc(1, 1).timestamp())}:F>" in saved.response.content
+    assert f"<t:{int(utc(2026, 1, 1, 1).timestamp())}:F>" in saved.response.content
 
-    await advance_to(simcord_env, utc(1, 0, 59))
+    await advance_to(simcord_env, utc(2026, 1, 1, 0, 59))
     assert posts(world.channel) == []
-    await advance_to(simcord_env, utc(1, 1, 1))
+    await advance_to(simcord_env, utc(2026, 1, 1, 1, 1))
     [first] = posts(world.channel)
     assert first.content.endswith("2026-01-01") and first.embeds and first.embeds[0].title.startswith("🎵")
     assert_message_limits(first)
     stored = await world.store.guilds.get(world.guild.id)
     assert stored.daily_last_date == "2026-01-01" and stored.daily_error is None
-    [(day, _song_id, channel_id, message_id)] = await world.store.additions.daily_posts(world.guild.id)
+    [(day, _song_id, channel_id, message_id)] = await world.store.daily.posts(world.guild.id)
     assert (day, channel_id, message_id) == ("2026-01-01", world.channel.id, first.id)
 
     await simcord_env.advance_time(6 * HOUR)
@@ -60,14 +58,14 @@ async def test_posts_at_the_hour_once_a_day_even_across_a_restart(world, simcord
     # A faithful restart the same (Seoul) day: nothing new.
     await simcord_env.bot.close()
     await simcord_env.restart_bot(create_bot(settings))
-    await advance_to(simcord_env, utc(1, 14, 59))
+    await advance_to(simcord_env, utc(2026, 1, 1, 14, 59))
     assert len(posts(world.channel)) == 1
     # Midnight in Seoul passed, but 10:00 has not.
-    await advance_to(simcord_env, utc(2, 0, 30))
+    await advance_to(simcord_env, utc(2026, 1, 2, 0, 30))
     assert len(posts(world.channel)) == 1
-    await advance_to(simcord_env, utc(2, 1, 1))
+    await advance_to(simcord_env, utc(2026, 1, 2, 1, 1))
     assert len(posts(world.channel)) == 2
-    rows = await simcord_env.bot.store.additions.daily_posts(world.guild.id)
+    rows = await simcord_env.bot.store.daily.posts(world.guild.id)
     assert [r[0] for r in rows] == ["2026-01-01", "2026-01-02"]
     assert rows[0][1] != rows[1][1]  # another song
 
@@ -77,7 +75,7 @@ async def test_an_hour_already_past_starts_tomorrow(world, simcord_env):
     await world.admin.slash(world.channel, "config daily", channel=world.channel, hour=1)
     await simcord_env.advance_time(12 * HOUR)
     assert posts(world.channel) == []
-    await advance_to(simcord_env, utc(2, 1, 0, ))
+    await advance_to(simcord_env, utc(2026, 1, 2, 1, 0))
     assert len(posts(world.channel)) == 1
 
 
@@ -88,7 +86,7 @@ async def test_no_song_repeats_within_thirty_days_while_the_pool_allows(world, s
     days = min(pool, 12)
     for _ in range(days):  # one day per step: each advance_time has its own settle deadline
         await simcord_env.advance_time(DAY)
-    rows = await world.store.additions.daily_posts(world.guild.id)
+    rows = await world.store.daily.posts(world.guild.id)
     assert len(rows) == days
     assert len({r[1] for r in rows}) == days
 
@@ -124,7 +122,7 @@ async def test_a_deleted_channel_is_reported_once_without_a_retry_flood(world, s
     assert len(attempts) == 3  # one try a day, not a loop
     stored = await world.store.guilds.get(world.guild.id)
     assert stored.daily_error == "channel_missing" and stored.daily_last_date == "2026-01-03"
-    assert await world.store.additions.daily_posts(world.guild.id) == []
+    assert await world.store.daily.posts(world.guild.id) == []
     shown = await world.admin.slash(world.channel, "config show")
     assert "Last problem: the channel was deleted" in text_of(shown.response)
 
@@ -149,7 +147,7 @@ async def test_a_lost_permission_is_shown_and_fixed_by_reconfiguring(world, simc
 async def test_a_passing_discord_error_is_retried_later_the_same_day(world, simcord_env):
     await world.admin.slash(world.channel, "config daily", channel=world.channel, hour=2)
     simcord_env.inject_error("POST", f"/channels/{world.channel.id}/messages", status=503)
-    await advance_to(simcord_env, utc(1, 2, 1))
+    await advance_to(simcord_env, utc(2026, 1, 1, 2, 1))
     assert posts(world.channel) == []
     stored = await world.store.guilds.get(world.guild.id)
     assert stored.daily_error == "send_failed" and stored.daily_last_date is None
@@ -165,15 +163,15 @@ async def test_a_server_with_nothing_to_post_is_looked_at_again_later_not_every_
         await tx.execute("INSERT INTO hidden_songs (guild_id, song_id) SELECT ?, id FROM songs", (world.guild.id,))
     await world.admin.slash(world.channel, "config daily", channel=world.channel, hour=10, timezone="Asia/Seoul")
     looks = 0
-    candidates = store.additions.daily_candidates
+    candidates = store.daily.candidates
 
     async def counting(*args, **kwargs):
         nonlocal looks
         looks += 1
         return await candidates(*args, **kwargs)
 
-    store.additions.daily_candidates = counting
-    await advance_to(simcord_env, utc(1, 2, 1))  # an hour past the post's time
+    store.daily.candidates = counting
+    await advance_to(simcord_env, utc(2026, 1, 1, 2, 1))  # an hour past the post's time
     assert posts(world.channel) == []
     assert 1 <= looks <= 6, looks  # once, then every 15 minutes
     assert (await store.guilds.get(world.guild.id)).daily_last_date is None  # the day stays open
@@ -189,15 +187,15 @@ async def test_a_claim_left_by_a_dead_process_is_taken_over_and_posted(world, si
     dead = await Store.open(database)  # the process that claimed and died (no heartbeat of its own)
     try:
         song = (await dead.catalog.visible_song_ids(world.guild.id))[0]
-        assert await dead.additions.claim_daily(world.guild.id, "2026-01-01", song, world.channel.id,
-                                                utc(1, 9)) == ""
+        assert await dead.daily.claim(world.guild.id, "2026-01-01", song, world.channel.id,
+                                                utc(2026, 1, 1, 9)) == ""
     finally:
         await dead.close()
-    await advance_to(simcord_env, utc(1, 9, 5))
+    await advance_to(simcord_env, utc(2026, 1, 1, 9, 5))
     assert posts(world.channel) == []  # too early to call the claimer dead
-    await advance_to(simcord_env, utc(1, 9, 11))
+    await advance_to(simcord_env, utc(2026, 1, 1, 9, 11))
     [post] = posts(world.channel)
-    [(day, _song, channel_id, message_id)] = await world.store.additions.daily_posts(world.guild.id)
+    [(day, _song, channel_id, message_id)] = await world.store.daily.posts(world.guild.id)
     assert (day, channel_id, message_id) == ("2026-01-01", world.channel.id, post.id)
     await simcord_env.advance_time(3 * HOUR)
     assert len(posts(world.channel)) == 1
@@ -206,10 +204,10 @@ async def test_a_claim_left_by_a_dead_process_is_taken_over_and_posted(world, si
     live = await Store.open(database)
     try:
         await live.fleet.heartbeat(host="h", pid=1, shard_count=None, shard_ids="", guilds=1, version="x",
-                                   started_at=utc(2, 8), now=utc(2, 9, 20))
-        assert await live.additions.claim_daily(world.guild.id, "2026-01-02", song, world.channel.id,
-                                                utc(2, 8, 59)) == "2026-01-01"
-        await advance_to(simcord_env, utc(2, 9, 15))
+                                   started_at=utc(2026, 1, 2, 8), now=utc(2026, 1, 2, 9, 20))
+        assert await live.daily.claim(world.guild.id, "2026-01-02", song, world.channel.id,
+                                                utc(2026, 1, 2, 8, 59)) == "2026-01-01"
+        await advance_to(simcord_env, utc(2026, 1, 2, 9, 15))
         assert len(posts(world.channel)) == 1
     finally:
         await live.close()

@@ -10,24 +10,19 @@ from bot.catalog.seedfile import load_catalog
 from bot.quiz.matching import answer_key
 from bot.quiz.questions import candidate_questions
 from tests.cogs.test_ost import components, ost, user_errors
+from tests.helpers import text_of
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 SEED = load_catalog()
 
 
-def embed_text(embed) -> str:
-    parts = [embed.title or "", embed.description or "", embed.footer.text if embed.footer else ""]
-    parts += [f"{f.name}\n{f.value}" for f in embed.fields]
-    return "\n".join(parts)
-
-
 async def test_every_shipped_song_has_its_description_and_facts_in_korean(world):
     await world.store.guilds.update(world.guild.id, language="ko")
     for song in SEED.songs:
-        assert song.get("description_ko") and all(f.get("text_ko") for f in song.get("facts", []))
-        result = await ost(world.alice, world.channel, song["title"])
+        assert song.description_ko and all(f.text_ko for f in song.facts)
+        result = await ost(world.alice, world.channel, song.title)
         embed = result.response.embeds[0]
-        assert embed.description == song["description_ko"].replace("*", "\\*")
+        assert embed.description == song.description_ko.replace("*", "\\*")
         tags = next(f.value for f in embed.fields if f.name == "스타일")
         assert not re.search(r"[A-Za-z]", tags.replace("R&B", "")), tags  # "파워 발라드", not "power ballad"
         assert "출처" in embed.footer.text and "Source" not in embed.footer.text
@@ -107,10 +102,10 @@ async def test_random_mood_understands_common_words_and_lists_every_mood(world):
     assert not calm.ephemeral
     await world.store.guilds.update(world.guild.id, language="ko")
     korean = await world.alice.slash(world.channel, "random", mood="파워 발라드")
-    assert not korean.ephemeral and "파워 발라드" in embed_text(korean.response.embeds[0])
+    assert not korean.ephemeral and "파워 발라드" in text_of(korean.response.embeds[0])
     none = await world.alice.slash(world.channel, "random", mood="grumpy")
     listed = none.response.content.split(": ", 1)[1]
-    mood_tags = {m for s in SEED.songs for m in s["moods"]}
+    mood_tags = {m for s in SEED.songs for m in s.moods}
     assert "…" not in listed and len(listed.split(", ")) == len(mood_tags)
     assert "그리움" in listed and "longing" not in listed
     assert user_errors(world.env) == ["ost.random.no_mood"]

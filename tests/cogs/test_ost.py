@@ -40,44 +40,44 @@ async def ost(member, channel, query):
     return result
 
 
-@pytest.mark.parametrize("song", SEED.songs, ids=lambda s: s["key"])
+@pytest.mark.parametrize("song", SEED.songs, ids=lambda s: s.key)
 async def test_every_song_found_by_its_title(world, song):
-    result = await ost(world.alice, world.channel, song["title"])
+    result = await ost(world.alice, world.channel, song.title)
     assert not result.ephemeral
     embed = result.response.embeds[0]
-    assert embed.title == "🎵 " + song["title"]
+    assert embed.title == "🎵 " + song.title
     fields = {f.name: f.value for f in embed.fields}
     assert "Drama" in fields and "Artist" in fields and "Style" in fields
     assert embed.footer.text.startswith(("Source: “", "Source: untitled article on "))
     assert "Setting the Tone" not in embed.footer.text  # the untitled article never gets a made-up title
     links = [c for c in components(result.response) if c.get("url")]
     assert [c["label"] for c in links] == ["YouTube", "Spotify"]
-    assert song["title"] in unquote_plus(links[0]["url"]) and song["title"] in unquote(links[1]["url"])
+    assert song.title in unquote_plus(links[0]["url"]) and song.title in unquote(links[1]["url"])
     assert any(i.startswith("ost:more:") for i in custom_ids(result.response))
     assert world.env.errors == []
 
 
-@pytest.mark.parametrize("drama", SEED.dramas, ids=lambda d: d["key"])
+@pytest.mark.parametrize("drama", SEED.dramas, ids=lambda d: d.key)
 async def test_every_drama_found_by_each_name(world, drama):
-    names = [drama["name"], *([drama["hangul"]] if drama.get("hangul") else []), *drama.get("names", [])]
+    names = [drama.name, *([drama.hangul] if drama.hangul else []), *drama.names]
     for name in names:
         embed = (await ost(world.alice, world.channel, name)).response.embeds[0]
-        assert embed.title.startswith("📺 " + drama["name"]), name
-    songs = [s["title"] for s in SEED.songs if s["drama"] == drama["key"]]
+        assert embed.title.startswith("📺 " + drama.name), name
+    songs = [s.title for s in SEED.songs if s.drama == drama.key]
     assert all(title.replace("'", "\\'") in embed.description or title in embed.description for title in songs)
-    if drama.get("lead_actors"):
-        assert {f.name: f.value for f in embed.fields}["Lead actors"] == ", ".join(drama["lead_actors"])
+    if drama.lead_actors:
+        assert {f.name: f.value for f in embed.fields}["Lead actors"] == ", ".join(drama.lead_actors)
 
 
-@pytest.mark.parametrize("artist", SEED.artists, ids=lambda a: a["key"])
+@pytest.mark.parametrize("artist", SEED.artists, ids=lambda a: a.key)
 async def test_every_artist_found_by_each_name(world, artist):
-    for name in [artist["name"], *([artist["hangul"]] if artist.get("hangul") else []), *artist.get("names", [])]:
+    for name in [artist.name, *([artist.hangul] if artist.hangul else []), *artist.names]:
         embed = (await ost(world.alice, world.channel, name)).response.embeds[0]
-        assert embed.title.startswith("🎤 " + artist["name"].replace(".", ".")), name
+        assert embed.title.startswith("🎤 " + artist.name.replace(".", ".")), name
     fields = {f.name: f.value for f in embed.fields}
-    if artist.get("groups"):
+    if artist.groups:
         assert "Member of" in fields
-    if artist["kind"] in ("group", "subunit"):
+    if artist.kind in ("group", "subunit"):
         assert "Members" in fields
 
 

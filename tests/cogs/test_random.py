@@ -11,8 +11,8 @@ from tests.cogs.test_ost import HOSTILE, components, custom_ids, user_errors
 from tests.limits import assert_choices, assert_message_limits
 
 SEED = load_catalog()
-TITLES = {s["title"]: s for s in SEED.songs}
-BALLADS = {s["title"] for s in SEED.songs if s["ballad"]}
+TITLES = {s.title: s for s in SEED.songs}
+BALLADS = {s.title for s in SEED.songs if s.ballad}
 
 
 def title_of(message) -> str:
@@ -58,7 +58,7 @@ async def test_no_repeat_until_the_ballads_are_exhausted_then_the_bag_refills(wo
 async def test_ballads_only_follows_the_server_setting_unless_given(world):
     await world.store.guilds.update(world.guild.id, random_ballads_only=False)
     titles = {title_of(await pick(world.alice, world.channel, drama="Descendants of the Sun")) for _ in range(8)}
-    assert titles == {s["title"] for s in SEED.songs if s["drama"] == "descendants-of-the-sun"}
+    assert titles == {s.title for s in SEED.songs if s.drama == "descendants-of-the-sun"}
     titles = {title_of(await pick(world.alice, world.channel, drama="DOTS", ballads_only=True)) for _ in range(5)}
     assert titles <= BALLADS and len(titles) == 5
     await world.store.guilds.update(world.guild.id, random_ballads_only=True)
@@ -118,8 +118,8 @@ async def test_filters_that_match_nothing_say_which_and_what_exists(world, optio
 
 async def test_a_drama_with_no_songs_left_for_this_server(world):
     for song in SEED.songs:
-        if song["drama"] == "goblin":
-            song_id = await world.store.fetchval("SELECT id FROM songs WHERE key = ?", (song["key"],))
+        if song.drama == "goblin":
+            song_id = await world.store.fetchval("SELECT id FROM songs WHERE key = ?", (song.key,))
             async with world.store.transaction() as tx:
                 await tx.execute("INSERT INTO hidden_songs (guild_id, song_id) VALUES (?, ?)",
                                  (world.guild.id, song_id))

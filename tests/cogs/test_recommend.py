@@ -24,14 +24,14 @@ async def recommend(member, channel, like):
     return result.response
 
 
-@pytest.mark.parametrize("song", SEED.songs, ids=lambda s: s["key"])
+@pytest.mark.parametrize("song", SEED.songs, ids=lambda s: s.key)
 async def test_every_song_gets_up_to_five_others_with_reasons(world, song):
-    message = await recommend(world.alice, world.channel, song["title"])
+    message = await recommend(world.alice, world.channel, song.title)
     titles = picked_titles(message)
     assert 1 <= len(titles) <= 5
-    assert song["title"].replace("'", "\\'") not in titles and song["title"] not in titles
+    assert song.title.replace("'", "\\'") not in titles and song.title not in titles
     assert message.embeds[0].description.count("↳ ") == len(titles)
-    assert message.embeds[0].title == f"Songs like {song['title']}"
+    assert message.embeds[0].title == f"Songs like {song.title}"
 
 
 async def test_reasons_name_what_is_shared(world):
@@ -47,7 +47,7 @@ async def test_reasons_name_what_is_shared(world):
 async def test_a_drama_gets_songs_from_other_dramas(world):
     message = await recommend(world.alice, world.channel, "도깨비")
     assert message.embeds[0].title == "Songs like Goblin"
-    goblin = {s["title"] for s in SEED.songs if s["drama"] == "goblin"}
+    goblin = {s.title for s in SEED.songs if s.drama == "goblin"}
     assert picked_titles(message) and not goblin & set(picked_titles(message))
 
 

@@ -12,7 +12,8 @@ import pytest
 from bot.app import ShardedOstBot
 from bot.config import Settings
 from bot.store import Store
-from tests.cogs.test_daily import advance_to, posts, utc
+from tests.cogs.test_daily import advance_to, posts
+from tests.helpers import utc
 
 
 @pytest.fixture
@@ -39,9 +40,9 @@ async def test_the_song_of_the_day_is_posted_by_the_owner_of_the_servers_shard(s
     await bot.store.guilds.update(theirs_id, daily_channel_id=424242, daily_hour=9, daily_timezone="UTC")
     saved = await admin.slash(channel, "config daily", channel=channel, hour=9, timezone="UTC")
     assert saved.response.ephemeral
-    await advance_to(simcord_env, utc(1, 9, 1))
+    await advance_to(simcord_env, utc(2026, 1, 1, 9, 1))
     assert len(posts(channel)) == 1
-    assert await bot.store.additions.daily_posts(theirs_id) == []  # left to the process owning shard 1
+    assert await bot.store.daily.posts(theirs_id) == []  # left to the process owning shard 1
     assert (await bot.store.guilds.get(theirs_id)).daily_last_date is None
     assert simcord_env.now() < dt.datetime(2026, 1, 2, tzinfo=dt.UTC)
 

@@ -172,7 +172,7 @@ async def test_an_expired_or_answered_slash_command_is_one_line_and_no_second_tr
     fault(env, "POST", CALLBACK, **kind)
     await world.alice.slash(world.channel, "ost", query="goblin")
     assert callbacks(env, requests) == 1  # no "sorry" attempt on an interaction that cannot take one
-    mine = [r for r in caplog.records if r.name == "bot.tree"]
+    mine = [r for r in caplog.records if r.name == "bot.faults"]
     assert [r.levelname for r in mine] == [level] and str(kind["code"]) in mine[0].getMessage()
     assert_logged(caplog, 1 if level == "WARNING" else 0)
     assert [getattr(e, "code", None) for e in swallowed(env, errors)] == [kind["code"]]
@@ -452,7 +452,7 @@ async def test_the_daily_post_after_a_passing_fault_is_retried_fifteen_minutes_l
     assert len(daily_posts(world.channel)) == 1
     stored = await world.store.guilds.get(world.guild.id)
     assert stored.daily_error is None and stored.daily_last_date == "2026-01-01"
-    assert len(await world.store.additions.daily_posts(world.guild.id)) == 1
+    assert len(await world.store.daily.posts(world.guild.id)) == 1
     await env.advance_time(6 * 3600)
     assert len(daily_posts(world.channel)) == 1  # once a day
     assert_logged(caplog, 1)
@@ -468,4 +468,4 @@ async def test_a_long_outage_on_the_daily_post_is_one_warning_then_quiet_retries
     assert_logged(caplog, 1)
     assert len(daily_posts(world.channel)) == 1  # the ninth try, at 04:00
     assert (await world.store.guilds.get(world.guild.id)).daily_error is None
-    assert len(await world.store.additions.daily_posts(world.guild.id)) == 1
+    assert len(await world.store.daily.posts(world.guild.id)) == 1

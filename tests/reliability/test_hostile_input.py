@@ -13,8 +13,8 @@ import logging
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.checks import Refused
 from bot.errors import UserError
-from bot.tree import Refused
 from tests.limits import assert_choices, assert_message_limits
 from tests.reliability.test_security import assert_no_mentions_allowed
 

@@ -24,16 +24,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.catalog.records import (
-    COLUMNS,
-    FORMULA_START,
-    SongRecord,
-    escape_cell,
-    parse_records,
-    record_from_mapping,
-    records_to_csv,
-    unescape_cell,
-)
+from bot.catalog.recordfiles import FORMULA_START, escape_cell, parse_records, records_to_csv, unescape_cell
+from bot.catalog.records import COLUMNS, SongRecord, record_from_mapping
 from bot.catalog.text import compact
 from bot.errors import UserError
 from bot.i18n import t

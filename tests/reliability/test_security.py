@@ -10,8 +10,9 @@ import discord
 import pytest
 
 from bot.config import Settings
-from tests.cogs.admin_helpers import allow_command, record_score, reply, text_of
+from tests.cogs.admin_helpers import allow_command, record_score, reply
 from tests.cogs.quiz_helpers import button_ids, session_of
+from tests.helpers import text_of
 
 FAKE_TOKEN = "MTAxFAKE.tokenNeverLog.ZZZ-reliability-9f3c2a"
 HOSTILE = "@everyone @here <@&123456789012345678> <@123456789012345678> <@!1> goblin"

@@ -1,4 +1,4 @@
-"""store.additions: a server's songs, hidden songs, song-of-the-day bookkeeping, score reset."""
+"""store.additions: a server's songs and the shipped songs it hides."""
 
 from __future__ import annotations
 
@@ -55,49 +55,3 @@ async def test_search_lines_match_titles_and_dramas(store):
     assert [line.title for line in await store.additions.additions(GUILD, "letter")] == ["Winter Letter"]
     assert await store.additions.additions(GUILD, "nothing like it") == []
     assert await store.additions.additions(OTHER) == []
-
-
-async def test_claim_daily_once_per_day_and_failures(store):
-    await store.guilds.update(GUILD, daily_channel_id=9, daily_hour=8)
-    song = (await store.catalog.visible_song_ids(GUILD))[0]
-    assert await store.additions.claim_daily(GUILD, "2026-01-01", song, 9) == ""
-    assert await store.additions.claim_daily(GUILD, "2026-01-01", song, 9) is None
-    await store.additions.finish_daily(GUILD, "2026-01-01", 1234)
-    assert await store.additions.daily_posts(GUILD) == [("2026-01-01", song, 9, 1234)]
-    assert await store.additions.daily_history(GUILD) == {song: "2026-01-01"}
-
-    # A lasting failure: the day is used up, nothing posted, the reason kept.
-    previous = await store.additions.claim_daily(GUILD, "2026-01-02", song, 9)
-    assert previous == "2026-01-01"
-    await store.additions.fail_daily(GUILD, "2026-01-02", "no_permission")
-    settings = await store.guilds.get(GUILD)
-    assert (settings.daily_last_date, settings.daily_error) == ("2026-01-02", "no_permission")
-    assert await store.additions.last_daily_post(GUILD) == "2026-01-01"
-
-    # A passing failure: the day opens again.
-    previous = await store.additions.claim_daily(GUILD, "2026-01-03", song, 9)
-    await store.additions.fail_daily(GUILD, "2026-01-03", "send_failed", previous=previous)
-    assert (await store.guilds.get(GUILD)).daily_last_date == "2026-01-02"
-    assert await store.additions.claim_daily(GUILD, "2026-01-03", song, 9) == "2026-01-02"
-
-
-async def test_clear_quiz_scores_of_one_server_only(store):
-    import datetime as dt
-
-    from bot.quiz.questions import Name, Question
-    from bot.quiz.scoring import Points
-    from bot.quiz.session import Answer, RoundResult
-
-    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-    question = Question(key="q1", kind="song_drama", options=(Name("Goblin"), Name("Other")), correct=0,
-                        accepted=("goblin",))
-    for guild, channel in ((GUILD, 1), (OTHER, 2)):
-        game = await store.quiz.create_game(guild_id=guild, channel_id=channel, started_by=7, mode="buttons",
-                                            topic="any", rounds=1, seconds=20, now=now)
-        answer = Answer(user_id=7, correct=True, elapsed=1.0, points=Points(100, 10, 0), streak=1, given="Goblin")
-        await store.quiz.record_round(game, guild, channel, RoundResult(1, question, (answer,)), now,
-                                      end_status="finished")
-    assert await store.quiz.leaderboard(GUILD) and await store.quiz.leaderboard(OTHER)
-    assert await store.additions.clear_quiz_scores(GUILD) == 1
-    assert await store.quiz.leaderboard(GUILD) == []
-    assert len(await store.quiz.leaderboard(OTHER)) == 1

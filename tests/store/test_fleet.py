@@ -33,13 +33,13 @@ async def test_two_processes_claiming_the_same_day_post_once(two):
     first, second = two
     await first.guilds.update(7, daily_channel_id=9, daily_hour=8)
     song = (await first.catalog.visible_song_ids(7))[0]
-    claims = await asyncio.gather(first.additions.claim_daily(7, "2026-01-02", song, 9),
-                                  second.additions.claim_daily(7, "2026-01-02", song, 9))
+    claims = await asyncio.gather(first.daily.claim(7, "2026-01-02", song, 9),
+                                  second.daily.claim(7, "2026-01-02", song, 9))
     assert sorted(c is not None for c in claims) == [False, True]
-    assert len(await first.additions.daily_posts(7)) == 1
+    assert len(await first.daily.posts(7)) == 1
     # A claim whose post failed in passing is opened again, and the next claim wins.
-    await first.additions.fail_daily(7, "2026-01-02", "503", previous="")
-    assert await second.additions.claim_daily(7, "2026-01-02", song, 9) is not None
+    await first.daily.fail(7, "2026-01-02", "503", previous="")
+    assert await second.daily.claim(7, "2026-01-02", song, 9) is not None
 
 
 async def test_a_round_closed_by_two_processes_is_scored_once(two):

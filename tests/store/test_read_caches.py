@@ -14,9 +14,9 @@ async def test_settings_cache_sees_writes_from_any_repository(store):
     await store.guilds.update(42, daily_channel_id=7, daily_hour=9)
     assert (await store.guilds.get(42)).daily_error is None  # cached now
     # The daily bookkeeping is written by another repository, with its own SQL.
-    await store.additions.fail_daily(42, "2026-11-22", "missing access")
+    await store.daily.fail(42, "2026-11-22", "missing access")
     assert (await store.guilds.get(42)).daily_error == "missing access"
-    await store.additions.finish_daily(42, "2026-11-22", 1)
+    await store.daily.finish(42, "2026-11-22", 1)
     assert (await store.guilds.get(42)).daily_error is None
 
 

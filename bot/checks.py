@@ -1,0 +1,40 @@
+"""What command checks raise, and how they read the server's settings."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from discord import app_commands
+
+from .store import StoreUnavailable
+
+if TYPE_CHECKING:
+    from .store import Store
+    from .store.guild_repo import GuildSettings
+
+
+class Refused(app_commands.CheckFailure):
+    """A check said no; carries the message key to show (cooldowns, channel rules, roles)."""
+
+    def __init__(self, key: str, /, **params: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+class StoreCheckFailure(app_commands.CheckFailure):
+    """A check could not read the store (the database went away). discord.py hands only
+    `AppCommandError`s raised by checks to the error handler, so the `StoreUnavailable` travels
+    inside this one, as `original`, and is answered like a command's own: "try again"."""
+
+    def __init__(self, original: StoreUnavailable) -> None:
+        super().__init__(str(original))
+        self.original = original
+
+
+async def settings_for_check(store: Store, guild_id: int) -> GuildSettings:
+    """The server's settings, for a check (cooldown, manager role)."""
+    try:
+        return await store.guilds.get(guild_id)
+    except StoreUnavailable as error:
+        raise StoreCheckFailure(error) from error

@@ -1,0 +1,49 @@
+"""Buttons and select menus: their callbacks answered the way the tree answers a command, and a
+persistent component's click handed to the cog that owns its state."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+import discord
+
+from .errors import UserError
+from .faults import answer_fault
+from .i18n import t
+from .replies import data_field, reader_language, send_ephemeral
+from .store import StoreUnavailable
+
+log = logging.getLogger(__name__)
+
+
+async def answer_errors(interaction: discord.Interaction, work: Callable[[], Awaitable[object]]) -> None:
+    """Run a component callback (button, select) the way the tree runs a command: a UserError
+    becomes the usual private message, and a Discord fault on the reply (5xx, 429, expired) one
+    log line and, when passing, a private "try again". Anything else is a bug and propagates."""
+    try:
+        store = getattr(interaction.client, "store", None)
+        if store is not None:
+            await store.refresh()
+        await work()
+    except UserError as error:
+        await send_ephemeral(interaction, t(error.key, await reader_language(interaction), **error.params))
+    except StoreUnavailable as error:
+        log.warning("button %s: %s", data_field(interaction, "custom_id"), error)
+        await send_ephemeral(interaction, t("faults.try_again", await reader_language(interaction)), quiet=True)
+    except discord.HTTPException as error:
+        if not await answer_fault(interaction, error, f"button {data_field(interaction, 'custom_id')}"):
+            raise
+
+
+async def hand_over(interaction: discord.Interaction, cog_name: str, method: str, *args: object) -> None:
+    """A persistent component's click, handed to the cog that owns its state (through
+    `answer_errors`); the cog being unloaded (shutting down) is a friendly message, not silence."""
+    async def work() -> None:
+        get_cog = getattr(interaction.client, "get_cog", None)
+        cog = get_cog(cog_name) if get_cog is not None else None
+        if cog is None:
+            raise UserError("error.unexpected")
+        await getattr(cog, method)(interaction, *args)
+
+    await answer_errors(interaction, work)
