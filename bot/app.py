@@ -95,7 +95,7 @@ class OstBot(commands.Bot):
         if self._heartbeat is not None:
             self._heartbeat.cancel()
         try:
-            await super().close()  # unloads the cogs: the quiz cog ends its games (and edits their messages)
+            await super().close()  # unloads the cogs: the quiz cog stops its game loops (the games stay resumable)
         finally:
             if self.store is not None and not self.store.closed:
                 await self._interrupt_games_left_running()
@@ -147,9 +147,11 @@ class OstBot(commands.Bot):
         return self.settings.shards.owns(guild_id)
 
     async def _interrupt_games_left_running(self) -> None:
-        """A quiz started while the cogs unloaded (its /quiz start was mid-way) is not left 'running'."""
+        """Quizzes stay 'running' over a restart and the next start resumes them (issue 15); only a game
+        that cannot be resumed (one from before V5, without its questions kept) is marked interrupted."""
         try:
-            if games := await self.store.quiz.interrupt_running(discord.utils.utcnow(), owns=self.owns_guild):
+            if games := await self.store.quiz.interrupt_running(discord.utils.utcnow(), owns=self.owns_guild,
+                                                                unresumable_only=True):
                 log.info("shutdown: marked %d more quizzes interrupted", len(games))
         except Exception:  # the next start marks them anyway
             log.exception("shutdown: could not mark running quizzes interrupted")
