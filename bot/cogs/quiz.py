@@ -26,7 +26,7 @@ from discord.ext import commands
 from ..access import interaction_is_manager, missing_post_permissions
 from ..errors import UserError
 from ..i18n import resolve_language, t
-from ..quiz.game import JOIN_SECONDS, Game, decode_questions, encode_questions, resume_plan
+from ..quiz.game import JOIN_SECONDS, RESUME_LIMIT, Game, decode_questions, encode_questions, resume_plan
 from ..quiz.questions import generate_questions
 from ..quiz.scoring import HINT_COST, Points
 from ..quiz.session import (
@@ -202,6 +202,7 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
         self.runners: dict[int, GameRunner] = {}
         self.journal = AnswerJournal(lambda: self.store.quiz)
         self._recovery: asyncio.Task | None = None
+        self._waiting: set[int] = set()  # servers with games to resume once they are available
         self._unloading = False
         self.rng = random.Random()
         super().__init__()
@@ -243,6 +244,17 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
     async def _recover(self, interrupted) -> None:
         await self._announce_interrupted(interrupted)
         await self.bot.wait_until_ready()
+        await self._resume_games(lambda guild_id: self.bot.get_guild(guild_id) is not None, defer=True)
+        if self._waiting:
+            # A server that has not come back by now (the bot was removed, or a long outage) ends its games.
+            await asyncio.sleep(RESUME_LIMIT)
+            self._waiting.clear()
+            await self._resume_games(lambda _guild_id: True, defer=False)
+
+    async def _resume_games(self, wanted, *, defer: bool) -> None:
+        """Resume the running games this process owns whose server is `wanted`. With `defer`, a game whose
+        server is not known yet (still streaming in after READY, or unavailable in an outage) waits for
+        that server to become available (`on_guild_available`) instead of being judged gone."""
         try:
             games = await self.store.quiz.running_games(owns=self.bot.owns_guild)
         except Exception:
@@ -250,6 +262,10 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
             return
         for game in games:
             if game.questions is None or game.state is None or game.game_id in self.runners:
+                continue
+            if not wanted(game.guild_id):
+                if defer:
+                    self._waiting.add(game.guild_id)
                 continue
             try:
                 await self._resume(game)
@@ -260,10 +276,30 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
                 with contextlib.suppress(Exception):
                     await self.store.quiz.end_game(game.game_id, "interrupted", wall())
 
+    @commands.Cog.listener()
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        if guild.id in self._waiting and not self._unloading:
+            self._waiting.discard(guild.id)
+            await self._resume_games(lambda guild_id: guild_id == guild.id, defer=False)
+
+    @commands.Cog.listener()
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        await self.on_guild_available(guild)
+
+    async def _channel(self, channel_id: int):
+        """The channel, from the cache or from Discord; None when it is gone or out of the bot's reach."""
+        channel = self.bot.get_channel(channel_id)
+        if channel is not None:
+            return channel
+        try:
+            return await self.bot.fetch_channel(channel_id)
+        except (discord.NotFound, discord.Forbidden):
+            return None
+
     async def _resume(self, row) -> None:
         """Go on with a game a previous process left running: the open round with the time it has left
         (closed at once when its time ran out meanwhile), the answers given before the restart counted."""
-        channel = self.bot.get_channel(row.channel_id)
+        channel = await self._channel(row.channel_id)
         now = wall().timestamp()
         state = row.state
         opened = now - row.round_at if row.round_at is not None else None

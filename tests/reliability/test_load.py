@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from bot.cogs.quiz import REVEAL_PAUSE
+from bot.quiz.game import REVEAL_PAUSE
 from bot.tree import Refused
 from tests.cogs.quiz_helpers import button_ids, quiz_cog, session_of
 from tests.limits import assert_message_limits
