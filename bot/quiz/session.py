@@ -308,14 +308,15 @@ class QuizSession:
             if answer.correct:
                 player.correct += 1
                 player.best_streak = max(player.best_streak, answer.streak)
-        self.idle_rounds = 0 if answers else self.idle_rounds + 1
+        # A round the players skipped was played (by vote), even without answers.
+        self.idle_rounds = 0 if answers or self.skipped else self.idle_rounds + 1
         if self.end_reason is None:
             if self.style == "elimination" and self._last_standing():
                 self.end_reason = EndReason.ELIMINATED
-            elif self.idle_rounds >= IDLE_ROUNDS_TO_END:
-                self.end_reason = EndReason.IDLE
             elif self.round_number >= self.total_rounds:
                 self.end_reason = EndReason.FINISHED
+            elif self.idle_rounds >= IDLE_ROUNDS_TO_END:
+                self.end_reason = EndReason.IDLE
         return RoundResult(self.round_number, self.question, answers, self.hints, self.skipped,
                            tuple(lost), tuple(knocked))
 

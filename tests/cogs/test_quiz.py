@@ -224,6 +224,9 @@ async def test_quiz_ends_itself_when_no_one_plays(simcord_env, world):
     final = world.channel.last_message
     assert final.embeds[0].title == "🏁 Final standings"
     assert "no one is playing" in final.embeds[0].description
+    # The last reveal says why the quiz ends early, never "that was the last round" (issue 15).
+    last_reveal = [m for m in world.channel.history() if m.embeds and "the answer" in m.embeds[0].title][-1]
+    assert last_reveal.embeds[0].footer.text == "No one is playing, so the quiz ends early: final standings below."
     assert session_of(env, world.channel) is None
     assert await rows(world.store, "SELECT status, rounds_played FROM quiz_games") == [("idle", 2)]
     await env.advance_time(60)
