@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Literal
 
 import discord
 from discord import app_commands
-from discord.ext import commands
+from discord.ext import commands, tasks
 
 from ..access import interaction_is_manager, missing_post_permissions
 from ..errors import UserError
@@ -53,6 +53,7 @@ log = logging.getLogger(__name__)
 # After a passing Discord fault (5xx, 429) on a round post, a reveal or the standings, the game waits
 # this long on the loop clock and tries once more (discord.py has already retried inside its client).
 RETRY_WAIT = 2.0
+FLUSH_EVERY = 0.5  # seconds: answers given are written to the store within this (see AnswerJournal)
 PERIODS = {"week": dt.timedelta(days=7), "month": dt.timedelta(days=30), "all": None}
 Topic = Literal["any", "dramas", "singers", "facts", "years", "actors"]
 Style = Literal["classic", "elimination", "teams"]
@@ -66,30 +67,30 @@ def wall() -> dt.datetime:
 
 class AnswerJournal:
     """Answers are kept in the store as they are given (issue 15: they count after a restart), but not
-    on the click's path: a click locks the answer in memory and replies; the journal writes every answer
-    waiting, in one transaction, right after. Before a round is recorded the game flushes it."""
+    on the click's path: a click locks the answer in memory and replies; the cog's flusher (a
+    `tasks.loop` every FLUSH_EVERY seconds) writes every answer waiting, of every game, in one
+    transaction (at 400 clicks a second, one write instead of 200). A round is recorded only after a
+    flush, and a clean stop flushes, so only a crash within that moment can lose an answer."""
 
     def __init__(self, repo_of) -> None:
         self._repo_of = repo_of
         self._rows: list = []
-        self._task: asyncio.Task | None = None
+        self._lock = asyncio.Lock()
 
     def add(self, game_id: int, round_number: int, answer) -> None:
         self._rows.append((game_id, round_number, answer))
-        if self._task is None or self._task.done():
-            self._task = asyncio.create_task(self._drain(), name="quiz-answers")
-
-    async def _drain(self) -> None:
-        while self._rows:
-            rows, self._rows = self._rows, []
-            try:
-                await self._repo_of().add_answers(rows)
-            except Exception as exc:  # they still count in this process; only a restart would lose them
-                log.warning("%d quiz answers not kept in the store: %s: %s", len(rows), type(exc).__name__, exc)
 
     async def flush(self) -> None:
-        while self._task is not None and not self._task.done():
-            await asyncio.shield(self._task)
+        if not self._rows:
+            return
+        async with self._lock:  # one write at a time, in order
+            rows, self._rows = self._rows, []
+            if not rows:
+                return
+            try:
+                await asyncio.shield(self._repo_of().add_answers(rows))
+            except Exception as exc:  # they still count in this process; only a restart would lose them
+                log.warning("%d quiz answers not kept in the store: %s: %s", len(rows), type(exc).__name__, exc)
 
 
 class GameRunner:
@@ -222,6 +223,11 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
             log.info("marked %d unfinished quizzes from an older version interrupted", len(interrupted))
         # Every other game this process owns goes on once the bot is connected (its channels known).
         self._recovery = asyncio.create_task(self._recover(interrupted), name="quiz-recovery")
+        self.flush_answers.start()
+
+    @tasks.loop(seconds=FLUSH_EVERY)
+    async def flush_answers(self) -> None:
+        await self.journal.flush()
 
     async def cog_unload(self) -> None:
         # Shutdown (or a reload): the game loops stop here and the games stay 'running' in the store with
@@ -236,6 +242,7 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        self.flush_answers.cancel()
         with contextlib.suppress(Exception):
             await self.journal.flush()
         for runner in runners:

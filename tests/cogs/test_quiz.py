@@ -343,7 +343,6 @@ async def test_a_restart_mid_round_resumes_the_quiz_and_counts_every_answer_once
     right2 = session.question.correct
     await world.bob.click(round2, custom_id=button_ids(round2)[right2])  # before the restart: +150
     await env.advance_time(5)
-
     await env.bot.close()
     await env.restart_bot(create_bot(settings))
     await env.advance_time(0)
