@@ -81,7 +81,8 @@ class AnswerJournal:
         self._rows.append((game_id, round_number, answer))
 
     async def flush(self) -> None:
-        if not self._rows:
+        """Write what is waiting; returns once every answer added before the call is written (or failed)."""
+        if not self._rows and not self._lock.locked():
             return
         async with self._lock:  # one write at a time, in order
             rows, self._rows = self._rows, []
@@ -282,6 +283,11 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
                 log.exception("quiz %s: could not resume it", game.game_id)
                 with contextlib.suppress(Exception):
                     await self.store.quiz.end_game(game.game_id, "interrupted", wall())
+        if defer and self._waiting:  # servers that became available while we read the store
+            arrived = {guild_id for guild_id in self._waiting if self.bot.get_guild(guild_id) is not None}
+            if arrived:
+                self._waiting -= arrived
+                await self._resume_games(lambda guild_id: guild_id in arrived, defer=False)
 
     @commands.Cog.listener()
     async def on_guild_available(self, guild: discord.Guild) -> None:
