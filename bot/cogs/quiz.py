@@ -68,7 +68,7 @@ def wall() -> dt.datetime:
 class AnswerJournal:
     """Answers are kept in the store as they are given (issue 15: they count after a restart), but not
     on the click's path: a click locks the answer in memory and replies; the cog's flusher (a
-    `tasks.loop` every FLUSH_EVERY seconds) writes every answer waiting, of every game, in one
+    `tasks.loop` every FLUSH_EVERY seconds while answers wait) writes every answer waiting, of every game, in one
     transaction (at 400 clicks a second, one write instead of 200). A round is recorded only after a
     flush, and a clean stop flushes, so only a crash within that moment can lose an answer."""
 
@@ -79,6 +79,10 @@ class AnswerJournal:
 
     def add(self, game_id: int, round_number: int, answer) -> None:
         self._rows.append((game_id, round_number, answer))
+
+    @property
+    def empty(self) -> bool:
+        return not self._rows and not self._lock.locked()
 
     async def flush(self) -> None:
         """Write what is waiting; returns once every answer added before the call is written (or failed)."""
@@ -205,6 +209,7 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
         self.journal = AnswerJournal(lambda: self.store.quiz)
         self._recovery: asyncio.Task | None = None
         self._waiting: set[int] = set()  # servers with games to resume once they are available
+        self._flush_armed = False
         self._unloading = False
         self.rng = random.Random()
         super().__init__()
@@ -224,10 +229,24 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
             log.info("marked %d unfinished quizzes from an older version interrupted", len(interrupted))
         # Every other game this process owns goes on once the bot is connected (its channels known).
         self._recovery = asyncio.create_task(self._recover(interrupted), name="quiz-recovery")
-        self.flush_answers.start()
+
+    def _keep(self, game_id: int, round_number: int, answer) -> None:
+        """An answer to keep in the store (soon: see AnswerJournal); the flusher runs while there are some."""
+        self.journal.add(game_id, round_number, answer)
+        if not self.flush_answers.is_running() and not self._unloading:
+            self._flush_armed = False
+            self.flush_answers.start()
 
     @tasks.loop(seconds=FLUSH_EVERY)
     async def flush_answers(self) -> None:
+        # A tasks.loop turn runs at once when started, on the click's path: that first turn writes nothing.
+        # It stops itself once nothing is waiting, so an idle bot has no timer ticking.
+        if not self._flush_armed:
+            self._flush_armed = True
+            return
+        if self.journal.empty:
+            self.flush_answers.stop()
+            return
         await self.journal.flush()
 
     async def cog_unload(self) -> None:
@@ -589,7 +608,7 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
         answer = safe(ui.name_text(session.question.options[option], lang), 200) if locked else ""
         await self._receipt(interaction, outcome, lang, answer)
         if locked:
-            self.journal.add(game_id, round_number, session.answer_of(interaction.user.id))
+            self._keep(game_id, round_number, session.answer_of(interaction.user.id))
 
     async def typed_clicked(self, interaction: discord.Interaction, game_id: int, round_number: int) -> None:
         session = self.sessions.for_game(game_id)
@@ -628,7 +647,7 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
         outcome = session.answer_text(interaction.user.id, round_number, text, self._now())
         await self._receipt(interaction, outcome, lang, safe(" ".join(text.split()), 100))
         if outcome is Outcome.LOCKED:
-            self.journal.add(game_id, round_number, session.answer_of(interaction.user.id))
+            self._keep(game_id, round_number, session.answer_of(interaction.user.id))
 
     @staticmethod
     async def _receipt(interaction: discord.Interaction, outcome: Outcome, lang: str, answer: str) -> None:
