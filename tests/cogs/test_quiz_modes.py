@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.app import create_bot
 from bot.quiz.game import JOIN_SECONDS
 from tests.cogs.quiz_helpers import button_ids, message_by_id, rows, session_of
 from tests.cogs.test_quiz import buttons, only_keys
@@ -237,3 +238,41 @@ async def test_korean_texts_for_hints_and_teams(simcord_env, world, monkeypatch)
     await world.alice.slash(world.channel, "quiz start", rounds=1, seconds=10, style="teams", teams=3)
     picking = world.channel.last_message
     assert [b.label for b in buttons(picking)] == ["🔴 빨강 팀", "🔵 파랑 팀", "🟢 초록 팀"]
+
+
+async def test_an_elimination_quiz_keeps_lives_and_teams_their_members_over_a_restart(simcord_env, world, settings):
+    """A faithful restart (a new bot on the same database) in the middle of an elimination round and
+    during a team game's picking: lives, answers and team members come back."""
+    env = simcord_env
+    await world.alice.slash(world.channel, "quiz start", rounds=4, seconds=20, style="elimination", lives=2)
+    session = session_of(env, world.channel)
+    round1 = world.channel.last_message
+    ids = button_ids(round1)
+    await world.alice.click(round1, custom_id=ids[session.question.correct])
+    await world.bob.click(round1, custom_id=ids[(session.question.correct + 1) % 4])
+    await env.advance_time(24)
+    round2 = world.channel.last_message
+    await world.bob.click(round2, custom_id=button_ids(round2)[(session.question.correct + 1) % 4])  # his last life
+    await env.advance_time(2)
+
+    await env.bot.close()
+    await env.restart_bot(create_bot(settings))
+    await env.advance_time(0)
+    resumed = session_of(env, world.channel)
+    assert resumed.players[world.bob.id].lives == 1 and resumed.has_answered(world.bob.id)
+    await world.alice.click(round2, custom_id=button_ids(round2)[resumed.question.correct])
+    await env.advance_time(18)
+    assert "Only one player is left standing" in message_by_id(world.channel, round2.id).embeds[0].footer.text
+    assert f"Last player standing: <@{world.alice.id}>" in world.channel.last_message.embeds[0].description
+
+    other = world.guild.create_text_channel("teams")
+    await world.alice.slash(other, "quiz start", rounds=1, seconds=10, style="teams")
+    game_id = session_of(env, other).game_id
+    await world.bob.click(other.last_message, custom_id=f"quiz:j:{game_id}:1")
+    await env.advance_time(5)
+    await env.bot.close()
+    await env.restart_bot(create_bot(settings))
+    await env.advance_time(0)
+    assert session_of(env, other).players[world.bob.id].team == 1
+    await env.advance_time(JOIN_SECONDS - 5)
+    assert other.last_message.embeds[0].title == "Round 1 of 1"  # the picking went on for its 15 s left
