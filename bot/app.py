@@ -116,6 +116,8 @@ class OstBot(commands.Bot):
                 await self.heartbeat()
             except Exception as exc:  # a database outage: the next beat tries again
                 log.warning("heartbeat not recorded: %s: %s", type(exc).__name__, exc)
+            else:
+                self.dispatch("fleet_beat")  # the quiz cog takes over games of processes that stopped
             await asyncio.sleep(seconds)
 
     async def heartbeat(self) -> None:

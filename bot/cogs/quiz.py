@@ -41,6 +41,7 @@ from ..quiz.session import (
     Vote,
 )
 from ..store import StoreUnavailable
+from ..store.times import parse_stamp
 from ..tree import describe, is_passing_fault, send_ephemeral
 from ..ui import quiz as ui
 from ..ui.text import localized_name, safe
@@ -290,11 +291,15 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
         for game in games:
             if game.questions is None or game.state is None or game.game_id in self.runners:
                 continue
+            if self._played_elsewhere(game):
+                continue  # another live process plays it (a deploy's overlap): see on_fleet_beat
             if not wanted(game.guild_id):
                 if defer:
                     self._waiting.add(game.guild_id)
                 continue
             try:
+                if not await self.store.quiz.claim(game.game_id, game.owner):
+                    continue  # another process took it over just now
                 await self._resume(game)
             except asyncio.CancelledError:
                 raise
@@ -307,6 +312,22 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
             if arrived:
                 self._waiting -= arrived
                 await self._resume_games(lambda guild_id: guild_id in arrived, defer=False)
+
+    def _played_elsewhere(self, game) -> bool:
+        """True when the game's owner is another process whose heartbeat is fresh: it still plays it."""
+        if game.owner is None or game.owner == self.store.token or game.owner_beat is None:
+            return False
+        stale_after = 3 * (self.bot.settings.heartbeat_seconds or 60.0)
+        return (wall() - parse_stamp(game.owner_beat)).total_seconds() < stale_after
+
+    @commands.Cog.listener()
+    async def on_fleet_beat(self) -> None:
+        """After each heartbeat of this process: take over the quizzes of its servers whose process stopped
+        (during a rolling deploy the new process starts while the old one still plays; once the old one
+        stops and leaves the fleet table, its games are resumed here)."""
+        if self._unloading or self._recovery is None or not self._recovery.done():
+            return
+        await self._resume_games(lambda guild_id: self.bot.get_guild(guild_id) is not None, defer=False)
 
     @commands.Cog.listener()
     async def on_guild_available(self, guild: discord.Guild) -> None:

@@ -73,6 +73,8 @@ class RunningGame:
     round_at: float | None
     alive_at: float | None
     pending: tuple[PendingAnswer, ...]
+    owner: str | None = None          # the store token of the process that plays (or played) it
+    owner_beat: str | None = None     # that process's last heartbeat, if it has a row in `processes`
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,10 +187,10 @@ class QuizRepo:
             async with self._store.transaction() as tx:
                 return int(await tx.fetchval(
                     "INSERT INTO quiz_games (guild_id, channel_id, started_by, mode, topic, rounds, seconds, "
-                    "started_at, style, lives, teams, questions, state, round_at, alive_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    "started_at, style, lives, teams, questions, state, round_at, alive_at, owner) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                     (guild_id, channel_id, started_by, mode, topic, rounds, seconds, stamp(now), style, lives,
-                     teams, _json(questions), _json(state), now.timestamp(), now.timestamp())))
+                     teams, _json(questions), _json(state), now.timestamp(), now.timestamp(), self._store.token)))
         except Conflict:
             return None
 
@@ -223,7 +225,9 @@ class QuizRepo:
         async with self._store.read() as rx:
             rows = await rx.fetch(
                 "SELECT id, guild_id, channel_id, started_by, mode, topic, seconds, style, lives, teams, message_id, "
-                "questions, state, round_at, alive_at FROM quiz_games WHERE status = 'running' ORDER BY id")
+                "questions, state, round_at, alive_at, owner, "
+                "(SELECT p.heartbeat_at FROM processes p WHERE p.id = quiz_games.owner) "
+                "FROM quiz_games WHERE status = 'running' ORDER BY id")
             rows = [r for r in rows if owns(r[1])]
             pending = await rx.fetch(
                 f"SELECT game_id, round, user_id, correct, base, speed, bonus, streak, elapsed, given "
@@ -236,8 +240,18 @@ class QuizRepo:
             answers = tuple(PendingAnswer(p[2], bool(p[3]), p[4], p[5], p[6], p[7], p[8], p[9])
                             for p in pending if p[0] == r[0] and p[1] == number)
             games.append(RunningGame(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10],
-                                     json.loads(r[11]) if r[11] else None, state, r[13], r[14], answers))
+                                     json.loads(r[11]) if r[11] else None, state, r[13], r[14], answers, r[15],
+                                     r[16]))
         return games
+
+    async def claim(self, game_id: int, seen_owner: str | None) -> bool:
+        """Take over a running game for this process, if its owner is still the one seen (so that of two
+        processes resuming it at once, during a deploy's overlap, one plays it)."""
+        async with self._store.transaction() as tx:
+            return await tx.fetchval(
+                "UPDATE quiz_games SET owner = :me WHERE id = :id AND status = 'running' "
+                "AND coalesce(owner, '') = :seen RETURNING id",
+                {"me": self._store.token, "id": game_id, "seen": seen_owner or ""}) is not None
 
     async def record_round(self, game_id: int, guild_id: int, channel_id: int, result: RoundResult,
                            now: dt.datetime, *, end_status: str | None = None, state: dict | None = None) -> bool:

@@ -504,3 +504,34 @@ async def test_typed_lead_actor_answers_take_the_hangul_name(simcord_env, world,
     winners = message_by_id(world.channel, round1.id).embeds[0].fields[0].value
     assert f"<@{world.alice.id}>" in winners and f"<@{world.bob.id}>" in winners
     assert f"<@{carol.id}>" not in winners
+
+
+async def test_a_new_process_leaves_a_quiz_its_live_owner_plays_and_takes_it_over_once_it_stops(
+        simcord_env, world, settings):
+    """A rolling deploy starts the new process while the old one still plays (README): the new one must not
+    play the same quiz too. Once the old process stops and leaves the fleet table, the new one's next
+    heartbeat takes the quiz over."""
+    env = simcord_env
+    await world.alice.slash(world.channel, "quiz start", rounds=3, seconds=20)
+    game_id = session_of(env, world.channel).game_id
+    now = env.now()
+    await world.store.fleet.heartbeat(host="old", pid=1, shard_count=None, shard_ids="", guilds=1, version="old",
+                                      started_at=now, now=now)  # the old process, alive
+    old_token = world.store.token
+    await env.bot.close()  # (a process without heartbeats of its own keeps the row written above)
+    await env.restart_bot(create_bot(settings))
+    await env.advance_time(0)
+    new = env.bot.store
+    assert await rows(new, "SELECT id FROM processes") == [(old_token,)]
+    assert session_of(env, world.channel) is None  # not resumed: its owner is alive
+    assert await rows(new, "SELECT status, owner FROM quiz_games") == [("running", old_token)]
+
+    async with new.transaction() as tx:  # the old process stops and leaves the fleet table
+        await tx.execute("DELETE FROM processes WHERE id = ?", (old_token,))
+    # What the heartbeat loop's `dispatch("fleet_beat")` runs after each beat (awaited here: a task the
+    # test body dispatches itself is not one SimCord waits for).
+    await env.bot.get_cog("Quiz").on_fleet_beat()
+    await env.advance_time(0)
+    resumed = session_of(env, world.channel)
+    assert resumed is not None and resumed.game_id == game_id
+    assert await rows(new, "SELECT owner FROM quiz_games") == [(new.token,)]

@@ -95,3 +95,14 @@ async def two_stores(store, database):
         yield store, other
     finally:
         await other.close()
+
+
+async def test_of_two_processes_taking_over_a_game_one_does(two_stores):
+    first, second = two_stores
+    game, _ = await start(first)
+    [row] = await second.quiz.running_games()
+    assert row.owner == first.token and row.owner_beat is None  # no heartbeat row: not known to be alive
+    taken = await asyncio.gather(first.quiz.claim(game, row.owner), second.quiz.claim(game, row.owner))
+    assert sorted(taken) == [False, True]
+    [after] = await first.quiz.running_games()
+    assert after.owner == (first.token if taken[0] else second.token)

@@ -5,6 +5,7 @@ ALTER TABLE quiz_games ADD COLUMN style TEXT NOT NULL DEFAULT 'classic'
     CHECK (style IN ('classic', 'elimination', 'teams'));
 ALTER TABLE quiz_games ADD COLUMN lives INTEGER;
 ALTER TABLE quiz_games ADD COLUMN teams INTEGER;
+ALTER TABLE quiz_games ADD COLUMN owner TEXT;
 ALTER TABLE quiz_games ADD COLUMN questions TEXT;
 ALTER TABLE quiz_games ADD COLUMN state TEXT;
 ALTER TABLE quiz_games ADD COLUMN round_at DOUBLE PRECISION;

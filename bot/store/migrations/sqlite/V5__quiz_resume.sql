@@ -8,6 +8,7 @@ ALTER TABLE quiz_games ADD COLUMN style TEXT NOT NULL DEFAULT 'classic'
     CHECK (style IN ('classic', 'elimination', 'teams'));
 ALTER TABLE quiz_games ADD COLUMN lives INTEGER;
 ALTER TABLE quiz_games ADD COLUMN teams INTEGER;
+ALTER TABLE quiz_games ADD COLUMN owner TEXT;         -- the store token of the process playing it
 ALTER TABLE quiz_games ADD COLUMN questions TEXT;      -- NULL: a game from before V5 (not resumable)
 ALTER TABLE quiz_games ADD COLUMN state TEXT;
 ALTER TABLE quiz_games ADD COLUMN round_at REAL;       -- the open round was posted (or teams opened)
