@@ -100,8 +100,11 @@ async def two_stores(store, database):
 async def test_of_two_processes_taking_over_a_game_one_does(two_stores):
     first, second = two_stores
     game, _ = await start(first)
+    assert (await second.quiz.running_games())[0].owner == first.token
+    async with first.transaction() as tx:  # it was started by a third process, which has stopped since
+        await tx.execute("UPDATE quiz_games SET owner = 'gone'")
     [row] = await second.quiz.running_games()
-    assert row.owner == first.token and row.owner_beat is None  # no heartbeat row: not known to be alive
+    assert row.owner == "gone" and row.owner_beat is None  # no heartbeat row: not known to be alive
     taken = await asyncio.gather(first.quiz.claim(game, row.owner), second.quiz.claim(game, row.owner))
     assert sorted(taken) == [False, True]
     [after] = await first.quiz.running_games()
