@@ -211,6 +211,7 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
         self._recovery: asyncio.Task | None = None
         self._waiting: set[int] = set()  # servers with games to resume once they are available
         self._flush_armed = False
+        self._recovered = False  # the start's first pass over the games to resume is done
         self._unloading = False
         self.rng = random.Random()
         super().__init__()
@@ -273,6 +274,7 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
         await self._announce_interrupted(interrupted)
         await self.bot.wait_until_ready()
         await self._resume_games(lambda guild_id: self.bot.get_guild(guild_id) is not None, defer=True)
+        self._recovered = True
         if self._waiting:
             # A server that has not come back by now (the bot was removed, or a long outage) ends its games.
             await asyncio.sleep(RESUME_LIMIT)
@@ -325,7 +327,7 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
         """After each heartbeat of this process: take over the quizzes of its servers whose process stopped
         (during a rolling deploy the new process starts while the old one still plays; once the old one
         stops and leaves the fleet table, its games are resumed here)."""
-        if self._unloading or self._recovery is None or not self._recovery.done():
+        if self._unloading or not self._recovered:
             return
         await self._resume_games(lambda guild_id: self.bot.get_guild(guild_id) is not None, defer=False)
 
