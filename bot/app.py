@@ -96,7 +96,7 @@ class OstBot(commands.Bot):
         if self._heartbeat is not None:
             self._heartbeat.cancel()
         try:
-            await super().close()  # unloads the cogs: the quiz cog ends its games (and edits their messages)
+            await super().close()  # unloads the cogs: the quiz cog stops its game loops (the games stay resumable)
         finally:
             store = self.store
             if store is not None and not store.closed:
@@ -118,6 +118,8 @@ class OstBot(commands.Bot):
                 await self.heartbeat()
             except Exception as exc:  # a database outage: the next beat tries again
                 log.warning("heartbeat not recorded: %s: %s", type(exc).__name__, exc)
+            else:
+                self.dispatch("fleet_beat")  # the quiz cog takes over games of processes that stopped
             await asyncio.sleep(seconds)
 
     async def heartbeat(self) -> None:
@@ -149,9 +151,11 @@ class OstBot(commands.Bot):
         return self.settings.shards.owns(guild_id)
 
     async def _interrupt_games_left_running(self, store: Store) -> None:
-        """A quiz started while the cogs unloaded (its /quiz start was mid-way) is not left 'running'."""
+        """Quizzes stay 'running' over a restart and the next start resumes them (issue 15); only a game
+        that cannot be resumed (one from before V6, without its questions kept) is marked interrupted."""
         try:
-            if games := await store.quiz.interrupt_running(discord.utils.utcnow(), owns=self.owns_guild):
+            if games := await store.quiz.interrupt_running(discord.utils.utcnow(), owns=self.owns_guild,
+                                                           unresumable_only=True):
                 log.info("shutdown: marked %d more quizzes interrupted", len(games))
         except Exception:  # the next start marks them anyway
             log.exception("shutdown: could not mark running quizzes interrupted")

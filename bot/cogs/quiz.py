@@ -1,9 +1,13 @@
-"""/quiz start|stop|leaderboard|stats: multi-round OST trivia.
+"""/quiz start|stop|hint|join|leaderboard|stats: multi-round OST trivia.
 
-Thin glue: questions come from `bot.quiz.questions`, the game's state from a
-`bot.quiz.session.QuizSession`, storage from `store.quiz`, embeds and buttons from
-`bot.ui.quiz`. Each running quiz is one `GameRunner` task: post the round, wait on the event
-loop's clock, close the round, write its results in one transaction, reveal, pause, repeat.
+Thin glue: questions come from `bot.quiz.questions`; the game (its rules, its state and its loop) is a
+`bot.quiz.game.Game`; storage is `store.quiz`; embeds and buttons come from `bot.ui.quiz`. Each running
+quiz has one `GameRunner`: the task that plays its game, and the table the game plays on (it posts
+rounds and reveals to Discord and writes results to the store). Clicks and commands become calls on the
+game's session (answers, hint and skip votes, team choices) and their outcomes become private replies.
+
+A restart does not end a quiz: its state is kept in the store as it goes (answers as they are given),
+and the next start of the process owning its server resumes it (see `_recover`).
 """
 
 from __future__ import annotations
@@ -17,14 +21,27 @@ from typing import TYPE_CHECKING, Literal
 
 import discord
 from discord import app_commands
-from discord.ext import commands
+from discord.ext import commands, tasks
 
 from ..access import interaction_is_manager, missing_post_permissions
 from ..errors import UserError
 from ..i18n import resolve_language, t
+from ..quiz.game import JOIN_SECONDS, RESUME_LIMIT, Game, decode_questions, encode_questions, resume_plan
 from ..quiz.questions import generate_questions
-from ..quiz.session import EndReason, Outcome, QuizSession, SessionRegistry
+from ..quiz.scoring import HINT_COST, Points
+from ..quiz.session import (
+    DEFAULT_LIVES,
+    Answer,
+    EndReason,
+    Join,
+    Outcome,
+    QuizSession,
+    RoundResult,
+    SessionRegistry,
+    Vote,
+)
 from ..store import StoreUnavailable
+from ..store.times import parse_stamp
 from ..tree import describe, is_passing_fault, send_ephemeral
 from ..ui import quiz as ui
 from ..ui.text import localized_name, safe
@@ -34,42 +51,154 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-REVEAL_PAUSE = 4.0
 # After a passing Discord fault (5xx, 429) on a round post, a reveal or the standings, the game waits
 # this long on the loop clock and tries once more (discord.py has already retried inside its client).
 RETRY_WAIT = 2.0
+FLUSH_EVERY = 0.5  # seconds: answers given are written to the store within this (see AnswerJournal)
 PERIODS = {"week": dt.timedelta(days=7), "month": dt.timedelta(days=30), "all": None}
 Topic = Literal["any", "dramas", "singers", "facts", "years", "actors"]
+Style = Literal["classic", "elimination", "teams"]
+RECEIPTS = {Outcome.ALREADY: "quiz.already", Outcome.CLOSED: "quiz.round_over", Outcome.BLANK: "quiz.blank",
+            Outcome.OUT: "quiz.out", Outcome.LATE: "quiz.late"}
+
+
+def wall() -> dt.datetime:
+    return discord.utils.utcnow()
+
+
+class AnswerJournal:
+    """Answers are kept in the store as they are given (issue 15: they count after a restart), but not
+    on the click's path: a click locks the answer in memory and replies; the cog's flusher (a
+    `tasks.loop` every FLUSH_EVERY seconds while answers wait) writes every answer waiting, of every game, in one
+    transaction (at 400 clicks a second, one write instead of 200). A round is recorded only after a
+    flush, and a clean stop flushes, so only a crash within that moment can lose an answer."""
+
+    def __init__(self, repo_of) -> None:
+        self._repo_of = repo_of
+        self._rows: list = []
+        self._lock = asyncio.Lock()
+
+    def add(self, game_id: int, round_number: int, answer) -> None:
+        self._rows.append((game_id, round_number, answer))
+
+    @property
+    def empty(self) -> bool:
+        return not self._rows and not self._lock.locked()
+
+    async def flush(self) -> None:
+        """Write what is waiting; returns once every answer added before the call is written (or failed)."""
+        if not self._rows and not self._lock.locked():
+            return
+        async with self._lock:  # one write at a time, in order
+            rows, self._rows = self._rows, []
+            if not rows:
+                return
+            try:
+                await asyncio.shield(self._repo_of().add_answers(rows))
+            except Exception as exc:  # they still count in this process; only a restart would lose them
+                log.warning("%d quiz answers not kept in the store: %s: %s", len(rows), type(exc).__name__, exc)
 
 
 class GameRunner:
-    """One running quiz: its session, where it posts, and the task that drives it."""
+    """One running quiz in this process: its game (the loop and the session), where it posts, and the
+    task that drives it. It is the game's `Table`: what the game decides, it posts and stores."""
 
-    def __init__(self, session: QuizSession, channel: discord.abc.Messageable, lang: str) -> None:
-        self.session = session
+    def __init__(self, cog: Quiz, game: Game, channel: discord.abc.Messageable, lang: str) -> None:
+        self.cog = cog
+        self.game = game
         self.channel = channel
         self.lang = lang
         self.task: asyncio.Task | None = None
-        self.message: discord.Message | None = None
-        self._sleeper: asyncio.Task | None = None
+        self.message: discord.Message | discord.PartialMessage | None = None
+        self.teams_message: discord.Message | None = None
+        self.deadline: dt.datetime = wall()
+        self.status_written = False
+        self.resumed_left: float | None = None   # set when resumed mid-round: announced once
 
-    async def wait(self, seconds: float) -> None:
-        """Sleep on the loop clock; `wake()` (from /quiz stop) ends the sleep at once."""
-        if self.session.over and self.session.end_reason is EndReason.STOPPED:
-            return
-        self._sleeper = asyncio.create_task(asyncio.sleep(seconds))
-        try:
-            await self._sleeper
-        except asyncio.CancelledError:
-            current = asyncio.current_task()
-            if current is not None and current.cancelling():
-                raise  # the game itself is being cancelled (shutdown)
-        finally:
-            self._sleeper = None
+    @property
+    def session(self) -> QuizSession:
+        return self.game.session
+
+    @property
+    def store(self):
+        return self.cog.store
 
     def wake(self) -> None:
-        if self._sleeper is not None:
-            self._sleeper.cancel()
+        self.game.wake()
+
+    async def save(self, **changes) -> None:
+        await self.store.quiz.save_state(self.session.game_id, self.session.snapshot(), wall(), **changes)
+
+    # -- the Table the game plays on ----------------------------------------------------------
+
+    async def post_teams(self, game: Game) -> None:
+        s = self.session
+        self.teams_message = await self.cog._discord(self, "posting the teams", lambda: self.channel.send(
+            embed=ui.teams_embed(s, self.lang, JOIN_SECONDS), view=ui.teams_view(s, self.lang)))
+        await self.save(round_at=wall())
+
+    async def post_round(self, game: Game) -> None:
+        s = self.session
+        if self.teams_message is not None:
+            with contextlib.suppress(discord.HTTPException):
+                await self.teams_message.edit(view=ui.teams_view(s, self.lang, closed=True))
+            self.teams_message = None
+
+        def post():
+            self.deadline = wall() + dt.timedelta(seconds=s.seconds)
+            return self.channel.send(embed=ui.question_embed(s, s.question, self.lang, self.deadline),
+                                     view=ui.round_view(s, s.question, self.lang))
+
+        self.message = await self.cog._discord(self, f"posting round {s.round_number}", post)
+        s.message_id = self.message.id
+
+    async def round_posted(self, game: Game) -> None:
+        await self.save(message_id=self.session.message_id, round_at=wall())
+
+    async def record(self, game: Game, result: RoundResult) -> None:
+        s = self.session
+        await self.cog.journal.flush()
+        end = s.end_reason.status if s.end_reason else None
+        await self.store.quiz.record_round(s.game_id, s.guild_id, s.channel_id, result, wall(), end_status=end,
+                                           state=s.snapshot())
+        self.status_written = end is not None
+
+    async def reveal(self, game: Game, result: RoundResult) -> None:
+        s = self.session
+        if self.message is None:
+            return
+        message = self.message
+        try:
+            await self.cog._discord(self, f"revealing round {result.number}", lambda: message.edit(
+                embed=ui.reveal_embed(s, result, self.lang),
+                view=ui.round_view(s, result.question, self.lang, revealed=True)))
+        except discord.NotFound:
+            log.info("quiz %s: round message deleted before the reveal", s.game_id)
+        except discord.HTTPException as exc:
+            if not is_passing_fault(exc):
+                raise
+            # The round is stored; only its reveal is missing. The next round may well go through.
+            log.warning("quiz %s: round %d stays unrevealed (%s); the quiz goes on", s.game_id, result.number,
+                        describe(exc))
+
+    async def finish(self, game: Game) -> None:
+        s = self.session
+        if not self.status_written:  # stopped before the first round or during the pause after a reveal
+            await self.store.quiz.end_game(s.game_id, (s.end_reason or EndReason.STOPPED).status, wall())
+            self.status_written = True
+        await self.cog._discord(self, "posting the standings",
+                                lambda: self.channel.send(embed=ui.standings_embed(s, self.lang)))
+
+    async def refresh_round(self) -> None:
+        """Show the round's new state (a hint) on its message."""
+        s = self.session
+        if self.message is None or not s.round_open:
+            return
+        try:
+            await self.message.edit(embed=ui.question_embed(s, s.question, self.lang, self.deadline),
+                                    view=ui.round_view(s, s.question, self.lang))
+        except discord.HTTPException as exc:
+            log.warning("quiz %s: could not show the hint on the round message: %s", s.game_id, describe(exc))
 
 
 @app_commands.guild_only()
@@ -78,7 +207,11 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
         self.bot = bot
         self.sessions = SessionRegistry()
         self.runners: dict[int, GameRunner] = {}
+        self.journal = AnswerJournal(lambda: self.store.quiz)
         self._recovery: asyncio.Task | None = None
+        self._waiting: set[int] = set()  # servers with games to resume once they are available
+        self._flush_armed = False
+        self._recovered = False  # the start's first pass over the games to resume is done
         self._unloading = False
         self.rng = random.Random()
         super().__init__()
@@ -91,16 +224,37 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
     # -- lifecycle ------------------------------------------------------------------------
 
     async def cog_load(self) -> None:
-        # Quizzes still "running" in the store died with the previous process.
-        interrupted = await self.store.quiz.interrupt_running(discord.utils.utcnow(), owns=self.bot.owns_guild)
+        # Games from before V6 cannot be resumed (their questions were not kept): interrupted, as before.
+        interrupted = await self.store.quiz.interrupt_running(wall(), owns=self.bot.owns_guild,
+                                                              unresumable_only=True)
         if interrupted:
-            log.info("marked %d unfinished quizzes interrupted", len(interrupted))
-            self._recovery = asyncio.create_task(self._announce_interrupted(interrupted))
+            log.info("marked %d unfinished quizzes from an older version interrupted", len(interrupted))
+        # Every other game this process owns goes on once the bot is connected (its channels known).
+        self._recovery = asyncio.create_task(self._recover(interrupted), name="quiz-recovery")
+
+    def _keep(self, game_id: int, round_number: int, answer) -> None:
+        """An answer to keep in the store (soon: see AnswerJournal); the flusher runs while there are some."""
+        self.journal.add(game_id, round_number, answer)
+        if not self.flush_answers.is_running() and not self._unloading:
+            self._flush_armed = False
+            self.flush_answers.start()
+
+    @tasks.loop(seconds=FLUSH_EVERY)
+    async def flush_answers(self) -> None:
+        # A tasks.loop turn runs at once when started, on the click's path: that first turn writes nothing.
+        # It stops itself once nothing is waiting, so an idle bot has no timer ticking.
+        if not self._flush_armed:
+            self._flush_armed = True
+            return
+        if self.journal.empty:
+            self.flush_answers.stop()
+            return
+        await self.journal.flush()
 
     async def cog_unload(self) -> None:
-        # Shutdown (or a reload): the games end here. The round in progress is not scored (as after
-        # a crash), but the game is marked interrupted at once, while the store is open and Discord
-        # still reachable, so its message says so and nothing is left 'running'.
+        # Shutdown (or a reload): the game loops stop here and the games stay 'running' in the store with
+        # their state and the answers given so far, so the next start resumes them (issue 15). Answers
+        # still on their way to the store are written first.
         # A /quiz start still on its way starts no game loop from now on (see _launch).
         self._unloading = True
         runners = list(self.runners.values())
@@ -110,22 +264,153 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        self.flush_answers.cancel()
+        with contextlib.suppress(Exception):
+            await self.journal.flush()
         for runner in runners:
-            await self._interrupt_on_unload(runner)
+            self._forget(runner.session)
 
-    async def _interrupt_on_unload(self, runner: GameRunner) -> None:
-        game_id = runner.session.game_id
+    async def _recover(self, interrupted) -> None:
+        await self._announce_interrupted(interrupted)
+        await self.bot.wait_until_ready()
+        await self._resume_games(lambda guild_id: self.bot.get_guild(guild_id) is not None, defer=True)
+        self._recovered = True
+        if self._waiting:
+            # A server that has not come back by now (the bot was removed, or a long outage) ends its games.
+            await asyncio.sleep(RESUME_LIMIT)
+            self._waiting.clear()
+            await self._resume_games(lambda _guild_id: True, defer=False)
+
+    async def _resume_games(self, wanted, *, defer: bool) -> None:
+        """Resume the running games this process owns whose server is `wanted`. With `defer`, a game whose
+        server is not known yet (still streaming in after READY, or unavailable in an outage) waits for
+        that server to become available (`on_guild_available`) instead of being judged gone."""
         try:
-            await self.store.quiz.end_game(game_id, "interrupted", discord.utils.utcnow())
-            game = await self.store.quiz.game(game_id)
-            if game is None or game.status != "interrupted" or runner.message is None:
-                return
-            log.info("quiz %s interrupted by shutdown after %d rounds", game_id, game.rounds_played)
-            await runner.message.edit(embed=ui.interrupted_embed(runner.lang), view=None)
+            games = await self.store.quiz.running_games(owns=self.bot.owns_guild)
+        except Exception:
+            log.exception("could not read the quizzes to resume")
+            return
+        for game in games:
+            if game.questions is None or game.state is None or game.game_id in self.runners:
+                continue
+            if self._played_elsewhere(game):
+                continue  # another live process plays it (a deploy's overlap): see on_fleet_beat
+            if not wanted(game.guild_id):
+                if defer:
+                    self._waiting.add(game.guild_id)
+                continue
+            try:
+                if not await self.store.quiz.claim(game.game_id, game.owner):
+                    continue  # another process took it over just now
+                await self._resume(game)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("quiz %s: could not resume it", game.game_id)
+                with contextlib.suppress(Exception):
+                    await self.store.quiz.end_game(game.game_id, "interrupted", wall())
+        if defer and self._waiting:  # servers that became available while we read the store
+            arrived = {guild_id for guild_id in self._waiting if self.bot.get_guild(guild_id) is not None}
+            if arrived:
+                self._waiting -= arrived
+                await self._resume_games(lambda guild_id: guild_id in arrived, defer=False)
+
+    def _played_elsewhere(self, game) -> bool:
+        """True when the game's owner is another process whose heartbeat is fresh: it still plays it."""
+        if game.owner is None or game.owner == self.store.token or game.owner_beat is None:
+            return False
+        stale_after = 3 * (self.bot.settings.heartbeat_seconds or 60.0)
+        return (wall() - parse_stamp(game.owner_beat)).total_seconds() < stale_after
+
+    @commands.Cog.listener()
+    async def on_fleet_beat(self) -> None:
+        """After each heartbeat of this process: take over the quizzes of its servers whose process stopped
+        (during a rolling deploy the new process starts while the old one still plays; once the old one
+        stops and leaves the fleet table, its games are resumed here)."""
+        if self._unloading or not self._recovered:
+            return
+        await self._resume_games(lambda guild_id: self.bot.get_guild(guild_id) is not None, defer=False)
+
+    @commands.Cog.listener()
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        if guild.id in self._waiting and not self._unloading:
+            self._waiting.discard(guild.id)
+            await self._resume_games(lambda guild_id: guild_id == guild.id, defer=False)
+
+    @commands.Cog.listener()
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        await self.on_guild_available(guild)
+
+    async def _channel(self, channel_id: int):
+        """The channel, from the cache or from Discord; None when it is gone or out of the bot's reach."""
+        channel = self.bot.get_channel(channel_id)
+        if channel is not None:
+            return channel
+        try:
+            return await self.bot.fetch_channel(channel_id)
+        except (discord.NotFound, discord.Forbidden):
+            return None
+
+    async def _resume(self, row) -> None:
+        """Go on with a game a previous process left running: the open round with the time it has left
+        (closed at once when its time ran out meanwhile), the answers given before the restart counted."""
+        channel = await self._channel(row.channel_id)
+        now = wall().timestamp()
+        state = row.state
+        opened = now - row.round_at if row.round_at is not None else None
+        plan = resume_plan(state, row.seconds, down_for=now - (row.alive_at or 0.0),
+                           round_elapsed=opened if state.get("open") else None,
+                           joining_elapsed=opened if row.style == "teams" else None,
+                           channel_exists=channel is not None)
+        settings = await self.store.guilds.get(row.guild_id)
+        lang = resolve_language(settings.language)
+        session = QuizSession(game_id=row.game_id, guild_id=row.guild_id, channel_id=row.channel_id,
+                              starter_id=row.started_by, mode=row.mode, seconds=row.seconds, topic=row.topic,
+                              questions=decode_questions(row.questions), language=settings.language,
+                              style=row.style, lives=row.lives or DEFAULT_LIVES, team_count=row.teams or 0)
+        session.restore(state, self._now(), plan.elapsed)
+        for p in row.pending:
+            session.restore_answer(Answer(p.user_id, p.correct, p.elapsed, Points(p.base, p.speed, p.bonus),
+                                          p.streak, p.given))
+        session.message_id = row.message_id
+        log.info("quiz %s: resuming after a restart (round %d%s)", row.game_id, session.round_number,
+                 f", ended: {plan.end.value}" if plan.end else "")
+        if plan.end is not None:
+            await self._end_unresumable(session, plan.end, channel, lang)
+            return
+        game = Game(session, resumed=True, round_left=plan.round_left, joining_left=plan.joining_left)
+        runner = GameRunner(self, game, channel, lang)  # type: ignore[arg-type]
+        if row.message_id is not None:
+            runner.message = channel.get_partial_message(row.message_id)  # type: ignore[union-attr]
+        if session.round_open:
+            runner.deadline = wall() + dt.timedelta(seconds=plan.round_left or 0.0)
+        self.sessions.add(session)
+        self.runners[session.game_id] = runner
+        with contextlib.suppress(discord.HTTPException):
+            await channel.send(ui.resumed_text(session, lang, plan.round_left if session.round_open else None),  # type: ignore[union-attr]
+                               allowed_mentions=discord.AllowedMentions.none())
+        runner.task = asyncio.create_task(self._run(runner), name=f"quiz-{session.game_id}")
+
+    async def _end_unresumable(self, session: QuizSession, reason: EndReason, channel, lang: str) -> None:
+        """End a game that cannot go on (its channel is gone, or the bot was down too long), keeping every
+        answer given: the open round is recorded with them, and the standings say why it ended."""
+        session.end(reason)
+        if session.round_open:
+            result = session.close_round()
+            await self.store.quiz.record_round(session.game_id, session.guild_id, session.channel_id, result,
+                                               wall(), end_status=reason.status, state=session.snapshot())
+        else:
+            await self.store.quiz.end_game(session.game_id, reason.status, wall())
+        if channel is None:
+            log.info("quiz %s ended: its channel is gone", session.game_id)
+            return
+        try:
+            if session.message_id is not None:
+                with contextlib.suppress(discord.NotFound):
+                    await channel.get_partial_message(session.message_id).edit(view=None)
+            await channel.send(embed=ui.standings_embed(session, lang))
         except discord.HTTPException as exc:
-            log.warning("quiz %s: could not mark its message interrupted: %s", game_id, exc)
-        except Exception:  # the next start marks it interrupted anyway
-            log.exception("quiz %s: could not mark it interrupted at shutdown", game_id)
+            log.warning("quiz %s: could not post its standings: %s", session.game_id, describe(exc))
 
     async def _announce_interrupted(self, games) -> None:
         for game in games:
@@ -152,19 +437,37 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
         guild_locale = str(interaction.guild_locale) if interaction.guild_locale else None
         return resolve_language(session.language, str(interaction.locale), guild_locale)
 
+    async def _privileged(self, interaction: discord.Interaction, session: QuizSession) -> bool:
+        """The starter, or a manager (Manage Server or the bot-manager role), decides alone."""
+        if interaction.user.id == session.starter_id:
+            return True
+        settings = await self.store.guilds.get(session.guild_id)
+        return interaction_is_manager(interaction, settings)
+
     # -- /quiz start ------------------------------------------------------------------------
 
     @app_commands.command(name="start", description="Start a K-drama OST quiz in this channel")
     @app_commands.describe(rounds="How many questions (1-20; default: the server's setting)",
                            seconds="Seconds per question (10-60; default: the server's setting)",
                            mode="buttons: pick one of four; typed: type the answer",
-                           topic="What the questions are about (default: any)")
+                           topic="What the questions are about (default: any)",
+                           style="classic; elimination: lose a life for each miss; teams: play in teams",
+                           lives="Elimination: lives per player (1-10, default 3)",
+                           teams="Teams: how many teams (2-4, default 2)")
     async def quiz_start(self, interaction: discord.Interaction,
                          rounds: app_commands.Range[int, 1, 20] | None = None,
                          seconds: app_commands.Range[int, 10, 60] | None = None,
                          mode: Literal["buttons", "typed"] | None = None,
-                         topic: Topic | None = None) -> None:
+                         topic: Topic | None = None,
+                         style: Style | None = None,
+                         lives: app_commands.Range[int, 1, 10] | None = None,
+                         teams: app_commands.Range[int, 2, 4] | None = None) -> None:
         assert interaction.guild_id is not None and interaction.channel_id is not None
+        style = style or "classic"
+        if lives is not None and style != "elimination":
+            raise UserError("quiz.error.lives_need_elimination")
+        if teams is not None and style != "teams":
+            raise UserError("quiz.error.teams_need_teams")
         settings = await self.store.guilds.get(interaction.guild_id)
         if settings.quiz_channel_id is not None and settings.quiz_channel_id != interaction.channel_id:
             raise UserError("quiz.error.wrong_channel", channel=f"<#{settings.quiz_channel_id}>")
@@ -174,8 +477,10 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
         missing = missing_post_permissions(interaction.app_permissions)
         if missing:
             raise UserError("error.bot_missing_permission", permissions=", ".join(missing))
-        lang = await self.bot.language_for(interaction)
         rounds = rounds or settings.quiz_rounds
+        if style == "elimination" and rounds < 2:
+            raise UserError("quiz.error.elimination_rounds")
+        lang = await self.bot.language_for(interaction)
         seconds = seconds or settings.quiz_seconds
         mode = mode or settings.quiz_mode
         topic = topic or "any"
@@ -190,20 +495,27 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
         if not questions:
             await self._drop_thinking(interaction)
             raise UserError("quiz.error.no_questions")
+        if style == "elimination" and len(questions) < 2:
+            await self._drop_thinking(interaction)
+            raise UserError("quiz.error.elimination_rounds")
         if (link := self._running_link(interaction.channel_id)) is not None:  # started while we prepared
             await self._drop_thinking(interaction)
             raise UserError("quiz.error.running", link=link)
+        session = QuizSession(game_id=0, guild_id=interaction.guild_id, channel_id=interaction.channel_id,
+                              starter_id=interaction.user.id, mode=mode, seconds=seconds, topic=topic,
+                              questions=questions, language=settings.language, style=style,
+                              lives=lives or DEFAULT_LIVES, team_count=(teams or 2) if style == "teams" else 0)
         game_id = await self.store.quiz.create_game(
             guild_id=interaction.guild_id, channel_id=interaction.channel_id, started_by=interaction.user.id,
-            mode=mode, topic=topic, rounds=len(questions), seconds=seconds, now=discord.utils.utcnow())
+            mode=mode, topic=topic, rounds=len(questions), seconds=seconds, now=wall(), style=style,
+            lives=session.lives if style == "elimination" else None,
+            teams=session.team_count or None, questions=encode_questions(questions), state=session.snapshot())
         if game_id is None:  # another process or a race won the channel
             await self._drop_thinking(interaction)
             raise UserError("quiz.error.running", link=f"<#{interaction.channel_id}>")
-        session = QuizSession(game_id=game_id, guild_id=interaction.guild_id, channel_id=interaction.channel_id,
-                              starter_id=interaction.user.id, mode=mode, seconds=seconds, topic=topic,
-                              questions=questions, language=settings.language)
+        session.game_id = game_id
         assert interaction.channel is not None
-        runner = GameRunner(session, interaction.channel, lang)  # type: ignore[arg-type]
+        runner = GameRunner(self, Game(session), interaction.channel, lang)  # type: ignore[arg-type]
         self.sessions.add(session)
         self.runners[game_id] = runner
         try:
@@ -216,14 +528,13 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
 
     async def _launch(self, runner: GameRunner, interaction: discord.Interaction) -> None:
         """Start the game loop, unless the cog unloaded while /quiz start was on its way: then the game
-        stays unplayed, its announcement says so, and the bot marks its row interrupted before the
-        store closes."""
+        stays in the store, unplayed, and the next start plays it (its announcement says so)."""
         session = runner.session
         if self._unloading:
-            log.info("quiz %s: not started, the bot is shutting down", session.game_id)
+            log.info("quiz %s: not started, the bot is shutting down; the next start plays it", session.game_id)
             self._forget(session)
             with contextlib.suppress(discord.HTTPException):
-                await interaction.edit_original_response(embed=ui.interrupted_embed(runner.lang))
+                await interaction.edit_original_response(embed=ui.paused_embed(runner.lang))
             return
         runner.task = asyncio.create_task(self._run(runner), name=f"quiz-{session.game_id}")
 
@@ -253,50 +564,25 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
                 raise
             log.warning("quiz %s: %s failed (%s); trying again in %.0f s", runner.session.game_id, what,
                         describe(exc), RETRY_WAIT)
-        await runner.wait(RETRY_WAIT)
+        await runner.game.wait(RETRY_WAIT)
         return await call()
 
     async def _run(self, runner: GameRunner) -> None:
+        """Play the game (`Game.run`, with the runner as its table); what can go wrong on the way."""
         session = runner.session
-        status_written = False
         try:
-            while not session.over:
-                question = session.open_round(self._now())
-
-                def post_round(question=question):
-                    deadline = discord.utils.utcnow() + dt.timedelta(seconds=session.seconds)
-                    return runner.channel.send(embed=ui.question_embed(session, question, runner.lang, deadline),
-                                               view=ui.round_view(session, question, runner.lang))
-
-                runner.message = await self._discord(runner, f"posting round {session.round_number}", post_round)
-                # Answers count from when the round could be seen (later than opened, after a retry).
-                session.round_started_at = self._now()
-                session.message_id = runner.message.id
-                await self.store.quiz.set_message(session.game_id, runner.message.id)
-                await runner.wait(session.seconds)
-                result = session.close_round()
-                end = session.end_reason.value if session.end_reason else None
-                await self.store.quiz.record_round(session.game_id, session.guild_id, session.channel_id, result,
-                                                   discord.utils.utcnow(), end_status=end)
-                status_written = end is not None
-                await self._reveal(runner, result)
-                if not session.over:
-                    await runner.wait(REVEAL_PAUSE)
-            if not status_written:  # stopped during the pause after a reveal
-                await self.store.quiz.end_game(session.game_id, (session.end_reason or EndReason.STOPPED).value,
-                                               discord.utils.utcnow())
-            await self._discord(runner, "posting the standings",
-                                lambda: runner.channel.send(embed=ui.standings_embed(session, runner.lang)))
+            await runner.game.run(runner)
         except asyncio.CancelledError:
-            raise  # shutting down: the next start marks the game interrupted
+            raise  # shutting down: the game stays running in the store and the next start resumes it
         except (discord.NotFound, discord.Forbidden) as exc:
             log.info("quiz %s ended: the channel is out of reach (%s)", session.game_id, exc)
             await self._abandon(session)
         except Exception as exc:
             if self._unloading or self.store.closed:
-                # Shutdown overtook the game (the store refuses writes from now on): expected, no traceback.
-                log.info("quiz %s ended by shutdown (%s)", session.game_id, exc)
-            elif is_passing_fault(exc):  # already logged once by _discord; this is the failed retry
+                # Shutdown overtook the game (the store refuses writes from now on): the next start resumes it.
+                log.info("quiz %s paused by shutdown (%s)", session.game_id, exc)
+                return
+            if is_passing_fault(exc):  # already logged once by _discord; this is the failed retry
                 log.warning("quiz %s ended: Discord failed again (%s)", session.game_id, describe(exc))
             elif isinstance(exc, StoreUnavailable):  # the database went away: the rounds stored are kept
                 log.warning("quiz %s ended: %s", session.game_id, exc)
@@ -312,39 +598,27 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
         self.runners.pop(session.game_id, None)
 
     async def _abandon(self, session: QuizSession) -> None:
+        session.end(EndReason.INTERRUPTED)
         if self.store.closed:
-            return  # the next start marks every game left running interrupted
+            return  # the next start resumes it
         try:
-            await self.store.quiz.end_game(session.game_id, "interrupted", discord.utils.utcnow())
-        except StoreUnavailable as exc:  # still unreachable: the next start marks it interrupted
+            await self.store.quiz.end_game(session.game_id, "interrupted", wall())
+        except StoreUnavailable as exc:  # still unreachable: the next start resumes it
             log.warning("quiz %s: could not mark it interrupted: %s", session.game_id, exc)
         except Exception:
             log.exception("quiz %s: could not mark it interrupted", session.game_id)
-
-    async def _reveal(self, runner: GameRunner, result) -> None:
-        session = runner.session
-        if runner.message is None:
-            return
-        message = runner.message
-        try:
-            await self._discord(runner, f"revealing round {result.number}", lambda: message.edit(
-                embed=ui.reveal_embed(session, result, runner.lang),
-                view=ui.round_view(session, result.question, runner.lang, revealed=True)))
-        except discord.NotFound:
-            log.info("quiz %s: round message deleted before the reveal", session.game_id)
-        except discord.HTTPException as exc:
-            if not is_passing_fault(exc):
-                raise
-            # The round is stored; only its reveal is missing. The next round may well go through.
-            log.warning("quiz %s: round %d stays unrevealed (%s); the quiz goes on", session.game_id, result.number,
-                        describe(exc))
 
     # -- answers ----------------------------------------------------------------------------
 
     async def _stale(self, interaction: discord.Interaction, game_id: int) -> None:
         lang = await self.bot.language_for(interaction)
         game = await self.store.quiz.game(game_id)
-        key = "quiz.click.interrupted" if game is not None and game.status == "interrupted" else "quiz.click.ended"
+        if game is not None and game.status == "running":
+            key = "quiz.click.resuming"  # a restart in progress: the game goes on in a moment
+        elif game is not None and game.status == "interrupted":
+            key = "quiz.click.interrupted"
+        else:
+            key = "quiz.click.ended"
         await send_ephemeral(interaction, t(key, lang))
 
     async def answer_clicked(self, interaction: discord.Interaction, game_id: int, round_number: int,
@@ -357,6 +631,8 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
         locked = outcome is Outcome.LOCKED  # only then is this round's question the one answered
         answer = safe(ui.name_text(session.question.options[option], lang), 200) if locked else ""
         await self._receipt(interaction, outcome, lang, answer)
+        if locked:
+            self._keep(game_id, round_number, session.answer_of(interaction.user.id))
 
     async def typed_clicked(self, interaction: discord.Interaction, game_id: int, round_number: int) -> None:
         session = self.sessions.for_game(game_id)
@@ -365,8 +641,9 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
         lang = self._lang(session, interaction)
         if not session.accepts(round_number):
             return await send_ephemeral(interaction, t("quiz.round_over", lang))
-        if session.has_answered(interaction.user.id):
-            return await send_ephemeral(interaction, t("quiz.already", lang))
+        refused = session.may_answer(interaction.user.id)
+        if refused is not None:
+            return await self._receipt(interaction, refused, lang, "")
         modal = ui.answer_modal(game_id, round_number, lang)
         modal.stop()  # answered in on_interaction by custom_id; a stopped modal is not kept in memory
         await interaction.response.send_modal(modal)  # a Discord fault here: bot.tree.answer_errors
@@ -393,15 +670,108 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
         lang = self._lang(session, interaction)
         outcome = session.answer_text(interaction.user.id, round_number, text, self._now())
         await self._receipt(interaction, outcome, lang, safe(" ".join(text.split()), 100))
+        if outcome is Outcome.LOCKED:
+            self._keep(game_id, round_number, session.answer_of(interaction.user.id))
 
     @staticmethod
     async def _receipt(interaction: discord.Interaction, outcome: Outcome, lang: str, answer: str) -> None:
-        """The private reply to an answer: locked in (with the answer shown), already, or too late."""
+        """The private reply to an answer: locked in (with the answer shown), or why not."""
         if outcome is Outcome.LOCKED:
             key, params = "quiz.locked", {"answer": answer}
         else:
-            key, params = f"quiz.{'already' if outcome is Outcome.ALREADY else 'round_over'}", {}
+            key, params = RECEIPTS[outcome], {}
         await send_ephemeral(interaction, t(key, lang, **params))
+
+    # -- hints and skips ---------------------------------------------------------------------
+
+    async def hint_clicked(self, interaction: discord.Interaction, game_id: int, round_number: int) -> None:
+        session = self.sessions.for_game(game_id)
+        if session is None:
+            return await self._stale(interaction, game_id)
+        await self._hint(interaction, session, round_number)
+
+    async def _hint(self, interaction: discord.Interaction, session: QuizSession, round_number: int) -> None:
+        lang = self._lang(session, interaction)
+        if session.mode != "typed":
+            return await send_ephemeral(interaction, t("quiz.hint.typed_only", lang))
+        if not session.accepts(round_number):
+            return await send_ephemeral(interaction, t("quiz.round_over", lang))
+        vote = session.vote_hint(interaction.user.id, await self._privileged(interaction, session))
+        votes, needed = session.votes("hint")
+        if vote is Vote.PASSED:
+            runner = self.runners.get(session.game_id)
+            await send_ephemeral(interaction, t("quiz.hint.given", lang, number=session.hints, cost=HINT_COST))
+            if runner is not None:
+                await runner.refresh_round()
+                with contextlib.suppress(Exception):
+                    await runner.save()
+            return
+        key = {Vote.COUNTED: "quiz.hint.counted", Vote.ALREADY: "quiz.hint.already",
+               Vote.NOT_PLAYER: "quiz.hint.not_player", Vote.NOT_NOW: "quiz.hint.none_left"}[vote]
+        await send_ephemeral(interaction, t(key, lang, votes=votes, needed=needed))
+
+    async def skip_clicked(self, interaction: discord.Interaction, game_id: int, round_number: int) -> None:
+        session = self.sessions.for_game(game_id)
+        if session is None:
+            return await self._stale(interaction, game_id)
+        lang = self._lang(session, interaction)
+        if not session.accepts(round_number):
+            return await send_ephemeral(interaction, t("quiz.round_over", lang))
+        vote = session.vote_skip(interaction.user.id, await self._privileged(interaction, session))
+        votes, needed = session.votes("skip")
+        if vote is Vote.PASSED:
+            runner = self.runners.get(session.game_id)
+            try:
+                await interaction.response.send_message(
+                    t("quiz.skip.done", lang, user=ui.mention(interaction.user.id)),
+                    allowed_mentions=discord.AllowedMentions.none())
+            finally:
+                if runner is not None:
+                    runner.wake()
+            return
+        key = {Vote.COUNTED: "quiz.skip.counted", Vote.ALREADY: "quiz.skip.already",
+               Vote.NOT_PLAYER: "quiz.skip.not_player", Vote.NOT_NOW: "quiz.round_over"}[vote]
+        await send_ephemeral(interaction, t(key, lang, votes=votes, needed=needed))
+
+    @app_commands.command(name="hint", description="Ask for a hint in this channel's typed quiz round")
+    async def quiz_hint(self, interaction: discord.Interaction) -> None:
+        session = self.sessions.for_channel(interaction.channel_id or 0)
+        if session is None or session.over:
+            raise UserError("quiz.error.not_running")
+        await self._hint(interaction, session, session.round_number)
+
+    # -- teams ---------------------------------------------------------------------------------
+
+    async def team_clicked(self, interaction: discord.Interaction, game_id: int, team: int) -> None:
+        session = self.sessions.for_game(game_id)
+        if session is None:
+            return await self._stale(interaction, game_id)
+        await self._join(interaction, session, team)
+
+    async def _join(self, interaction: discord.Interaction, session: QuizSession, team: int) -> None:
+        lang = self._lang(session, interaction)
+        outcome = session.join_team(interaction.user.id, team, self._now())
+        name = ui.team_name(team, lang) if 0 <= team < max(session.team_count, 1) and session.team_count else ""
+        await send_ephemeral(interaction, t(f"quiz.team.{outcome.value}", lang, team=name,
+                                            count=session.team_count))
+        if outcome in (Join.JOINED, Join.SWITCHED):
+            runner = self.runners.get(session.game_id)
+            if runner is None:
+                return
+            with contextlib.suppress(Exception):
+                await runner.save()
+            if runner.teams_message is not None and runner.game.joining:
+                with contextlib.suppress(discord.HTTPException):
+                    left = max(0.0, (runner.game.joining_deadline or 0.0) - self._now())
+                    await runner.teams_message.edit(embed=ui.teams_embed(session, runner.lang, left))
+
+    @app_commands.command(name="join", description="Join a team in this channel's team quiz")
+    @app_commands.describe(team="Which team (1-4)")
+    async def quiz_join(self, interaction: discord.Interaction, team: app_commands.Range[int, 1, 4]) -> None:
+        session = self.sessions.for_channel(interaction.channel_id or 0)
+        if session is None or session.over:
+            raise UserError("quiz.error.not_running")
+        await self._join(interaction, session, team - 1)
 
     # -- /quiz stop -------------------------------------------------------------------------
 
@@ -424,6 +794,7 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
             runner = self.runners.get(session.game_id)
             if runner is not None:
                 runner.wake()
+
 
     # -- /quiz leaderboard --------------------------------------------------------------------
 
@@ -464,5 +835,5 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
 
 
 async def setup(bot: OstBot) -> None:
-    bot.add_dynamic_items(ui.AnswerButton, ui.TypedAnswerButton)
+    bot.add_dynamic_items(ui.AnswerButton, ui.TypedAnswerButton, ui.HintButton, ui.SkipButton, ui.TeamButton)
     await bot.add_cog(Quiz(bot))

@@ -9,6 +9,7 @@ substring, so "air" never counts for "chair".
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -17,6 +18,21 @@ from rapidfuzz.distance import Levenshtein
 from ..catalog.text import compact, strip_bracketed
 
 MAX_ANSWER_LENGTH = 100
+# Characters that render as nothing but are not whitespace or format characters to Unicode:
+# the Hangul fillers and the blank Braille pattern, favourites for "empty" names and messages.
+INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def is_blank(text: str) -> bool:
+    """True when `text` shows nothing: only whitespace, format (zero-width) or control characters,
+    combining marks on nothing, or the invisible letters above. Such an answer is refused, not judged."""
+    for ch in text:
+        if ch.isspace() or ch in INVISIBLE:
+            continue
+        if unicodedata.category(ch) in ("Cf", "Cc", "Co", "Cn", "Mn", "Me", "Zs", "Zl", "Zp"):
+            continue
+        return False
+    return True
 
 
 @lru_cache(maxsize=8192)

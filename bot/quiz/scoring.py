@@ -1,7 +1,8 @@
 """Points for one answer: a base for being right, a speed bonus and a streak bonus.
 
 Elapsed time comes from the event loop's clock (the session measures it), so tests that
-advance SimCord's clock see the same bonus a real game would.
+advance SimCord's clock see the same bonus a real game would. Every hint given before an
+answer takes `HINT_COST` off its base points (the round message says so).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ BASE_POINTS = 100
 MAX_SPEED_BONUS = 50
 STREAK_STEP = 10
 MAX_STREAK_BONUS = 50
+HINT_COST = 25
+MAX_HINTS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +44,12 @@ def streak_bonus(streak: int) -> int:
     return min(MAX_STREAK_BONUS, STREAK_STEP * max(0, streak - 1))
 
 
-def score_answer(correct: bool, elapsed: float, seconds: float, streak: int) -> Points:
+def base_points(hints: int) -> int:
+    """The base for a right answer after `hints` hints (never below a quarter of the base)."""
+    return BASE_POINTS - HINT_COST * max(0, min(hints, MAX_HINTS))
+
+
+def score_answer(correct: bool, elapsed: float, seconds: float, streak: int, hints: int = 0) -> Points:
     if not correct:
         return NO_POINTS
-    return Points(BASE_POINTS, speed_bonus(elapsed, seconds), streak_bonus(streak))
+    return Points(base_points(hints), speed_bonus(elapsed, seconds), streak_bonus(streak))

@@ -22,7 +22,7 @@ from .engine import Conflict, Row
 from .times import stamp
 
 if TYPE_CHECKING:
-    from ..quiz.session import RoundResult
+    from ..quiz.session import Answer, RoundResult
     from .connection import Store
 
 RUNNING = "running"
@@ -55,6 +55,45 @@ WIN_STATUSES = ("finished", "idle")
 # option -> ORDER BY (never user text); equal correct answers: the fewer tries first.
 RANK_BY = {"points": "points DESC, correct DESC", "wins": "wins DESC, points DESC, correct DESC",
            "correct": "correct DESC, answered, points DESC"}
+
+
+@dataclass(frozen=True, slots=True)
+class PendingAnswer:
+    """An answer given to a game's open round, kept as it was given (issue 15: it counts after a restart)."""
+
+    user_id: int
+    correct: bool
+    base: int
+    speed: int
+    bonus: int
+    streak: int
+    elapsed: float
+    given: str
+
+
+@dataclass(frozen=True, slots=True)
+class RunningGame:
+    """A game left running, with what a new process needs to resume it (`questions` is None for a
+    game from before V6, which cannot be resumed)."""
+
+    game_id: int
+    guild_id: int
+    channel_id: int
+    started_by: int
+    mode: str
+    topic: str
+    seconds: int
+    style: str
+    lives: int | None
+    teams: int | None
+    message_id: int | None
+    questions: list | None
+    state: dict | None
+    round_at: float | None
+    alive_at: float | None
+    pending: tuple[PendingAnswer, ...]
+    owner: str | None = None          # the store token of the process that plays (or played) it
+    owner_beat: str | None = None     # that process's last heartbeat, if it has a row in `processes`
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +227,10 @@ WHERE rank <= :limit OR user_id = :user ORDER BY rank
 _PLAYER_WINS = "WITH " + _WINS + " SELECT coalesce(max(wins), 0) FROM wins WHERE user_id = :user"
 
 
+def _json(value: object) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 class QuizRepo:
     def __init__(self, store: Store) -> None:
         self._store = store
@@ -291,14 +334,19 @@ class QuizRepo:
     # -- games ----------------------------------------------------------------------------
 
     async def create_game(self, *, guild_id: int, channel_id: int, started_by: int, mode: str, topic: str,
-                          rounds: int, seconds: int, now: dt.datetime) -> int | None:
-        """The new game's id, or None when the channel already has a running quiz."""
+                          rounds: int, seconds: int, now: dt.datetime, style: str = "classic",
+                          lives: int | None = None, teams: int | None = None, questions: list | None = None,
+                          state: dict | None = None) -> int | None:
+        """The new game's id, or None when the channel already has a running quiz. With `questions` and
+        `state` (JSON-able, from bot.quiz) the game can be resumed by a new process."""
         try:
             async with self._store.transaction() as tx:
                 return int(await tx.fetchval(
                     "INSERT INTO quiz_games (guild_id, channel_id, started_by, mode, topic, rounds, seconds, "
-                    "started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                    (guild_id, channel_id, started_by, mode, topic, rounds, seconds, stamp(now))))
+                    "started_at, style, lives, teams, questions, state, round_at, alive_at, owner) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    (guild_id, channel_id, started_by, mode, topic, rounds, seconds, stamp(now), style, lives,
+                     teams, _json(questions), _json(state), now.timestamp(), now.timestamp(), self._store.token)))
         except Conflict:
             return None
 
@@ -306,10 +354,66 @@ class QuizRepo:
         async with self._store.transaction() as tx:
             await tx.execute("UPDATE quiz_games SET message_id = ? WHERE id = ?", (message_id, game_id))
 
+    async def save_state(self, game_id: int, state: dict, now: dt.datetime, *, message_id: int | None = None,
+                         round_at: dt.datetime | None = None) -> None:
+        """The game's state between events (a round posted, a hint, a team joined), in one write;
+        `round_at`: when the open round was posted (its remaining time after a restart counts from it)."""
+        async with self._store.transaction() as tx:
+            await tx.execute(
+                "UPDATE quiz_games SET state = ?, alive_at = ?, message_id = coalesce(?, message_id), "
+                "round_at = coalesce(?, round_at) WHERE id = ? AND status = 'running'",
+                (_json(state), now.timestamp(), message_id, round_at.timestamp() if round_at else None, game_id))
+
+    async def add_answers(self, rows: list[tuple[int, int, Answer]]) -> None:
+        """Answers to open rounds as they are given ((game, round, answer) each), in one write. An answer
+        already kept is left as it was (a member answers once per round)."""
+        if not rows:
+            return
+        async with self._store.transaction() as tx:
+            await tx.executemany(
+                "INSERT INTO quiz_pending_answers (game_id, round, user_id, correct, base, speed, bonus, streak, "
+                "elapsed, given) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                [(game, number, a.user_id, int(a.correct), a.points.base, a.points.speed, a.points.streak, a.streak,
+                  round(a.elapsed, 3), a.given[:200]) for game, number, a in rows])
+
+    async def running_games(self, owns: Callable[[int], bool] = lambda _guild: True) -> list[RunningGame]:
+        """Every game left running of the servers this process `owns`, with the answers of its open round."""
+        async with self._store.read() as rx:
+            rows = await rx.fetch(
+                "SELECT id, guild_id, channel_id, started_by, mode, topic, seconds, style, lives, teams, message_id, "
+                "questions, state, round_at, alive_at, owner, "
+                "(SELECT p.heartbeat_at FROM processes p WHERE p.id = quiz_games.owner) "
+                "FROM quiz_games WHERE status = 'running' ORDER BY id")
+            rows = [r for r in rows if owns(r[1])]
+            pending = await rx.fetch(
+                f"SELECT game_id, round, user_id, correct, base, speed, bonus, streak, elapsed, given "
+                f"FROM quiz_pending_answers WHERE game_id IN ({self._store.dialect.ids('ids')}) "
+                f"ORDER BY game_id, round, elapsed, user_id", {"ids": json.dumps([r[0] for r in rows])})
+        games = []
+        for r in rows:
+            state = json.loads(r[12]) if r[12] else None
+            number = state.get("round") if state else None
+            answers = tuple(PendingAnswer(p[2], bool(p[3]), p[4], p[5], p[6], p[7], p[8], p[9])
+                            for p in pending if p[0] == r[0] and p[1] == number)
+            games.append(RunningGame(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10],
+                                     json.loads(r[11]) if r[11] else None, state, r[13], r[14], answers, r[15],
+                                     r[16]))
+        return games
+
+    async def claim(self, game_id: int, seen_owner: str | None) -> bool:
+        """Take over a running game for this process, if its owner is still the one seen (so that of two
+        processes resuming it at once, during a deploy's overlap, one plays it)."""
+        async with self._store.transaction() as tx:
+            return await tx.fetchval(
+                "UPDATE quiz_games SET owner = :me WHERE id = :id AND status = 'running' "
+                "AND coalesce(owner, '') = :seen RETURNING id",
+                {"me": self._store.token, "id": game_id, "seen": seen_owner or ""}) is not None
+
     async def record_round(self, game_id: int, guild_id: int, channel_id: int, result: RoundResult,
-                           now: dt.datetime, *, end_status: str | None = None) -> bool:
-        """One round's question, answers and the game's progress, in one transaction. Written once:
-        False (and nothing written) when the round is already recorded, by whichever process closed it."""
+                           now: dt.datetime, *, end_status: str | None = None, state: dict | None = None) -> bool:
+        """One round's question, answers and the game's progress (and its `state` after the round), in one
+        transaction. Written once: False (and nothing written) when the round is already recorded, by
+        whichever process closed it. The round's kept pending answers go (they are in quiz_answers now)."""
         if end_status is not None and end_status not in END_STATUSES:
             raise ValueError(end_status)
         q = result.question
@@ -335,8 +439,11 @@ class QuizRepo:
                 (channel_id, q.key, when, channel_id))
             await tx.execute(
                 "UPDATE quiz_games SET rounds_played = ?, status = coalesce(?, status), "
-                "ended_at = coalesce(?, ended_at) WHERE id = ?",
-                (result.number, end_status, when if end_status is not None else None, game_id))
+                "ended_at = coalesce(?, ended_at), state = coalesce(?, state), alive_at = ? WHERE id = ?",
+                (result.number, end_status, when if end_status is not None else None, _json(state),
+                 now.timestamp(), game_id))
+            await tx.execute("DELETE FROM quiz_pending_answers WHERE game_id = ? AND round <= ?",
+                             (game_id, result.number))
         return True
 
     async def end_game(self, game_id: int, status: str, now: dt.datetime) -> None:
@@ -346,14 +453,18 @@ class QuizRepo:
         async with self._store.transaction() as tx:
             await tx.execute("UPDATE quiz_games SET status = ?, ended_at = ? WHERE id = ? AND status = 'running'",
                              (status, stamp(now), game_id))
+            await tx.execute("DELETE FROM quiz_pending_answers WHERE game_id = ?", (game_id,))
 
-    async def interrupt_running(self, now: dt.datetime, owns: Callable[[int], bool] = lambda _guild: True
-                                ) -> list[InterruptedGame]:
+    async def interrupt_running(self, now: dt.datetime, owns: Callable[[int], bool] = lambda _guild: True, *,
+                                unresumable_only: bool = False) -> list[InterruptedGame]:
         """Mark every game left running (by a crash or a restart) interrupted, of the servers this
-        process `owns` (in a fleet, each process sweeps its own shards); return them."""
+        process `owns` (in a fleet, each process sweeps its own shards); return them. With
+        `unresumable_only`, only games that cannot be resumed (from before V6: no questions kept)."""
+        where = " AND questions IS NULL" if unresumable_only else ""
         async with self._store.transaction() as tx:
             rows = await tx.fetch(
-                "SELECT id, guild_id, channel_id, message_id FROM quiz_games WHERE status = 'running' ORDER BY id")
+                "SELECT id, guild_id, channel_id, message_id FROM quiz_games WHERE status = 'running'"
+                f"{where} ORDER BY id")
             games = [InterruptedGame(r[0], r[1], r[2], r[3]) for r in rows if owns(r[1])]
             await tx.execute(
                 f"UPDATE quiz_games SET status = 'interrupted', ended_at = :now WHERE status = 'running' "

@@ -2,9 +2,11 @@
 
 Answer buttons are `DynamicItem`s whose custom_id carries the game id, the round and the
 option ("quiz:a:12:3:1"); the typed mode's "Answer" button carries the game and round
-("quiz:t:12:3"), and so does its modal ("quiz:m:12:3"). Nothing lives in a View, so a click
-after a restart still reaches the quiz cog, which answers it sensibly. The cog registers the
-DynamicItems in its setup; a click is handed to the cog named `QUIZ_COG`.
+("quiz:t:12:3"), and so does its modal ("quiz:m:12:3"), the Hint ("quiz:h:12:3") and Skip
+("quiz:s:12:3") buttons; a team button carries the game and the team ("quiz:j:12:0"). Nothing
+lives in a View, so a click after a restart still reaches the quiz cog, which answers it
+sensibly. The cog registers the DynamicItems in its setup; a click is handed to the cog named
+`QUIZ_COG`.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ import discord
 from ..catalog.text import clip
 from ..components import hand_over
 from ..i18n import t
+from ..quiz.hints import hint_text
 from ..quiz.questions import Name, Question
-from ..quiz.session import Player, QuizSession, RoundResult
+from ..quiz.scoring import HINT_COST, MAX_HINTS
+from ..quiz.session import EndReason, Player, QuizSession, RoundResult
 from .text import localized_name, safe, source_credit
 
 COLOUR = discord.Colour(0x9B59B6)
@@ -32,7 +36,11 @@ ANSWER_MAX_LENGTH = 100
 
 ANSWER_TEMPLATE = r"quiz:a:(?P<game>\d+):(?P<round>\d+):(?P<option>\d)"
 TYPED_TEMPLATE = r"quiz:t:(?P<game>\d+):(?P<round>\d+)"
+HINT_TEMPLATE = r"quiz:h:(?P<game>\d+):(?P<round>\d+)"
+SKIP_TEMPLATE = r"quiz:s:(?P<game>\d+):(?P<round>\d+)"
+TEAM_TEMPLATE = r"quiz:j:(?P<game>\d+):(?P<team>\d)"
 MODAL_PATTERN = re.compile(r"quiz:m:(?P<game>\d+):(?P<round>\d+)")
+TEAM_EMOJI = ("🔴", "🔵", "🟢", "🟡")
 ANSWER_FIELD = "answer"
 
 QUIZ_COG = "Quiz"
@@ -67,13 +75,39 @@ def mention(user_id: int) -> str:
 
 # -- rounds ------------------------------------------------------------------------------------
 
+def team_name(team: int, lang: str) -> str:
+    return f"{TEAM_EMOJI[team]} {t(f'quiz.team.{team}', lang)}"
+
+
+def hint_answer(question: Question, lang: str) -> str:
+    """The name a hint uncovers: the Hangul one for Korean readers when the answer has it."""
+    answer = question.answer
+    return answer.hangul if lang == "ko" and answer.hangul else answer.text
+
+
+def hint_line(session: QuizSession, question: Question, lang: str) -> str:
+    masked = safe(hint_text(hint_answer(question, lang), session.hints), 300)
+    return t("quiz.hint.line", lang, number=session.hints, total=MAX_HINTS, hint=masked)
+
+
 def question_embed(session: QuizSession, question: Question, lang: str, deadline: dt.datetime) -> discord.Embed:
-    hint = t("quiz.round.hint_typed" if session.mode == "typed" else "quiz.round.hint_buttons", lang)
+    how = t("quiz.round.hint_typed" if session.mode == "typed" else "quiz.round.hint_buttons", lang)
     when = discord.utils.format_dt(deadline, "R")
+    lines = [prompt(question, lang), "", how]
+    if session.mode == "typed":
+        lines.append(t("quiz.round.hint_cost", lang, cost=HINT_COST))
+    if session.hints:
+        lines.append(hint_line(session, question, lang))
+    lines.append(t("quiz.round.ends", lang, when=when))
     embed = discord.Embed(
         title=t("quiz.round.title", lang, number=session.round_number, total=session.total_rounds),
-        description=f"{prompt(question, lang)}\n\n{hint}\n{t('quiz.round.ends', lang, when=when)}",
-        colour=COLOUR)
+        description=clip("\n".join(lines), 4096), colour=COLOUR)
+    if session.style == "elimination":
+        standing = [p for p in session.players.values() if p.joined and p.lives > 0]
+        if standing:
+            embed.add_field(name=t("quiz.elimination.standing", lang), value=clip(" ".join(
+                t("quiz.elimination.lives", lang, user=mention(p.user_id), lives=p.lives)
+                for p in sorted(standing, key=lambda p: (-p.lives, p.order))[:MAX_LINES * 2]), 1024), inline=False)
     embed.set_footer(text=t("quiz.round.footer", lang, kind=t(f"quiz.kind.{question.kind}", lang),
                             topic=topic_label(session.topic, lang)))
     return embed
@@ -111,32 +145,98 @@ def reveal_embed(session: QuizSession, result: RoundResult, lang: str) -> discor
     else:
         embed.add_field(name=t("quiz.reveal.winners", lang), value=t("quiz.reveal.no_answers", lang), inline=False)
     wrong = len(result.answers) - len(winners)
+    notes = []
     if wrong:
-        embed.add_field(name="\u200b", value=t("quiz.reveal.wrong", lang, count=wrong), inline=False)
+        notes.append(t("quiz.reveal.wrong", lang, count=wrong))
+    if result.skipped:
+        notes.append(t("quiz.reveal.skipped", lang))
+    if result.hints:
+        notes.append(t("quiz.reveal.hints", lang, count=result.hints, cost=HINT_COST * result.hints))
+    if result.lost_life:
+        notes.append(t("quiz.reveal.lost_life", lang, users=clip(" ".join(
+            mention(u) for u in result.lost_life if u not in result.knocked_out), 700) or "-"))
+    if result.knocked_out:
+        notes.append(t("quiz.reveal.knocked_out", lang, users=clip(" ".join(mention(u) for u in result.knocked_out),
+                                                                     700)))
+    if notes:
+        embed.add_field(name="\u200b", value=clip("\n".join(notes), 1024), inline=False)
     fact = question.fact
     if fact is not None:
         source = t("common.source", lang, source=source_credit(fact.source, lang))
         embed.add_field(name=t("quiz.reveal.fact", lang),
                         value=f"{safe(fact.text_in(lang), 700)}\n-# {safe(source, 300)}", inline=False)
-    embed.set_footer(text=t("quiz.reveal.last" if session.over else "quiz.reveal.next", lang))
+    embed.set_footer(text=reveal_footer(session, lang))
     return embed
+
+
+def reveal_footer(session: QuizSession, lang: str) -> str:
+    """What comes next. Only a quiz that played all its rounds says "that was the last round"; one
+    that ends early says why."""
+    if not session.over:
+        return t("quiz.reveal.next", lang)
+    if session.end_reason is EndReason.FINISHED:
+        return t("quiz.reveal.last", lang)
+    return t(f"quiz.reveal.ended.{session.end_reason.value}", lang)
 
 
 def standings_embed(session: QuizSession, lang: str) -> discord.Embed:
     reason = session.end_reason.value if session.end_reason else "finished"
-    lines = [line_for(rank, p, lang) for rank, p in enumerate(session.standings()[:MAX_LINES], 1)]
-    body = "\n".join(lines) if lines else t("quiz.end.nobody", lang)
-    return discord.Embed(title=t("quiz.end.title", lang), colour=COLOUR,
-                         description=clip(f"{t(f'quiz.end.{reason}', lang)}\n\n{body}", 4096))
+    why = t(f"quiz.end.{reason}", lang)
+    if session.style == "teams":
+        body = teams_text(session, lang)
+    else:
+        players = session.standings()
+        lines = [line_for(rank, p, lang, session) for rank, p in enumerate(players[:MAX_LINES], 1)]
+        if len(players) > MAX_LINES:
+            lines.append(t("quiz.reveal.more", lang, count=len(players) - MAX_LINES))
+        body = "\n".join(lines) if lines else t("quiz.end.nobody", lang)
+        if session.style == "elimination" and players and players[0].lives > 0 and session.over:
+            why = f"{why}\n{t('quiz.end.last_standing', lang, user=mention(players[0].user_id))}"
+    return discord.Embed(title=t("quiz.end.title", lang), colour=COLOUR, description=clip(f"{why}\n\n{body}", 4096))
 
 
-def line_for(rank: int, player: Player, lang: str) -> str:
-    return t("quiz.end.line", lang, rank=rank, user=mention(player.user_id), points=player.points,
+def teams_text(session: QuizSession, lang: str) -> str:
+    blocks = []
+    for rank, team in enumerate(session.team_standings(), 1):
+        head = t("quiz.end.team_line", lang, rank=rank, team=team_name(team.team, lang), points=team.points,
+                 correct=team.correct)
+        members = ", ".join(t("quiz.end.member", lang, user=mention(p.user_id), points=p.points)
+                            for p in team.members[:MAX_LINES]) or t("quiz.team.empty", lang)
+        blocks.append(f"{head}\n{clip(members, 900)}")
+    return "\n\n".join(blocks)
+
+
+def line_for(rank: int, player: Player, lang: str, session: QuizSession | None = None) -> str:
+    line = t("quiz.end.line", lang, rank=rank, user=mention(player.user_id), points=player.points,
              correct=player.correct, streak=player.best_streak)
+    if session is not None and session.style == "elimination":
+        line += t("quiz.end.lives", lang, lives=player.lives) if player.lives > 0 else t("quiz.end.out", lang)
+    return line
+
+
+def teams_embed(session: QuizSession, lang: str, seconds: float) -> discord.Embed:
+    """Before the first round of a team game: the teams so far and how to join."""
+    embed = discord.Embed(title=t("quiz.team.title", lang), colour=COLOUR,
+                          description=t("quiz.team.body", lang, seconds=round(seconds)))
+    for team in range(session.team_count):
+        members = " ".join(mention(p.user_id) for p in session.team_members(team)[:MAX_LINES * 2])
+        embed.add_field(name=team_name(team, lang), value=clip(members, 1024) or t("quiz.team.empty", lang))
+    return embed
+
+
+def resumed_text(session: QuizSession, lang: str, left: float | None) -> str:
+    if left is not None:
+        return t("quiz.resumed.round", lang, number=session.round_number, seconds=round(left))
+    return t("quiz.resumed.next", lang)
 
 
 def interrupted_embed(lang: str) -> discord.Embed:
     return discord.Embed(title=t("quiz.interrupted.title", lang), description=t("quiz.interrupted.body", lang),
+                         colour=discord.Colour.dark_grey())
+
+
+def paused_embed(lang: str) -> discord.Embed:
+    return discord.Embed(title=t("quiz.paused.title", lang), description=t("quiz.paused.body", lang),
                          colour=discord.Colour.dark_grey())
 
 
@@ -148,6 +248,10 @@ def start_embed(session: QuizSession, lang: str, asked: int | None = None) -> di
     if asked is not None and session.total_rounds < asked:
         body += "\n" + t("quiz.start.short", lang, count=session.total_rounds, asked=asked,
                          topic=topic_label(session.topic, lang))
+    if session.style == "elimination":
+        body += "\n" + t("quiz.start.elimination", lang, lives=session.lives)
+    elif session.style == "teams":
+        body += "\n" + t("quiz.start.teams", lang, teams=session.team_count)
     return discord.Embed(title=t("quiz.start.title", lang), colour=COLOUR, description=body)
 
 
@@ -189,19 +293,80 @@ class TypedAnswerButton(discord.ui.DynamicItem[discord.ui.Button], template=TYPE
         await hand_over(interaction, QUIZ_COG, "typed_clicked", self.game_id, self.round_number)
 
 
-def round_view(session: QuizSession, question: Question, lang: str, *, revealed: bool = False) -> discord.ui.View:
-    """The round's buttons; after the reveal all disabled, the right option in green."""
+class _VoteButton(discord.ui.DynamicItem[discord.ui.Button], template=r"quiz:v:(?P<game>\d+):(?P<round>\d+)"):
+    """Hint and Skip: a vote on the round; never registered itself (its subclasses are)."""
+
+    action = ""
+    method = ""
+
+    def __init__(self, game_id: int, round_number: int, *, label: str = "?", emoji: str | None = None,
+                 disabled: bool = False) -> None:
+        super().__init__(discord.ui.Button(
+            label=label, style=discord.ButtonStyle.secondary, emoji=emoji, disabled=disabled,
+            custom_id=f"quiz:{self.action}:{game_id}:{round_number}"))
+        self.game_id = game_id
+        self.round_number = round_number
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
+                             match: re.Match[str], /):
+        return cls(int(match["game"]), int(match["round"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await hand_over(interaction, QUIZ_COG, self.method, self.game_id, self.round_number)
+
+
+class HintButton(_VoteButton, template=HINT_TEMPLATE):
+    action, method = "h", "hint_clicked"
+
+
+class SkipButton(_VoteButton, template=SKIP_TEMPLATE):
+    action, method = "s", "skip_clicked"
+
+
+class TeamButton(discord.ui.DynamicItem[discord.ui.Button], template=TEAM_TEMPLATE):
+    def __init__(self, game_id: int, team: int, *, label: str = "?", disabled: bool = False) -> None:
+        super().__init__(discord.ui.Button(
+            label=label, style=discord.ButtonStyle.primary, disabled=disabled, custom_id=f"quiz:j:{game_id}:{team}"))
+        self.game_id = game_id
+        self.team = team
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
+                             match: re.Match[str], /) -> TeamButton:
+        return cls(int(match["game"]), int(match["team"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await hand_over(interaction, QUIZ_COG, "team_clicked", self.game_id, self.team)
+
+
+def teams_view(session: QuizSession, lang: str, *, closed: bool = False) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
+    for team in range(session.team_count):
+        view.add_item(TeamButton(session.game_id, team, label=team_name(team, lang), disabled=closed))
+    return view
+
+
+def round_view(session: QuizSession, question: Question, lang: str, *, revealed: bool = False) -> discord.ui.View:
+    """The round's buttons; after the reveal all disabled (Hint and Skip gone), the right option in green."""
+    view = discord.ui.View(timeout=None)
+    number = session.round_number
     if session.mode == "typed":
-        view.add_item(TypedAnswerButton(session.game_id, session.round_number, label=t("quiz.button.answer", lang),
+        view.add_item(TypedAnswerButton(session.game_id, number, label=t("quiz.button.answer", lang),
                                         disabled=revealed))
-        return view
-    for index, option in enumerate(question.options):
-        style = discord.ButtonStyle.secondary
-        if revealed and index == question.correct:
-            style = discord.ButtonStyle.success
-        view.add_item(AnswerButton(session.game_id, session.round_number, index, label=name_text(option, lang),
-                                   style=style, disabled=revealed))
+        if not revealed:
+            view.add_item(HintButton(session.game_id, number, label=t("quiz.button.hint", lang, used=session.hints,
+                                                                      total=MAX_HINTS),
+                                     emoji="💡", disabled=session.hints >= MAX_HINTS))
+    else:
+        for index, option in enumerate(question.options):
+            style = discord.ButtonStyle.secondary
+            if revealed and index == question.correct:
+                style = discord.ButtonStyle.success
+            view.add_item(AnswerButton(session.game_id, number, index, label=name_text(option, lang),
+                                       style=style, disabled=revealed))
+    if not revealed:
+        view.add_item(SkipButton(session.game_id, number, label=t("quiz.button.skip", lang), emoji="⏭️"))
     return view
 
 

@@ -9,9 +9,11 @@ from simcord.backend.errors import SetupError
 
 import bot.quiz.questions as questions_module
 from bot.app import create_bot
+from bot.quiz.game import encode_questions
 from bot.quiz.questions import Name, Question
 from bot.quiz.scoring import score_answer
-from bot.quiz.session import Answer, RoundResult
+from bot.quiz.session import Answer, QuizSession, RoundResult
+from bot.store import Store
 from tests.cogs.quiz_helpers import button_ids, message_by_id, rows, session_of
 from tests.limits import assert_message_limits
 
@@ -48,7 +50,7 @@ async def test_full_game_with_four_members(simcord_env, world):
     assert round1.embeds[0].title == "Round 1 of 2"
     assert "<t:" in round1.embeds[0].description  # the countdown, as a relative timestamp
     ids = button_ids(round1)
-    assert ids == [f"quiz:a:{game_id}:1:{i}" for i in range(4)]
+    assert ids == [f"quiz:a:{game_id}:1:{i}" for i in range(4)] + [f"quiz:s:{game_id}:1"]  # four options, Skip
     right = session.question.correct
     wrong = (right + 1) % 4
 
@@ -118,7 +120,7 @@ async def test_typed_mode_accepts_aliases_hangul_and_typos_but_not_near_misses(s
     await world.alice.slash(world.channel, "quiz start", rounds=1, seconds=30, mode="typed")
     round1 = world.channel.last_message
     assert "Stay with Me" in round1.embeds[0].description
-    assert [b.label for b in buttons(round1)] == ["Answer"]
+    assert [b.label for b in buttons(round1)] == ["Answer", "Hint (0/3)", "Skip"]
 
     typed = {world.alice: "도깨비", world.bob: "guardian: the lonely & great god", world.admin: "Gobln",
              carol: "Gob", dave: "Secret Garden"}
@@ -210,7 +212,7 @@ async def test_quiz_channel_setting_and_defaults(simcord_env, world):
     assert await rows(world.store, "SELECT count(*) FROM quiz_games") == [(0,)]
     started = await world.alice.slash(games, "quiz start")
     assert "**3** rounds, **15** s each, type the answer" in started.response.embeds[0].description
-    assert [b.label for b in buttons(games.last_message)] == ["Answer"]
+    assert [b.label for b in buttons(games.last_message)] == ["Answer", "Hint (0/3)", "Skip"]
 
 
 async def test_quiz_ends_itself_when_no_one_plays(simcord_env, world):
@@ -222,6 +224,9 @@ async def test_quiz_ends_itself_when_no_one_plays(simcord_env, world):
     final = world.channel.last_message
     assert final.embeds[0].title == "🏁 Final standings"
     assert "no one is playing" in final.embeds[0].description
+    # The last reveal says why the quiz ends early, never "that was the last round" (issue 15).
+    last_reveal = [m for m in world.channel.history() if m.embeds and "the answer" in m.embeds[0].title][-1]
+    assert last_reveal.embeds[0].footer.text == "No one is playing, so the quiz ends early: final standings below."
     assert session_of(env, world.channel) is None
     assert await rows(world.store, "SELECT status, rounds_played FROM quiz_games") == [("idle", 2)]
     await env.advance_time(60)
@@ -322,47 +327,127 @@ async def test_scores_survive_a_faithful_restart(simcord_env, world, settings):
     assert "**150**" in after.response.embeds[0].description
 
 
-async def test_an_interrupted_quiz_is_marked_and_its_scores_kept(simcord_env, world, settings):
+async def test_a_restart_mid_round_resumes_the_quiz_and_counts_every_answer_once(simcord_env, world, settings):
+    """Issue 15: the round open at the restart goes on with its remaining time; the answer given before
+    the restart counts, and so do answers given after it; nothing is lost or doubled."""
     env = simcord_env
+    carol = world.guild.add_member(env.create_user("carol"))
     await world.alice.slash(world.channel, "quiz start", rounds=3, seconds=20)
     session = session_of(env, world.channel)
+    game_id = session.game_id
     round1 = world.channel.last_message
     await world.alice.click(round1, custom_id=button_ids(round1)[session.question.correct])
     await env.advance_time(24)
     round2 = world.channel.last_message
     assert round2.embeds[0].title == "Round 2 of 3"
-    await world.bob.click(round2, custom_id=button_ids(round2)[session.question.correct])  # lost with the crash
-
+    right2 = session.question.correct
+    await world.bob.click(round2, custom_id=button_ids(round2)[right2])  # before the restart: +150
+    await env.advance_time(5)
     await env.bot.close()
     await env.restart_bot(create_bot(settings))
-    assert await rows(world.store, "SELECT status, rounds_played FROM quiz_games") == [("interrupted", 1)]
-    assert await rows(world.store, "SELECT user_id, round FROM quiz_answers") == [(world.alice.id, 1)]
-    edited = message_by_id(world.channel, round2.id)
-    assert edited.embeds[0].title == "Quiz interrupted"
-    assert edited.components == []
+    await env.advance_time(0)
+    resumed = session_of(env, world.channel)
+    assert resumed is not None and resumed is not session and resumed.game_id == game_id
+    notice = world.channel.last_message
+    assert notice.content.startswith("▶️ The bot is back") and "Round 2 has 15 s left" in notice.content
+    assert await rows(world.store, "SELECT status FROM quiz_games") == [("running",)]
+
+    # The old round message's buttons reach the resumed game; Bob's answer is still his.
+    again = await world.bob.click(round2, custom_id=button_ids(round2)[right2])
+    assert again.response.content == "You already answered this round."
+    late = await carol.click(round2, custom_id=button_ids(round2)[right2])
+    assert "Locked in" in late.response.content
+    await env.advance_time(14)
+    assert message_by_id(world.channel, round2.id).embeds[0].title == "Round 2 of 3"  # 1 s left
+    await env.advance_time(1)
+    revealed = message_by_id(world.channel, round2.id).embeds[0]
+    assert revealed.title == "Round 2 of 3: the answer"
+    assert f"<@{world.bob.id}> **+150**" in revealed.fields[0].value
+    assert f"<@{carol.id}> **+138**" in revealed.fields[0].value   # 5 s into the round: 100 + 38
+    await env.advance_time(4 + 20)
+    final = world.channel.last_message
+    assert final.embeds[0].title == "🏁 Final standings"
+    assert await rows(world.store, "SELECT status, rounds_played FROM quiz_games") == [("finished", 3)]
+    answers = await rows(world.store, "SELECT round, user_id, points FROM quiz_answers ORDER BY round, user_id")
+    assert sorted(answers) == sorted([(1, world.alice.id, 150), (2, world.bob.id, 150), (2, carol.id, 138)])
+    assert await rows(world.store, "SELECT count(*) FROM quiz_pending_answers") == [(0,)]
+
+
+async def test_a_round_whose_time_ran_out_while_down_closes_at_once_with_its_answers(simcord_env, world, settings):
+    env = simcord_env
+    await world.alice.slash(world.channel, "quiz start", rounds=2, seconds=20)
+    session = session_of(env, world.channel)
+    round1 = world.channel.last_message
+    await world.bob.click(round1, custom_id=button_ids(round1)[session.question.correct])
+    await env.bot.close()
+    await env.advance_time(60)  # down for a minute: the round's 20 s are long gone
+    await env.restart_bot(create_bot(settings))
+    await env.advance_time(0)
+    revealed = message_by_id(world.channel, round1.id).embeds[0]
+    assert revealed.title == "Round 1 of 2: the answer"
+    assert f"<@{world.bob.id}> **+150**" in revealed.fields[0].value
+    await env.advance_time(4)
+    assert world.channel.last_message.embeds[0].title == "Round 2 of 2"
+    await env.advance_time(20)
+    assert await rows(world.store, "SELECT status, rounds_played FROM quiz_games") == [("finished", 2)]
+    assert await rows(world.store, "SELECT round, user_id FROM quiz_answers") == [(1, world.bob.id)]
+
+
+async def test_a_quiz_down_for_over_ten_minutes_ends_with_its_standings(simcord_env, world, settings):
+    env = simcord_env
+    await world.alice.slash(world.channel, "quiz start", rounds=3, seconds=20)
+    session = session_of(env, world.channel)
+    round1 = world.channel.last_message
+    await world.bob.click(round1, custom_id=button_ids(round1)[session.question.correct])
+    await env.bot.close()
+    await env.advance_time(11 * 60)
+    await env.restart_bot(create_bot(settings))
+    await env.advance_time(0)
+    final = world.channel.last_message
+    assert final.embeds[0].title == "🏁 Final standings"
+    assert "more than 10 minutes" in final.embeds[0].description
+    assert f"1. <@{world.bob.id}>: **150** points" in final.embeds[0].description
     assert session_of(env, world.channel) is None
+    assert await rows(world.store, "SELECT status, rounds_played FROM quiz_games") == [("interrupted", 1)]
+    assert await rows(world.store, "SELECT user_id, points FROM quiz_answers") == [(world.bob.id, 150)]
     await env.advance_time(60)
-    assert world.channel.last_message.id == round2.id  # the old game posts nothing more
-
-    again = await world.bob.slash(world.channel, "quiz start", rounds=1, seconds=10)
-    assert not again.ephemeral
+    assert world.channel.last_message.id == final.id  # the old game posts nothing more
+    assert not (await world.bob.slash(world.channel, "quiz start", rounds=1, seconds=10)).ephemeral
 
 
-async def test_buttons_of_an_interrupted_quiz_answer_kindly(simcord_env, world, settings):
+async def test_a_quiz_whose_channel_is_gone_ends_at_the_next_start(simcord_env, world, settings):
+    env = simcord_env
+    store = world.store
+    question = Question("year_of_song:1", "year_of_song", (Name("1"), Name("2"), Name("3"), Name("4")), 0, ("1",))
+    state = QuizSession(0, world.guild.id, 424242, world.alice.id, "buttons", 20, "any", [question]).snapshot()
+    game = await store.quiz.create_game(guild_id=world.guild.id, channel_id=424242, started_by=world.alice.id,
+                                        mode="buttons", topic="any", rounds=1, seconds=20, now=env.now(),
+                                        questions=encode_questions([question]), state=state)
+    await env.bot.close()
+    await env.restart_bot(create_bot(settings))
+    await env.advance_time(0)
+    assert await rows(world.store, "SELECT status FROM quiz_games WHERE id = ?", (game,)) == [("interrupted",)]
+    assert env.errors == []
+
+
+async def test_buttons_of_a_quiz_from_an_older_version_answer_kindly(simcord_env, world, settings):
+    """A game left running by a version that did not keep its questions cannot be resumed: the next start
+    marks it interrupted and edits its message; a click on it gets a kind word."""
     env = simcord_env
     await world.alice.slash(world.channel, "quiz start", rounds=3, seconds=20)
     round1 = world.channel.last_message
-    # The bot lost its rights in the channel: the "interrupted" edits (shutdown, restart) fail quietly.
-    env.inject_error("PATCH", f"/channels/{world.channel.id}/messages/*", status=403, code=50013,
-                     message="Missing Permissions")
     await env.bot.close()
+    store = await Store.open(settings.database)
+    try:
+        async with store.transaction() as tx:
+            await tx.execute("UPDATE quiz_games SET questions = NULL")
+    finally:
+        await store.close()
     await env.restart_bot(create_bot(settings))
-    still = message_by_id(world.channel, round1.id)
-    assert still.embeds[0].title == "Round 1 of 3" and not buttons(still)[0].disabled
-    click = await world.bob.click(still, custom_id=button_ids(still)[0])
-    assert click.ephemeral
-    assert click.response.content == ("This quiz was interrupted when the bot restarted. "
-                                      "Start a new one with `/quiz start`.")
+    await env.advance_time(0)
+    edited = message_by_id(world.channel, round1.id)
+    assert edited.embeds[0].title == "Quiz interrupted" and edited.components == []
+    assert session_of(env, world.channel) is None
     assert await rows(world.store, "SELECT status FROM quiz_games") == [("interrupted",)]
 
 
@@ -425,3 +510,33 @@ async def test_typed_lead_actor_answers_take_the_hangul_name(simcord_env, world,
     assert "**Hyun Bin**" in answer_lines and "**Son Ye-jin**" in answer_lines
     assert "Also right:" in answer_lines
 
+
+async def test_a_new_process_leaves_a_quiz_its_live_owner_plays_and_takes_it_over_once_it_stops(
+        simcord_env, world, settings):
+    """A rolling deploy starts the new process while the old one still plays (README): the new one must not
+    play the same quiz too. Once the old process stops and leaves the fleet table, the new one's next
+    heartbeat takes the quiz over."""
+    env = simcord_env
+    await world.alice.slash(world.channel, "quiz start", rounds=3, seconds=20)
+    game_id = session_of(env, world.channel).game_id
+    now = env.now()
+    await world.store.fleet.heartbeat(host="old", pid=1, shard_count=None, shard_ids="", guilds=1, version="old",
+                                      started_at=now, now=now)  # the old process, alive
+    old_token = world.store.token
+    await env.bot.close()  # (a process without heartbeats of its own keeps the row written above)
+    await env.restart_bot(create_bot(settings))
+    await env.advance_time(0)
+    new = env.bot.store
+    assert await rows(new, "SELECT id FROM processes") == [(old_token,)]
+    assert session_of(env, world.channel) is None  # not resumed: its owner is alive
+    assert await rows(new, "SELECT status, owner FROM quiz_games") == [("running", old_token)]
+
+    async with new.transaction() as tx:  # the old process stops and leaves the fleet table
+        await tx.execute("DELETE FROM processes WHERE id = ?", (old_token,))
+    # What the heartbeat loop's `dispatch("fleet_beat")` runs after each beat (awaited here: a task the
+    # test body dispatches itself is not one SimCord waits for).
+    await env.bot.get_cog("Quiz").on_fleet_beat()
+    await env.advance_time(0)
+    resumed = session_of(env, world.channel)
+    assert resumed is not None and resumed.game_id == game_id
+    assert await rows(new, "SELECT owner FROM quiz_games") == [(new.token,)]

@@ -239,3 +239,17 @@ async def test_a_clue_may_name_the_singer_but_the_options_are_titles(store):
     assert named
     for q in named:
         assert "Orbit" not in q.clue and {o.text for o in q.options} <= {s.title for s in pool.songs}
+
+
+async def test_every_question_of_the_catalog_survives_a_restart_as_it_was(store):
+    """A running quiz keeps its questions as JSON (schema V6) and a restart reads them back: every
+    candidate over the shipped catalog, with its other right answers, clue fact and did-you-know, comes
+    back equal (the two issue-15 branches met here: fields added to questions travel with them)."""
+    import json
+
+    from bot.quiz.game import decode_questions, encode_questions
+
+    pool = await store.quiz.question_pool(None, rng=random.Random(1))
+    questions = candidate_questions(pool, KINDS, random.Random(1))
+    assert any(q.also for q in questions) and any(q.clue_fact for q in questions)
+    assert decode_questions(json.loads(json.dumps(encode_questions(questions)))) == questions

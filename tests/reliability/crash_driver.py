@@ -8,9 +8,10 @@ It builds a fresh simulated server (SimCord starts empty in every process; the d
 starts the bot through `bot.__main__.serve_until_signalled` (the same SIGTERM/SIGINT path as
 `ostbot run`), and talks to the parent on stdout, one line per event, flushed at once:
 
-    ready <pid>                       the bot is set up (migrations, seed, interrupted games marked)
+    ready <pid>                       the bot is set up (migrations, seed)
     (then it waits for one line on stdin, so the parent can inspect the database undisturbed)
     served <embed title>              /ost goblin answered with a card
+    resumed <game,...|->              the games a previous process left running that this one plays on
     open <game> <round>               (hold mode) a round is open and answered; the driver now idles
     round <game> <round> <n> <ids>    a round read back from the store after its reveal: committed
     game <game> <status>              a game ended
@@ -73,9 +74,14 @@ class Driver:
         return self.env.bot.store
 
     async def serve(self) -> None:
+        # Rounds a previous process stored were reported by it; a resumed game's next rounds are ours.
+        self.reported |= {(g, n) for g, n in await self.store.fetch("SELECT game_id, number FROM quiz_rounds")}
         result = await self.members[0].slash(self.channels[0], "ost", query="goblin")
         embeds = result.response.embeds if result.response else []
         emit("served", embeds[0].title if embeds else "-")
+        await self.env.advance_time(0)
+        resumed = sorted(self.env.bot.get_cog("Quiz").runners)
+        emit("resumed", ",".join(map(str, resumed)) or "-")
 
     async def start_games(self) -> None:
         for channel in self.channels:
@@ -163,6 +169,11 @@ async def drive(bot, args: argparse.Namespace) -> None:
         # strict_sync=False: SimCord starts empty in each process while the database remembers the
         # last sync (the playground does the same).
         async with simcord.run(bot, strict_sync=False, check_errors=False) as env:
+            # SimCord's ids come from its clock: building the world one simulated second after the start, at
+            # the same moment in every process, gives the server, channels and members the same ids each
+            # time (a command sync at the first start allocates ids too), so a quiz a killed process left
+            # running is found in its channel by the next one, as on Discord.
+            await env.advance_time(1.0)
             driver = Driver(env, args)
             emit("ready", os.getpid())
             sys.stdin.readline()  # blocks the loop on purpose: nothing may run while the parent looks

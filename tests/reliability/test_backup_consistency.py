@@ -3,7 +3,7 @@
 Every backup must open, pass `PRAGMA integrity_check`, hold every round reported before the backup
 began (with exactly its answers) and no round without all its answers: a consistent snapshot. Then the
 newest backup is restored by copying it over the database (with the old write-ahead log removed, which
-a restore must do) and the bot starts on it: games the snapshot caught running are marked interrupted,
+a restore must do) and the bot starts on it: games the snapshot caught running are resumed (issue 15),
 and it serves commands.
 """
 
@@ -59,10 +59,12 @@ def test_backups_taken_while_games_are_written_are_consistent_and_restore(tmp_pa
     shutil.copyfile(target, database)
     restored = Child(database, "--mode", "serve", seed=8)
     restored.expect("ready")
-    assert check_database(database, before)["running"] == set()
-    assert all(s == "interrupted" for s, _ in game_statuses(database, state["running"]).values())
+    assert check_database(database, before)["running"] == state["running"]  # nothing ended at start-up
+    assert all(s == "running" for s, _ in game_statuses(database, state["running"]).values())
     restored.go()
     assert "Goblin" in " ".join(restored.expect("served"))
+    words = restored.expect("resumed")
+    assert state["running"] <= (set() if words[1] == "-" else set(map(int, words[1].split(","))))
     restored.expect("leaderboard")
     assert restored.finish() == 0, restored.log_tail()
     after = check_database(database, before)

@@ -1,7 +1,7 @@
 """Two real bot processes on one PostgreSQL, each owning one shard of two (each on SimCord, with a
 server of its own shard): they start together and migrate once; one is SIGKILLed mid-quiz while
-the other plays on unharmed; restarted, it finds its own quizzes interrupted, every reported round
-stored exactly once, and leaves the other's running quizzes alone.
+the other plays on unharmed; restarted, it resumes its own quizzes (issue 15) and plays their next
+rounds, every reported round stored exactly once, and leaves the other's running quizzes alone.
 
 See crash_driver.py for the child. Waiting here is only for the other processes (bounded).
 """
@@ -53,19 +53,25 @@ def test_two_processes_share_one_database_and_a_crash_harms_only_its_own_quizzes
 
         again = Child(postgres_url, "--shard-count", "2", "--shard", "0", seed=3, logs=tmp_path)
         children.append(again)
-        again.expect("ready")  # its start marks its own games, and no others
+        again.expect("ready")  # its start ends no game, its own or the other's
         statuses = game_statuses(postgres_url, left_running | rounds_of(second))
-        assert all(statuses[g][0] == "interrupted" and statuses[g][1] for g in left_running), statuses
+        assert all(statuses[g] == ("running", None) for g in left_running), statuses
         still = {g for g in rounds_of(second) if statuses[g][0] == "running"}
-        assert still, "the restart interrupted the other process's quizzes"
+        assert still, "the other process's quizzes ended"
         check_database(postgres_url, {**first.rounds, **second.rounds})  # every reported round, exactly
         again.go()
         again.expect("served")
+        resumed = set(map(int, again.expect("resumed")[1].split(",")))
+        assert resumed == left_running  # its own games, not the other process's
+        while not rounds_of(again) & left_running:  # a resumed game's next round, reported by the new process
+            again.expect("round")
+        for key in again.rounds:
+            assert key not in first.rounds and key not in second.rounds, f"round {key} reported twice"
     finally:
         for child in children:
             if child.proc.poll() is None:
                 child.send_signal(signal.SIGTERM)
     for child in children[1:]:
         assert child.proc.returncode == 0, child.log_tail()
-    final = check_database(postgres_url, {**first.rounds, **second.rounds, **children[2].rounds})
-    assert final["running"] == set()  # the clean stops ended their games
+    # The clean stops leave their games running, to be resumed: every reported round is still there once.
+    check_database(postgres_url, {**first.rounds, **second.rounds, **children[2].rounds})

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from bot.checks import Refused
-from bot.cogs.quiz import REVEAL_PAUSE
+from bot.quiz.game import REVEAL_PAUSE
 from tests.cogs.quiz_helpers import button_ids, quiz_cog, session_of
 from tests.limits import assert_message_limits
 from tests.reliability.conftest import click, dispatch_at_once, slash

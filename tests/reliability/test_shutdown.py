@@ -1,11 +1,12 @@
 """Graceful shutdown: SIGTERM or SIGINT while a quiz round is open.
 
-Choice: the game is marked 'interrupted' at once rather than finishing the round. Finishing could take
-the round's full 10-60 seconds plus the reveal, longer than many supervisors wait after SIGTERM (Docker
-waits 10 s), and a crash must give the same result anyway; so the round in progress is not scored
-(as after a crash), every finished round stays, the round message says the quiz was interrupted, and
-nothing is left 'running'. The store then closes, which checkpoints SQLite's write-ahead log and removes
-it, and the process exits with status 0. The child stops through `bot.__main__.serve_until_signalled`,
+Choice (issue 15): the game loop stops at once rather than finishing the round, and the game stays
+'running' in the store with its state and the answers given so far, so the next start resumes it with the
+round's remaining time. Finishing the round could take its full 10-60 seconds plus the reveal, longer than
+many supervisors wait after SIGTERM (Docker waits 10 s), and a crash must give the same result anyway. Every
+finished round stays, no round is scored twice, and the round message keeps its buttons (a click meanwhile
+is told the quiz goes on in a moment). The store then closes, which checkpoints SQLite's write-ahead log and
+removes it, and the process exits with status 0. The child stops through `bot.__main__.serve_until_signalled`,
 the same path as `ostbot run`.
 """
 
@@ -23,7 +24,7 @@ import pytest
 
 from bot.app import create_bot
 from bot.store import Store
-from tests.cogs.quiz_helpers import button_ids, quiz_cog
+from tests.cogs.quiz_helpers import button_ids, quiz_cog, rows
 from tests.reliability.crash_driver import Child, assert_wal_checkpointed, check_database, game_statuses, query
 
 
@@ -47,7 +48,7 @@ def open_held_games(child: Child, channels: int) -> dict[int, int]:
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
-def test_a_signal_during_a_round_interrupts_the_game_closes_the_store_and_exits_0(tmp_path, sig):
+def test_a_signal_during_a_round_leaves_the_game_to_resume_closes_the_store_and_exits_0(tmp_path, sig):
     database = tmp_path / "ost.db"
     child = Child(database, "--mode", "hold", "--channels", "2", seed=int(sig))
     held = open_held_games(child, 2)  # game id -> the open round (answered, not yet revealed)
@@ -58,26 +59,32 @@ def test_a_signal_during_a_round_interrupts_the_game_closes_the_store_and_exits_
     assert status == 0, child.log_tail()
     assert_wal_checkpointed(database)
     state = check_database(database, child.rounds)  # integrity, every reported round, no half round
-    assert state["running"] == set()
+    assert state["running"] == set(held)
     assert len(child.rounds) == 4  # two finished rounds in each of the two games
     statuses = game_statuses(database, held)
-    assert {g: s for g, (s, _) in statuses.items()} == dict.fromkeys(held, "interrupted")
-    assert all(ended for _, ended in statuses.values())
+    assert statuses == dict.fromkeys(held, ("running", None))
     played = dict(query(database, "SELECT id, rounds_played FROM quiz_games"))
     [(unscored,)] = query(database, "SELECT count(*) FROM quiz_answers WHERE round = 3")
     assert played == dict.fromkeys(held, 2) and unscored == 0
+    # The answers to the open round were kept as they were given, for the next start to count.
+    kept = query(database, "SELECT DISTINCT game_id, round FROM quiz_pending_answers")
+    assert kept and all(game in held and number == 3 for game, number in kept), kept
     assert "Traceback" not in child.stderr_path.read_text()
 
-    # The next start finds nothing to recover and serves at once.
+    # The next start serves at once and resumes both games where they were.
     again = Child(database, "--mode", "serve", seed=99)
     again.expect("ready")
     again.go()
     assert "Goblin" in " ".join(again.expect("served"))
+    assert set(map(int, again.expect("resumed")[1].split(","))) == set(held)
     assert again.finish() == 0, again.log_tail()
+    check_database(database, child.rounds)
+    assert game_statuses(database, held) == dict.fromkeys(held, ("running", None))
 
 
-async def test_closing_during_a_round_marks_the_game_interrupted_and_edits_its_message(simcord_env, world, settings):
-    """The same path in-process, where the round message can be seen: bot.close() runs the quiz cog's unload."""
+async def test_closing_during_a_round_leaves_the_game_to_resume(simcord_env, world, settings):
+    """The same path in-process, where the round message can be seen: bot.close() runs the quiz cog's unload;
+    the next start resumes the round with the answer given before the shutdown."""
     env = simcord_env
     await world.alice.slash(world.channel, "quiz start", rounds=3, seconds=10)
     round_message = world.channel.last_message
@@ -87,26 +94,26 @@ async def test_closing_during_a_round_marks_the_game_interrupted_and_edits_its_m
 
     await env.bot.close()
 
-    edited = world.channel.last_message
-    assert edited.id == round_message.id
-    assert edited.embeds[0].title == "Quiz interrupted" and not edited.components
+    assert world.channel.last_message.id == round_message.id
+    assert world.channel.last_message.embeds[0].title == "Round 1 of 3"  # untouched, buttons and all
     [row] = await stored(settings,
-                         "SELECT status, ended_at IS NOT NULL, rounds_played FROM quiz_games WHERE id = ?", (game_id,))
+                         "SELECT status, ended_at IS NULL, rounds_played FROM quiz_games WHERE id = ?", (game_id,))
     [(answers,)] = await stored(settings, "SELECT count(*) FROM quiz_answers")
-    assert row == ("interrupted", 1, 0) and answers == 0
+    assert row == ("running", 1, 0) and answers == 0
+    assert await stored(settings, "SELECT user_id FROM quiz_pending_answers") == [(world.bob.id,)]
 
-    # The buttons are gone (nobody can click a dead round), and after a restart the channel is free.
     await env.restart_bot(create_bot(settings))
-    result = await world.alice.slash(world.channel, "quiz start", rounds=1, seconds=10)
-    assert not result.ephemeral and world.channel.last_message.id != round_message.id
-    await env.advance_time(11)
-    assert await env.bot.store.quiz.running_game_ids() == []
-
+    await env.advance_time(0)
+    assert world.channel.last_message.content.startswith("▶️")
+    await env.advance_time(10)
+    assert await env.bot.store.quiz.running_game_ids() == [game_id]
+    assert await rows(env.bot.store, "SELECT round, user_id FROM quiz_answers") == [(1, world.bob.id)]
+    assert await rows(env.bot.store, "SELECT count(*) FROM quiz_pending_answers") == [(0,)]
 
 
 async def test_a_game_created_while_the_cogs_unload_is_not_left_running(simcord_env, world, settings):
-    """A /quiz start can be past its checks when the shutdown begins: its game row, written after the quiz
-    cog unloaded, is marked interrupted before the store closes."""
+    """A game row that cannot be resumed (written without its questions, as before V6) is not left 'running':
+    the shutdown marks it interrupted before the store closes."""
     env = simcord_env
     store = env.bot.store
     await env.bot.remove_cog("Quiz")  # the cogs are gone, as during bot.close()
@@ -126,17 +133,22 @@ def test_signals_at_random_moments_of_play_always_end_cleanly(tmp_path):
     rng = random.Random(12)
     database = tmp_path / "ost.db"
     reported: dict[tuple[int, int], tuple[int, ...]] = {}
+    left_running: set[int] = set()
     for n in range(10):
         child = Child(database, seed=100 + n)
         child.expect("ready")
-        assert check_database(database, reported)["running"] == set()
+        assert left_running <= check_database(database, reported)["running"]  # nothing ended at start-up
         child.go()
         child.expect("served")
+        words = child.expect("resumed")
+        assert left_running <= (set() if words[1] == "-" else set(map(int, words[1].split(","))))
         time.sleep(rng.uniform(0.05, 3.0))
         assert child.send_signal(signal.SIGTERM if n % 2 == 0 else signal.SIGINT) == 0, child.log_tail()
         assert_wal_checkpointed(database)
+        for key in child.rounds:
+            assert key not in reported, f"round {key} reported twice"
         reported.update(child.rounds)
-        assert check_database(database, reported)["running"] == set()
+        left_running = check_database(database, reported)["running"]
         assert "Traceback" not in child.stderr_path.read_text()
     assert reported  # the signals landed while rounds were being written
 
@@ -144,8 +156,9 @@ def test_signals_at_random_moments_of_play_always_end_cleanly(tmp_path):
 async def test_a_quiz_start_overtaken_by_shutdown_starts_no_game_loop(simcord_env, world, settings, caplog):
     """The shutdown begins while /quiz start is past writing its game row (the failure CI found: the game
     loop started after the cog unloaded, posted a round and then failed to write to the closed store, with
-    two tracebacks). Now no round is posted, the announcement says the quiz was interrupted, the row ends
-    'interrupted', and nothing is logged above INFO by the quiz cog."""
+    two tracebacks). Now no round is posted, the announcement says the quiz starts when the bot is back, the
+    row stays 'running' with no round played, nothing is logged above INFO by the quiz cog, and the next
+    start plays it."""
     env = simcord_env
     store = env.bot.store
     quiz_repo = store.quiz
@@ -174,11 +187,15 @@ async def test_a_quiz_start_overtaken_by_shutdown_starts_no_game_loop(simcord_en
 
     assert store.closed
     messages = [m for m in world.channel.history() if m.embeds]
-    assert [m.embeds[0].title for m in messages] == ["Quiz interrupted"]  # the announcement, edited
+    assert [m.embeds[0].title for m in messages] == ["Quiz paused"]  # the announcement, edited
     assert not any(m.components for m in messages)
-    assert await stored(settings, "SELECT status, rounds_played FROM quiz_games") == [("interrupted", 0)]
+    assert await stored(settings, "SELECT status, rounds_played FROM quiz_games") == [("running", 0)]
     loud = [r for r in caplog.records if r.name.startswith("bot") and r.levelno > logging.INFO]
     assert loud == [] and not any(r.exc_info for r in caplog.records)
+
+    await env.restart_bot(create_bot(settings))
+    await env.advance_time(0)
+    assert world.channel.last_message.embeds[0].title == "Round 1 of 3"
 
 
 async def test_two_closes_racing_share_one_stop_and_leave_no_thread(simcord_env, world, settings, caplog, engine):
@@ -210,5 +227,5 @@ async def test_two_closes_racing_share_one_stop_and_leave_no_thread(simcord_env,
         thread.join(timeout=10)
     assert [t for t in waiting if t.is_alive()] == []
     assert env.bot.store.closed
-    assert await stored(settings, "SELECT status FROM quiz_games") == [("interrupted",)]
+    assert await stored(settings, "SELECT status FROM quiz_games") == [("running",)]  # resumable
     assert [r.getMessage() for r in caplog.records if r.levelno > logging.INFO] == []
