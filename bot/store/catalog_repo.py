@@ -14,7 +14,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from ..catalog.models import (
     Actor,
@@ -50,6 +50,18 @@ def artist_song_count(d: Dialect) -> str:
     """How many visible songs the artist `a` (or its members) sings on: a correlated sub-query."""
     return (f"(SELECT count(DISTINCT s.id) FROM songs s JOIN song_artists sa ON sa.song_id = s.id "
             f"WHERE sa.artist_id IN ({d.artist_family('a.id')}) AND {VISIBLE_SONG})")
+
+
+E = TypeVar("E")
+E_co = TypeVar("E_co", covariant=True)
+
+
+class _EntryReader(Protocol[E_co]):
+    """What a card reads its entry with (`_DramaReader`, `_ArtistReader`): its queries, then its models."""
+
+    def queries(self, ids: list[int], guild_id: int | None) -> list[Query]: ...
+
+    def build(self, ids: list[int], rows: list[list[Row]]) -> Sequence[E_co]: ...
 
 
 SEED_LOCK = 0x05_7BA1_5EED  # the advisory lock of seeding the shipped catalog
@@ -405,14 +417,14 @@ class CatalogRepo:
                  "ORDER BY s.id")
         return await self._with_songs(self._reads.artists, artist_id, guild_id, query)
 
-    async def _with_songs(self, load: Any, entry_id: int, guild_id: int | None, song_ids_sql: str
-                          ) -> tuple[Any, list[Song]] | None:
+    async def _with_songs(self, load: _EntryReader[E], entry_id: int, guild_id: int | None, song_ids_sql: str
+                          ) -> tuple[E, list[Song]] | None:
         # One batch, one trip: the song ids in order (read once), the entry, and the songs themselves
         # (their queries take those ids as the sub-query `batch_ids`). A drama's songs are of that
         # drama: their drama is not read twice.
         params = {"entry": entry_id, "guild": guild_id}
         entry_queries = load.queries([entry_id], guild_id)
-        own_drama = load is self._reads.dramas
+        own_drama = isinstance(load, _DramaReader)
         ids_rows, *rows = await self._store.fetch_many(
             [*entry_queries, *self._reads.songs.queries([], guild_id, self._d.batch_ids(), params,
                                                          dramas=not own_drama)],
@@ -420,9 +432,10 @@ class CatalogRepo:
         entries = load.build([entry_id], rows[:len(entry_queries)])
         if not entries:
             return None
+        entry = entries[0]
         songs = self._reads.songs.build([row[0] for row in ids_rows], rows[len(entry_queries):],
-                                        drama=entries[0] if own_drama else None)
-        return entries[0], songs
+                                        drama=entry if isinstance(entry, Drama) else None)
+        return entry, songs
 
     async def song_by_key(self, key: str, guild_id: int | None = None) -> Song | None:
         song_id = await self._store.fetchval(
