@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 
 ARTIST_KINDS = ("solo", "group", "subunit", "duo", "trio")
 CREDIT_ROLES = ("main", "duet", "featuring")
@@ -205,26 +204,8 @@ class CatalogCounts:
 
 # -- the seed file's entries (`seedfile.parse_catalog`), keyed by slug, before ids exist -------------
 
-class _SeedEntry:
-    """Read access by field name, as the seed entries had when they were dicts: kept for
-    bot/store/catalog_repo.py (`_seed` reads `entry["key"]`, `entry.get("names", [])`) until the store
-    branch reads attributes; remove after. `get` gives `default` for a field that is None."""
-
-    __slots__ = ()
-
-    def __getitem__(self, name: str) -> Any:
-        try:
-            return getattr(self, name)
-        except AttributeError:
-            raise KeyError(name) from None
-
-    def get(self, name: str, default: Any = None) -> Any:
-        value = getattr(self, name, None)
-        return default if value is None else value
-
-
 @dataclass(frozen=True, slots=True)
-class SeedSource(_SeedEntry):
+class SeedSource:
     """An article; an untitled one says what it is `about` and has no title."""
 
     key: str
@@ -239,7 +220,7 @@ class SeedSource(_SeedEntry):
 
 
 @dataclass(frozen=True, slots=True)
-class SeedFact(_SeedEntry):
+class SeedFact:
     kind: str
     text: str
     source: str                 # a source key
@@ -247,7 +228,7 @@ class SeedFact(_SeedEntry):
 
 
 @dataclass(frozen=True, slots=True)
-class SeedActor(_SeedEntry):
+class SeedActor:
     key: str
     name: str
     hangul: str | None = None
@@ -255,7 +236,7 @@ class SeedActor(_SeedEntry):
 
 
 @dataclass(frozen=True, slots=True)
-class SeedDrama(_SeedEntry):
+class SeedDrama:
     key: str
     name: str
     sources: tuple[str, ...]
@@ -269,7 +250,7 @@ class SeedDrama(_SeedEntry):
 
 
 @dataclass(frozen=True, slots=True)
-class SeedArtist(_SeedEntry):
+class SeedArtist:
     key: str
     name: str
     kind: str
@@ -281,13 +262,13 @@ class SeedArtist(_SeedEntry):
 
 
 @dataclass(frozen=True, slots=True)
-class SeedCredit(_SeedEntry):
+class SeedCredit:
     artist: str                 # an artist key
     role: str = "main"
 
 
 @dataclass(frozen=True, slots=True)
-class SeedSong(_SeedEntry):
+class SeedSong:
     key: str
     title: str
     drama: str                  # a drama key

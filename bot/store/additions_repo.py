@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from ..catalog.text import compact
 from .catalog_repo import VISIBLE_SONG
+from .engine import Row
 
 if TYPE_CHECKING:
     from .connection import Store
@@ -37,7 +38,7 @@ _MATCHES = ("(:q = '' OR EXISTS (SELECT 1 FROM song_titles st WHERE st.song_id =
 _EXACTLY = "EXISTS (SELECT 1 FROM song_titles st WHERE st.song_id = s.id AND st.norm = :q)"
 
 
-def _line(row) -> SongLine:
+def _line(row: Row) -> SongLine:
     return SongLine(row["id"], row["title"], row["hangul"], row["drama"], row["drama_hangul"], bool(row["shipped"]))
 
 
@@ -90,7 +91,9 @@ class AdditionsRepo:
         return [(r[0], r[1], r[2]) for r in rows]
 
     async def addition_id_by_key(self, guild_id: int, key: str) -> int | None:
-        return await self._store.fetchval("SELECT id FROM songs WHERE guild_id = ? AND key = ?", (guild_id, key))
+        song_id: int | None = await self._store.fetchval("SELECT id FROM songs WHERE guild_id = ? AND key = ?",
+                                                         (guild_id, key))
+        return song_id
 
     # -- writes -----------------------------------------------------------------------------
 

@@ -12,11 +12,25 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from ..catalog.models import Actor, Artist, CatalogCounts, Credit, Drama, Fact, SeedCatalog, Song, Source
+from ..catalog.models import (
+    Actor,
+    Artist,
+    CatalogCounts,
+    Credit,
+    Drama,
+    Fact,
+    SeedActor,
+    SeedArtist,
+    SeedCatalog,
+    SeedDrama,
+    SeedSong,
+    Song,
+    Source,
+)
 from ..catalog.records import SongRecord, make_slug
 from ..catalog.text import compact
 from .engine import Batches, Dialect, Query, Row, Session
@@ -36,6 +50,18 @@ def artist_song_count(d: Dialect) -> str:
     """How many visible songs the artist `a` (or its members) sings on: a correlated sub-query."""
     return (f"(SELECT count(DISTINCT s.id) FROM songs s JOIN song_artists sa ON sa.song_id = s.id "
             f"WHERE sa.artist_id IN ({d.artist_family('a.id')}) AND {VISIBLE_SONG})")
+
+
+E = TypeVar("E")
+E_co = TypeVar("E_co", covariant=True)
+
+
+class _EntryReader(Protocol[E_co]):
+    """What a card reads its entry with (`_DramaReader`, `_ArtistReader`): its queries, then its models."""
+
+    def queries(self, ids: list[int], guild_id: int | None) -> list[Query]: ...
+
+    def build(self, ids: list[int], rows: list[list[Row]]) -> Sequence[E_co]: ...
 
 
 SEED_LOCK = 0x05_7BA1_5EED  # the advisory lock of seeding the shipped catalog
@@ -113,7 +139,7 @@ class _Writer:
             keys[wanted] = key
         return keys
 
-    async def replace_names(self, table: str, names_by_id: dict[int, tuple[str, Iterable[str]]]) -> None:
+    async def replace_names(self, table: str, names_by_id: Mapping[int, tuple[str, Iterable[str]]]) -> None:
         """Each entry's names: its main name, then the others (duplicates and blanks dropped)."""
         names_table, column = _NAMES[table]
         if not names_by_id:
@@ -144,21 +170,21 @@ class _Writer:
             [(song_id, kind, tag) for song_id, (_, styles, moods) in songs.items()
              for kind, tags in (("style", styles), ("mood", moods)) for tag in tags])
 
-    async def replace_facts_and_sources(self, kind: str, entries: dict[int, dict], source_ids: dict[str, int]
-                                        ) -> None:
+    async def replace_facts_and_sources(self, kind: str, entries: Mapping[int, SeedDrama | SeedArtist | SeedSong],
+                                        source_ids: dict[str, int]) -> None:
         """Each seed entry's facts and the articles naming it, for many entries of one `kind` at once."""
         column = f"{kind}_id"
         params = {"ids": ids_param(entries), "kind": kind}
         await self.tx.execute(f"DELETE FROM facts WHERE {column} IN ({self.d.ids('ids')})", params)
         await self.tx.executemany(
             f"INSERT INTO facts ({column}, kind, text, text_ko, source_id, position) VALUES (?, ?, ?, ?, ?, ?)",
-            [(entry_id, f["kind"], f["text"], f.get("text_ko"), source_ids[f["source"]], i)
-             for entry_id, e in entries.items() for i, f in enumerate(e.get("facts", []))])
+            [(entry_id, f.kind, f.text, f.text_ko, source_ids[f.source], i)
+             for entry_id, e in entries.items() for i, f in enumerate(e.facts)])
         await self.tx.execute(f"DELETE FROM entry_sources WHERE kind = :kind AND entry_id IN ({self.d.ids('ids')})",
                               params)
         await self.tx.executemany("INSERT INTO entry_sources (kind, entry_id, source_id) VALUES (?, ?, ?)",
                                   [(kind, entry_id, source_ids[k]) for entry_id, e in entries.items()
-                                   for k in e["sources"]])
+                                   for k in e.sources])
 
     async def reindex(self, song_ids: Sequence[int]) -> None:
         d = self.d
@@ -185,50 +211,52 @@ class _Writer:
         return {norm: int(entry_id) for norm, entry_id in rows}
 
 
+def _seed_names(main: str, hangul: str | None, others: Iterable[str]) -> tuple[str, list[str]]:
+    """A seed entry's main name, and its other names: the Hangul one first."""
+    return main, [*([hangul] if hangul else []), *others]
+
+
 async def _seed(w: _Writer, catalog: SeedCatalog) -> SeedReport:
     tx = w.tx
     source_ids: dict[str, int] = {}
     for s in catalog.sources:
-        source_ids[s["key"]] = int(await tx.fetchval(
+        source_ids[s.key] = int(await tx.fetchval(
             "INSERT INTO sources (key, title, publisher, author, published, note, about, about_ko) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (key) DO UPDATE SET title = excluded.title, publisher = excluded.publisher, "
             "author = excluded.author, published = excluded.published, note = excluded.note, "
             "about = excluded.about, about_ko = excluded.about_ko RETURNING id",
-            (s["key"], s.get("title", ""), s.get("publisher"), s.get("author"),
-             str(s["date"]) if s.get("date") else None, s.get("note"), s.get("about"), s.get("about_ko"))))
+            (s.key, s.title, s.publisher, s.author, str(s.date) if s.date else None, s.note, s.about, s.about_ko)))
 
-    def names(entry: dict, main: str, others: str) -> tuple[str, list[str]]:
-        return entry[main], [*([entry["hangul"]] if entry.get("hangul") else []), *entry.get(others, [])]
+    drama_ids = await w.upsert_many("dramas", None, {d.key: {
+        "origin": "seed", "name": d.name, "hangul": d.hangul, "year": d.year,
+        "network": d.network, "kind": d.kind,
+        "lead_actors": json.dumps(d.lead_actors, ensure_ascii=False)} for d in catalog.dramas})
+    await w.replace_names("dramas", {drama_ids[d.key]: _seed_names(d.name, d.hangul, d.names) for d in catalog.dramas})
+    await w.replace_facts_and_sources("drama", {drama_ids[d.key]: d for d in catalog.dramas}, source_ids)
+    await _seed_actors(w, catalog.actors, {d.key: d.lead_actors for d in catalog.dramas}, drama_ids)
 
-    drama_ids = await w.upsert_many("dramas", None, {d["key"]: {
-        "origin": "seed", "name": d["name"], "hangul": d.get("hangul"), "year": d.get("year"),
-        "network": d.get("network"), "kind": d.get("kind", "drama"),
-        "lead_actors": json.dumps(d.get("lead_actors", []), ensure_ascii=False)} for d in catalog.dramas})
-    await w.replace_names("dramas", {drama_ids[d["key"]]: names(d, "name", "names") for d in catalog.dramas})
-    await w.replace_facts_and_sources("drama", {drama_ids[d["key"]]: d for d in catalog.dramas}, source_ids)
-    await _seed_actors(w, catalog.actors, {d["key"]: d.get("lead_actors", []) for d in catalog.dramas}, drama_ids)
-
-    artist_ids = await w.upsert_many("artists", None, {a["key"]: {
-        "origin": "seed", "name": a["name"], "hangul": a.get("hangul"), "kind": a["kind"]} for a in catalog.artists})
-    await w.replace_names("artists", {artist_ids[a["key"]]: names(a, "name", "names") for a in catalog.artists})
-    await w.replace_facts_and_sources("artist", {artist_ids[a["key"]]: a for a in catalog.artists}, source_ids)
+    artist_ids = await w.upsert_many("artists", None, {a.key: {
+        "origin": "seed", "name": a.name, "hangul": a.hangul, "kind": a.kind} for a in catalog.artists})
+    await w.replace_names("artists", {artist_ids[a.key]: _seed_names(a.name, a.hangul, a.names)
+                                      for a in catalog.artists})
+    await w.replace_facts_and_sources("artist", {artist_ids[a.key]: a for a in catalog.artists}, source_ids)
     await tx.execute(f"DELETE FROM artist_groups WHERE member_id IN ({w.d.ids('ids')})",
                      {"ids": ids_param(artist_ids.values())})
     await tx.executemany("INSERT INTO artist_groups (member_id, group_id) VALUES (?, ?)",
-                         [(artist_ids[a["key"]], artist_ids[g]) for a in catalog.artists for g in a.get("groups", [])])
+                         [(artist_ids[a.key], artist_ids[g]) for a in catalog.artists for g in a.groups])
 
-    song_ids = await w.upsert_many("songs", None, {s["key"]: {
-        "origin": "seed", "title": s["title"], "hangul": s.get("hangul"),
-        "drama_id": drama_ids[s["drama"]], "year": s.get("year"),
-        "release_date": str(s["release_date"]) if s.get("release_date") else None,
-        "episode": s.get("episode"), "description": s["description"],
-        "description_ko": s.get("description_ko"), "is_ballad": int(s["ballad"])} for s in catalog.songs})
-    await w.replace_names("songs", {song_ids[s["key"]]: names(s, "title", "titles") for s in catalog.songs})
-    await w.replace_song_children({song_ids[s["key"]]: (
-        [(artist_ids[c["artist"]], c.get("role", "main")) for c in s["artists"]], s["styles"], s["moods"])
+    song_ids = await w.upsert_many("songs", None, {s.key: {
+        "origin": "seed", "title": s.title, "hangul": s.hangul,
+        "drama_id": drama_ids[s.drama], "year": s.year,
+        "release_date": str(s.release_date) if s.release_date else None,
+        "episode": s.episode, "description": s.description,
+        "description_ko": s.description_ko, "is_ballad": int(s.ballad)} for s in catalog.songs})
+    await w.replace_names("songs", {song_ids[s.key]: _seed_names(s.title, s.hangul, s.titles) for s in catalog.songs})
+    await w.replace_song_children({song_ids[s.key]: (
+        [(artist_ids[c.artist], c.role) for c in s.artists], s.styles, s.moods)
         for s in catalog.songs})
-    await w.replace_facts_and_sources("song", {song_ids[s["key"]]: s for s in catalog.songs}, source_ids)
+    await w.replace_facts_and_sources("song", {song_ids[s.key]: s for s in catalog.songs}, source_ids)
 
     # Shipped entries dropped from the file go; nothing a server or an import added is touched.
     ids = w.d.ids("ids")
@@ -251,7 +279,7 @@ async def _seed(w: _Writer, catalog: SeedCatalog) -> SeedReport:
     return SeedReport(True, len(song_ids), len(drama_ids), len(artist_ids), removed)
 
 
-async def _seed_actors(w: _Writer, actors: list[dict], leads: dict[str, list[str]],
+async def _seed_actors(w: _Writer, actors: list[SeedActor], leads: dict[str, tuple[str, ...]],
                        drama_ids: dict[str, int]) -> None:
     """The seed's actors (upserted by key, dropped when gone from the file) and, per drama, the
     actors its `lead_actors` name, in that order. Actors are shipped entries only (no guild_id)."""
@@ -261,13 +289,13 @@ async def _seed_actors(w: _Writer, actors: list[dict], leads: dict[str, list[str
     for a in actors:
         actor_id = int(await tx.fetchval(
             "INSERT INTO actors (key, name, hangul) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE "
-            "SET name = excluded.name, hangul = excluded.hangul RETURNING id", (a["key"], a["name"], a.get("hangul"))))
-        names[actor_id] = (a["name"], [*([a["hangul"]] if a.get("hangul") else []), *a.get("names", [])])
-        for name in (a["name"], *a.get("names", [])):
+            "SET name = excluded.name, hangul = excluded.hangul RETURNING id", (a.key, a.name, a.hangul)))
+        names[actor_id] = _seed_names(a.name, a.hangul, a.names)
+        for name in (a.name, *a.names):
             actor_ids[compact(name)] = actor_id
     await w.replace_names("actors", names)
     await tx.execute(f"DELETE FROM actors WHERE key NOT IN ({w.d.texts('keys')})",
-                     {"keys": json.dumps([a["key"] for a in actors])})
+                     {"keys": json.dumps([a.key for a in actors])})
     await tx.execute(f"DELETE FROM drama_actors WHERE drama_id IN ({w.d.ids('ids')})",
                      {"ids": ids_param(drama_ids[key] for key in leads)})
     await tx.executemany(
@@ -293,9 +321,9 @@ async def _import(w: _Writer, records: list[SongRecord], guild_id: int | None, o
         entries[table] = known
     dramas, artists = entries["dramas"], entries["artists"]
 
-    keys = list(dict.fromkeys(r.slug() for r in records))
+    song_keys = list(dict.fromkeys(r.slug() for r in records))
     rows = await w.tx.fetch(f"SELECT key, origin FROM songs WHERE {owned_by(guild_id)} "
-                            f"AND key IN ({w.d.texts('keys')})", {"keys": json.dumps(keys), "guild": guild_id})
+                            f"AND key IN ({w.d.texts('keys')})", {"keys": json.dumps(song_keys), "guild": guild_id})
     origins = {r[0]: r[1] for r in rows}
     added = updated = 0
     latest: dict[str, SongRecord] = {}
@@ -389,14 +417,14 @@ class CatalogRepo:
                  "ORDER BY s.id")
         return await self._with_songs(self._reads.artists, artist_id, guild_id, query)
 
-    async def _with_songs(self, load: Any, entry_id: int, guild_id: int | None, song_ids_sql: str
-                          ) -> tuple[Any, list[Song]] | None:
+    async def _with_songs(self, load: _EntryReader[E], entry_id: int, guild_id: int | None, song_ids_sql: str
+                          ) -> tuple[E, list[Song]] | None:
         # One batch, one trip: the song ids in order (read once), the entry, and the songs themselves
         # (their queries take those ids as the sub-query `batch_ids`). A drama's songs are of that
         # drama: their drama is not read twice.
         params = {"entry": entry_id, "guild": guild_id}
         entry_queries = load.queries([entry_id], guild_id)
-        own_drama = load is self._reads.dramas
+        own_drama = isinstance(load, _DramaReader)
         ids_rows, *rows = await self._store.fetch_many(
             [*entry_queries, *self._reads.songs.queries([], guild_id, self._d.batch_ids(), params,
                                                          dramas=not own_drama)],
@@ -404,9 +432,10 @@ class CatalogRepo:
         entries = load.build([entry_id], rows[:len(entry_queries)])
         if not entries:
             return None
+        entry = entries[0]
         songs = self._reads.songs.build([row[0] for row in ids_rows], rows[len(entry_queries):],
-                                        drama=entries[0] if own_drama else None)
-        return entries[0], songs
+                                        drama=entry if isinstance(entry, Drama) else None)
+        return entry, songs
 
     async def song_by_key(self, key: str, guild_id: int | None = None) -> Song | None:
         song_id = await self._store.fetchval(

@@ -11,8 +11,8 @@ import hashlib
 import logging
 import re
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -210,7 +210,7 @@ class Store:
         `refresh` looks often enough."""
         await self.db.listen(CHANNEL, self.heard)
 
-    def read(self) -> Any:
+    def read(self) -> AbstractAsyncContextManager[Session]:
         """A consistent snapshot for several queries."""
         return self.db.read()
 
@@ -223,7 +223,7 @@ class Store:
     async def fetchval(self, sql: str, params: Params = (), default: Any = None) -> Any:
         return await self.db.fetchval(sql, params, default)
 
-    async def fetch_many(self, queries: list[tuple[str, Params]], ids: Query | None = None) -> list[list[Row]]:
+    async def fetch_many(self, queries: Sequence[Query], ids: Query | None = None) -> list[list[Row]]:
         return await self.db.fetch_many(queries, ids)
 
     async def integrity_check(self) -> str:

@@ -46,7 +46,9 @@ class DailyRepo:
         return [tuple(r) for r in rows]
 
     async def last_post(self, guild_id: int) -> str | None:
-        return await self._store.fetchval("SELECT max(posted_on) FROM daily_posts WHERE guild_id = ?", (guild_id,))
+        last: str | None = await self._store.fetchval("SELECT max(posted_on) FROM daily_posts WHERE guild_id = ?",
+                                                      (guild_id,))
+        return last
 
     # A claim not posted this long after it was made, by a process with no recent heartbeat, died with
     # its process: another may take it over. A live claimer (heartbeat within LIVE_WITHIN) keeps it.

@@ -99,9 +99,20 @@ class Session(Protocol):
 
 
 class Dialect(Protocol):
-    """The SQL fragments the engines spell differently. Every method returns SQL text."""
+    """The SQL fragments the engines spell differently. Every method returns SQL text.
 
-    name: str
+    `SqliteDialect` and `PostgresDialect` match it structurally (neither inherits from it); their
+    `name` and `after_bulk_write` are plain class attributes, read-only here."""
+
+    @property
+    def name(self) -> str:
+        """"sqlite" or "postgres" (an entry of `connection.ENGINES`)."""
+        ...
+
+    @property
+    def after_bulk_write(self) -> str:
+        """A statement run after a big import (fresh planner statistics)."""
+        ...
 
     def ids(self, param: str) -> str:
         """A sub-query of the integers in the JSON array parameter `param` (column `value`)."""
@@ -136,6 +147,24 @@ class Dialect(Protocol):
         """A statement telling every process listening on `channel` (`:payload`) at commit, or None."""
         ...
 
+    # -- full-text search (FTS5 on SQLite, tsvector on PostgreSQL) ---------------------------------
+
+    def search_delete(self, ids: str) -> str:
+        """Drop the search documents of the songs in the sub-query `ids`."""
+        ...
+
+    def search_insert(self, ids: str, titles: str, artists: str, drama: str, tags: str) -> str:
+        """Index the songs `s` of the sub-query `ids`; the other arguments are SQL expressions over `s`."""
+        ...
+
+    def search_query(self, visible: str) -> str:
+        """Songs (id, title, score) matching `:expr`, best first, `:limit` of them, passing `visible`."""
+        ...
+
+    def search_expression(self, words: Sequence[str]) -> str:
+        """The `:expr` of `search_query` for these words: all required, the last a prefix."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class Migration:
@@ -145,9 +174,13 @@ class Migration:
 
 
 class Database(Protocol):
-    """One engine's connections. Made by `open_database` (sqlite.py / postgres.py)."""
+    """One engine's connections. Made by `SqliteDatabase.open` / `PostgresDatabase.open`."""
 
-    dialect: Dialect
+    @property
+    def dialect(self) -> Dialect:
+        """The engine's SQL spellings (read-only: a class attribute of each engine's database)."""
+        ...
+
     label: str  # where it is, for messages (a path, or a URL with the password masked)
     look_every: float  # seconds between looks for other processes' changes
 

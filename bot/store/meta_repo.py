@@ -13,7 +13,8 @@ class MetaRepo:
         self._store = store
 
     async def get(self, key: str) -> str | None:
-        return await self._store.fetchval("SELECT value FROM meta WHERE key = ?", (key,))
+        value: str | None = await self._store.fetchval("SELECT value FROM meta WHERE key = ?", (key,))
+        return value
 
     async def set(self, key: str, value: str) -> None:
         async with self._store.transaction() as tx:

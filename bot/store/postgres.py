@@ -19,7 +19,7 @@ import socket
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Literal, TypeVar
 from urllib.parse import urlsplit
 
 import asyncpg
@@ -55,6 +55,8 @@ _UNAVAILABLE: tuple[type[BaseException], ...] = (
     asyncpg.PostgresConnectionError, asyncpg.InterfaceError, asyncpg.exceptions.OperatorInterventionError,
     asyncpg.exceptions.CannotConnectNowError, ConnectionError, OSError, asyncio.TimeoutError,
 )
+# A pool that does not close in time (or whose server went away meanwhile) is terminated instead.
+_CLOSE_FAILED: tuple[type[BaseException], ...] = (TimeoutError, *_UNAVAILABLE)
 _SQL_CACHE: dict[str, NumberedSql] = {}
 
 
@@ -144,15 +146,17 @@ class JsonRow:
         return f"JsonRow({dict(zip(self._index, self._values, strict=False))!r})"
 
 
-def _json_rows(text: str) -> list[Any]:
-    return json.loads(text, object_pairs_hook=JsonRow)
+def _json_rows(text: str) -> list[Row]:
+    rows: list[Row] = json.loads(text, object_pairs_hook=JsonRow)  # a JSON array of objects: JsonRows
+    return rows
 
 
 async def _fetch_batch(conn: asyncpg.Connection, queries: Sequence[Query], ids: Query | None) -> list[list[Row]]:
     if ids is None and len(queries) == 1:
         n = _numbered(queries[0][0])
         with _translated():
-            return [await conn.fetch(n.sql, *n.args(queries[0][1]))]
+            rows: list[Row] = await conn.fetch(n.sql, *n.args(queries[0][1]))  # asyncpg Records
+            return [rows]
     batch = _batch(ids[0] if ids else None, tuple(sql for sql, _ in queries))
     params = [*([ids[1]] if ids else []), *(p for _, p in queries)]
     with _translated():
@@ -233,7 +237,8 @@ class PostgresSession(Fetching):
     async def fetch(self, sql: str, params: Params = ()) -> list[Row]:
         n = _numbered(sql)
         with _translated():
-            return await self._conn.fetch(n.sql, *n.args(params))
+            rows: list[Row] = await self._conn.fetch(n.sql, *n.args(params))  # asyncpg Records
+            return rows
 
     async def fetch_many(self, queries: Sequence[Query], ids: Query | None = None) -> list[list[Row]]:
         return await _fetch_batch(self._conn, queries, ids)
@@ -257,7 +262,7 @@ class _translated:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: object) -> bool:
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: object) -> Literal[False]:
         if exc is None:
             return False
         if isinstance(exc, asyncpg.IntegrityConstraintViolationError):
@@ -486,7 +491,7 @@ class PostgresDatabase(Fetching):
             self._listening = None
         try:
             await asyncio.wait_for(self._pool.close(), timeout=10)
-        except (TimeoutError, *_UNAVAILABLE):
+        except _CLOSE_FAILED:
             self._pool.terminate()
 
     @property

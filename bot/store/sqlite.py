@@ -12,7 +12,7 @@ import asyncio
 import json
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -128,7 +128,9 @@ class SqliteSession(Fetching):
             except sqlite3.IntegrityError as exc:
                 raise Conflict(str(exc)) from exc
 
-        return await conn._execute(call)
+        # aiosqlite's `_execute(fn)` (untyped): run `fn()` on the connection's thread, await its result.
+        execute: Callable[[Callable[[], T]], Awaitable[T]] = conn._execute
+        return await execute(call)
 
     async def fetch(self, sql: str, params: Params = ()) -> list[Row]:
         # One trip to the thread (execute, fetch, close together).

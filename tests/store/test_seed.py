@@ -104,3 +104,54 @@ async def test_drama_by_either_name_has_all_its_songs(store):
     # A drama card reads the drama once; its songs carry it, as the same songs read one by one do.
     assert {s.drama for s in songs} == {drama}
     assert [s.drama for s in await store.catalog.songs_by_ids([s.id for s in songs])] == [drama, drama]
+
+
+async def test_every_field_of_the_seed_file_reaches_the_store(store):
+    """Each typed seed entry's fields (read as attributes by the seeding) come back from the store's reads."""
+    catalog = load_catalog()
+    sources = {s.key: s for s in await store.catalog.sources()}
+    assert sorted(sources) == sorted(s.key for s in catalog.sources)
+    for s in catalog.sources:
+        got = sources[s.key]
+        assert (got.title, got.publisher, got.author, got.note, got.about, got.about_ko) == (
+            s.title, s.publisher, s.author, s.note, s.about, s.about_ko)
+        assert got.date == (str(s.date) if s.date else None)
+
+    def facts(entry) -> list[tuple[str, str, str | None, str]]:
+        return [(f.kind, f.text, f.text_ko, f.source.key) for f in entry.facts]
+
+    seed_facts = {e.key: [(f.kind, f.text, f.text_ko, f.source) for f in e.facts]
+                  for e in (*catalog.dramas, *catalog.artists, *catalog.songs)}
+    seed_artists = {a.key: a for a in catalog.artists}
+    seed_dramas = {d.key: d for d in catalog.dramas}
+    actor_names = {name: a for a in catalog.actors for name in (a.name, *a.names)}
+    for s in catalog.songs:
+        song = await store.catalog.song_by_key(s.key)
+        assert song is not None
+        assert (song.title, song.hangul, song.year, song.episode, song.description, song.description_ko,
+                song.is_ballad) == (s.title, s.hangul, s.year, s.episode, s.description, s.description_ko, s.ballad)
+        assert song.alt_titles == s.titles
+        assert song.release_date == (str(s.release_date) if s.release_date else None)
+        assert (song.styles, song.moods) == (s.styles, s.moods)
+        assert [(c.key, c.role) for c in song.credits] == [(c.artist, c.role) for c in s.artists]
+        assert facts(song) == seed_facts[s.key]
+        assert sorted(src.key for src in song.sources) == sorted(s.sources)
+
+        d, drama = seed_dramas[s.drama], song.drama
+        assert (drama.key, drama.name, drama.hangul, drama.alt_names, drama.year, drama.network, drama.kind,
+                drama.lead_actors) == (d.key, d.name, d.hangul, d.names, d.year, d.network, d.kind, d.lead_actors)
+        assert facts(drama) == seed_facts[d.key]
+        assert sorted(src.key for src in drama.sources) == sorted(d.sources)
+        # The lead actors the catalog knows, in billing order, with their Hangul and other names.
+        leads = [actor_names[n] for n in d.lead_actors if n in actor_names]
+        assert [(a.key, a.name, a.hangul, a.alt_names) for a in drama.actors] == [
+            (a.key, a.name, a.hangul, a.names) for a in leads]
+
+        for credit, artist in zip(s.artists, await store.catalog.artists_by_ids([c.artist_id for c in song.credits]),
+                                  strict=True):
+            a = seed_artists[credit.artist]
+            assert (artist.key, artist.name, artist.hangul, artist.kind, artist.alt_names) == (
+                a.key, a.name, a.hangul, a.kind, a.names)
+            assert sorted(artist.groups) == sorted(seed_artists[g].name for g in a.groups)
+            assert facts(artist) == seed_facts[a.key]
+            assert sorted(src.key for src in artist.sources) == sorted(a.sources)
