@@ -45,7 +45,10 @@ STEP = 2.0    # seconds of simulated time per step of the driver
 
 
 def emit(*parts: object) -> None:
-    print(*parts, flush=True)
+    # One write per line (print writes each part apart, and unbuffered each is a write of its own: a
+    # SIGKILL between them left a report cut short).
+    sys.stdout.write(" ".join(str(p) for p in parts) + "\n")
+    sys.stdout.flush()
 
 
 def open_round_ids(message) -> list[str] | None:
@@ -251,7 +254,8 @@ class Child:
     def _read(self) -> None:
         assert self.proc.stdout is not None
         for line in self.proc.stdout:
-            self.lines.put(line.rstrip("\n"))
+            if line.endswith("\n"):  # a SIGKILL can cut the last line short ("round"): not a report
+                self.lines.put(line[:-1])
         self.lines.put(None)
 
     def _take(self, line: str) -> None:
