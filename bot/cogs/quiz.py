@@ -17,6 +17,7 @@ import contextlib
 import datetime as dt
 import logging
 import random
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Literal
 
 import discord
@@ -41,6 +42,7 @@ from ..quiz.session import (
     Vote,
 )
 from ..store import StoreUnavailable
+from ..store.quiz_repo import RunningGame
 from ..store.times import parse_stamp
 from ..tree import describe, is_passing_fault, send_ephemeral
 from ..ui import quiz as ui
@@ -341,7 +343,8 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
     async def on_guild_join(self, guild: discord.Guild) -> None:
         await self.on_guild_available(guild)
 
-    async def _channel(self, channel_id: int):
+    async def _channel(
+            self, channel_id: int) -> discord.abc.GuildChannel | discord.Thread | discord.abc.PrivateChannel | None:
         """The channel, from the cache or from Discord; None when it is gone or out of the bot's reach."""
         channel = self.bot.get_channel(channel_id)
         if channel is not None:
@@ -351,12 +354,13 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
         except (discord.NotFound, discord.Forbidden):
             return None
 
-    async def _resume(self, row) -> None:
+    async def _resume(self, row: RunningGame) -> None:
         """Go on with a game a previous process left running: the open round with the time it has left
         (closed at once when its time ran out meanwhile), the answers given before the restart counted."""
+        state, questions = row.state, row.questions
+        assert state is not None and questions is not None  # _resume_games passes only games that can resume
         channel = await self._channel(row.channel_id)
         now = wall().timestamp()
-        state = row.state
         opened = now - row.round_at if row.round_at is not None else None
         plan = resume_plan(state, row.seconds, down_for=now - (row.alive_at or 0.0),
                            round_elapsed=opened if state.get("open") else None,
@@ -366,7 +370,7 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
         lang = resolve_language(settings.language)
         session = QuizSession(game_id=row.game_id, guild_id=row.guild_id, channel_id=row.channel_id,
                               starter_id=row.started_by, mode=row.mode, seconds=row.seconds, topic=row.topic,
-                              questions=decode_questions(row.questions), language=settings.language,
+                              questions=decode_questions(questions), language=settings.language,
                               style=row.style, lives=row.lives or DEFAULT_LIVES, team_count=row.teams or 0)
         session.restore(state, self._now(), plan.elapsed)
         for p in row.pending:
@@ -652,7 +656,8 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         if interaction.type is not discord.InteractionType.modal_submit:
             return
-        match = ui.MODAL_PATTERN.fullmatch(str((interaction.data or {}).get("custom_id", "")))
+        data: Mapping[str, object] = interaction.data or {}
+        match = ui.MODAL_PATTERN.fullmatch(str(data.get("custom_id", "")))
         if match is None:
             return
         try:
