@@ -26,6 +26,7 @@ from discord.ext import commands, tasks
 
 from ..access import interaction_is_manager, missing_post_permissions
 from ..errors import UserError
+from ..faults import describe, is_passing_fault
 from ..i18n import resolve_language, t
 from ..quiz.game import JOIN_SECONDS, RESUME_LIMIT, Game, decode_questions, encode_questions, resume_plan
 from ..quiz.questions import generate_questions
@@ -41,10 +42,10 @@ from ..quiz.session import (
     SessionRegistry,
     Vote,
 )
+from ..replies import send_ephemeral
 from ..store import StoreUnavailable
 from ..store.quiz_repo import RunningGame
 from ..store.times import parse_stamp
-from ..tree import describe, is_passing_fault, send_ephemeral
 from ..ui import quiz as ui
 from ..ui.text import localized_name, safe
 
