@@ -518,3 +518,12 @@ class QuizRepo:
         by_topic = tuple(TopicAccuracy(t, *topics[t]) for t in TOPICS if t in topics)
         wins = await self._store.fetchval(_PLAYER_WINS, {"guild": guild_id, "since": "", "user": user_id})
         return PlayerStats(row[0], row[1], row[2], row[3], row[4], favourite, int(wins or 0), by_topic)
+
+    async def clear_scores(self, guild_id: int) -> int:
+        """Forget every quiz answer (hence every score and leaderboard row) of one server only (an admin's
+        /config reset-scores).
+
+        Games and rounds stay, so question history is kept. Returns the number of answers removed.
+        """
+        async with self._store.transaction() as tx:
+            return await tx.execute("DELETE FROM quiz_answers WHERE guild_id = ?", (guild_id,))
