@@ -651,7 +651,7 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
             return await self._receipt(interaction, refused, lang, "")
         modal = ui.answer_modal(game_id, round_number, lang)
         modal.stop()  # answered in on_interaction by custom_id; a stopped modal is not kept in memory
-        await interaction.response.send_modal(modal)  # a Discord fault here: bot.tree.answer_errors
+        await interaction.response.send_modal(modal)  # a Discord fault here: bot.components.answer_errors
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction) -> None:
