@@ -7,6 +7,7 @@ reaches the bot is an outage that outlasted those retries, or an interaction pas
 from __future__ import annotations
 
 import logging
+from typing import TypeGuard
 
 import discord
 
@@ -20,7 +21,7 @@ UNKNOWN_INTERACTION = 10062    # the 3-second (or 15-minute) window closed befor
 ALREADY_ACKNOWLEDGED = 40060   # something else answered this interaction first
 
 
-def is_passing_fault(error: BaseException) -> bool:
+def is_passing_fault(error: BaseException) -> TypeGuard[discord.HTTPException]:
     """Discord's own trouble (a 5xx or a 429): the same call may well work a moment later."""
     return (isinstance(error, discord.HTTPException) and not isinstance(error, discord.Forbidden | discord.NotFound)
             and (error.status >= 500 or error.status == 429))

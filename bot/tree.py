@@ -12,10 +12,9 @@ import discord
 from discord import app_commands
 
 from .checks import Refused, settings_for_check
-from .components import hand_over  # kept for the quiz branches' merge; remove after
 from .cooldowns import Cooldowns
 from .errors import UserError
-from .faults import answer_fault, describe, install_callback_fault_filter, is_passing_fault
+from .faults import answer_fault, install_callback_fault_filter
 from .i18n import t
 from .replies import data_field, send_ephemeral
 from .store import StoreUnavailable
@@ -24,11 +23,6 @@ if TYPE_CHECKING:
     from .app import OstBot
 
 log = logging.getLogger(__name__)
-
-# describe, hand_over, is_passing_fault, send_ephemeral: kept for the quiz branches' merge; remove after
-# (bot/cogs/quiz.py imports the first ones from here, bot/ui/quiz.py hand_over; they live in faults,
-# components and replies now).
-__all__ = ["COOLDOWN_COMMANDS", "OstTree", "describe", "hand_over", "is_passing_fault", "send_ephemeral"]
 
 
 # Commands with the per-user cooldown a server sets with /config random (0 = none).

@@ -1,4 +1,5 @@
-"""`ostbot` on PostgreSQL: every database command, a masked password, and `db copy` from SQLite.
+"""`ostbot` on PostgreSQL: every database command, a masked password, `db copy` from SQLite, and `ostbot status`
+listing the fleet's processes and flagging its shards.
 
 Each test gets a fresh database on the throwaway test server. The server trusts local connections,
 so a URL with any password connects: enough to prove the password is never printed.
@@ -199,3 +200,39 @@ async def test_db_copy_killed_half_way_leaves_the_target_empty(pg_url, tmp_path)
         if child.returncode is None:
             child.kill()
             await child.wait()
+
+
+# -- `ostbot status`: the fleet on one database ---------------------------------------------------
+
+async def beat(url: str, shards: str, guilds: int) -> Store:
+    """Another process of the fleet, which has just recorded its heartbeat (on the wall clock, as
+    `ostbot status` reads it)."""
+    store = await Store.open(url)
+    now = dt.datetime.now(dt.UTC)
+    await store.fleet.heartbeat(host="host", pid=1, shard_count=4, shard_ids=shards, guilds=guilds, version="0.1.0",
+                                started_at=now, now=now)
+    return store
+
+
+def status(url: str, tmp_path) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "OST_"))}
+    return subprocess.run([sys.executable, "-m", "bot", "--database", url, "status"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+async def test_ostbot_status_lists_the_processes_and_flags_shards(postgres_url, tmp_path):
+    stores = [await beat(postgres_url, "0-1", 10), await beat(postgres_url, "2-3", 7)]
+    try:
+        healthy = status(postgres_url, tmp_path)
+        assert healthy.returncode == 0, healthy.stdout + healthy.stderr
+        assert "shards 0-1 of 4" in healthy.stdout and "shards 2-3 of 4" in healthy.stdout
+        assert "servers across live processes: 17" in healthy.stdout and "!" not in healthy.stdout
+        stores.append(await beat(postgres_url, "1-2", 3))  # overlapping, as in a rolling deploy
+        await stores[1].fleet.forget()  # the process of 2-3 stops cleanly
+        flagged = status(postgres_url, tmp_path)
+        assert flagged.returncode == 1
+        assert "! shard 1 of 4 is owned by 2 live processes" in flagged.stdout
+        assert "! no live process owns shard 3 of 4" in flagged.stdout
+    finally:
+        for store in stores:
+            await store.close()

@@ -6,7 +6,7 @@ import pytest
 
 from bot.app import OstBot, ShardedOstBot, create_bot
 from bot.config import ConfigError, Settings
-from bot.sharding import Shards, format_shard_ids, parse_shard_ids, shard_of
+from bot.sharding import Member, Shards, fleet_guilds, fleet_problems, format_shard_ids, parse_shard_ids, shard_of
 
 URL = "postgresql://ost@db/ost"
 
@@ -56,3 +56,17 @@ def test_shard_settings_pick_the_client(tmp_path):
                                         dotenv_path=None))
     assert isinstance(part, ShardedOstBot) and part.shard_ids == [2, 3]
     assert part.owns_guild((6 << 22) | 1) and not part.owns_guild((5 << 22) | 1)
+
+
+def test_fleet_problems_name_missing_and_doubled_shards():
+    a = Member("a", 4, (0, 1), 10, 5.0)
+    b = Member("b", 4, (2, 3), 7, 5.0)
+    assert fleet_problems([a, b], stale_after=90) == []
+    assert fleet_guilds([a, b], stale_after=90) == 17
+    silent = Member("b", 4, (2, 3), 7, 600.0)
+    assert fleet_problems([a, silent], stale_after=90) == ["no live process owns shard 2-3 of 4"]
+    overlap = Member("c", 4, (1, 2), 3, 1.0)  # a rolling deploy: the new process before the old one stopped
+    assert fleet_problems([a, b, overlap], stale_after=90) == [
+        "shard 1 of 4 is owned by 2 live processes: a, c", "shard 2 of 4 is owned by 2 live processes: b, c"]
+    assert "disagree on the shard count" in fleet_problems([a, Member("d", 8, (2,), 1, 1.0)], 90)[0]
+    assert fleet_problems([], 90) == ["no live process"]

@@ -285,7 +285,7 @@ class ConfigCog(commands.GroupCog, name="ConfigCog", group_name="config",
         elif age > RESET_WINDOW:
             await interaction.response.edit_message(content=t("admin.reset.expired", lang), view=None)
         else:
-            cleared = await self.store.scores.clear(interaction.guild_id)
+            cleared = await self.store.quiz.clear_scores(interaction.guild_id)
             log.info("quiz scores of server %s reset by %s (%d rows)", interaction.guild_id, user_id, cleared)
             await interaction.response.edit_message(
                 content=t("admin.reset.done", lang, user=interaction.user.mention), view=None)

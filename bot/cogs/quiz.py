@@ -17,6 +17,7 @@ import contextlib
 import datetime as dt
 import logging
 import random
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Literal
 
 import discord
@@ -25,6 +26,7 @@ from discord.ext import commands, tasks
 
 from ..access import interaction_is_manager, missing_post_permissions
 from ..errors import UserError
+from ..faults import describe, is_passing_fault
 from ..i18n import resolve_language, t
 from ..quiz.game import JOIN_SECONDS, RESUME_LIMIT, Game, decode_questions, encode_questions, resume_plan
 from ..quiz.questions import generate_questions
@@ -40,9 +42,10 @@ from ..quiz.session import (
     SessionRegistry,
     Vote,
 )
+from ..replies import send_ephemeral
 from ..store import StoreUnavailable
+from ..store.quiz_repo import RunningGame
 from ..store.times import parse_stamp
-from ..tree import describe, is_passing_fault, send_ephemeral
 from ..ui import quiz as ui
 from ..ui.text import localized_name, safe
 
@@ -341,7 +344,8 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
     async def on_guild_join(self, guild: discord.Guild) -> None:
         await self.on_guild_available(guild)
 
-    async def _channel(self, channel_id: int):
+    async def _channel(
+            self, channel_id: int) -> discord.abc.GuildChannel | discord.Thread | discord.abc.PrivateChannel | None:
         """The channel, from the cache or from Discord; None when it is gone or out of the bot's reach."""
         channel = self.bot.get_channel(channel_id)
         if channel is not None:
@@ -351,12 +355,13 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
         except (discord.NotFound, discord.Forbidden):
             return None
 
-    async def _resume(self, row) -> None:
+    async def _resume(self, row: RunningGame) -> None:
         """Go on with a game a previous process left running: the open round with the time it has left
         (closed at once when its time ran out meanwhile), the answers given before the restart counted."""
+        state, questions = row.state, row.questions
+        assert state is not None and questions is not None  # _resume_games passes only games that can resume
         channel = await self._channel(row.channel_id)
         now = wall().timestamp()
-        state = row.state
         opened = now - row.round_at if row.round_at is not None else None
         plan = resume_plan(state, row.seconds, down_for=now - (row.alive_at or 0.0),
                            round_elapsed=opened if state.get("open") else None,
@@ -366,7 +371,7 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
         lang = resolve_language(settings.language)
         session = QuizSession(game_id=row.game_id, guild_id=row.guild_id, channel_id=row.channel_id,
                               starter_id=row.started_by, mode=row.mode, seconds=row.seconds, topic=row.topic,
-                              questions=decode_questions(row.questions), language=settings.language,
+                              questions=decode_questions(questions), language=settings.language,
                               style=row.style, lives=row.lives or DEFAULT_LIVES, team_count=row.teams or 0)
         session.restore(state, self._now(), plan.elapsed)
         for p in row.pending:
@@ -646,13 +651,14 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
             return await self._receipt(interaction, refused, lang, "")
         modal = ui.answer_modal(game_id, round_number, lang)
         modal.stop()  # answered in on_interaction by custom_id; a stopped modal is not kept in memory
-        await interaction.response.send_modal(modal)  # a Discord fault here: bot.tree.answer_errors
+        await interaction.response.send_modal(modal)  # a Discord fault here: bot.components.answer_errors
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         if interaction.type is not discord.InteractionType.modal_submit:
             return
-        match = ui.MODAL_PATTERN.fullmatch(str((interaction.data or {}).get("custom_id", "")))
+        data: Mapping[str, object] = interaction.data or {}
+        match = ui.MODAL_PATTERN.fullmatch(str(data.get("custom_id", "")))
         if match is None:
             return
         try:

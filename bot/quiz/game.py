@@ -56,7 +56,7 @@ class Game:
         self.joining_left = joining_left      # a resumed team game still picking teams
         self.joining = False
         self.joining_deadline: float | None = None  # loop time the team picking ends
-        self._sleeper: asyncio.Task | None = None
+        self._sleeper: asyncio.Task[None] | None = None
 
     @staticmethod
     def now() -> float:

@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TypeVar
 
 from ..catalog.models import Artist, Drama, Fact, Song
 from ..catalog.text import compact, strip_bracketed
@@ -44,6 +45,8 @@ TOPICS: dict[str, tuple[str, ...]] = {
 TOPIC_OF_KIND = {kind: topic for topic, kinds in TOPICS.items() if topic != "any" for kind in kinds}
 YEAR_SPREAD = 4
 MASK = "＿＿＿"
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,7 +192,7 @@ class _Index:
         return self.artist_names(artist) | relatives
 
 
-def _random_order(items: Sequence, rng: random.Random, first: int):
+def _random_order(items: Sequence[_T], rng: random.Random, first: int) -> Iterator[_T]:
     """`items` in random order, lazily: a small sample first, the shuffled rest only if asked for."""
     picked = rng.sample(range(len(items)), min(len(items), first))
     yield from (items[i] for i in picked)
@@ -200,8 +203,8 @@ def _random_order(items: Sequence, rng: random.Random, first: int):
         yield from (items[i] for i in rest)
 
 
-def _pick_distinct(candidates: Sequence[tuple[Name, set[str], object]], banned: set[str], rng: random.Random,
-                   count: int = OPTIONS - 1, skip: Callable[[object], bool] | None = None) -> list[Name] | None:
+def _pick_distinct(candidates: Sequence[tuple[Name, set[str], _T]], banned: set[str], rng: random.Random,
+                   count: int = OPTIONS - 1, skip: Callable[[_T], bool] | None = None) -> list[Name] | None:
     """`count` names whose keys avoid `banned` and each other, and whose entry `skip` does not refuse;
     None when too few."""
     chosen: list[Name] = []
@@ -450,7 +453,7 @@ def candidate_questions(pool: QuestionPool, kinds: Iterable[str], rng: random.Ra
     """Every question the pool supports, for the given kinds (at most one per key)."""
     wanted = set(kinds)
     ix = _Index(pool)
-    out: list[Question] = []
+    out: list[Question | None] = []   # None where the pool cannot support a question
     by_drama: dict[int, list[Song]] = {}
     for song in pool.songs:
         by_drama.setdefault(song.drama.id, []).append(song)

@@ -416,7 +416,7 @@ class QuizSession:
 
     # -- standings ------------------------------------------------------------------------
 
-    def _rank_key(self, p: Player) -> tuple:
+    def _rank_key(self, p: Player) -> tuple[int, int, int, int]:
         return (-p.points, -p.correct, p.order, p.user_id)
 
     def standings(self) -> list[Player]:

@@ -76,7 +76,6 @@ class Store:
         from .guild_repo import GuildRepo
         from .meta_repo import MetaRepo
         from .quiz_repo import QuizRepo
-        from .scores_repo import ScoresRepo
         from .search_repo import SearchRepo
 
         self.meta = MetaRepo(self)
@@ -86,7 +85,6 @@ class Store:
         self.search = SearchRepo(self)
         self.additions = AdditionsRepo(self)
         self.daily = DailyRepo(self)
-        self.scores = ScoresRepo(self)
         self.fleet = FleetRepo(self)
 
     @classmethod

@@ -13,7 +13,7 @@ import random
 from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..quiz.matching import answer_key
 from ..quiz.questions import KINDS, TOPIC_OF_KIND, TOPICS, QuestionPool
@@ -87,8 +87,8 @@ class RunningGame:
     lives: int | None
     teams: int | None
     message_id: int | None
-    questions: list | None
-    state: dict | None
+    questions: list[Any] | None      # JSON-able, from bot.quiz (encode_questions, QuizSession.snapshot)
+    state: dict[str, Any] | None
     round_at: float | None
     alive_at: float | None
     pending: tuple[PendingAnswer, ...]
@@ -335,8 +335,8 @@ class QuizRepo:
 
     async def create_game(self, *, guild_id: int, channel_id: int, started_by: int, mode: str, topic: str,
                           rounds: int, seconds: int, now: dt.datetime, style: str = "classic",
-                          lives: int | None = None, teams: int | None = None, questions: list | None = None,
-                          state: dict | None = None) -> int | None:
+                          lives: int | None = None, teams: int | None = None, questions: list[Any] | None = None,
+                          state: dict[str, Any] | None = None) -> int | None:
         """The new game's id, or None when the channel already has a running quiz. With `questions` and
         `state` (JSON-able, from bot.quiz) the game can be resumed by a new process."""
         try:
@@ -354,7 +354,7 @@ class QuizRepo:
         async with self._store.transaction() as tx:
             await tx.execute("UPDATE quiz_games SET message_id = ? WHERE id = ?", (message_id, game_id))
 
-    async def save_state(self, game_id: int, state: dict, now: dt.datetime, *, message_id: int | None = None,
+    async def save_state(self, game_id: int, state: dict[str, Any], now: dt.datetime, *, message_id: int | None = None,
                          round_at: dt.datetime | None = None) -> None:
         """The game's state between events (a round posted, a hint, a team joined), in one write;
         `round_at`: when the open round was posted (its remaining time after a restart counts from it)."""
@@ -410,7 +410,8 @@ class QuizRepo:
                 {"me": self._store.token, "id": game_id, "seen": seen_owner or ""}) is not None
 
     async def record_round(self, game_id: int, guild_id: int, channel_id: int, result: RoundResult,
-                           now: dt.datetime, *, end_status: str | None = None, state: dict | None = None) -> bool:
+                           now: dt.datetime, *, end_status: str | None = None,
+                           state: dict[str, Any] | None = None) -> bool:
         """One round's question, answers and the game's progress (and its `state` after the round), in one
         transaction. Written once: False (and nothing written) when the round is already recorded, by
         whichever process closed it. The round's kept pending answers go (they are in quiz_answers now)."""
@@ -517,3 +518,12 @@ class QuizRepo:
         by_topic = tuple(TopicAccuracy(t, *topics[t]) for t in TOPICS if t in topics)
         wins = await self._store.fetchval(_PLAYER_WINS, {"guild": guild_id, "since": "", "user": user_id})
         return PlayerStats(row[0], row[1], row[2], row[3], row[4], favourite, int(wins or 0), by_topic)
+
+    async def clear_scores(self, guild_id: int) -> int:
+        """Forget every quiz answer (hence every score and leaderboard row) of one server only (an admin's
+        /config reset-scores).
+
+        Games and rounds stay, so question history is kept. Returns the number of answers removed.
+        """
+        async with self._store.transaction() as tx:
+            return await tx.execute("DELETE FROM quiz_answers WHERE guild_id = ?", (guild_id,))

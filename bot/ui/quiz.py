@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Self
 
 import discord
 
@@ -172,11 +172,12 @@ def reveal_embed(session: QuizSession, result: RoundResult, lang: str) -> discor
 def reveal_footer(session: QuizSession, lang: str) -> str:
     """What comes next. Only a quiz that played all its rounds says "that was the last round"; one
     that ends early says why."""
-    if not session.over:
+    reason = session.end_reason
+    if reason is None:   # not over
         return t("quiz.reveal.next", lang)
-    if session.end_reason is EndReason.FINISHED:
+    if reason is EndReason.FINISHED:
         return t("quiz.reveal.last", lang)
-    return t(f"quiz.reveal.ended.{session.end_reason.value}", lang)
+    return t(f"quiz.reveal.ended.{reason.value}", lang)
 
 
 def standings_embed(session: QuizSession, lang: str) -> discord.Embed:
@@ -268,7 +269,7 @@ class AnswerButton(discord.ui.DynamicItem[discord.ui.Button], template=ANSWER_TE
         self.option = option
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
                              match: re.Match[str], /) -> AnswerButton:
         return cls(int(match["game"]), int(match["round"]), int(match["option"]))
 
@@ -285,7 +286,7 @@ class TypedAnswerButton(discord.ui.DynamicItem[discord.ui.Button], template=TYPE
         self.round_number = round_number
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
                              match: re.Match[str], /) -> TypedAnswerButton:
         return cls(int(match["game"]), int(match["round"]))
 
@@ -308,8 +309,8 @@ class _VoteButton(discord.ui.DynamicItem[discord.ui.Button], template=r"quiz:v:(
         self.round_number = round_number
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
-                             match: re.Match[str], /):
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str], /) -> Self:
         return cls(int(match["game"]), int(match["round"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
@@ -332,7 +333,7 @@ class TeamButton(discord.ui.DynamicItem[discord.ui.Button], template=TEAM_TEMPLA
         self.team = team
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
                              match: re.Match[str], /) -> TeamButton:
         return cls(int(match["game"]), int(match["team"]))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.quiz.matching import AnswerMatcher, allowed_edits, answer_key, is_close
+from bot.quiz.matching import AnswerMatcher, allowed_edits, answer_key, is_blank, is_close
 
 GOBLIN = AnswerMatcher(["Goblin", "도깨비", "Guardian: The Lonely and Great God", "Guardian", "Dokkaebi"])
 
@@ -51,3 +51,8 @@ def test_hangul_typo_counts_syllables():
     assert AnswerMatcher(["첫눈처럼 너에게 가겠다"]).matches("첫눈처럼 너에게 가겟다")
     # 3 syllables: exact only
     assert not AnswerMatcher(["도깨비"]).matches("도께비")
+
+
+@pytest.mark.parametrize("text", ["a", "도", "?", "1", "é"])
+def test_visible_answers_are_not_blank(text):
+    assert not is_blank(text)

@@ -1,5 +1,5 @@
 """Issue 15 §7 in the store, both engines: leaderboards by points, wins or correct answers over a
-period, and a player's accuracy by topic, best streak and wins.
+period, a player's accuracy by topic, best streak and wins, and a server's scores reset.
 
 A win: the top score (at least one point) of a game played to its end (status finished or idle);
 players tied at the top all win; stopped and interrupted games have no winner."""
@@ -100,3 +100,18 @@ async def test_player_stats_by_topic_streak_and_wins(history):
         ("dramas", 1, 1), ("facts", 1, 0), ("actors", 1, 0)]
     assert carol.wins == 1
     assert await history.quiz.player_stats(GUILD + 1, ALICE) is None
+
+
+async def test_clear_scores_removes_one_servers_scores_only(store):
+    """QuizRepo.clear_scores (/config reset-scores): a server's answers wiped, no other server's."""
+    guild, other = 111, 222
+    for server, channel in ((guild, 1), (other, 2)):
+        game = await store.quiz.create_game(guild_id=server, channel_id=channel, started_by=7, mode="buttons",
+                                            topic="any", rounds=1, seconds=20, now=NOW)
+        answer = Answer(user_id=7, correct=True, elapsed=1.0, points=Points(100, 10, 0), streak=1, given="a")
+        await store.quiz.record_round(game, server, channel, RoundResult(1, question("drama_of_song", 1), (answer,)),
+                                      NOW, end_status="finished")
+    assert await store.quiz.leaderboard(guild) and await store.quiz.leaderboard(other)
+    assert await store.quiz.clear_scores(guild) == 1
+    assert await store.quiz.leaderboard(guild) == []
+    assert len(await store.quiz.leaderboard(other)) == 1

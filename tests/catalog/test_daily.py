@@ -1,4 +1,4 @@
-"""Song of the day domain: when the next post is due, and which song."""
+"""bot.catalog.daily, the song of the day domain: when the next post is due, and which song."""
 
 from __future__ import annotations
 
