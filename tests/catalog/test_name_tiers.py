@@ -36,6 +36,7 @@ def _refs(matches):
 
 async def test_in_memory_tiers_agree_with_sql_for_every_name_and_prefix(store):
     _service, index = await _prepared(store)
+    # every stored name, hidden and foreign ones too: no store method lists them
     names = [r[0] for table in ("song_titles", "drama_names", "artist_names")
              for r in await store.fetch(f"SELECT name FROM {table}")]
     queries = {compact(n) for n in names} | {compact(n)[:k] for n in names for k in (1, 2, 4)}

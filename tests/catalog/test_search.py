@@ -42,6 +42,7 @@ async def service(store):
 
 
 async def ids_by_key(store, table: str) -> dict[str, int]:
+    """Every shipped entry's id by key: no store method lists them."""
     return {r[0]: r[1] for r in await store.fetch(f"SELECT key, id FROM {table} WHERE guild_id IS NULL")}
 
 

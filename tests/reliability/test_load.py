@@ -136,6 +136,7 @@ async def test_twenty_quizzes_in_twenty_channels_at_once(simcord_env, world, loo
     expected = {(s.game_id, n, p.id): 1 for s, pair in zip(sessions, players, strict=True)
                 for n in range(1, rounds + 1) for p in pair}
     assert await answer_rows(world.store) == expected  # every answer stored once, no round lost
+    # each game's rounds as stored beside its status: no store method counts a game's rounds
     played = await world.store.fetch("SELECT status, rounds_played, (SELECT COUNT(*) FROM quiz_rounds r "
                                         "WHERE r.game_id = g.id) FROM quiz_games g")
     assert [tuple(r) for r in played] == [("finished", rounds, rounds)] * 20

@@ -36,7 +36,7 @@ async def test_settings_cache_answers_reads_without_the_database(store):
         for _ in range(5):
             assert await store.guilds.get(43) == first
         assert reads == 0
-        async with store.transaction() as tx:
+        async with store.transaction() as tx:  # a commit beside the repository: the cache must still see it
             await tx.execute("UPDATE guild_settings SET language = 'en' WHERE guild_id = 43")
         assert (await store.guilds.get(43)).language == "en"
         assert reads == 1

@@ -90,6 +90,7 @@ async def test_full_text_index_in_step_with_the_tables(store):
 
 
 async def test_drama_by_either_name_has_all_its_songs(store):
+    # the drama each stored name belongs to: no store method maps a name to its drama without ranking
     ids = {r[0] for r in await store.fetch(
         "SELECT DISTINCT drama_id FROM drama_names WHERE norm IN (?, ?)", ("goblin", "guardianthelonelyandgreatgod"))}
     assert len(ids) == 1
