@@ -103,7 +103,7 @@ async def populated_sqlite(path) -> dict:
         await store.quiz.record_round(game, 77, 9, RoundResult(1, question, (
             Answer(5, True, 2.5, Points(100, 20, 0), 1, "Snow Road"),
             Answer(6, False, 3.0, Points(0, 0, 0), 0, "Other"))), now, end_status="finished")
-        drama_ids = [r[0] for r in await store.fetch("SELECT id FROM dramas ORDER BY id")]
+        drama_ids = [r[0] for r in await store.fetch("SELECT id FROM dramas ORDER BY id")]  # no store method lists them
         return {"counts": await store.table_counts(), "leaders": await store.quiz.leaderboard(77),
                 "export": await store.catalog.export_records(77), "settings": await store.guilds.get(77),
                 "dramas": await store.catalog.dramas_by_ids(drama_ids, 77)}

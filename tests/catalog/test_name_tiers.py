@@ -24,7 +24,7 @@ async def _prepared(store):
     """The shipped catalog, plus a server addition with a shipped-like name and a hidden song."""
     await store.catalog.import_records([SongRecord(key="guild-beauty", title="Beautiful Life", artists=["Crush"],
                                                    drama="Goblin", ballad=True)], guild_id=GUILD)
-    song_id = (await store.fetch("SELECT id FROM songs WHERE guild_id IS NULL ORDER BY id LIMIT 1"))[0][0]
+    song_id = (await store.catalog.visible_song_ids(None))[0]  # the first shipped song
     await store.additions.hide(GUILD, song_id)
     service = CatalogService(store)
     return service, await service.index()
@@ -36,6 +36,7 @@ def _refs(matches):
 
 async def test_in_memory_tiers_agree_with_sql_for_every_name_and_prefix(store):
     _service, index = await _prepared(store)
+    # every stored name, hidden and foreign ones too: no store method lists them
     names = [r[0] for table in ("song_titles", "drama_names", "artist_names")
              for r in await store.fetch(f"SELECT name FROM {table}")]
     queries = {compact(n) for n in names} | {compact(n)[:k] for n in names for k in (1, 2, 4)}
@@ -52,13 +53,13 @@ async def test_in_memory_tiers_agree_with_sql_for_every_name_and_prefix(store):
 
 async def test_hidden_and_foreign_entries_stay_out_of_look_ups(store):
     service, index = await _prepared(store)
-    hidden = (await store.fetch("SELECT song_id FROM hidden_songs WHERE guild_id = ?", (GUILD,)))[0][0]
-    title = (await store.fetch("SELECT title FROM songs WHERE id = ?", (hidden,)))[0][0]
+    [hidden_line] = await store.additions.hidden(GUILD)
+    hidden, title = hidden_line.id, hidden_line.title
     assert index.sees("song", hidden, None) and not index.sees("song", hidden, GUILD)
     assert hidden in [m.id for m in await service.search(title, None)]
     assert hidden not in [m.id for m in await service.search(title, GUILD)]
     assert await service.song(hidden, GUILD) is None
-    added = (await store.fetch("SELECT id FROM songs WHERE guild_id = ?", (GUILD,)))[0][0]
+    added = (await store.additions.additions(GUILD))[0].id
     assert await service.song(added, OTHER) is None and (await service.song(added, GUILD)).title == "Beautiful Life"
 
 

@@ -178,12 +178,12 @@ async def test_a_title_typed_in_full_is_found_however_many_titles_contain_it(wor
                                            drama="Many Stays")], guild_id=world.guild.id)
     removed = await world.admin.slash(world.channel, "catalog remove", song="stay")
     assert removed.ephemeral and "Stay" in removed.response.content and "Many Stays" in removed.response.content
-    assert await world.store.fetch("SELECT 1 FROM songs WHERE key = 'stay'") == []
+    assert await world.store.additions.addition_id_by_key(world.guild.id, "stay") is None
     await world.store.catalog.import_records([SongRecord(key="stay", title="Stay", hangul="머물러",
                                                          artists=["Someone"], drama="Many Stays")],
                                              guild_id=world.guild.id)
     by_hangul = await world.admin.slash(world.channel, "catalog remove", song="머물러")
-    assert by_hangul.ephemeral and await world.store.fetch("SELECT 1 FROM songs WHERE key = 'stay'") == []
+    assert by_hangul.ephemeral and await world.store.additions.addition_id_by_key(world.guild.id, "stay") is None
 
 
 async def test_remove_free_text_must_name_one_song(world):

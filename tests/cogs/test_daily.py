@@ -159,8 +159,9 @@ async def test_a_passing_discord_error_is_retried_later_the_same_day(world, simc
 async def test_a_server_with_nothing_to_post_is_looked_at_again_later_not_every_second(world, simcord_env):
     """Every song hidden: no post, and the task looks again in 15 minutes (it once spun each second)."""
     store = world.store
-    async with store.transaction() as tx:
-        await tx.execute("INSERT INTO hidden_songs (guild_id, song_id) SELECT ?, id FROM songs", (world.guild.id,))
+    for song_id in await store.catalog.visible_song_ids(world.guild.id):
+        assert await store.additions.hide(world.guild.id, song_id)
+    assert await store.catalog.visible_song_ids(world.guild.id) == []
     await world.admin.slash(world.channel, "config daily", channel=world.channel, hour=10, timezone="Asia/Seoul")
     looks = 0
     candidates = store.daily.candidates

@@ -220,7 +220,7 @@ async def test_drama_pager_and_buttons_survive_a_restart(world, settings):
 
 
 async def song_id(store, key: str) -> int:
-    return await store.fetchval("SELECT id FROM songs WHERE key = ?", (key,))
+    return (await store.catalog.song_by_key(key)).id
 
 
 async def test_another_server_does_not_see_our_additions(world):
@@ -238,9 +238,7 @@ async def test_another_server_does_not_see_our_additions(world):
 async def test_a_hidden_song_behind_a_select_answers_privately(world):
     result = await ost(world.alice, world.channel, "here")
     hidden = await song_id(world.store, "here-i-am-again")
-    async with world.store.transaction() as tx:
-        await tx.execute("INSERT INTO hidden_songs (guild_id, song_id) VALUES (?, ?)", (world.guild.id, hidden))
-    world.store.catalog.generation += 1
+    assert await world.store.additions.hide(world.guild.id, hidden)  # (bumps the catalog generation)
     picked = await world.bob.select(result.response, [f"song:{hidden}"], custom_id="ost:pick")
     assert picked.ephemeral and picked.response.content == "That entry is no longer in this server's catalog."
     assert (await ost(world.alice, world.channel, "here")).response.embeds[0].title == "🎵 Here Always"

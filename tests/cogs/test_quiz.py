@@ -14,7 +14,16 @@ from bot.quiz.questions import Name, Question
 from bot.quiz.scoring import score_answer
 from bot.quiz.session import Answer, QuizSession, RoundResult
 from bot.store import Store
-from tests.cogs.quiz_helpers import button_ids, message_by_id, rows, session_of
+from tests.cogs.quiz_helpers import (
+    button_ids,
+    count,
+    game_state,
+    message_by_id,
+    only_game,
+    player_totals,
+    rows,
+    session_of,
+)
 from tests.limits import assert_message_limits
 
 pytestmark = pytest.mark.both_engines
@@ -62,7 +71,7 @@ async def test_full_game_with_four_members(simcord_env, world):
     again = await world.admin.click(round1, custom_id=ids[wrong])
     assert again.ephemeral and again.response.content == "You already answered this round."
     # nothing is written before the reveal
-    assert await rows(world.store, "SELECT * FROM quiz_answers") == []
+    assert await count(world.store, "quiz_answers") == 0
 
     await env.advance_time(15)
     revealed = message_by_id(world.channel, round1.id)
@@ -80,9 +89,11 @@ async def test_full_game_with_four_members(simcord_env, world):
         assert fact is not None and "Source:" in fact.value
     assert all(b.disabled for b in buttons(revealed))
     assert buttons(revealed)[right].style is discord.ButtonStyle.success
-    stored = await rows(world.store, "SELECT user_id, correct, points, streak FROM quiz_answers ORDER BY user_id")
-    assert sorted(stored) == sorted([(world.alice.id, 1, 150, 1), (world.bob.id, 0, 0, 0),
-                                     (world.admin.id, 1, 138, 1)])
+    assert await player_totals(world.store, world.guild.id) == {world.alice.id: (1, 1, 150), world.bob.id: (1, 0, 0),
+                                                         world.admin.id: (1, 1, 138)}
+    streaks = [(await world.store.quiz.player_stats(world.guild.id, member.id)).best_streak
+               for member in (world.alice, world.bob, world.admin)]
+    assert streaks == [1, 0, 1]
 
     with pytest.raises(SetupError, match="disabled"):  # a late click cannot even happen
         await carol.click(revealed, custom_id=ids[right])
@@ -103,9 +114,8 @@ async def test_full_game_with_four_members(simcord_env, world):
     assert lines[4].startswith(f"3. <@{world.bob.id}>: **0** points")
     assert str(carol.id) not in final.embeds[0].description
     assert session_of(env, world.channel) is None
-    assert await rows(world.store, "SELECT status, rounds_played FROM quiz_games") == [("finished", 2)]
-    assert await rows(world.store, "SELECT sum(points) FROM quiz_answers WHERE user_id = ?",
-                      (world.alice.id,)) == [(310,)]
+    assert await only_game(world.store, game_id) == ("finished", 2)
+    assert (await player_totals(world.store, world.guild.id))[world.alice.id][2] == 310
 
 
 # -- typed mode --------------------------------------------------------------------------------
@@ -141,7 +151,8 @@ async def test_typed_mode_accepts_aliases_hangul_and_typos_but_not_near_misses(s
     for member in (carol, dave):
         assert f"<@{member.id}>" not in winners
     assert all(b.disabled for b in buttons(revealed))
-    stored = dict(await rows(world.store, "SELECT user_id, correct FROM quiz_answers"))
+    totals = await player_totals(world.store, world.guild.id)
+    stored = {user: correct for user, (answers, correct, _) in totals.items() if answers == 1}
     assert stored == {world.alice.id: 1, world.bob.id: 1, world.admin.id: 1, carol.id: 0, dave.id: 0}
 
 
@@ -150,6 +161,7 @@ async def test_typed_mode_accepts_aliases_hangul_and_typos_but_not_near_misses(s
 async def test_stop_rights(simcord_env, world):
     env = simcord_env
     await world.alice.slash(world.channel, "quiz start", rounds=5, seconds=20)
+    games = [session_of(env, world.channel).game_id]
     refused = await world.bob.slash(world.channel, "quiz stop")
     assert refused.ephemeral and "can stop it" in refused.response.content
     assert len(env.errors) == 1
@@ -161,23 +173,25 @@ async def test_stop_rights(simcord_env, world):
     assert not stopped.ephemeral and "stopped the quiz" in stopped.response.content
     final = world.channel.last_message
     assert final.embeds[0].title == "🏁 Final standings" and "stopped" in final.embeds[0].description
-    assert await rows(world.store, "SELECT status, rounds_played FROM quiz_games") == [("stopped", 2)]
+    assert await only_game(world.store, games[0]) == ("stopped", 2)
 
     # the bot-manager role, once an admin sets it
     dj = world.guild.create_role("DJ")
     dave = world.guild.add_member(env.create_user("dave"), roles=[dj])
     await world.store.guilds.update(world.guild.id, manager_role_id=dj.id)
     await world.bob.slash(world.channel, "quiz start", rounds=3, seconds=10)
+    games.append(session_of(env, world.channel).game_id)
     assert (await dave.slash(world.channel, "quiz stop")).ephemeral is False
     assert session_of(env, world.channel) is None
 
     # the starter
     await world.bob.slash(world.channel, "quiz start", rounds=3, seconds=10)
+    games.append(session_of(env, world.channel).game_id)
     await env.advance_time(14)  # stop during round 2
     assert (await world.bob.slash(world.channel, "quiz stop")).ephemeral is False
     assert session_of(env, world.channel) is None
-    statuses = await rows(world.store, "SELECT status FROM quiz_games ORDER BY id")
-    assert statuses == [("stopped",), ("stopped",), ("stopped",)]
+    assert await count(world.store, "quiz_games") == 3
+    assert [(await game_state(world.store, game))[0] for game in games] == ["stopped", "stopped", "stopped"]
 
     nothing = await world.bob.slash(world.channel, "quiz stop")
     assert nothing.ephemeral and nothing.response.content == "There is no quiz running in this channel."
@@ -198,7 +212,7 @@ async def test_one_quiz_per_channel(simcord_env, world):
     elsewhere = await world.bob.slash(other, "quiz start", rounds=1, seconds=10)
     assert not elsewhere.ephemeral
     assert session_of(env, other) is not None
-    assert await rows(world.store, "SELECT count(*) FROM quiz_games WHERE status = 'running'") == [(2,)]
+    assert len(await world.store.quiz.running_game_ids()) == 2
 
 
 async def test_quiz_channel_setting_and_defaults(simcord_env, world):
@@ -209,7 +223,7 @@ async def test_quiz_channel_setting_and_defaults(simcord_env, world):
     refused = await world.alice.slash(world.channel, "quiz start")
     assert refused.ephemeral and f"<#{games.id}>" in refused.response.content
     assert len(env.errors) == 1
-    assert await rows(world.store, "SELECT count(*) FROM quiz_games") == [(0,)]
+    assert await count(world.store, "quiz_games") == 0
     started = await world.alice.slash(games, "quiz start")
     assert "**3** rounds, **15** s each, type the answer" in started.response.embeds[0].description
     assert [b.label for b in buttons(games.last_message)] == ["Answer", "Hint (0/3)", "Skip"]
@@ -218,6 +232,7 @@ async def test_quiz_channel_setting_and_defaults(simcord_env, world):
 async def test_quiz_ends_itself_when_no_one_plays(simcord_env, world):
     env = simcord_env
     await world.alice.slash(world.channel, "quiz start", rounds=5, seconds=10)
+    game_id = session_of(env, world.channel).game_id
     await env.advance_time(10)
     assert "No answers this round." in world.channel.last_message.embeds[0].fields[0].value
     await env.advance_time(4 + 10)
@@ -228,7 +243,7 @@ async def test_quiz_ends_itself_when_no_one_plays(simcord_env, world):
     last_reveal = [m for m in world.channel.history() if m.embeds and "the answer" in m.embeds[0].title][-1]
     assert last_reveal.embeds[0].footer.text == "No one is playing, so the quiz ends early: final standings below."
     assert session_of(env, world.channel) is None
-    assert await rows(world.store, "SELECT status, rounds_played FROM quiz_games") == [("idle", 2)]
+    assert await only_game(world.store, game_id) == ("idle", 2)
     await env.advance_time(60)
     assert world.channel.last_message.id == final.id  # nothing more was posted
 
@@ -238,6 +253,7 @@ async def test_a_deleted_round_message_does_not_break_the_quiz(simcord_env, worl
     await world.alice.slash(world.channel, "quiz start", rounds=2, seconds=60)
     round1 = world.channel.last_message
     assert round1.id == session_of(env, world.channel).message_id
+    game_id = session_of(env, world.channel).game_id
     mods = world.guild.create_role("Mods", permissions=discord.Permissions(manage_messages=True))
     moderator = world.guild.add_member(env.create_user("mod"), roles=[mods])
     await moderator.delete(round1)
@@ -247,7 +263,7 @@ async def test_a_deleted_round_message_does_not_break_the_quiz(simcord_env, worl
     posted = list(world.channel.history())
     at = next(i for i, message in enumerate(posted) if "stopped the quiz" in (message.content or ""))
     assert [embed.title for message in posted[at + 1:] for embed in message.embeds] == ["🏁 Final standings"]
-    assert await rows(world.store, "SELECT status FROM quiz_games") == [("stopped",)]
+    assert (await only_game(world.store, game_id))[0] == "stopped"
     assert env.errors == []
 
 
@@ -350,7 +366,7 @@ async def test_a_restart_mid_round_resumes_the_quiz_and_counts_every_answer_once
     assert resumed is not None and resumed is not session and resumed.game_id == game_id
     notice = world.channel.last_message
     assert notice.content.startswith("▶️ The bot is back") and "Round 2 has 15 s left" in notice.content
-    assert await rows(world.store, "SELECT status FROM quiz_games") == [("running",)]
+    assert (await only_game(world.store, game_id))[0] == "running"
 
     # The old round message's buttons reach the resumed game; Bob's answer is still his.
     again = await world.bob.click(round2, custom_id=button_ids(round2)[right2])
@@ -367,10 +383,11 @@ async def test_a_restart_mid_round_resumes_the_quiz_and_counts_every_answer_once
     await env.advance_time(4 + 20)
     final = world.channel.last_message
     assert final.embeds[0].title == "🏁 Final standings"
-    assert await rows(world.store, "SELECT status, rounds_played FROM quiz_games") == [("finished", 3)]
+    assert await only_game(world.store, game_id) == ("finished", 3)
+    # which round each answer counted in: no store method reads quiz_answers by round
     answers = await rows(world.store, "SELECT round, user_id, points FROM quiz_answers ORDER BY round, user_id")
     assert sorted(answers) == sorted([(1, world.alice.id, 150), (2, world.bob.id, 150), (2, carol.id, 138)])
-    assert await rows(world.store, "SELECT count(*) FROM quiz_pending_answers") == [(0,)]
+    assert await count(world.store, "quiz_pending_answers") == 0
 
 
 async def test_a_round_whose_time_ran_out_while_down_closes_at_once_with_its_answers(simcord_env, world, settings):
@@ -389,7 +406,8 @@ async def test_a_round_whose_time_ran_out_while_down_closes_at_once_with_its_ans
     await env.advance_time(4)
     assert world.channel.last_message.embeds[0].title == "Round 2 of 2"
     await env.advance_time(20)
-    assert await rows(world.store, "SELECT status, rounds_played FROM quiz_games") == [("finished", 2)]
+    assert await only_game(world.store, session.game_id) == ("finished", 2)
+    # the round the answer counted in: no store method reads quiz_answers by round
     assert await rows(world.store, "SELECT round, user_id FROM quiz_answers") == [(1, world.bob.id)]
 
 
@@ -408,8 +426,8 @@ async def test_a_quiz_down_for_over_ten_minutes_ends_with_its_standings(simcord_
     assert "more than 10 minutes" in final.embeds[0].description
     assert f"1. <@{world.bob.id}>: **150** points" in final.embeds[0].description
     assert session_of(env, world.channel) is None
-    assert await rows(world.store, "SELECT status, rounds_played FROM quiz_games") == [("interrupted", 1)]
-    assert await rows(world.store, "SELECT user_id, points FROM quiz_answers") == [(world.bob.id, 150)]
+    assert await only_game(world.store, session.game_id) == ("interrupted", 1)
+    assert await player_totals(world.store, world.guild.id) == {world.bob.id: (1, 1, 150)}
     await env.advance_time(60)
     assert world.channel.last_message.id == final.id  # the old game posts nothing more
     assert not (await world.bob.slash(world.channel, "quiz start", rounds=1, seconds=10)).ephemeral
@@ -426,7 +444,7 @@ async def test_a_quiz_whose_channel_is_gone_ends_at_the_next_start(simcord_env, 
     await env.bot.close()
     await env.restart_bot(create_bot(settings))
     await env.advance_time(0)
-    assert await rows(world.store, "SELECT status FROM quiz_games WHERE id = ?", (game,)) == [("interrupted",)]
+    assert (await game_state(world.store, game))[0] == "interrupted"
     assert env.errors == []
 
 
@@ -435,12 +453,13 @@ async def test_buttons_of_a_quiz_from_an_older_version_answer_kindly(simcord_env
     marks it interrupted and edits its message; a click on it gets a kind word."""
     env = simcord_env
     await world.alice.slash(world.channel, "quiz start", rounds=3, seconds=20)
+    game_id = session_of(env, world.channel).game_id
     round1 = world.channel.last_message
     await env.bot.close()
     store = await Store.open(settings.database)
     try:
         async with store.transaction() as tx:
-            await tx.execute("UPDATE quiz_games SET questions = NULL")
+            await tx.execute("UPDATE quiz_games SET questions = NULL")  # the row as an older version wrote it
     finally:
         await store.close()
     await env.restart_bot(create_bot(settings))
@@ -448,7 +467,7 @@ async def test_buttons_of_a_quiz_from_an_older_version_answer_kindly(simcord_env
     edited = message_by_id(world.channel, round1.id)
     assert edited.embeds[0].title == "Quiz interrupted" and edited.components == []
     assert session_of(env, world.channel) is None
-    assert await rows(world.store, "SELECT status FROM quiz_games") == [("interrupted",)]
+    assert (await only_game(world.store, game_id))[0] == "interrupted"
 
 
 # -- Korean ------------------------------------------------------------------------------------
@@ -486,13 +505,15 @@ async def test_no_quiz_where_the_bot_cannot_post(simcord_env, world):
     refused = await world.alice.slash(muted, "quiz start")
     assert refused.ephemeral and "send_messages" in refused.response.content
     assert len(env.errors) == 1
-    assert await rows(world.store, "SELECT count(*) FROM quiz_games") == [(0,)]
+    assert await count(world.store, "quiz_games") == 0
 
 
 async def test_typed_lead_actor_answers_take_the_hangul_name(simcord_env, world, monkeypatch):
     """Issue 16: `손예진` is Son Ye-jin (and 현빈 Hyun Bin), typed in a lead-actor round."""
     env = simcord_env
-    drama_id = (await world.store.fetch("SELECT id FROM dramas WHERE key = 'crash-landing-on-you'"))[0][0]
+    drama = (await world.store.catalog.song_by_key("here-i-am-again")).drama
+    assert drama.key == "crash-landing-on-you"
+    drama_id = drama.id
     only_keys(monkeypatch, lambda q: q.key == f"lead_actor:{drama_id}")
     carol = world.guild.add_member(env.create_user("carol"))
     await world.alice.slash(world.channel, "quiz start", rounds=1, seconds=30, mode="typed", topic="actors")
@@ -527,11 +548,13 @@ async def test_a_new_process_leaves_a_quiz_its_live_owner_plays_and_takes_it_ove
     await env.restart_bot(create_bot(settings))
     await env.advance_time(0)
     new = env.bot.store
-    assert await rows(new, "SELECT id FROM processes") == [(old_token,)]
+    assert [process.id for process in await new.fleet.processes()] == [old_token]
     assert session_of(env, world.channel) is None  # not resumed: its owner is alive
-    assert await rows(new, "SELECT status, owner FROM quiz_games") == [("running", old_token)]
+    assert await count(new, "quiz_games") == 1
+    assert [(game.game_id, game.owner) for game in await new.quiz.running_games()] == [(game_id, old_token)]
 
-    async with new.transaction() as tx:  # the old process stops and leaves the fleet table
+    # the old process stops and leaves the fleet table (its own fleet.forget(); its store is closed)
+    async with new.transaction() as tx:
         await tx.execute("DELETE FROM processes WHERE id = ?", (old_token,))
     # What the heartbeat loop's `dispatch("fleet_beat")` runs after each beat (awaited here: a task the
     # test body dispatches itself is not one SimCord waits for).
@@ -539,4 +562,4 @@ async def test_a_new_process_leaves_a_quiz_its_live_owner_plays_and_takes_it_ove
     await env.advance_time(0)
     resumed = session_of(env, world.channel)
     assert resumed is not None and resumed.game_id == game_id
-    assert await rows(new, "SELECT owner FROM quiz_games") == [(new.token,)]
+    assert [(game.game_id, game.owner) for game in await new.quiz.running_games()] == [(game_id, new.token)]

@@ -7,7 +7,7 @@ import pytest
 
 from bot.app import create_bot
 from bot.quiz.game import JOIN_SECONDS
-from tests.cogs.quiz_helpers import button_ids, message_by_id, rows, session_of
+from tests.cogs.quiz_helpers import button_ids, count, message_by_id, only_game, player_totals, rows, session_of
 from tests.cogs.test_quiz import buttons, only_keys
 from tests.limits import assert_message_limits
 
@@ -39,7 +39,7 @@ async def test_a_hint_uncovers_letters_and_costs_points(simcord_env, world, monk
     revealed = message_by_id(world.channel, round1.id).embeds[0]
     assert f"<@{world.alice.id}> **+125**" in revealed.fields[0].value  # 100 - 25 + 50 (instant)
     assert any("1 hint given: −25 points" in f.value for f in revealed.fields)
-    assert await rows(world.store, "SELECT points FROM quiz_answers") == [(125,)]
+    assert await player_totals(world.store, world.guild.id) == {world.alice.id: (1, 1, 125)}
 
 
 async def test_hints_and_skips_need_a_majority_or_the_starter(simcord_env, world):
@@ -86,7 +86,7 @@ async def test_hints_and_skips_need_a_majority_or_the_starter(simcord_env, world
     assert not alone.ephemeral
     await env.advance_time(0)
     assert world.channel.last_message.embeds[0].title == "🏁 Final standings"
-    assert await rows(world.store, "SELECT status, rounds_played FROM quiz_games") == [("finished", 3)]
+    assert await only_game(world.store, game_id) == ("finished", 3)
 
 
 async def test_a_hint_in_a_buttons_quiz_is_refused_kindly(simcord_env, world):
@@ -140,6 +140,7 @@ async def test_elimination_until_the_last_player_standing(simcord_env, world):
     assert lines[-3].startswith(f"1. <@{world.alice.id}>") and lines[-3].endswith("❤️ 2")
     assert lines[-2].startswith(f"2. <@{carol.id}>") and lines[-2].endswith(" · out")
     assert lines[-1].startswith(f"3. <@{world.bob.id}>") and lines[-1].endswith(" · out")
+    # the game's style and lives as stored: store.quiz.game does not read them
     assert await rows(world.store, "SELECT status, rounds_played, style, lives FROM quiz_games") == [
         ("finished", 3, "elimination", 2)]
 
@@ -193,7 +194,7 @@ async def test_option_combinations_are_refused_clearly(simcord_env, world):
     teams = await world.alice.slash(world.channel, "quiz start", style="elimination", teams=3)
     assert teams.ephemeral and "`teams` is for the teams style" in teams.response.content
     assert len(env.errors) == 3
-    assert await rows(world.store, "SELECT count(*) FROM quiz_games") == [(0,)]
+    assert await count(world.store, "quiz_games") == 0
     # Discord itself refuses values out of range (app_commands.Range): the command never runs.
     options = {o.name: o for o in env.bot.tree.get_command("quiz").get_command("start").parameters}
     assert (options["lives"].min_value, options["lives"].max_value) == (1, 10)
@@ -210,7 +211,8 @@ async def test_a_blank_typed_answer_is_refused_not_locked_in(simcord_env, world)
     real = await type_answer(world.bob, round1, "something")
     assert "Locked in" in real.response.content
     await env.advance_time(30)
-    assert await rows(world.store, "SELECT user_id FROM quiz_answers") == [(world.bob.id,)]
+    totals = await player_totals(world.store, world.guild.id)
+    assert {user: answers for user, (answers, _, _) in totals.items()} == {world.bob.id: 1}
 
 
 async def test_a_stopped_quiz_never_says_that_was_the_last_round(simcord_env, world):

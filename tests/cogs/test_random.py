@@ -119,11 +119,8 @@ async def test_filters_that_match_nothing_say_which_and_what_exists(world, optio
 async def test_a_drama_with_no_songs_left_for_this_server(world):
     for song in SEED.songs:
         if song.drama == "goblin":
-            song_id = await world.store.fetchval("SELECT id FROM songs WHERE key = ?", (song.key,))
-            async with world.store.transaction() as tx:
-                await tx.execute("INSERT INTO hidden_songs (guild_id, song_id) VALUES (?, ?)",
-                                 (world.guild.id, song_id))
-    world.store.catalog.generation += 1
+            song_id = (await world.store.catalog.song_by_key(song.key)).id
+            assert await world.store.additions.hide(world.guild.id, song_id)  # (bumps the catalog generation)
     result = await world.alice.slash(world.channel, "random", drama="Goblin")
     assert result.ephemeral and result.response.content == "**Goblin** has no songs in the catalog."
     assert user_errors(world.env) == ["ost.random.empty_drama"]

@@ -20,7 +20,16 @@ import logging
 import discord
 import pytest
 
-from tests.cogs.quiz_helpers import button_ids, message_by_id, quiz_cog, rows, session_of
+from tests.cogs.quiz_helpers import (
+    button_ids,
+    count,
+    message_by_id,
+    only_game,
+    player_totals,
+    quiz_cog,
+    rows,
+    session_of,
+)
 from tests.limits import assert_message_limits
 from tests.reliability.conftest import swallowed
 
@@ -212,14 +221,13 @@ PAUSE = 4.0     # bot.cogs.quiz.REVEAL_PAUSE
 
 
 async def scores(store) -> list[tuple]:
-    """Every stored score and round, for before/after comparisons."""
+    """Every stored score and round, for before/after comparisons (row by row: no store method reads
+    answers by round, nor a round's counts)."""
     return (await rows(store, "SELECT game_id, round, user_id, correct, points, streak FROM quiz_answers "
                               "ORDER BY game_id, round, user_id")
             + await rows(store, "SELECT game_id, number, answers, correct FROM quiz_rounds ORDER BY game_id, number"))
 
 
-async def game_status(store) -> list[tuple]:
-    return await rows(store, "SELECT status, rounds_played FROM quiz_games ORDER BY id")
 
 
 async def start(world, rounds: int):
@@ -266,7 +274,8 @@ async def test_a_round_post_failing_once_is_retried_and_the_quiz_goes_on(simcord
     await play_round(world, session, right=False)
     await env.advance_time(ROUND_SECONDS)
     assert world.channel.last_message.embeds[0].title.startswith("🏁")
-    assert await game_status(world.store) == [("finished", 2)]
+    assert await only_game(world.store, session.game_id) == ("finished", 2)
+    # which round each answer counted in: no store method reads quiz_answers by round
     assert await rows(world.store, "SELECT round, user_id, correct FROM quiz_answers ORDER BY round, user_id") == [
         (1, world.alice.id, 1), (1, world.bob.id, 1), (2, world.alice.id, 0), (2, world.bob.id, 1)]
     assert_game_gone(env, world.channel)
@@ -287,7 +296,7 @@ async def test_a_round_post_failing_twice_ends_the_quiz_cleanly_keeping_earned_s
     await env.advance_time(PAUSE + RETRY + 1)
     assert_logged(caplog, 2)  # the failure, then the failed retry: one line each, no traceback
     assert await scores(world.store) == earned
-    assert await game_status(world.store) == [("interrupted", 1)]
+    assert await only_game(world.store, session.game_id) == ("interrupted", 1)
     assert_game_gone(env, world.channel)
     # The channel is free again.
     again = await world.bob.slash(world.channel, "quiz start", rounds=1, seconds=ROUND_SECONDS)
@@ -311,8 +320,8 @@ async def test_a_reveal_edit_failing_once_is_retried(simcord_env, world, caplog,
     await env.advance_time(PAUSE)
     assert round_title(world.channel.last_message) == "Round 2 of 2"
     await env.advance_time(ROUND_SECONDS * 2)
-    assert await game_status(world.store) == [("finished", 2)]
-    assert len(await rows(world.store, "SELECT 1 FROM quiz_answers")) == 2
+    assert await only_game(world.store, session.game_id) == ("finished", 2)
+    assert await count(world.store, "quiz_answers") == 2
     assert_logged(caplog, 1)
 
 
@@ -331,9 +340,9 @@ async def test_a_reveal_that_cannot_be_shown_does_not_end_the_quiz(simcord_env, 
     assert round_title(world.channel.last_message) == "Round 2 of 2"  # the quiz went on
     await play_round(world, session)
     await env.advance_time(ROUND_SECONDS)
-    assert await game_status(world.store) == [("finished", 2)]
+    assert await only_game(world.store, session.game_id) == ("finished", 2)
     assert set(earned) <= set(await scores(world.store))
-    assert len(await rows(world.store, "SELECT 1 FROM quiz_answers")) == 4
+    assert await count(world.store, "quiz_answers") == 4
     assert_game_gone(env, world.channel)
 
 
@@ -345,7 +354,7 @@ async def test_the_final_standings_are_retried_once(simcord_env, world, caplog, 
     caplog.clear()
     fault(env, "POST", f"/channels/{world.channel.id}/messages", status)
     await env.advance_time(ROUND_SECONDS)
-    assert await game_status(world.store) == [("finished", 1)]  # stored before anything is shown
+    assert await only_game(world.store, session.game_id) == ("finished", 1)  # stored before anything is shown
     assert_logged(caplog, 1)
     await env.advance_time(RETRY)
     assert world.channel.last_message.embeds[0].title.startswith("🏁")
@@ -361,7 +370,7 @@ async def test_quiz_start_whose_defer_fails_leaves_nothing_behind(simcord_env, w
     assert failed.ephemeral and failed.response.content == TRY_AGAIN
     assert_logged(caplog, 1)
     swallowed(env, errors)
-    assert await game_status(world.store) == []
+    assert await count(world.store, "quiz_games") == 0
     assert_game_gone(env, world.channel)
     await start(world, rounds=1)
 
@@ -379,8 +388,8 @@ async def test_quiz_start_whose_announcement_edit_fails_still_runs_the_quiz(simc
     assert session is not None and round_title(world.channel.last_message) == "Round 1 of 1"
     await play_round(world, session)
     await env.advance_time(ROUND_SECONDS)
-    assert await game_status(world.store) == [("finished", 1)]
-    assert len(await rows(world.store, "SELECT 1 FROM quiz_answers")) == 2
+    assert await only_game(world.store, session.game_id) == ("finished", 1)
+    assert await count(world.store, "quiz_answers") == 2
     assert_game_gone(env, world.channel)
 
 
@@ -394,7 +403,8 @@ async def test_an_answer_whose_receipt_fails_still_counts(simcord_env, world, ca
     await world.alice.click(message, custom_id=button_ids(message)[session.question.correct])
     assert_logged(caplog, 0 if kind is EXPIRED else 1)
     await env.advance_time(ROUND_SECONDS)
-    assert await rows(world.store, "SELECT user_id, correct FROM quiz_answers") == [(world.alice.id, 1)]
+    totals = await player_totals(world.store, world.guild.id)
+    assert {user: (answers, correct) for user, (answers, correct, _) in totals.items()} == {world.alice.id: (1, 1)}
 
 
 @pytest.mark.parametrize("kind", [EXPIRED, {"status": 503}])

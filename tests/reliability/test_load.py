@@ -10,7 +10,7 @@ import pytest
 
 from bot.checks import Refused
 from bot.quiz.game import REVEAL_PAUSE
-from tests.cogs.quiz_helpers import button_ids, quiz_cog, session_of
+from tests.cogs.quiz_helpers import button_ids, player_totals, quiz_cog, session_of
 from tests.limits import assert_message_limits
 from tests.reliability.conftest import click, dispatch_at_once, slash
 
@@ -37,6 +37,7 @@ async def test_the_lag_meter_sees_a_callback_that_blocks_the_loop(simcord_env, w
 
 
 async def answer_rows(store) -> dict[tuple[int, int, int], int]:
+    """How often each (game, round, player) was stored: no store method reads answers by round."""
     rows = await store.fetch("SELECT game_id, round, user_id, COUNT(*) FROM quiz_answers "
                                 "GROUP BY game_id, round, user_id")
     return {(int(g), int(r), int(u)): n for g, r, u, n in rows}
@@ -91,8 +92,8 @@ async def test_fifty_clicks_and_a_double_click_in_the_same_instant(simcord_env, 
     assert await answer_rows(world.store) == {
         (game_id, n, u): 1 for n in (1, 2) for u in [m.id for m in members] + [world.bob.id]}
     # Scored once per round: every right answer at the same instant earns the same points.
-    rows = await world.store.fetch("SELECT user_id, SUM(correct), SUM(points) FROM quiz_answers GROUP BY user_id")
-    totals = {int(u): (int(c), int(p)) for u, c, p in rows}
+    totals = {user: (correct, points) for user, (_, correct, points) in
+              (await player_totals(world.store, world.guild.id)).items()}
     winners = {totals[m.id] for i, m in enumerate(members) if i % 2 == 0}
     assert len(winners) == 1 and next(iter(winners))[0] == 2
     assert {totals[m.id] for i, m in enumerate(members) if i % 2 == 1} == {(0, 0)}
@@ -135,6 +136,7 @@ async def test_twenty_quizzes_in_twenty_channels_at_once(simcord_env, world, loo
     expected = {(s.game_id, n, p.id): 1 for s, pair in zip(sessions, players, strict=True)
                 for n in range(1, rounds + 1) for p in pair}
     assert await answer_rows(world.store) == expected  # every answer stored once, no round lost
+    # each game's rounds as stored beside its status: no store method counts a game's rounds
     played = await world.store.fetch("SELECT status, rounds_played, (SELECT COUNT(*) FROM quiz_rounds r "
                                         "WHERE r.game_id = g.id) FROM quiz_games g")
     assert [tuple(r) for r in played] == [("finished", rounds, rounds)] * 20

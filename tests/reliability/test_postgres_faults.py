@@ -19,7 +19,7 @@ import pytest
 from bot.app import create_bot
 from bot.config import Settings
 from bot.store import StoreUnavailable
-from tests.cogs.quiz_helpers import button_ids, rows, session_of
+from tests.cogs.quiz_helpers import button_ids, count, only_game, session_of
 from tests.reliability.conftest import swallowed
 
 # PostgreSQL only, and already run by `make test`: `.ci/run`'s second pass (every other engine test
@@ -157,8 +157,8 @@ async def test_a_config_write_whose_connection_dies_changes_nothing(simcord_env,
 
     saved = await world.admin.slash(world.channel, "config quiz", rounds=7, seconds=45)
     assert saved.ephemeral and saved.response.content != TRY_AGAIN
-    assert await rows(world.store, "SELECT quiz_rounds, quiz_seconds FROM guild_settings WHERE guild_id = ?",
-                      (world.guild.id,)) == [(7, 45)]
+    settings = await world.store.guilds.get(world.guild.id)
+    assert (settings.quiz_rounds, settings.quiz_seconds) == (7, 45)
     assert_quiet(capture, 1)
 
 
@@ -190,16 +190,16 @@ async def test_a_quiz_round_whose_write_dies_ends_the_quiz_with_nothing_half_wri
                 await world.bob.click(message, custom_id=ids[(session.question.correct + 1) % 4])]
     assert all(r.ephemeral for r in receipts)
     await env.advance_time(1)  # the answers are kept as given (issue 15), within FLUSH_EVERY: before the kill
-    assert await rows(world.store, "SELECT count(*) FROM quiz_pending_answers") == [(2,)]
+    assert await count(world.store, "quiz_pending_answers") == 2
     capture.clear()
     killer.arm()
     await env.advance_time(9)
     assert_killed(killer)
     assert_quiet(capture, 1)
     assert "ended" in last_warning(capture)
-    assert await rows(world.store, "SELECT status, rounds_played FROM quiz_games") == [("interrupted", 0)]
-    assert await rows(world.store, "SELECT count(*) FROM quiz_rounds") == [(0,)]
-    assert await rows(world.store, "SELECT count(*) FROM quiz_answers") == [(0,)]
+    assert await only_game(world.store, session.game_id) == ("interrupted", 0)
+    assert await count(world.store, "quiz_rounds") == 0
+    assert await count(world.store, "quiz_answers") == 0
     stale = await world.bob.click(message, custom_id=ids[0])
     assert stale.ephemeral and "interrupted" in stale.response.content
     again = await world.bob.slash(world.channel, "quiz start", rounds=1, seconds=10)

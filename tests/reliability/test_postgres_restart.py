@@ -17,7 +17,6 @@ from bot.app import create_bot
 from bot.config import Settings
 from bot.store import StoreUnavailable
 from tests import postgres_server
-from tests.cogs.quiz_helpers import rows
 from tests.reliability.conftest import swallowed
 from tests.reliability.test_postgres_faults import TRY_AGAIN, assert_quiet
 
@@ -108,8 +107,9 @@ async def test_the_bot_rides_out_a_server_restart_without_restarting(simcord_env
     assert any("Crash Landing" in c["name"] for c in choices)
     saved = await world.admin.slash(world.channel, "config quiz", rounds=7)
     assert saved.ephemeral and saved.response.content != TRY_AGAIN
-    assert await rows(store, "SELECT quiz_rounds FROM guild_settings WHERE guild_id = ?", (world.guild.id,)) == [(7,)]
+    assert (await store.guilds.get(world.guild.id)).quiz_rounds == 7
     started = await world.bob.slash(world.channel, "quiz start", rounds=1, seconds=10)
     assert not started.ephemeral
-    assert await rows(store, "SELECT status FROM quiz_games") == [("running",)]
+    assert (await store.table_counts())["quiz_games"] == 1
+    assert len(await store.quiz.running_game_ids()) == 1
     assert_quiet(caplog, 4)

@@ -19,6 +19,7 @@ async def _actor_id(store, name: str) -> int:
 
 
 async def _drama(store, key: str):
+    # a shipped drama by its key: no store method looks dramas up by key
     drama_id = await store.fetchval("SELECT id FROM dramas WHERE key = ? AND guild_id IS NULL", (key,))
     [drama] = await store.catalog.dramas_by_ids([drama_id])
     return drama

@@ -71,8 +71,9 @@ async def test_recording_the_round_moves_its_answers_once_whichever_process_reco
         first.quiz.record_round(game, 20, 30, result, NOW, state=session.snapshot()),
         second.quiz.record_round(game, 20, 30, result, NOW, state=session.snapshot()))
     assert sorted(written) == [False, True]
-    assert [tuple(r) for r in await first.fetch("SELECT user_id FROM quiz_answers")] == [(100,)]
-    assert [tuple(r) for r in await first.fetch("SELECT count(*) FROM quiz_pending_answers")] == [(0,)]
+    assert [(r.user_id, r.answered) for r in await first.quiz.leaderboard(20)] == [(100, 1)]
+    assert (await first.table_counts())["quiz_answers"] == 1
+    assert (await first.table_counts())["quiz_pending_answers"] == 0
     [row] = await first.quiz.running_games()
     assert row.state["round"] == 1 and row.state["open"] is False and row.pending == ()
 

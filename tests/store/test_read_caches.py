@@ -36,7 +36,7 @@ async def test_settings_cache_answers_reads_without_the_database(store):
         for _ in range(5):
             assert await store.guilds.get(43) == first
         assert reads == 0
-        async with store.transaction() as tx:
+        async with store.transaction() as tx:  # a commit beside the repository: the cache must still see it
             await tx.execute("UPDATE guild_settings SET language = 'en' WHERE guild_id = 43")
         assert (await store.guilds.get(43)).language == "en"
         assert reads == 1
@@ -48,13 +48,13 @@ async def test_hydration_reads_run_together_and_see_the_latest_commit(store):
     async with store.read() as r:
         (rows,) = await r.fetch_many([("SELECT title FROM songs", ())])
     titles = [row["title"] for row in rows]
-    assert len(titles) == await store.fetchval("SELECT count(*) FROM songs")
-    song_id = (await store.fetch("SELECT id FROM songs ORDER BY id LIMIT 1"))[0][0]
-    async with store.transaction() as tx:
+    assert len(titles) == (await store.table_counts())["songs"]
+    song_id = min(await store.catalog.visible_song_ids(None))
+    async with store.transaction() as tx:  # a commit from anywhere, not through a repository
         await tx.execute("UPDATE songs SET title = 'Renamed' WHERE id = ?", (song_id,))
     assert (await store.catalog.songs_by_ids([song_id]))[0].title == "Renamed"
     # A read session cannot write, whatever a caller passes it.
     with pytest.raises((sqlite3.OperationalError, asyncpg.PostgresError)):
         async with store.read() as r:
             await r.fetch_many([("DELETE FROM songs", ())])
-    assert await store.fetchval("SELECT count(*) FROM songs") == len(titles)
+    assert (await store.table_counts())["songs"] == len(titles)

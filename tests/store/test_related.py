@@ -12,13 +12,14 @@ pytestmark = pytest.mark.both_engines
 
 
 async def test_near_songs_come_first_and_common_tags_stay_bounded(store):
-    goblin = (await store.fetch(
-        "SELECT s.id FROM songs s JOIN dramas d ON d.id = s.drama_id WHERE d.name = 'Goblin' "
-        "ORDER BY s.id"))
-    target = goblin[0][0]
-    siblings = {row[0] for row in goblin[1:]}
+    drama = (await store.catalog.song_by_key("stay-with-me")).drama
+    assert drama.name == "Goblin"
+    goblin = sorted(song.id for song in (await store.catalog.drama_with_songs(drama.id, None))[1])
+    target = goblin[0]
+    siblings = set(goblin[1:])
     assert siblings
-    mood = (await store.fetch("SELECT tag FROM song_tags WHERE song_id = ? AND kind = 'mood'", (target,)))[0][0]
+    mood = (await store.catalog.songs_by_ids([target]))[0].moods[0]
+    before = set(await store.catalog.visible_song_ids(None))
     # Many unrelated songs sharing that mood: more than one tag sample holds.
     await store.catalog.import_records([
         SongRecord(key=f"filler-{n}", title=f"Filler {n}", artists=[f"Singer {n}"], drama=f"Drama {n}",
@@ -26,10 +27,11 @@ async def test_near_songs_come_first_and_common_tags_stay_bounded(store):
     related = await store.search.related_song_ids([target], None, limit=20)
     assert target not in related
     assert set(related[:len(siblings)]) == siblings
+    # every song sharing a tag with the target: no store method lists songs by tag
     sharing = {r[0] for r in await store.fetch(
         "SELECT t.song_id FROM song_tags t JOIN song_tags b ON b.kind = t.kind AND b.tag = t.tag "
         "WHERE b.song_id = ?", (target,))}
     assert set(related[len(siblings):]) <= sharing and len(related) == 20
-    fillers = {r[0] for r in await store.fetch("SELECT id FROM songs WHERE key LIKE 'filler-%'")}
+    fillers = set(await store.catalog.visible_song_ids(None)) - before
     everything = set(await store.search.related_song_ids([target], None, limit=10_000))
     assert 0 < len(everything & fillers) <= TAG_SAMPLE

@@ -16,16 +16,12 @@ async def test_seeding_twice_changes_nothing(store):
     assert report.changed is False
     assert await store.content_hash() == before
     # Even a forced re-seed duplicates nothing: same rows per table, same songs, same ids.
-    tables = await store.tables()  # every table of ours, not the search index's internals
-
-    async def row_counts():
-        return {t: await store.fetchval(f'SELECT count(*) FROM "{t}"') for t in tables}
-
-    counts, songs = await row_counts(), await store.catalog.export_records()
+    # every table of ours, not the search index's internals
+    counts, songs = await store.table_counts(), await store.catalog.export_records()
     ids = await store.catalog.visible_song_ids(None)
     forced = await store.catalog.seed(load_catalog(), force=True)
     assert forced.changed is True and forced.songs == 19
-    assert await row_counts() == counts
+    assert await store.table_counts() == counts
     assert await store.catalog.export_records() == songs
     assert await store.catalog.visible_song_ids(None) == ids
 
@@ -42,8 +38,7 @@ async def test_newer_catalog_updates_shipped_entries_and_keeps_server_data(store
         [SongRecord(title="Our Own Song", artists=["Ailee"], drama="Goblin", description="Added by a server.")],
         guild_id=guild, origin="guild", added_by=7)
     that_woman = await store.catalog.song_by_key("that-woman")
-    async with store.transaction() as tx:
-        await tx.execute("INSERT INTO hidden_songs (guild_id, song_id) VALUES (?, ?)", (guild, that_woman.id))
+    assert await store.additions.hide(guild, that_woman.id)
     await store.guilds.update(guild, quiz_rounds=9, language="ko")
 
     text = shipped_catalog_path().read_text(encoding="utf-8")
@@ -90,11 +85,12 @@ async def test_full_text_index_in_step_with_the_tables(store):
         [SongRecord(title="Snowfall", artists=["Ailee"], drama="Goblin")], guild_id=5, origin="guild")
     assert await found("snowfall", guild=5) == ["Snowfall"]
     assert await found("snowfall") == []  # another server's song
-    indexed = await store.fetchval("SELECT count(*) FROM song_search")
-    assert indexed == await store.fetchval("SELECT count(*) FROM songs")
+    indexed = await store.fetchval("SELECT count(*) FROM song_search")  # the index: no table_counts row
+    assert indexed == (await store.table_counts())["songs"]
 
 
 async def test_drama_by_either_name_has_all_its_songs(store):
+    # the drama each stored name belongs to: no store method maps a name to its drama without ranking
     ids = {r[0] for r in await store.fetch(
         "SELECT DISTINCT drama_id FROM drama_names WHERE norm IN (?, ?)", ("goblin", "guardianthelonelyandgreatgod"))}
     assert len(ids) == 1
