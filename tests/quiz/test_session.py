@@ -6,19 +6,9 @@ from __future__ import annotations
 import pytest
 
 from bot.quiz.matching import is_blank
-from bot.quiz.questions import Name, Question
 from bot.quiz.scoring import HINT_COST, MAX_HINTS
-from bot.quiz.session import EndReason, Join, Outcome, QuizSession, SessionRegistry, Vote
-
-
-def question(n: int = 0, answer: str = "Bravo") -> Question:
-    return Question(key=f"q{n}", kind="drama_of_song", options=(Name("A"), Name(answer, "브라보"), Name("C"),
-                                                                Name("D")), correct=1, accepted=(answer, "브라보"))
-
-
-def session(rounds: int = 3, mode: str = "buttons", **kwargs) -> QuizSession:
-    return QuizSession(game_id=1, guild_id=2, channel_id=3, starter_id=4, mode=mode, seconds=20, topic="any",
-                       questions=[question(i) for i in range(rounds)], **kwargs)
+from bot.quiz.session import EndReason, Join, Outcome, SessionRegistry, Vote
+from tests.quiz.helpers import session
 
 
 def test_one_answer_per_member_per_round_and_closed_rounds():
