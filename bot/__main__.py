@@ -304,7 +304,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     from .sharding import fleet_guilds, fleet_problems
 
     settings = _settings(args)
-    stale_after = 3 * (settings.heartbeat_seconds or 30.0)
+    stale_after = settings.stale_after
 
     async def work(store: Store) -> int:
         rows = await store.fleet.processes()

@@ -134,11 +134,10 @@ class OstBot(commands.Bot):
 
     async def fleet_guild_count(self) -> int:
         """Servers across every live process (this one's alone when no heartbeat is recorded)."""
-        seconds = self.settings.heartbeat_seconds
-        if self.store is None or not seconds:
+        if self.store is None or not self.settings.heartbeat_seconds:
             return len(self.guilds)
         members = await self.store.fleet.members(discord.utils.utcnow())
-        return fleet_guilds(members, stale_after=3 * seconds) or len(self.guilds)
+        return fleet_guilds(members, stale_after=self.settings.stale_after) or len(self.guilds)
 
     async def _leave_fleet(self, store: Store) -> None:
         try:

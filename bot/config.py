@@ -18,6 +18,8 @@ from dotenv import dotenv_values
 from .sharding import Shards, parse_shard_ids
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+DEFAULT_HEARTBEAT_SECONDS = 30
+MISSED_BEATS = 3  # heartbeats missed before a process counts as gone
 
 
 class ConfigError(ValueError):
@@ -70,6 +72,12 @@ class Settings:
         return Shards(self.shard_count, self.shard_ids)
 
     @property
+    def stale_after(self) -> float:
+        """Seconds without a heartbeat after which a process counts as gone: three missed beats (of this
+        process's interval, or the default when it records none: `ostbot status`, tests)."""
+        return MISSED_BEATS * (self.heartbeat_seconds or DEFAULT_HEARTBEAT_SECONDS)
+
+    @property
     def database(self) -> Path | str:
         """What `Store.open` takes: the PostgreSQL URL when one is set, else the SQLite file."""
         return self.database_url or self.database_path
@@ -113,7 +121,7 @@ class Settings:
                 shard_ids = parse_shard_ids(ids)
             except ValueError as exc:
                 raise ConfigError(f"OST_SHARD_IDS: {exc} (write them like 0-3 or 4,5,7)") from None
-        beat = text("OST_HEARTBEAT_SECONDS") or "30"
+        beat = text("OST_HEARTBEAT_SECONDS") or str(DEFAULT_HEARTBEAT_SECONDS)
         try:
             heartbeat_seconds = float(beat)
         except ValueError:

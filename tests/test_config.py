@@ -44,3 +44,9 @@ def test_a_database_url_selects_postgres_and_its_password_stays_out_of_repr(tmp_
     assert settings.database == url and settings.database_path == Path("x.db")
     assert "pa55word" not in repr(settings)
     assert Settings(database_path=tmp_path / "a.db").database == tmp_path / "a.db"  # SQLite by default
+
+
+def test_a_process_counts_as_gone_after_three_missed_heartbeats(tmp_path):
+    """One rule for `ostbot status`, `/about`'s fleet count and a quiz's owner during a deploy."""
+    assert Settings(database_path=tmp_path / "a.db", heartbeat_seconds=10).stale_after == 30
+    assert Settings(database_path=tmp_path / "a.db").stale_after == 90  # none recorded: the default 30 s

@@ -322,8 +322,7 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
         """True when the game's owner is another process whose heartbeat is fresh: it still plays it."""
         if game.owner is None or game.owner == self.store.token or game.owner_beat is None:
             return False
-        stale_after = 3 * (self.bot.settings.heartbeat_seconds or 60.0)
-        return (wall() - parse_stamp(game.owner_beat)).total_seconds() < stale_after
+        return (wall() - parse_stamp(game.owner_beat)).total_seconds() < self.bot.settings.stale_after
 
     @commands.Cog.listener()
     async def on_fleet_beat(self) -> None:
