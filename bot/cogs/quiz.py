@@ -722,13 +722,16 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
         lang = self._lang(session, interaction)
         if not session.accepts(round_number):
             return await send_ephemeral(interaction, t("quiz.round_over", lang))
-        vote = session.vote_skip(interaction.user.id, await self._privileged(interaction, session))
+        privileged = await self._privileged(interaction, session)
+        vote = session.vote_skip(interaction.user.id, privileged)
         votes, needed = session.votes("skip")
         if vote is Vote.PASSED:
             runner = self.runners.get(session.game_id)
+            # The starter or a manager skips on their own say; anyone else's vote made the majority.
+            key = "quiz.skip.forced" if privileged else "quiz.skip.done"
             try:
                 await interaction.response.send_message(
-                    t("quiz.skip.done", lang, user=ui.mention(interaction.user.id)),
+                    t(key, lang, user=ui.mention(interaction.user.id)),
                     allowed_mentions=discord.AllowedMentions.none())
             finally:
                 if runner is not None:

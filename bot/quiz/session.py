@@ -320,6 +320,15 @@ class QuizSession:
         return RoundResult(self.round_number, self.question, answers, self.hints, self.skipped,
                            tuple(lost), tuple(knocked))
 
+    def champion(self) -> Player | None:
+        """An elimination game's winner: the one player left standing once the others are out. None
+        while it goes on, when the rounds ran out with several still standing, or when it ended
+        otherwise (stopped, interrupted)."""
+        if self.style != "elimination" or self.end_reason is not EndReason.ELIMINATED:
+            return None
+        standing = [p for p in self.players.values() if p.joined and p.lives > 0]
+        return standing[0] if len(standing) == 1 else None
+
     def _last_standing(self) -> bool:
         joined = [p for p in self.players.values() if p.joined]
         standing = [p for p in joined if p.lives > 0]

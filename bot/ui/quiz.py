@@ -191,8 +191,8 @@ def standings_embed(session: QuizSession, lang: str) -> discord.Embed:
         if len(players) > MAX_LINES:
             lines.append(t("quiz.reveal.more", lang, count=len(players) - MAX_LINES))
         body = "\n".join(lines) if lines else t("quiz.end.nobody", lang)
-        if session.style == "elimination" and players and players[0].lives > 0 and session.over:
-            why = f"{why}\n{t('quiz.end.last_standing', lang, user=mention(players[0].user_id))}"
+        if (champion := session.champion()) is not None:
+            why = f"{why}\n{t('quiz.end.last_standing', lang, user=mention(champion.user_id))}"
     return discord.Embed(title=t("quiz.end.title", lang), colour=COLOUR, description=clip(f"{why}\n\n{body}", 4096))
 
 

@@ -73,6 +73,7 @@ async def test_hints_and_skips_need_a_majority_or_the_starter(simcord_env, world
     assert message_by_id(world.channel, round2.id).embeds[0].title == "Round 2 of 3"
     skipped = await world.bob.click(round2, custom_id=skip_id)
     assert not skipped.ephemeral and "The round is skipped" in skipped.response.content
+    assert f"<@{world.bob.id}> made it a majority" in skipped.response.content
     await env.advance_time(0)
     revealed = message_by_id(world.channel, round2.id)
     assert revealed.embeds[0].title == "Round 2 of 3: the answer"  # at once, not after the 20 s
@@ -84,6 +85,7 @@ async def test_hints_and_skips_need_a_majority_or_the_starter(simcord_env, world
     assert round3.embeds[0].title == "Round 3 of 3"
     alone = await world.alice.click(round3, custom_id=f"quiz:s:{game_id}:3")  # the starter decides alone
     assert not alone.ephemeral
+    assert alone.response.content.startswith(f"⏭️ <@{world.alice.id}> skipped the round (as the quiz's starter")
     await env.advance_time(0)
     assert world.channel.last_message.embeds[0].title == "🏁 Final standings"
     assert await only_game(world.store, game_id) == ("finished", 3)

@@ -182,6 +182,23 @@ def test_elimination_costs_lives_and_the_last_player_standing_wins():
     standings = s.standings()
     assert [p.user_id for p in standings] == [10, 12, 11]   # the survivor, then who lasted longest
     assert [p.lives for p in standings] == [2, 0, 0]
+    assert s.champion() is s.players[10]
+
+
+def test_no_champion_when_the_rounds_run_out_with_several_standing():
+    """Seen in the playground: two players both on two lives at the last round were told "Last player
+    standing: you". The game ended because its rounds did, with no one left standing alone."""
+    s = session(rounds=1, style="elimination", lives=2)
+    s.open_round(0.0)
+    s.answer_option(10, 1, 0, 0.0)  # wrong: 1 life left
+    s.answer_option(11, 1, 0, 0.0)
+    s.close_round()
+    assert s.end_reason is EndReason.FINISHED and s.champion() is None
+    classic = session(rounds=1)
+    classic.open_round(0.0)
+    classic.answer_option(10, 1, 1, 0.0)
+    classic.close_round()
+    assert classic.champion() is None  # not an elimination game
 
 
 def test_a_skipped_round_costs_no_life_for_not_answering():
