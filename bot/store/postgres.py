@@ -143,7 +143,8 @@ class JsonRow:
         return len(self._values)
 
     def __repr__(self) -> str:
-        return f"JsonRow({dict(zip(self._index, self._values, strict=False))!r})"
+        names = sorted(self._index, key=self._index.__getitem__)  # the index holds each name's first column
+        return f"JsonRow({dict(zip(names, self._values, strict=False))!r})"
 
 
 def _json_rows(text: str) -> list[Row]:
