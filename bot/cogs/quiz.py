@@ -22,9 +22,10 @@ from typing import TYPE_CHECKING, Literal
 
 import discord
 from discord import app_commands
-from discord.ext import commands, tasks
+from discord.ext import commands
 
 from ..access import interaction_is_manager, missing_post_permissions
+from ..components import hand_over
 from ..errors import UserError
 from ..faults import describe, is_passing_fault
 from ..i18n import resolve_language, t
@@ -42,7 +43,7 @@ from ..quiz.session import (
     SessionRegistry,
     Vote,
 )
-from ..replies import send_ephemeral
+from ..replies import reader_language, send_ephemeral
 from ..store import StoreUnavailable
 from ..store.quiz_repo import RunningGame
 from ..store.times import parse_stamp
@@ -57,7 +58,6 @@ log = logging.getLogger(__name__)
 # After a passing Discord fault (5xx, 429) on a round post, a reveal or the standings, the game waits
 # this long on the loop clock and tries once more (discord.py has already retried inside its client).
 RETRY_WAIT = 2.0
-FLUSH_EVERY = 0.5  # seconds: answers given are written to the store within this (see AnswerJournal)
 PERIODS = {"week": dt.timedelta(days=7), "month": dt.timedelta(days=30), "all": None}
 Topic = Literal["any", "dramas", "singers", "facts", "years", "actors"]
 Style = Literal["classic", "elimination", "teams"]
@@ -69,37 +69,35 @@ def wall() -> dt.datetime:
     return discord.utils.utcnow()
 
 
-class AnswerJournal:
-    """Answers are kept in the store as they are given (issue 15: they count after a restart), but not
-    on the click's path: a click locks the answer in memory and replies; the cog's flusher (a
-    `tasks.loop` every FLUSH_EVERY seconds while answers wait) writes every answer waiting, of every game, in one
-    transaction (at 400 clicks a second, one write instead of 200). A round is recorded only after a
-    flush, and a clean stop flushes, so only a crash within that moment can lose an answer."""
+class AnswerWrites:
+    """Answers are written to the store as they are given, before the player is told "locked in" (issue
+    15: an answer a player saw accepted counts after any restart, a crash included). One statement each,
+    by the store's quickest path (`Store.append`). A write still on its way when its round closes is
+    waited for (recording the round moves the round's kept answers), and so is every one at shutdown."""
 
     def __init__(self, repo_of) -> None:
         self._repo_of = repo_of
-        self._rows: list = []
-        self._lock = asyncio.Lock()
+        self._writing: dict[int, set[asyncio.Future[None]]] = {}
 
-    def add(self, game_id: int, round_number: int, answer) -> None:
-        self._rows.append((game_id, round_number, answer))
+    async def keep(self, game_id: int, round_number: int, answer) -> None:
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        writing = self._writing.setdefault(game_id, set())
+        writing.add(done)
+        try:
+            await self._repo_of().add_answer(game_id, round_number, answer)
+        except Exception as exc:  # it still counts in this process; only a restart would lose it
+            log.warning("quiz %s: an answer was not kept in the store: %s: %s", game_id, type(exc).__name__, exc)
+        finally:
+            writing.discard(done)
+            if not writing:
+                self._writing.pop(game_id, None)
+            done.set_result(None)
 
-    @property
-    def empty(self) -> bool:
-        return not self._rows and not self._lock.locked()
-
-    async def flush(self) -> None:
-        """Write what is waiting; returns once every answer added before the call is written (or failed)."""
-        if not self._rows and not self._lock.locked():
-            return
-        async with self._lock:  # one write at a time, in order
-            rows, self._rows = self._rows, []
-            if not rows:
-                return
-            try:
-                await asyncio.shield(self._repo_of().add_answers(rows))
-            except Exception as exc:  # they still count in this process; only a restart would lose them
-                log.warning("%d quiz answers not kept in the store: %s: %s", len(rows), type(exc).__name__, exc)
+    async def settled(self, game_id: int | None = None) -> None:
+        """Returns once every answer write under way (of this game, or of every game) is over."""
+        under_way = [f for game, futures in self._writing.items() if game_id in (None, game) for f in futures]
+        if under_way:
+            await asyncio.wait(under_way)
 
 
 class GameRunner:
@@ -160,7 +158,7 @@ class GameRunner:
 
     async def record(self, game: Game, result: RoundResult) -> None:
         s = self.session
-        await self.cog.journal.flush()
+        await self.cog.answers.settled(s.game_id)
         end = s.end_reason.status if s.end_reason else None
         await self.store.quiz.record_round(s.game_id, s.guild_id, s.channel_id, result, wall(), end_status=end,
                                            state=s.snapshot())
@@ -210,10 +208,9 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
         self.bot = bot
         self.sessions = SessionRegistry()
         self.runners: dict[int, GameRunner] = {}
-        self.journal = AnswerJournal(lambda: self.store.quiz)
+        self.answers = AnswerWrites(lambda: self.store.quiz)
         self._recovery: asyncio.Task | None = None
         self._waiting: set[int] = set()  # servers with games to resume once they are available
-        self._flush_armed = False
         self._recovered = False  # the start's first pass over the games to resume is done
         self._unloading = False
         self.rng = random.Random()
@@ -235,29 +232,10 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
         # Every other game this process owns goes on once the bot is connected (its channels known).
         self._recovery = asyncio.create_task(self._recover(interrupted), name="quiz-recovery")
 
-    def _keep(self, game_id: int, round_number: int, answer) -> None:
-        """An answer to keep in the store (soon: see AnswerJournal); the flusher runs while there are some."""
-        self.journal.add(game_id, round_number, answer)
-        if not self.flush_answers.is_running() and not self._unloading:
-            self._flush_armed = False
-            self.flush_answers.start()
-
-    @tasks.loop(seconds=FLUSH_EVERY)
-    async def flush_answers(self) -> None:
-        # A tasks.loop turn runs at once when started, on the click's path: that first turn writes nothing.
-        # It stops itself once nothing is waiting, so an idle bot has no timer ticking.
-        if not self._flush_armed:
-            self._flush_armed = True
-            return
-        if self.journal.empty:
-            self.flush_answers.stop()
-            return
-        await self.journal.flush()
-
     async def cog_unload(self) -> None:
         # Shutdown (or a reload): the game loops stop here and the games stay 'running' in the store with
         # their state and the answers given so far, so the next start resumes them (issue 15). Answers
-        # still on their way to the store are written first.
+        # on their way to the store get there first.
         # A /quiz start still on its way starts no game loop from now on (see _launch).
         self._unloading = True
         runners = list(self.runners.values())
@@ -267,9 +245,7 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        self.flush_answers.cancel()
-        with contextlib.suppress(Exception):
-            await self.journal.flush()
+        await self.answers.settled()
         for runner in runners:
             self._forget(runner.session)
 
@@ -634,9 +610,9 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
         outcome = session.answer_option(interaction.user.id, round_number, option, self._now())
         locked = outcome is Outcome.LOCKED  # only then is this round's question the one answered
         answer = safe(ui.name_text(session.question.options[option], lang), 200) if locked else ""
+        if locked:  # kept before the player is told
+            await self.answers.keep(game_id, round_number, session.answer_of(interaction.user.id))
         await self._receipt(interaction, outcome, lang, answer)
-        if locked:
-            self._keep(game_id, round_number, session.answer_of(interaction.user.id))
 
     async def typed_clicked(self, interaction: discord.Interaction, game_id: int, round_number: int) -> None:
         session = self.sessions.for_game(game_id)
@@ -649,34 +625,19 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
         if refused is not None:
             return await self._receipt(interaction, refused, lang, "")
         modal = ui.answer_modal(game_id, round_number, lang)
-        modal.stop()  # answered in on_interaction by custom_id; a stopped modal is not kept in memory
+        modal.stop()  # routed by custom id (route_by_custom_id); a stopped modal is not kept in memory
         await interaction.response.send_modal(modal)  # a Discord fault here: bot.components.answer_errors
 
-    @commands.Cog.listener()
-    async def on_interaction(self, interaction: discord.Interaction) -> None:
-        if interaction.type is not discord.InteractionType.modal_submit:
-            return
-        data: Mapping[str, object] = interaction.data or {}
-        match = ui.MODAL_PATTERN.fullmatch(str(data.get("custom_id", "")))
-        if match is None:
-            return
-        try:
-            await self._typed_answer(interaction, int(match["game"]), int(match["round"]),
-                                     ui.submitted_text(interaction.data))
-        except Exception:
-            log.exception("quiz answer from the modal failed")
-            await send_ephemeral(interaction, t("error.unexpected", await self.bot.language_for(interaction)))
-
-    async def _typed_answer(self, interaction: discord.Interaction, game_id: int, round_number: int,
+    async def typed_submitted(self, interaction: discord.Interaction, game_id: int, round_number: int,
                             text: str) -> None:
         session = self.sessions.for_game(game_id)
         if session is None:
             return await self._stale(interaction, game_id)
         lang = self._lang(session, interaction)
         outcome = session.answer_text(interaction.user.id, round_number, text, self._now())
+        if outcome is Outcome.LOCKED:  # kept before the player is told
+            await self.answers.keep(game_id, round_number, session.answer_of(interaction.user.id))
         await self._receipt(interaction, outcome, lang, safe(" ".join(text.split()), 100))
-        if outcome is Outcome.LOCKED:
-            self._keep(game_id, round_number, session.answer_of(interaction.user.id))
 
     @staticmethod
     async def _receipt(interaction: discord.Interaction, outcome: Outcome, lang: str, answer: str) -> None:
@@ -842,6 +803,33 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
         await interaction.response.send_message(embed=ui.stats_embed(who, stats, favourite, lang))
 
 
+async def route_by_custom_id(interaction: discord.Interaction) -> None:
+    """The bot's `on_interaction` listener for the quiz's two interactions found by custom id, handed to
+    the cog like a dynamic item's click (`hand_over`: a friendly message when the cog is gone): an option
+    of a buttons-mode round (ui.answer_button) and a typed answer's modal (ui.answer_modal). A function of
+    this module, so unloading the extension removes it."""
+    data: Mapping[str, object] = interaction.data or {}
+    custom_id = str(data.get("custom_id", ""))
+    if interaction.type is discord.InteractionType.component:
+        if (match := ui.ANSWER_PATTERN.fullmatch(custom_id)) is None:
+            return
+        what, method = "an answer button", "answer_clicked"
+        args: tuple[object, ...] = (int(match["game"]), int(match["round"]), int(match["option"]))
+    elif interaction.type is discord.InteractionType.modal_submit:
+        if (match := ui.MODAL_PATTERN.fullmatch(custom_id)) is None:
+            return
+        what, method = "an answer from the modal", "typed_submitted"
+        args = (int(match["game"]), int(match["round"]), ui.submitted_text(data))
+    else:
+        return
+    try:
+        await hand_over(interaction, ui.QUIZ_COG, method, *args)
+    except Exception:
+        log.exception("quiz: %s failed", what)
+        await send_ephemeral(interaction, t("error.unexpected", await reader_language(interaction)))
+
+
 async def setup(bot: OstBot) -> None:
-    bot.add_dynamic_items(ui.AnswerButton, ui.TypedAnswerButton, ui.HintButton, ui.SkipButton, ui.TeamButton)
+    bot.add_listener(route_by_custom_id, "on_interaction")
+    bot.add_dynamic_items(ui.TypedAnswerButton, ui.HintButton, ui.SkipButton, ui.TeamButton)
     await bot.add_cog(Quiz(bot))

@@ -364,17 +364,16 @@ class QuizRepo:
                 "round_at = coalesce(?, round_at) WHERE id = ? AND status = 'running'",
                 (_json(state), now.timestamp(), message_id, round_at.timestamp() if round_at else None, game_id))
 
-    async def add_answers(self, rows: list[tuple[int, int, Answer]]) -> None:
-        """Answers to open rounds as they are given ((game, round, answer) each), in one write. An answer
-        already kept is left as it was (a member answers once per round)."""
-        if not rows:
-            return
-        async with self._store.transaction() as tx:
-            await tx.executemany(
-                "INSERT INTO quiz_pending_answers (game_id, round, user_id, correct, base, speed, bonus, streak, "
-                "elapsed, given) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                [(game, number, a.user_id, int(a.correct), a.points.base, a.points.speed, a.points.streak, a.streak,
-                  round(a.elapsed, 3), a.given[:200]) for game, number, a in rows])
+    async def add_answer(self, game_id: int, round_number: int, answer: Answer) -> None:
+        """An answer to an open round, kept as it is given (it counts after a restart): one statement,
+        committed when this returns. An answer already kept is left as it was (a member answers once
+        per round)."""
+        a = answer
+        await self._store.append(
+            "INSERT INTO quiz_pending_answers (game_id, round, user_id, correct, base, speed, bonus, streak, "
+            "elapsed, given) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (game_id, round_number, a.user_id, int(a.correct), a.points.base, a.points.speed, a.points.streak,
+             a.streak, round(a.elapsed, 3), a.given[:200]))
 
     async def running_games(self, owns: Callable[[int], bool] = lambda _guild: True) -> list[RunningGame]:
         """Every game left running of the servers this process `owns`, with the answers of its open round."""

@@ -70,8 +70,9 @@ async def test_full_game_with_four_members(simcord_env, world):
     assert (await world.admin.click(round1, custom_id=ids[right])).ephemeral
     again = await world.admin.click(round1, custom_id=ids[wrong])
     assert again.ephemeral and again.response.content == "You already answered this round."
-    # nothing is written before the reveal
+    # nothing is scored before the reveal; each locked-in answer is already kept, once
     assert await count(world.store, "quiz_answers") == 0
+    assert await count(world.store, "quiz_pending_answers") == 3
 
     await env.advance_time(15)
     revealed = message_by_id(world.channel, round1.id)
@@ -563,3 +564,26 @@ async def test_a_new_process_leaves_a_quiz_its_live_owner_plays_and_takes_it_ove
     resumed = session_of(env, world.channel)
     assert resumed is not None and resumed.game_id == game_id
     assert [(game.game_id, game.owner) for game in await new.quiz.running_games()] == [(game_id, new.token)]
+
+
+async def test_answer_clicks_are_routed_by_custom_id_once_and_kindly_when_the_quiz_is_unloaded(simcord_env, world):
+    """Answer options are plain buttons routed to the cog by custom id (a listener of the quiz
+    extension): one listener however often the extension is reloaded, and a click while the quiz is
+    unloaded gets the friendly private message, not silence."""
+    from bot.cogs.quiz import route_by_custom_id
+
+    env = simcord_env
+    await world.alice.slash(world.channel, "quiz start", rounds=2, seconds=20)
+    message = world.channel.last_message
+    ids = button_ids(message)
+    await env.bot.reload_extension("bot.cogs.quiz")
+    routes = [f for f in env.bot.extra_events.get("on_interaction", []) if f.__name__ == route_by_custom_id.__name__]
+    assert len(routes) == 1
+    await env.bot.unload_extension("bot.cogs.quiz")
+    assert not [f for f in env.bot.extra_events.get("on_interaction", [])
+                if f.__name__ == route_by_custom_id.__name__]
+    await env.bot.load_extension("bot.cogs.quiz")
+    await env.bot.remove_cog("Quiz")  # the listener stays, the cog is gone (as while the bot closes)
+    gone = await world.bob.click(message, custom_id=ids[0])
+    assert gone.ephemeral and gone.response.content.startswith("Something went wrong on my side")
+    assert not gone.followups

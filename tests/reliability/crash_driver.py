@@ -12,7 +12,8 @@ starts the bot through `bot.__main__.serve_until_signalled` (the same SIGTERM/SI
     (then it waits for one line on stdin, so the parent can inspect the database undisturbed)
     served <embed title>              /ost goblin answered with a card
     resumed <game,...|->              the games a previous process left running that this one plays on
-    open <game> <round>               (hold mode) a round is open and answered; the driver now idles
+    open <game> <round> <ids|->       (hold mode) a round is open and answered (ids: the members told
+                                      "locked in"); the driver now idles
     round <game> <round> <n> <ids>    a round read back from the store after its reveal: committed
     game <game> <status>              a game ended
 
@@ -70,6 +71,7 @@ class Driver:
         self.members = [guild.add_member(env.create_user(f"fan{i}")) for i in range(args.members)]
         self.reported: set[tuple[int, int]] = set()
         self.answered: set[tuple[int, int]] = set()
+        self.locked: dict[tuple[int, int], list[int]] = {}
         self.games: dict[int, int] = {}  # channel id -> game id being played there
 
     @property
@@ -98,7 +100,8 @@ class Driver:
                 self.games[channel.id] = int(game_id)
 
     async def answer_open_rounds(self) -> list[tuple[int, int]]:
-        """Members click on every open round not answered yet; returns those rounds (game, round)."""
+        """Members click on every open round not answered yet; returns those rounds (game, round).
+        `self.locked[(game, round)]`: the members who were told their answer is locked in."""
         opened = []
         for channel in self.channels:
             ids = open_round_ids(channel.last_message)
@@ -112,7 +115,9 @@ class Driver:
             opened.append(key)
             for member in self.members:
                 if self.rng.random() < 0.85:  # some skip a round, so answer counts vary
-                    await member.click(channel.last_message, custom_id=self.rng.choice(ids))
+                    receipt = await member.click(channel.last_message, custom_id=self.rng.choice(ids))
+                    if receipt.response is not None and "Locked in" in (receipt.response.content or ""):
+                        self.locked.setdefault(key, []).append(member.id)
         return opened
 
     async def report(self) -> None:
@@ -163,7 +168,7 @@ class Driver:
             await self.env.advance_time(0.5)
         await self.report()
         for game, number in await self.answer_open_rounds():
-            emit("open", game, number)
+            emit("open", game, number, ",".join(map(str, sorted(self.locked.get((game, number), [])))) or "-")
         await asyncio.get_running_loop().create_future()  # until a signal stops the bot
 
 

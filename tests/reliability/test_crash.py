@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from tests.reliability.crash_driver import Child, check_database, game_statuses
+from tests.reliability.crash_driver import Child, check_database, game_statuses, query
+from tests.reliability.test_shutdown import held_rounds
 
 pytestmark = pytest.mark.both_engines
 
@@ -109,6 +110,31 @@ def test_three_kills_lose_nothing(tmp_path, database):
     report = crash_loop(tmp_path, database, kills=3, seed=3, delays=(1.5, 3.0))
     assert report.kills == 3 and report.early_kills == 1 and report.restarts_checked == 3
     assert report.rounds_reported > 0  # the kills did land while games were being written
+
+
+def test_a_kill_the_moment_the_receipts_are_out_keeps_every_locked_in_answer(tmp_path, database):
+    """Issue 15: an answer is kept before its player is told "locked in". A SIGKILL right after the
+    receipts (no simulated time passes: no timer could have written them) leaves exactly the answers of
+    the members who were told, and the next start plays those rounds on with them."""
+    child = Child(database, "--mode", "hold", "--channels", "2", seed=41, logs=tmp_path)
+    child.expect("ready")
+    child.go()
+    child.expect("served")
+    held = held_rounds(child, 2)
+    assert child.kill() == -9, child.log_tail()
+    check_database(database, child.rounds)
+    assert any(locked for _, _, locked in held)
+    for game, number, locked in held:
+        kept = query(database, "SELECT user_id FROM quiz_pending_answers WHERE game_id = ? AND round = ?",
+                     (game, number))
+        assert {user for (user,) in kept} == locked, (game, number)
+
+    again = Child(database, "--mode", "serve", seed=42, logs=tmp_path)
+    again.expect("ready")
+    again.go()
+    again.expect("served")
+    assert resumed_games(again) == {game for game, _, _ in held}
+    assert again.finish() == 0, again.log_tail()
 
 
 # On PostgreSQL fewer kills (each start-up there also connects and checks the seeded catalog over a

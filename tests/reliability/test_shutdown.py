@@ -44,7 +44,16 @@ def open_held_games(child: Child, channels: int) -> dict[int, int]:
     child.expect("ready")
     child.go()
     child.expect("served")
-    return dict(tuple(map(int, child.expect("open")[1:])) for _ in range(channels))
+    return {game: number for game, number, _ in held_rounds(child, channels)}
+
+
+def held_rounds(child: Child, channels: int) -> list[tuple[int, int, set[int]]]:
+    """The open round of every channel: (game, round, the members told their answer is locked in)."""
+    held = []
+    for _ in range(channels):
+        _, game, number, users = child.expect("open")
+        held.append((int(game), int(number), set() if users == "-" else set(map(int, users.split(",")))))
+    return held
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])

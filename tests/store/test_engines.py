@@ -303,3 +303,96 @@ async def test_a_connection_killed_mid_command_is_try_again_and_the_pool_recover
         assert await store.meta.get("after") == "ok"
     finally:
         await store.close()
+
+
+# -- appends: one statement on a click's path ---------------------------------------------------
+
+PENDING = ("INSERT INTO quiz_pending_answers (game_id, round, user_id, correct, base, speed, bonus, streak, "
+           "elapsed, given) VALUES (?, 1, ?, 1, 100, 0, 0, 1, 1.5, 'x') ON CONFLICT (game_id, round, user_id) "
+           "DO NOTHING")
+
+
+async def a_game(store) -> int:
+    import datetime as dt
+
+    return await store.quiz.create_game(guild_id=1, channel_id=2, started_by=3, mode="buttons", topic="any",
+                                        rounds=3, seconds=20, now=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+
+
+async def test_an_append_is_committed_when_it_returns_and_checked_like_any_write(store, database):
+    """`Store.append` (a quiz answer): visible to another process the moment it returns, its row count
+    told, a constraint it breaks (no such game) refused as a Conflict with nothing written; it leaves
+    the server-settings cache alone (`writes`: a quiz answer changes no setting)."""
+    from bot.store import Conflict
+
+    game = await a_game(store)
+    writes = store.writes
+    assert await store.append(PENDING, (game, 7)) == 1
+    assert await store.append(PENDING, (game, 7)) == 0  # kept once
+    other = await Store.open(database)
+    try:
+        assert await other.fetchval("SELECT count(*) FROM quiz_pending_answers WHERE game_id = ?", (game,)) == 1
+    finally:
+        await other.close()
+    with pytest.raises(Conflict):
+        await store.append(PENDING, (game + 1000, 7))
+    assert await store.fetchval("SELECT count(*) FROM quiz_pending_answers") == 1
+    assert store.writes == writes
+
+
+async def test_a_sqlite_append_is_written_on_the_event_loop_unless_the_writer_is_busy(tmp_path):
+    """On SQLite an append is written on the event loop's thread by a connection that never waits
+    (and never checkpoints: a checkpoint syncs to disk). While a transaction of this process holds the
+    writer, the append waits for it and goes after it; told the database is busy (another process
+    writing), it is written as a transaction on the writer's thread."""
+    import sqlite3
+
+    store = await Store.open(tmp_path / "ost.db")
+    try:
+        game = await a_game(store)
+        inline = store.db._inline_writer
+        assert inline.execute("PRAGMA busy_timeout").fetchone()[0] == 0
+        assert inline.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+        transactions = []
+        original = store.db.transaction
+
+        def counted_transaction():
+            transactions.append(1)
+            return original()
+
+        store.db.transaction = counted_transaction
+        await store.append(PENDING, (game, 1))
+        assert transactions == []  # no trip to the writer's thread
+
+        order = []
+        entered = asyncio.Event()
+
+        async def long_write():
+            async with store.transaction() as tx:
+                entered.set()
+                await asyncio.sleep(0)
+                await tx.execute("DELETE FROM quiz_pending_answers WHERE user_id = 1")
+                order.append("transaction")
+
+        async def append():
+            await entered.wait()
+            await store.append(PENDING, (game, 2))
+            order.append("append")
+
+        await asyncio.gather(long_write(), append())
+        assert order == ["transaction", "append"] and len(transactions) == 2
+
+        class Busy:  # the fault: another process holds the write lock
+            def execute(self, *args):
+                raise sqlite3.OperationalError("database is locked")
+
+            def close(self):
+                inline.close()
+
+        store.db._inline_writer = Busy()
+        await store.append(PENDING, (game, 3))
+        assert len(transactions) == 3
+        users = await store.fetch("SELECT user_id FROM quiz_pending_answers ORDER BY user_id")
+        assert [u[0] for u in users] == [2, 3]
+    finally:
+        await store.close()

@@ -40,8 +40,9 @@ async def test_a_running_game_comes_back_with_its_questions_state_and_open_round
     await store.quiz.save_state(game, state, posted, message_id=555, round_at=posted)
     session.answer_option(100, 1, 1, 2.0)
     session.answer_option(101, 1, 0, 3.0)
-    await store.quiz.add_answers([(game, 1, session.answer_of(100)), (game, 1, session.answer_of(101))])
-    await store.quiz.add_answers([(game, 1, session.answer_of(100))])  # kept once
+    await store.quiz.add_answer(game, 1, session.answer_of(100))
+    await store.quiz.add_answer(game, 1, session.answer_of(101))
+    await store.quiz.add_answer(game, 1, session.answer_of(100))  # kept once
     other_game, _ = await start(store, channel=31)
 
     other = await Store.open(database)  # a new process
@@ -65,7 +66,7 @@ async def test_recording_the_round_moves_its_answers_once_whichever_process_reco
     game, session = await start(first)
     session.open_round(0.0)
     session.answer_option(100, 1, 1, 2.0)
-    await first.quiz.add_answers([(game, 1, session.answer_of(100))])
+    await first.quiz.add_answer(game, 1, session.answer_of(100))
     result = session.close_round()
     written = await asyncio.gather(
         first.quiz.record_round(game, 20, 30, result, NOW, state=session.snapshot()),
