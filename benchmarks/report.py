@@ -290,6 +290,22 @@ def _startup_median(results: dict[str, Any], label: str) -> float | None:
 FLEET_P99 = 0.050
 
 
+def pair_ratio(pair: dict[str, Any]) -> float | None:
+    """Two processes' interactions per second over one's, for one pair of windows (None if one failed)."""
+    runs = [pair["one"], *pair["two"]]
+    if any(r.get("status", "ok") != "ok" for r in runs) or not pair["one"].get("per_second"):
+        return None
+    return sum(r["per_second"] for r in pair["two"]) / pair["one"]["per_second"]
+
+
+def median_pair(pairs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The pair whose ratio is the median (the lower middle one of an even count; failed pairs last)."""
+    ranked = sorted(pairs, key=lambda p: (pair_ratio(p) is None, pair_ratio(p) or 0.0))
+    measured = [p for p in ranked if pair_ratio(p) is not None]
+    chosen = measured[(len(measured) - 1) // 2] if measured else ranked[0]
+    return {"one": chosen["one"], "two": chosen["two"]}
+
+
 def fleet_figures(results: dict[str, Any]) -> tuple[float, float, float] | None:
     """(per second with one process, per second with two together, the worst p99 of the two), or None."""
     fleet = results.get("postgres", {}).get("fleet")
@@ -356,6 +372,15 @@ def _fleet_section(results: dict[str, Any]) -> list[str]:
            "after another, for a fixed time: first one bot process, then two at once, all on one PostgreSQL "
            "database of the same machine (2 cores shared by the bots, PostgreSQL and the load). Latency "
            "includes queueing in the process.\n"]
+    pairs = fleet.get("pairs") or []
+    if len(pairs) > 1:
+        ratios = [pair_ratio(p) for p in pairs]
+        listed = ", ".join(
+            "failed" if r is None else
+            f"{r:.2f}× ({sum(x['per_second'] for x in p['two']):.0f}/s vs {p['one']['per_second']:.0f}/s)"
+            for r, p in zip(ratios, pairs, strict=True))
+        out.append(f"{len(pairs)} pairs of windows in turn (one process, then two): {listed}. The tables show "
+                   "the pair with the median ratio.\n")
     rows = []
     for label, runs in (("one process", [fleet["one"]]), ("two processes", fleet["two"])):
         if any(r.get("status", "ok") != "ok" for r in runs):

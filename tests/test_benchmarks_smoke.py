@@ -85,3 +85,26 @@ def test_synthetic_catalog_is_deterministic_and_chunked():
     assert list(chunks_to([19, 1_000, 25_000])) == [
         (19, 981, 1_000), (1_000, 10_000, None), (11_000, 10_000, None), (21_000, 4_000, 25_000)]
     assert typo("Crash Landing", __import__("random").Random(1)) != "Crash Landing"
+
+
+def test_the_fleet_is_judged_on_the_pair_of_windows_with_the_median_ratio():
+    """One process, then two, several times in turn: the table and the verdict take the pair whose
+    ratio is the median, a failed pair is left out, and every pair is listed."""
+    from benchmarks import report
+
+    def window(per_second: float) -> dict:
+        return {"status": "ok", "per_second": per_second, "count": int(per_second * 8), "cpu_share": 0.9,
+                "latency": {"median": 0.005, "p99": 0.02}, "concurrency": 4}
+
+    pairs = [{"one": window(800), "two": [window(600), window(600)]},   # 1.50
+             {"one": window(500), "two": [window(450), window(450)]},   # 1.80
+             {"one": window(900), "two": [{"status": "failed: timed out"}, window(700)]},
+             {"one": window(880), "two": [window(550), window(550)]}]   # 1.25
+    assert [round(r, 2) if r else r for r in map(report.pair_ratio, pairs)] == [1.5, 1.8, None, 1.25]
+    chosen = report.median_pair(pairs)
+    assert chosen["one"]["per_second"] == 800
+    results = {"postgres": {"fleet": {"size": 50_000, **chosen, "pairs": pairs}}}
+    [(_, measured, ok)] = report.fleet_targets(results)
+    assert ok is True and measured.startswith("1.50×")
+    section = "\n".join(report._fleet_section(results))
+    assert "4 pairs of windows in turn" in section and "1.80× (900/s vs 500/s)" in section and "failed" in section

@@ -49,6 +49,7 @@ class _CatalogRepo(Protocol):
     generation: int
 
     async def songs_by_ids(self, ids: Sequence[int], guild_id: int | None = ...) -> list[Song]: ...
+    async def song_cards_by_ids(self, ids: Sequence[int], guild_id: int | None = ...) -> list[Song]: ...
     async def drama_with_songs(self, drama_id: int, guild_id: int | None) -> tuple[Drama, list[Song]] | None: ...
     async def artist_with_songs(self, artist_id: int, guild_id: int | None) -> tuple[Artist, list[Song]] | None: ...
     async def actors_by_ids(self, ids: Sequence[int]) -> list[Actor]: ...
@@ -241,8 +242,10 @@ class CatalogService:
         return entry
 
     async def song(self, song_id: int, guild_id: int | None) -> Song | None:
+        """A song for its card: its drama is an outline (names, year, network; no facts, sources,
+        actor entries or song count, which a song card does not show)."""
         async def load() -> Song | bool:
-            songs = await self.store.catalog.songs_by_ids([song_id], guild_id)
+            songs = await self.store.catalog.song_cards_by_ids([song_id], guild_id)
             return songs[0] if songs else False
         return await self._entry("song", song_id, guild_id, load)
 

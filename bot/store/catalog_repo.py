@@ -455,6 +455,12 @@ class CatalogRepo:
         """Full songs, in the order of `ids` (unknown ids are skipped)."""
         return await self._reads.songs.read(self._store, list(ids), guild_id)
 
+    async def song_cards_by_ids(self, ids: Iterable[int], guild_id: int | None = None) -> list[Song]:
+        """Songs as a song card shows them: full, but each drama an outline (its row and names; no song
+        count, facts, sources or actor entries). A song card's batch is 9 queries instead of 15, the
+        bulk of a /random on PostgreSQL (BENCHMARKS.md, issue 14)."""
+        return await self._reads.songs.read(self._store, list(ids), guild_id, drama_outline=True)
+
     async def artist_outlines_by_ids(self, ids: Iterable[int], guild_id: int | None = None) -> list[Artist]:
         """Artists with their names, groups and members only (song_count 0, no facts or sources)."""
         return await self._reads.artists.read(self._store, list(ids), guild_id, outline=True)
@@ -554,17 +560,23 @@ class _ActorReader:
 
 class _DramaReader:
     QUERIES = 5 + _ActorReader.QUERIES
+    OUTLINE_QUERIES = 2
 
     def __init__(self, d: Dialect) -> None:
         self.d = d
         self.actors = _ActorReader(d)
 
     def queries(self, ids: list[int], guild_id: int | None, owners: str | None = None,
-                params: dict[str, Any] | None = None) -> list[Query]:
-        """`owners`: a sub-query of the dramas' ids (default: the `ids` themselves)."""
+                params: dict[str, Any] | None = None, *, outline: bool = False) -> list[Query]:
+        """`owners`: a sub-query of the dramas' ids (default: the `ids` themselves). `outline`: the
+        drama's row and names only (song_count 0, no facts, sources or actor entries): what a song
+        card shows of its drama, in 2 queries instead of 8."""
         if owners is None:
             owners, params = self.d.ids("ids"), {"ids": ids_param(dict.fromkeys(ids))}
         params = {**(params or {}), "guild": guild_id}
+        if outline:
+            return [(f"SELECT d.*, 0 AS n FROM dramas d WHERE d.id IN ({owners})", params),
+                    _alt_query("drama_names", "drama_id", owners, params)]
         return [
             (f"SELECT d.*, (SELECT count(*) FROM songs s WHERE s.drama_id = d.id AND {VISIBLE_SONG}) AS n "
              f"FROM dramas d WHERE d.id IN ({owners})", params),
@@ -577,7 +589,9 @@ class _DramaReader:
         ]
 
     def build(self, ids: list[int] | None, rows: list[list[Row]]) -> list[Drama]:
-        entries, alt_rows, fact_rows, source_rows, link_rows, *actor_rows = rows
+        """From the rows of `queries` (an outline's two, or all of them)."""
+        entries, alt_rows, fact_rows, source_rows, link_rows, *actor_rows = \
+            rows if len(rows) > self.OUTLINE_QUERIES else [*rows, [], [], [], [], [], []]
         alt = _alt_build(alt_rows)
         facts, sources = _facts_build(fact_rows, source_rows)
         known = {a.id: a for a in self.actors.build(None, actor_rows)}
@@ -649,15 +663,17 @@ class _SongReader:
         self.dramas = dramas
 
     def queries(self, ids: list[int], guild_id: int | None, owners: str | None = None,
-                params: dict[str, Any] | None = None, *, dramas: bool = True) -> list[Query]:
+                params: dict[str, Any] | None = None, *, dramas: bool = True,
+                drama_outline: bool = False) -> list[Query]:
         """`owners`: a sub-query of the songs' ids, with its `params` (default: the `ids` themselves).
-        `dramas=False`: the songs' drama is read elsewhere (a drama card's songs), and given to `build`."""
+        `dramas=False`: the songs' drama is read elsewhere (a drama card's songs), and given to `build`.
+        `drama_outline`: each song's drama as an outline (see `_DramaReader.queries`)."""
         if owners is None:
             owners, params = self.d.ids("ids"), {"ids": ids_param(dict.fromkeys(ids))}
         params = params or {}
         credited = f"SELECT artist_id FROM song_artists WHERE song_id IN ({owners})"
         drama_queries = self.dramas.queries([], guild_id, f"SELECT drama_id FROM songs WHERE id IN ({owners})",
-                                            params) if dramas else []
+                                            params, outline=drama_outline) if dramas else []
         return [
             (f"SELECT * FROM songs WHERE id IN ({owners})", params),
             *drama_queries,
@@ -670,11 +686,13 @@ class _SongReader:
             *_facts_queries(self.d, "song", "song_id", owners, params),
         ]
 
-    def build(self, ids: list[int], rows: list[list[Row]], drama: Drama | None = None) -> list[Song]:
-        """`drama`: the songs' one drama, when their queries were made with `dramas=False`."""
+    def build(self, ids: list[int], rows: list[list[Row]], drama: Drama | None = None, *,
+              drama_outline: bool = False) -> list[Song]:
+        """`drama`: the songs' one drama, when their queries were made with `dramas=False`;
+        `drama_outline` as given to `queries`."""
         song_rows, *rest = rows
         if drama is None:
-            n = self.dramas.QUERIES
+            n = self.dramas.OUTLINE_QUERIES if drama_outline else self.dramas.QUERIES
             dramas = {d.id: d for d in self.dramas.build(None, rest[:n])}
             rest = rest[n:]
         else:
@@ -706,10 +724,12 @@ class _SongReader:
                 sources=tuple(sources[r["id"]]), guild_id=r["guild_id"], description_ko=r["description_ko"])
         return [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
 
-    async def read(self, r: Batches, ids: list[int], guild_id: int | None) -> list[Song]:
+    async def read(self, r: Batches, ids: list[int], guild_id: int | None, *,
+                   drama_outline: bool = False) -> list[Song]:
         if not ids:
             return []
-        return self.build(ids, await r.fetch_many(self.queries(ids, guild_id)))
+        rows = await r.fetch_many(self.queries(ids, guild_id, drama_outline=drama_outline))
+        return self.build(ids, rows, drama_outline=drama_outline)
 
 
 class _OutlineReader:

@@ -3,6 +3,8 @@ with their names and dramas, Korean text read back, labels, and the name tiers a
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from bot.catalog.search import EXACT
@@ -46,6 +48,19 @@ async def test_a_drama_lists_its_lead_actors_in_billing_order(store):
     assert song.drama.id == dots.id and song.drama.actors == dots.actors
     goblin = await _drama(store, "goblin")
     assert goblin.actors == () and goblin.lead_actors == ()
+
+
+async def test_a_song_read_for_its_card_has_the_song_whole_and_its_drama_in_outline(store):
+    """`song_cards_by_ids` (what a song card shows, 9 queries instead of 15): the song as
+    `songs_by_ids` reads it; its drama's row and names, without song count, facts, sources or actor
+    entries, which only the drama card and the quiz use."""
+    full = await store.catalog.song_by_key("always")
+    [card] = await store.catalog.song_cards_by_ids([full.id])
+    drama = full.drama
+    assert drama.actors and drama.sources and drama.song_count > 0
+    assert card.drama == dataclasses.replace(drama, facts=(), sources=(), song_count=0, actors=())
+    assert dataclasses.replace(card, drama=drama) == full
+    assert await store.catalog.song_cards_by_ids([]) == []
 
 
 async def test_korean_text_is_read_back_and_the_untitled_source_keeps_no_title(store):
