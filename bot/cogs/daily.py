@@ -142,7 +142,8 @@ class Daily(commands.Cog, name="Daily"):
                             await store.daily.history(guild_id), day, day_rng(guild_id, today))
         if song_id is None:  # nothing to post (every song hidden?): look again later, not every second
             return self._retry_later(guild_id)
-        previous = await store.daily.claim(guild_id, today, song_id, channel_id, now)
+        previous = await store.daily.claim(guild_id, today, song_id, channel_id, now,
+                                           live_within=self.bot.settings.stale_after)
         if previous is None:
             return tomorrow  # already handled today (another pass, or before a restart)
         guild = self.bot.get_guild(guild_id)

@@ -111,7 +111,7 @@ class GameRunner:
         self.lang = lang
         self.task: asyncio.Task | None = None
         self.message: discord.Message | discord.PartialMessage | None = None
-        self.teams_message: discord.Message | None = None
+        self.teams_message: discord.Message | discord.PartialMessage | None = None
         self.deadline: dt.datetime = wall()
         self.status_written = False
         self.resumed_left: float | None = None   # set when resumed mid-round: announced once
@@ -136,7 +136,8 @@ class GameRunner:
         s = self.session
         self.teams_message = await self.cog._discord(self, "posting the teams", lambda: self.channel.send(
             embed=ui.teams_embed(s, self.lang, JOIN_SECONDS), view=ui.teams_view(s, self.lang)))
-        await self.save(round_at=wall())
+        # Kept as the game's message until the first round's: a restart during the picking finds it.
+        await self.save(message_id=self.teams_message.id, round_at=wall())
 
     async def post_round(self, game: Game) -> None:
         s = self.session
@@ -361,7 +362,11 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
         game = Game(session, resumed=True, round_left=plan.round_left, joining_left=plan.joining_left)
         runner = GameRunner(self, game, channel, lang)  # type: ignore[arg-type]
         if row.message_id is not None:
-            runner.message = channel.get_partial_message(row.message_id)  # type: ignore[union-attr]
+            posted = channel.get_partial_message(row.message_id)  # type: ignore[union-attr]
+            if game.joining_left is not None:  # still picking teams: the message is the teams', closed later
+                runner.teams_message = posted
+            else:
+                runner.message = posted
         if session.round_open:
             runner.deadline = wall() + dt.timedelta(seconds=plan.round_left or 0.0)
         self.sessions.add(session)

@@ -51,12 +51,13 @@ class DailyRepo:
         return last
 
     # A claim not posted this long after it was made, by a process with no recent heartbeat, died with
-    # its process: another may take it over. A live claimer (heartbeat within LIVE_WITHIN) keeps it.
+    # its process: another may take it over. A live claimer (heartbeat within `live_within` seconds,
+    # the bot's Settings.stale_after) keeps it.
     TAKEOVER_AFTER = dt.timedelta(minutes=10)
-    LIVE_WITHIN = dt.timedelta(seconds=90)
+    LIVE_WITHIN = 90.0  # seconds, when the caller does not say (three missed heartbeats of 30 s)
 
     async def claim(self, guild_id: int, day: str, song_id: int, channel_id: int,
-                    now: dt.datetime | None = None) -> str | None:
+                    now: dt.datetime | None = None, *, live_within: float = LIVE_WITHIN) -> str | None:
         """Reserve `day` for this server before posting: the previous handled date, or None when
         `day` was already handled (posted, failed for good, or claimed by a live process).
 
@@ -77,7 +78,7 @@ class DailyRepo:
                     "(SELECT id FROM processes WHERE heartbeat_at >= :alive)",
                     {"me": self._store.token, "now": stamp(now), "song": song_id, "channel": channel_id,
                      "guild": guild_id, "day": day, "stale": stamp(now - self.TAKEOVER_AFTER),
-                     "alive": stamp(now - self.LIVE_WITHIN)})
+                     "alive": stamp(now - dt.timedelta(seconds=live_within))})
                 return "" if taken else None
             if not await self._store.guilds.advance_daily_date(tx, guild_id, day):
                 return None

@@ -272,11 +272,16 @@ async def test_an_elimination_quiz_keeps_lives_and_teams_their_members_over_a_re
     other = world.guild.create_text_channel("teams")
     await world.alice.slash(other, "quiz start", rounds=1, seconds=10, style="teams")
     game_id = session_of(env, other).game_id
-    await world.bob.click(other.last_message, custom_id=f"quiz:j:{game_id}:1")
+    picking = other.last_message
+    await world.bob.click(picking, custom_id=f"quiz:j:{game_id}:1")
     await env.advance_time(5)
     await env.bot.close()
     await env.restart_bot(create_bot(settings))
     await env.advance_time(0)
     assert session_of(env, other).players[world.bob.id].team == 1
+    joined = await world.alice.click(picking, custom_id=f"quiz:j:{game_id}:0")  # the old message still works
+    assert joined.response.content == "You joined 🔴 Red."
+    assert f"<@{world.alice.id}>" in message_by_id(other, picking.id).embeds[0].fields[0].value  # and shows it
     await env.advance_time(JOIN_SECONDS - 5)
     assert other.last_message.embeds[0].title == "Round 1 of 1"  # the picking went on for its 15 s left
+    assert all(b.disabled for b in buttons(message_by_id(other, picking.id)))  # and then closed, as without one

@@ -42,6 +42,22 @@ async def test_two_processes_claiming_the_same_day_post_once(two):
     assert await second.daily.claim(7, "2026-01-02", song, 9) is not None
 
 
+async def test_a_days_claim_is_taken_over_once_its_claimer_is_silent_for_the_bots_stale_after(two):
+    """A claim not posted after TAKEOVER_AFTER is taken over unless its claimer's heartbeat is recent,
+    and "recent" is the bot's own rule (Settings.stale_after, passed as `live_within`), not a constant."""
+    first, second = two
+    await first.guilds.update(7, daily_channel_id=9, daily_hour=8)
+    song = (await first.catalog.visible_song_ids(7))[0]
+    claimed = dt.datetime(2026, 1, 2, 8, tzinfo=dt.UTC)
+    assert await first.daily.claim(7, "2026-01-02", song, 9, claimed) is not None
+    await first.fleet.heartbeat(host="h", pid=1, shard_count=None, shard_ids="", guilds=1, version="x",
+                                started_at=claimed, now=claimed + dt.timedelta(minutes=10))
+    later = claimed + dt.timedelta(minutes=11)  # the claimer's last beat a minute ago
+    assert await second.daily.claim(7, "2026-01-02", song, 9, later, live_within=90) is None
+    assert await second.daily.claim(7, "2026-01-02", song, 9, later, live_within=30) == ""
+    assert await first.daily.claim(7, "2026-01-02", song, 9, later, live_within=30) is None  # taken once
+
+
 async def test_a_round_closed_by_two_processes_is_scored_once(two):
     first, second = two
     game = await first.quiz.create_game(guild_id=7, channel_id=9, started_by=1, mode="buttons", topic="any",
