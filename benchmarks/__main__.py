@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -37,8 +38,12 @@ def child(mode: str, db: Path, workdir: Path, *extra: str, timeout: float = 300.
     out = workdir / f"result-{mode}-{time.monotonic_ns()}.json"
     command = [sys.executable, "-m", "benchmarks.child", mode, "--db", str(db), "--out", str(out),
                "--spawned-at", repr(time.monotonic()), *(["--url", url] if url else []), *extra]
+    # One hash seed for every measured process: the order of sets and dicts, and with it the cost of
+    # some look-ups, otherwise changes from process to process (/ost no match took 1.5 to 2.1 ms of CPU
+    # at 50,000 songs under four seeds), which moved the fleet's one-process window by up to 30%.
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
     try:
-        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+        done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         return {"status": f"failed: timed out after {timeout:.0f} s"}
     if done.returncode != 0 or not out.exists():
@@ -53,8 +58,9 @@ def child(mode: str, db: Path, workdir: Path, *extra: str, timeout: float = 300.
 FLEET_SECONDS = 8.0
 FLEET_CONCURRENCY = 4
 # One process, then two, this many times in turn: a single pair's ratio moved from 1.46x to 1.76x
-# between back-to-back runs of the same code (the one-process window alone from 663 to 889/s).
-FLEET_PAIRS = 3
+# between back-to-back runs of the same code (the one-process window alone from 663 to 889/s; see
+# also the hash seed in `child`).
+FLEET_PAIRS = 5
 
 
 def fleet_throughput(server: Any, pg_bases: dict[int, str], databases: dict[int, Path],

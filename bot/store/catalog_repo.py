@@ -728,7 +728,11 @@ class _SongReader:
                    drama_outline: bool = False) -> list[Song]:
         if not ids:
             return []
-        rows = await r.fetch_many(self.queries(ids, guild_id, drama_outline=drama_outline))
+        # The ids are read once, as the batch's ids, instead of by each query (on PostgreSQL a JSON
+        # parameter parsed by every one of the batch's 9 or 15 sub-queries: a tenth of its CPU).
+        _ids, *rows = await r.fetch_many(
+            self.queries([], guild_id, self.d.batch_ids(), {}, drama_outline=drama_outline),
+            ids=(self.d.ids("ids"), {"ids": ids_param(dict.fromkeys(ids))}))
         return self.build(ids, rows, drama_outline=drama_outline)
 
 
