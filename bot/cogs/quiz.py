@@ -58,6 +58,7 @@ log = logging.getLogger(__name__)
 # After a passing Discord fault (5xx, 429) on a round post, a reveal or the standings, the game waits
 # this long on the loop clock and tries once more (discord.py has already retried inside its client).
 RETRY_WAIT = 2.0
+SETTLE_AT_STOP = 10.0  # seconds a shutdown waits for answers still on their way to the store
 PERIODS = {"week": dt.timedelta(days=7), "month": dt.timedelta(days=30), "all": None}
 Topic = Literal["any", "dramas", "singers", "facts", "years", "actors"]
 Style = Literal["classic", "elimination", "teams"]
@@ -73,21 +74,48 @@ class AnswerWrites:
     """Answers are written to the store as they are given, before the player is told "locked in" (issue
     15: an answer a player saw accepted counts after any restart, a crash included). One statement each,
     by the store's quickest path (`Store.append`). A write still on its way when its round closes is
-    waited for (recording the round moves the round's kept answers), and so is every one at shutdown."""
+    waited for (recording the round moves the round's kept answers), and so is every one at shutdown.
+
+    A click waits for its write at most KEEP_WAIT seconds (a store that hangs must not make the reply
+    miss Discord's 3-second deadline): then the write starts again in the background and the player is
+    answered; the answer counts in this process either way."""
+
+    KEEP_WAIT = 1.5
 
     def __init__(self, repo_of) -> None:
         self._repo_of = repo_of
         self._writing: dict[int, set[asyncio.Future[None]]] = {}
+        self._background: set[asyncio.Task[bool]] = set()
 
-    async def keep(self, game_id: int, round_number: int, answer) -> None:
+    async def keep(self, game_id: int, round_number: int, answer) -> bool:
+        """Whether the answer is in the store (False: its write failed, or goes on in the background)."""
+        return await self._write(game_id, round_number, answer, self._track(game_id), wait=self.KEEP_WAIT)
+
+    def _track(self, game_id: int) -> asyncio.Future[None]:
+        """A write of this game under way, until the future is done (see `settled`)."""
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        writing = self._writing.setdefault(game_id, set())
-        writing.add(done)
+        self._writing.setdefault(game_id, set()).add(done)
+        return done
+
+    async def _write(self, game_id: int, round_number: int, answer, done: asyncio.Future[None], *,
+                     wait: float | None) -> bool:
         try:
-            await self._repo_of().add_answer(game_id, round_number, answer)
+            async with asyncio.timeout(wait):
+                await self._repo_of().add_answer(game_id, round_number, answer)
+            return True
+        except TimeoutError:  # the write was stopped at the deadline; it is made again (kept once, whatever)
+            log.warning("quiz %s: an answer took over %.1f s to write; it is written in the background",
+                        game_id, wait)
+            task = asyncio.create_task(self._write(game_id, round_number, answer, self._track(game_id), wait=None),
+                                       name=f"quiz-{game_id}-answer")
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
+            return False
         except Exception as exc:  # it still counts in this process; only a restart would lose it
             log.warning("quiz %s: an answer was not kept in the store: %s: %s", game_id, type(exc).__name__, exc)
+            return False
         finally:
+            writing = self._writing.get(game_id, set())
             writing.discard(done)
             if not writing:
                 self._writing.pop(game_id, None)
@@ -95,8 +123,7 @@ class AnswerWrites:
 
     async def settled(self, game_id: int | None = None) -> None:
         """Returns once every answer write under way (of this game, or of every game) is over."""
-        under_way = [f for game, futures in self._writing.items() if game_id in (None, game) for f in futures]
-        if under_way:
+        while under_way := [f for game, futures in self._writing.items() if game_id in (None, game) for f in futures]:
             await asyncio.wait(under_way)
 
 
@@ -246,7 +273,11 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        await self.answers.settled()
+        try:  # a store that hangs does not hold up the shutdown for ever: the store's close says the rest
+            await asyncio.wait_for(self.answers.settled(), SETTLE_AT_STOP)
+        except TimeoutError:
+            log.warning("quiz answers still on their way to the store after %.0f s: the shutdown goes on",
+                        SETTLE_AT_STOP)
         for runner in runners:
             self._forget(runner.session)
 

@@ -587,3 +587,37 @@ async def test_answer_clicks_are_routed_by_custom_id_once_and_kindly_when_the_qu
     gone = await world.bob.click(message, custom_id=ids[0])
     assert gone.ephemeral and gone.response.content.startswith("Something went wrong on my side")
     assert not gone.followups
+
+
+async def test_a_store_that_hangs_on_an_answer_does_not_hold_the_reply_past_discords_deadline(
+        simcord_env, world, monkeypatch, caplog):
+    """The answer is written before the receipt, but a click waits for its write at most KEEP_WAIT
+    seconds (Discord drops a reply after 3): then the player is told "locked in" (it counts in this
+    process) and the write is made again in the background, before the round is recorded."""
+    import asyncio
+
+    from bot.cogs.quiz import AnswerWrites
+
+    env = simcord_env
+    await world.alice.slash(world.channel, "quiz start", rounds=1, seconds=20)
+    session = session_of(env, world.channel)
+    message = world.channel.last_message
+    ids = button_ids(message)
+    repo = env.bot.store.quiz
+    real = repo.add_answer
+    calls = []
+
+    async def slow_once(game_id, round_number, answer):
+        calls.append(env.bot.loop.time())
+        if len(calls) == 1:
+            await asyncio.sleep(10 * AnswerWrites.KEEP_WAIT)  # a store that hangs (stopped at the deadline)
+        await real(game_id, round_number, answer)
+
+    monkeypatch.setattr(repo, "add_answer", slow_once)
+    receipt = await world.bob.click(message, custom_id=ids[session.question.correct])
+    assert receipt.ephemeral and "Locked in" in receipt.response.content
+    assert len(calls) == 2 and calls[1] - calls[0] == pytest.approx(AnswerWrites.KEEP_WAIT, abs=0.05)
+    assert "written in the background" in caplog.text
+    assert await count(world.store, "quiz_pending_answers") == 1
+    await env.advance_time(20)
+    assert await count(world.store, "quiz_answers") == 1
