@@ -31,10 +31,9 @@ from ..faults import describe, is_passing_fault
 from ..i18n import resolve_language, t
 from ..quiz.game import JOIN_SECONDS, RESUME_LIMIT, Game, decode_questions, encode_questions, resume_plan
 from ..quiz.questions import generate_questions
-from ..quiz.scoring import HINT_COST, Points
+from ..quiz.scoring import HINT_COST
 from ..quiz.session import (
     DEFAULT_LIVES,
-    Answer,
     EndReason,
     Join,
     Outcome,
@@ -381,9 +380,8 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
                               questions=decode_questions(questions), language=settings.language,
                               style=row.style, lives=row.lives or DEFAULT_LIVES, team_count=row.teams or 0)
         session.restore(state, self._now(), plan.elapsed)
-        for p in row.pending:
-            session.restore_answer(Answer(p.user_id, p.correct, p.elapsed, Points(p.base, p.speed, p.bonus),
-                                          p.streak, p.given))
+        for answer in row.pending:
+            session.restore_answer(answer)
         session.message_id = row.message_id
         log.info("quiz %s: resuming after a restart (round %d%s)", row.game_id, session.round_number,
                  f", ended: {plan.end.value}" if plan.end else "")
@@ -626,6 +624,13 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
 
     # -- answers ----------------------------------------------------------------------------
 
+    async def _session_or_stale(self, interaction: discord.Interaction, game_id: int) -> QuizSession | None:
+        """The game's session in this process; None after telling the member the game is not here."""
+        session = self.sessions.for_game(game_id)
+        if session is None:
+            await self._stale(interaction, game_id)
+        return session
+
     async def _stale(self, interaction: discord.Interaction, game_id: int) -> None:
         lang = await self.bot.language_for(interaction)
         game = await self.store.quiz.game(game_id)
@@ -639,9 +644,8 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
 
     async def answer_clicked(self, interaction: discord.Interaction, game_id: int, round_number: int,
                              option: int) -> None:
-        session = self.sessions.for_game(game_id)
-        if session is None:
-            return await self._stale(interaction, game_id)
+        if (session := await self._session_or_stale(interaction, game_id)) is None:
+            return
         lang = self._lang(session, interaction)
         outcome = session.answer_option(interaction.user.id, round_number, option, self._now())
         locked = outcome is Outcome.LOCKED  # only then is this round's question the one answered
@@ -651,9 +655,8 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
         await self._receipt(interaction, outcome, lang, answer)
 
     async def typed_clicked(self, interaction: discord.Interaction, game_id: int, round_number: int) -> None:
-        session = self.sessions.for_game(game_id)
-        if session is None:
-            return await self._stale(interaction, game_id)
+        if (session := await self._session_or_stale(interaction, game_id)) is None:
+            return
         lang = self._lang(session, interaction)
         if not session.accepts(round_number):
             return await send_ephemeral(interaction, t("quiz.round_over", lang))
@@ -666,9 +669,8 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
 
     async def typed_submitted(self, interaction: discord.Interaction, game_id: int, round_number: int,
                             text: str) -> None:
-        session = self.sessions.for_game(game_id)
-        if session is None:
-            return await self._stale(interaction, game_id)
+        if (session := await self._session_or_stale(interaction, game_id)) is None:
+            return
         lang = self._lang(session, interaction)
         outcome = session.answer_text(interaction.user.id, round_number, text, self._now())
         if outcome is Outcome.LOCKED:  # kept before the player is told
@@ -687,9 +689,8 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
     # -- hints and skips ---------------------------------------------------------------------
 
     async def hint_clicked(self, interaction: discord.Interaction, game_id: int, round_number: int) -> None:
-        session = self.sessions.for_game(game_id)
-        if session is None:
-            return await self._stale(interaction, game_id)
+        if (session := await self._session_or_stale(interaction, game_id)) is None:
+            return
         await self._hint(interaction, session, round_number)
 
     async def _hint(self, interaction: discord.Interaction, session: QuizSession, round_number: int) -> None:
@@ -713,9 +714,8 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
         await send_ephemeral(interaction, t(key, lang, votes=votes, needed=needed))
 
     async def skip_clicked(self, interaction: discord.Interaction, game_id: int, round_number: int) -> None:
-        session = self.sessions.for_game(game_id)
-        if session is None:
-            return await self._stale(interaction, game_id)
+        if (session := await self._session_or_stale(interaction, game_id)) is None:
+            return
         lang = self._lang(session, interaction)
         if not session.accepts(round_number):
             return await send_ephemeral(interaction, t("quiz.round_over", lang))
@@ -748,9 +748,8 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
     # -- teams ---------------------------------------------------------------------------------
 
     async def team_clicked(self, interaction: discord.Interaction, game_id: int, team: int) -> None:
-        session = self.sessions.for_game(game_id)
-        if session is None:
-            return await self._stale(interaction, game_id)
+        if (session := await self._session_or_stale(interaction, game_id)) is None:
+            return
         await self._join(interaction, session, team)
 
     async def _join(self, interaction: discord.Interaction, session: QuizSession, team: int) -> None:

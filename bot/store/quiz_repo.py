@@ -17,12 +17,14 @@ from typing import TYPE_CHECKING, Any
 
 from ..quiz.matching import answer_key
 from ..quiz.questions import KINDS, TOPIC_OF_KIND, TOPICS, QuestionPool
+from ..quiz.scoring import Points
+from ..quiz.session import Answer
 from .catalog_repo import VISIBLE_SONG
 from .engine import Conflict, Row
 from .times import stamp
 
 if TYPE_CHECKING:
-    from ..quiz.session import Answer, RoundResult
+    from ..quiz.session import RoundResult
     from .connection import Store
 
 RUNNING = "running"
@@ -58,20 +60,6 @@ RANK_BY = {"points": "points DESC, correct DESC", "wins": "wins DESC, points DES
 
 
 @dataclass(frozen=True, slots=True)
-class PendingAnswer:
-    """An answer given to a game's open round, kept as it was given (issue 15: it counts after a restart)."""
-
-    user_id: int
-    correct: bool
-    base: int
-    speed: int
-    bonus: int
-    streak: int
-    elapsed: float
-    given: str
-
-
-@dataclass(frozen=True, slots=True)
 class RunningGame:
     """A game left running, with what a new process needs to resume it (`questions` is None for a
     game from before V6, which cannot be resumed)."""
@@ -91,7 +79,7 @@ class RunningGame:
     state: dict[str, Any] | None
     round_at: float | None
     alive_at: float | None
-    pending: tuple[PendingAnswer, ...]
+    pending: tuple[Answer, ...]       # the answers given to its open round, as they were given
     owner: str | None = None          # the store token of the process that plays (or played) it
     owner_beat: str | None = None     # that process's last heartbeat, if it has a row in `processes`
 
@@ -392,7 +380,7 @@ class QuizRepo:
         for r in rows:
             state = json.loads(r[12]) if r[12] else None
             number = state.get("round") if state else None
-            answers = tuple(PendingAnswer(p[2], bool(p[3]), p[4], p[5], p[6], p[7], p[8], p[9])
+            answers = tuple(Answer(p[2], bool(p[3]), p[8], Points(p[4], p[5], p[6]), p[7], p[9])
                             for p in pending if p[0] == r[0] and p[1] == number)
             games.append(RunningGame(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10],
                                      json.loads(r[11]) if r[11] else None, state, r[13], r[14], answers, r[15],

@@ -14,23 +14,13 @@ import pytest
 from bot.quiz.questions import Name, Question
 from bot.quiz.scoring import Points
 from bot.quiz.session import Answer, RoundResult
-from bot.store import Store
 
 pytestmark = pytest.mark.both_engines
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 
-@pytest.fixture
-async def two(store, database):
-    other = await Store.open(database)
-    try:
-        yield store, other
-    finally:
-        await other.close()
-
-
-async def test_two_processes_claiming_the_same_day_post_once(two):
-    first, second = two
+async def test_two_processes_claiming_the_same_day_post_once(two_stores):
+    first, second = two_stores
     await first.guilds.update(7, daily_channel_id=9, daily_hour=8)
     song = (await first.catalog.visible_song_ids(7))[0]
     claims = await asyncio.gather(first.daily.claim(7, "2026-01-02", song, 9),
@@ -42,10 +32,10 @@ async def test_two_processes_claiming_the_same_day_post_once(two):
     assert await second.daily.claim(7, "2026-01-02", song, 9) is not None
 
 
-async def test_a_days_claim_is_taken_over_once_its_claimer_is_silent_for_the_bots_stale_after(two):
+async def test_a_days_claim_is_taken_over_once_its_claimer_is_silent_for_the_bots_stale_after(two_stores):
     """A claim not posted after TAKEOVER_AFTER is taken over unless its claimer's heartbeat is recent,
     and "recent" is the bot's own rule (Settings.stale_after, passed as `live_within`), not a constant."""
-    first, second = two
+    first, second = two_stores
     await first.guilds.update(7, daily_channel_id=9, daily_hour=8)
     song = (await first.catalog.visible_song_ids(7))[0]
     claimed = dt.datetime(2026, 1, 2, 8, tzinfo=dt.UTC)
@@ -58,8 +48,8 @@ async def test_a_days_claim_is_taken_over_once_its_claimer_is_silent_for_the_bot
     assert await first.daily.claim(7, "2026-01-02", song, 9, later, live_within=30) is None  # taken once
 
 
-async def test_a_round_closed_by_two_processes_is_scored_once(two):
-    first, second = two
+async def test_a_round_closed_by_two_processes_is_scored_once(two_stores):
+    first, second = two_stores
     game = await first.quiz.create_game(guild_id=7, channel_id=9, started_by=1, mode="buttons", topic="any",
                                         rounds=2, seconds=20, now=NOW)
     question = Question(key="q1", kind="song_drama", options=(Name("Goblin"), Name("Other")), correct=0,
@@ -84,8 +74,8 @@ async def test_each_process_sweeps_only_the_quizzes_of_its_own_servers(store):
     assert (await store.quiz.game(games[theirs])).status == "running"
 
 
-async def test_heartbeats_record_the_fleet_and_forget_what_is_gone(two):
-    first, second = two
+async def test_heartbeats_record_the_fleet_and_forget_what_is_gone(two_stores):
+    first, second = two_stores
     now = dt.datetime(2026, 1, 2, 12, tzinfo=dt.UTC)
     await first.fleet.heartbeat(host="a", pid=1, shard_count=4, shard_ids="0-1", guilds=10, version="1",
                                 started_at=now - dt.timedelta(hours=1), now=now - dt.timedelta(seconds=20))

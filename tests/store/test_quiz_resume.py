@@ -55,7 +55,7 @@ async def test_a_running_game_comes_back_with_its_questions_state_and_open_round
     assert (row.style, row.lives, row.teams, row.message_id) == ("elimination", 2, None, 555)
     assert row.state == state and row.state["open"] is True
     assert row.round_at == pytest.approx(posted.timestamp()) and row.alive_at == pytest.approx(posted.timestamp())
-    assert [(p.user_id, p.correct, p.base + p.speed + p.bonus) for p in row.pending] == [
+    assert [(p.user_id, p.correct, p.points.total) for p in row.pending] == [
         (100, True, session.answer_of(100).points.total), (101, False, 0)]
     assert second.pending == ()
     assert await store.quiz.running_games(owns=lambda guild: guild != 20) == []
@@ -88,15 +88,6 @@ async def test_only_games_without_their_questions_are_interrupted_at_start(store
     assert (await store.quiz.game(resumable)).status == "running"
     await store.quiz.end_game(resumable, "interrupted", NOW)
     assert await store.quiz.running_games() == []
-
-
-@pytest.fixture
-async def two_stores(store, database):
-    other = await Store.open(database)
-    try:
-        yield store, other
-    finally:
-        await other.close()
 
 
 async def test_of_two_processes_taking_over_a_game_one_does(two_stores):
