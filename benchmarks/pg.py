@@ -103,6 +103,7 @@ class Server:
             target = await Store.open(url)
             try:
                 await copy_database(source, target)
+                await target.catalog.build_card_docs()  # derived data, not copied: as the card keeper would
             finally:
                 await target.close()
         finally:

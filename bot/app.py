@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -28,6 +29,7 @@ from .tree import OstTree
 
 log = logging.getLogger(__name__)
 
+CARD_RETRY = 5.0  # seconds before the song card keeper tries again after a failed build
 # What the bot needs in a channel: read and post, embeds for cards, files for /catalog export.
 REQUIRED_PERMISSIONS = discord.Permissions(
     view_channel=True, send_messages=True, send_messages_in_threads=True, embed_links=True,
@@ -57,6 +59,8 @@ class OstBot(commands.Bot):
         self.synced_on_start = False
         self._stopping: asyncio.Future[None] | None = None
         self._heartbeat: asyncio.Task[None] | None = None
+        self._card_keeper: asyncio.Task[None] | None = None
+        self.cards_built_at: int | None = None  # the catalog generation the song cards were last built for
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -65,6 +69,8 @@ class OstBot(commands.Bot):
         if self.store is None or self.store.closed:
             self.store = await Store.open(self.settings.database)
         await self.store.listen()  # hear other processes' catalog and settings changes (PostgreSQL)
+        if not self.store.catalog_watchers:
+            self.store.catalog_watchers.append(lambda: self.dispatch("catalog_moved"))
         report = await self.store.catalog.seed(load_catalog(self.settings.catalog_path))
         if report.changed:
             log.info("seeded catalog: %d songs, %d dramas, %d artists", report.songs, report.dramas, report.artists)
@@ -95,6 +101,10 @@ class OstBot(commands.Bot):
     async def _stop(self) -> None:
         if self._heartbeat is not None:
             self._heartbeat.cancel()
+        if self._card_keeper is not None:
+            self._card_keeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._card_keeper  # its batch rolls back: the store stays open until it has
         try:
             await super().close()  # unloads the cogs: the quiz cog stops its game loops (the games stay resumable)
         finally:
@@ -159,8 +169,39 @@ class OstBot(commands.Bot):
         except Exception:  # the next start marks them anyway
             log.exception("shutdown: could not mark running quizzes interrupted")
 
+    # -- song cards kept ready ---------------------------------------------------------------
+
+    def start_card_keeper(self) -> None:
+        """One process of a fleet (the owner of shard 0) keeps the song cards' documents current: now,
+        and after every catalog change, in this process or another (heard by notification on
+        PostgreSQL, or seen by `Store.refresh` before an interaction). Until they are written, cards
+        are read from the catalog's tables. Nothing is polled: an idle bot does no work for it."""
+        if self.settings.shards.syncs_commands and (self._card_keeper is None or self._card_keeper.done()):
+            self._card_keeper = asyncio.create_task(self._keep_cards(), name="song-cards")
+
+    async def _keep_cards(self) -> None:
+        store = self.store
+        assert store is not None
+        while not self.is_closed() and not store.closed:
+            generation = store.catalog.generation
+            if generation != self.cards_built_at:
+                try:
+                    if written := await store.catalog.build_card_docs():
+                        log.info("song cards: %d documents written", written)
+                except Exception as exc:  # a database outage: try again a little later
+                    log.warning("song cards not written: %s: %s", type(exc).__name__, exc)
+                    await asyncio.sleep(CARD_RETRY)
+                    continue
+                self.cards_built_at = generation
+            await store.refresh()  # a notification heard during the build: its change is seen now
+            if store.catalog.generation != generation:
+                continue  # the catalog moved while building
+            await self.wait_for("catalog_moved")  # dispatched by the store's watcher (a listener: no task spins)
+            await store.refresh(force=True)  # a notification from another process: read the generations
+
     async def on_ready(self) -> None:
         self.start_heartbeat()
+        self.start_card_keeper()
         if self.user is not None:
             log.info("logged in as %s (%s); invite: %s", self.user, self.user.id, self.invite_url())
 

@@ -11,7 +11,7 @@ import hashlib
 import logging
 import re
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from importlib import resources
 from pathlib import Path
@@ -68,6 +68,10 @@ class Store:
         self._seen: dict[str, str | None] = {}
         self._next_look = 0.0
         self._look_now = False
+        # Called when the catalog changed (a write of this process, or one of another process that
+        # `refresh` saw) and when a notification came: the song card keeper (bot.app) is woken so.
+        self.catalog_watchers: list[Callable[[], None]] = []
+        self.notifications = 0  # heard from other processes (and reconnections of the listener)
         self._changes: dict[int, dict[str, str]] = {}
         from .additions_repo import AdditionsRepo
         from .catalog_repo import CatalogRepo
@@ -132,7 +136,17 @@ class Store:
 
         `migrations` defaults to the shipped ones of this engine; tests pass their own.
         """
-        return await self.db.migrate(available_migrations(self.engine) if migrations is None else migrations)
+        if migrations is not None:
+            return await self.db.migrate(migrations)
+        had_schema = await self.db.schema_version() > 0
+        applied = await self.db.migrate(available_migrations(self.engine))
+        if applied and had_schema:
+            # A migration may change what the catalog holds: derived data (the song cards' documents,
+            # every process's caches) is built again, as after any catalog write. (A new database
+            # has none, and stays empty until seeded: `db copy` wants an empty target.)
+            async with self.transaction() as tx:
+                await self.changed(tx, "catalog")
+        return applied
 
     async def backup(self, target: Path | str) -> None:
         """A consistent copy of a SQLite database, safe while the bot keeps writing."""
@@ -178,6 +192,7 @@ class Store:
     def _apply(self, what: str) -> None:
         if what == "catalog":
             self.catalog.generation += 1
+            self._catalog_moved()
         else:
             self.writes += 1
 
@@ -208,6 +223,12 @@ class Store:
         so anything may have changed meanwhile): look at the generations before the next answer."""
         if payload is None or not payload.startswith(self.token):
             self._look_now = True
+            self.notifications += 1
+            self._catalog_moved()  # the keeper looks at once (no interaction may come to look)
+
+    def _catalog_moved(self) -> None:
+        for watcher in self.catalog_watchers:
+            watcher()
 
     async def listen(self) -> None:
         """Hear other processes' changes as they commit (PostgreSQL's LISTEN); a no-op on SQLite, where

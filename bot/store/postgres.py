@@ -490,7 +490,7 @@ class PostgresDatabase(Fetching):
     async def tables(self) -> list[str]:
         rows = await self.fetch(
             "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
-            "AND tablename NOT IN ('schema_migrations', 'song_search') ORDER BY tablename")
+            "AND tablename NOT IN ('schema_migrations', 'song_search', 'song_cards') ORDER BY tablename")
         return [r[0] for r in rows]
 
     async def integrity_check(self) -> str:

@@ -376,7 +376,7 @@ class SqliteDatabase(Fetching):
     async def tables(self) -> list[str]:
         rows = await self.fetch(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-            "AND name NOT LIKE 'song_search%' ORDER BY name")
+            "AND name NOT LIKE 'song_search%' AND name <> 'song_cards' ORDER BY name")
         return [r[0] for r in rows]
 
     async def integrity_check(self) -> str:

@@ -17,6 +17,7 @@ import time
 import asyncpg
 import pytest
 
+from bot.catalog.service import service_for
 from bot.store import Store
 from tests.cogs.test_ost import user_errors
 
@@ -40,11 +41,12 @@ async def until(condition, seconds: float = 10.0) -> None:
         await asyncio.sleep(0.02)
 
 
-async def within_a_second(env, store) -> None:
-    """What 'within a second' takes: on PostgreSQL the notification (no clock needed); on SQLite the
-    look that is due at most 0.5 s of the bot's clock later."""
+async def within_a_second(env, store, heard: int) -> None:
+    """What 'within a second' takes: on PostgreSQL the notification (no clock needed: one more than
+    the `heard` before the other process wrote); on SQLite the look that is due at most 0.5 s of the
+    bot's clock later."""
     if store.engine == "postgres":
-        await until(lambda: store._look_now)
+        await until(lambda: store.notifications > heard)
     else:
         await env.advance_time(1)
 
@@ -55,9 +57,10 @@ async def test_a_command_line_import_is_seen_by_the_running_bot(world, simcord_e
     assert user_errors(simcord_env) == ["ost.none"]
     assert await world.alice.autocomplete(world.channel, "ost", "query", "snowfall ba") == []
 
+    heard = world.store.notifications
     await asyncio.to_thread(import_in_another_process, settings, tmp_path,
                             "title,artists,drama,year\nSnowfall Ballad,Ailee,Goblin,2017\n")
-    await within_a_second(simcord_env, world.store)
+    await within_a_second(simcord_env, world.store, heard)
 
     choices = await world.alice.autocomplete(world.channel, "ost", "query", "snowfall ba")
     assert choices and "Snowfall Ballad" in choices[0]["name"]
@@ -70,12 +73,13 @@ async def test_a_command_line_import_is_seen_by_the_running_bot(world, simcord_e
 async def test_settings_changed_by_another_process_are_seen(world, simcord_env, database):
     before = await world.alice.slash(world.channel, "about")
     assert before.response.embeds[0].title == "About OST Ballad Bot"
+    heard = world.store.notifications
     other = await Store.open(database)  # another bot process of the fleet
     try:
         await other.guilds.update(world.guild.id, language="ko")
     finally:
         await other.close()
-    await within_a_second(simcord_env, world.store)
+    await within_a_second(simcord_env, world.store, heard)
     after = await world.alice.slash(world.channel, "about")
     assert after.response.embeds[0].title != before.response.embeds[0].title  # now in Korean
 
@@ -89,18 +93,19 @@ async def test_the_listener_comes_back_after_its_connection_is_killed(world, sim
         assert pid
         await admin.execute("SELECT pg_terminate_backend($1)", pid)
         deadline = time.monotonic() + 20
-        while store.db._listening is None or store.db._listening.is_closed() or not store._look_now:
+        heard = store.notifications
+        while store.db._listening is None or store.db._listening.is_closed() or store.notifications == heard:
             assert time.monotonic() < deadline, "the listener did not come back"
             await simcord_env.advance_time(1)  # the reconnect waits one second of the bot's clock
             await asyncio.sleep(0.05)
         # It hears again: a change by another process arrives.
         other = await Store.open(settings.database_url)
         try:
-            store._look_now = False
+            heard = store.notifications
             await other.guilds.update(world.guild.id, language="ko")
         finally:
             await other.close()
-        await until(lambda: store._look_now)
+        await until(lambda: store.notifications > heard)
     finally:
         await admin.close()
 
@@ -112,12 +117,40 @@ async def test_a_server_song_added_in_another_process_is_seen(world, simcord_env
     before = await world.alice.slash(world.channel, "ost", query="winter letter")
     assert before.response.ephemeral
     assert user_errors(simcord_env) == ["ost.none"]
+    heard = world.store.notifications
     other = await Store.open(database)
     try:
         await other.catalog.import_records([SongRecord(title="Winter Letter", artists=["Ailee"], drama="Goblin")],
                                            guild_id=world.guild.id, origin="guild", added_by=world.admin.id)
     finally:
         await other.close()
-    await within_a_second(simcord_env, world.store)
+    await within_a_second(simcord_env, world.store, heard)
     after = await world.alice.slash(world.channel, "ost", query="winter letter")
     assert after.response.embeds and after.response.embeds[0].title.startswith("🎵 Winter Letter")
+
+
+async def test_the_card_keeper_writes_the_song_cards_again_after_another_process_imports(
+        world, simcord_env, settings, tmp_path):
+    bot, store = simcord_env.bot, world.store
+    current = "SELECT count(*) FROM song_cards WHERE generation = (SELECT CAST(value AS BIGINT) FROM meta " \
+              "WHERE key = 'generation:catalog')"
+    # Started with the bot (the owner of shard 0); its writes go through the database: polled, bounded.
+    await until(lambda: bot.cards_built_at == store.catalog.generation)
+    songs = await store.fetchval("SELECT count(*) FROM songs")
+    assert await store.fetchval(current) == songs
+
+    heard = store.notifications
+    await asyncio.to_thread(import_in_another_process, settings, tmp_path,
+                            "title,artists,drama,year\nSnowfall Ballad,Ailee,Goblin,2017\n")
+    await within_a_second(simcord_env, store, heard)
+    found = await world.alice.slash(world.channel, "ost", query="snowfall ballad")
+    assert found.response.embeds[0].title.startswith("🎵 Snowfall Ballad")
+    await until(lambda: bot.cards_built_at == store.catalog.generation)
+    assert await store.fetchval(current) == songs + 1
+    service_for(store)._cache.clear()  # as a process that never showed the card: it reads the store
+    store.fetch_many = None  # so no batch can be read: the card can only come from its document
+    try:
+        card = await world.bob.slash(world.channel, "ost", query="snowfall ballad")
+    finally:
+        del store.fetch_many
+    assert card.response.embeds[0].to_dict() == found.response.embeds[0].to_dict()

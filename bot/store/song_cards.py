@@ -1,0 +1,90 @@
+"""Song cards kept ready (migration V7, issue 14): one JSON document per song holding everything its
+card shows, so that a card is one indexed read instead of a batch of nine queries. On PostgreSQL
+that batch was most of the database's CPU per /random, which is what limits how many interactions
+a fleet of bot processes serves (BENCHMARKS.md).
+
+A document counts only while its `generation` is the catalog's (meta 'generation:catalog', bumped by
+every catalog write in the same transaction) and its `format` is this code's: a stale document is
+never shown. A song without a current document is read from the catalog's tables, as before. The
+documents are written in the background by one process (`bot.app`: the owner of shard 0) after each
+catalog change; two processes writing them at once (a rolling deploy) only repeat each other's work.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING
+
+import msgspec
+
+from ..catalog.models import Song
+from .engine import Batches
+
+if TYPE_CHECKING:
+    from .connection import Store
+
+log = logging.getLogger(__name__)
+
+# Bump when `Song` (or a model it holds) changes shape: documents of another format are rebuilt.
+FORMAT = 1
+BUILD_BATCH = 500
+_CURRENT = "(SELECT CAST(value AS BIGINT) FROM meta WHERE key = 'generation:catalog')"
+_UPSERT = ("INSERT INTO song_cards (song_id, generation, format, doc) VALUES (:id, :generation, :format, :doc) "
+           "ON CONFLICT (song_id) DO UPDATE SET generation = excluded.generation, format = excluded.format, "
+           "doc = excluded.doc WHERE song_cards.generation <= excluded.generation")
+_encode = msgspec.json.Encoder().encode
+_decode = msgspec.json.Decoder(Song).decode
+
+# Reads the songs' cards from the catalog's tables, in one snapshot (`_SongReader.read`).
+CardReader = Callable[[Batches, list[int]], Awaitable[list[Song]]]
+
+
+class SongCards:
+    def __init__(self, store: Store, read_cards: CardReader) -> None:
+        self._store = store
+        self._read_cards = read_cards
+
+    async def ready(self, ids: Sequence[int], ids_sql: str, ids_param: str) -> dict[int, Song]:
+        """The songs among `ids` whose document is current, by id."""
+        rows = await self._store.fetch(
+            f"SELECT song_id, doc FROM song_cards WHERE song_id IN ({ids_sql}) "
+            f"AND generation = {_CURRENT} AND format = :format", {"ids": ids_param, "format": FORMAT})
+        found = {}
+        for song_id, doc in rows:
+            try:
+                found[song_id] = _decode(doc)
+            except msgspec.MsgspecError:  # never written so; the song is read from the tables instead
+                log.warning("song card %s: its document does not read as a song", song_id)
+        return found
+
+    async def build(self, batch: int = BUILD_BATCH) -> int:
+        """Write every missing or stale document, `batch` songs a transaction; how many were written.
+        Each batch reads its songs and the catalog's generation in one snapshot, so a document always
+        carries the generation it was read at (one read during a catalog write is simply stale)."""
+        async with self._store.read() as r:
+            generation = await r.fetchval(f"SELECT {_CURRENT}")
+            if generation is None:  # a catalog never written (no generation yet): nothing to label
+                return 0
+            # All at once: asked batch by batch, the planner (which has not seen the table grow)
+            # may read the whole table for each.
+            rows = await r.fetch(
+                "SELECT s.id FROM songs s WHERE NOT EXISTS (SELECT 1 FROM song_cards c WHERE c.song_id = s.id "
+                "AND c.generation = :generation AND c.format = :format) ORDER BY s.id",
+                {"generation": generation, "format": FORMAT})
+        missing = [row[0] for row in rows]
+        written = 0
+        for start in range(0, len(missing), batch):
+            async with self._store.read() as r:
+                labelled = await r.fetchval(f"SELECT {_CURRENT}")
+                songs = await self._read_cards(r, missing[start:start + batch])
+            async with self._store.transaction() as tx:
+                await tx.executemany(_UPSERT, [{"id": s.id, "generation": labelled, "format": FORMAT,
+                                                "doc": _encode(s).decode()} for s in songs])
+            written += len(songs)
+        if missing:
+            # Every song of `generation` has a document of it or a newer one now: older documents
+            # belong to songs deleted since.
+            async with self._store.transaction() as tx:
+                await tx.execute("DELETE FROM song_cards WHERE generation < :generation", {"generation": generation})
+        return written

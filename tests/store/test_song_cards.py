@@ -1,0 +1,127 @@
+"""Song cards kept ready (V7, issue 14): a card is read from its song's document only while that
+document is current, on both engines; a catalog write, in this store or another, makes every document
+stale at once, and the next build writes them again."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.catalog.records import SongRecord
+from bot.store import song_cards
+
+pytestmark = pytest.mark.both_engines
+
+
+async def all_ids(store) -> list[int]:
+    return [r[0] for r in await store.fetch("SELECT id FROM songs ORDER BY id")]
+
+
+def counting_batches(store) -> list[int]:
+    """Counts the catalog-table batches (`fetch_many`) the store reads from now on."""
+    calls: list[int] = []
+    original = store.fetch_many
+
+    async def counted(*args, **kwargs):
+        calls.append(1)
+        return await original(*args, **kwargs)
+
+    store.fetch_many = counted
+    return calls
+
+
+async def test_documents_give_the_same_cards_without_the_batch(store):
+    ids = await all_ids(store)
+    from_tables = await store.catalog.song_cards_by_ids(ids)
+    assert await store.catalog.build_card_docs() == len(ids)
+    batches = counting_batches(store)
+    from_docs = await store.catalog.song_cards_by_ids(ids)
+    assert from_docs == from_tables  # every field, the drama outline, credits, facts and sources
+    assert [s.id for s in from_docs] == ids
+    assert batches == []  # no catalog-table batch: every card came from its document
+    # Asked in another order, with a repeat and an unknown id: the order asked, each once.
+    assert [s.id for s in await store.catalog.song_cards_by_ids([ids[2], ids[0], ids[2], 10**9])] == [ids[2], ids[0]]
+    assert await store.catalog.build_card_docs() == 0  # nothing missing
+
+
+async def test_a_catalog_write_makes_every_document_stale_at_once(two_stores):
+    store, other = two_stores
+    report = await store.catalog.import_records([SongRecord(title="Kept Song", artists=["Gummy"], drama="Goblin")])
+    ids = list(report.song_ids)
+    await store.catalog.build_card_docs()
+    assert [c.name for c in (await store.catalog.song_cards_by_ids(ids))[0].credits] == ["Gummy"]
+    # Another process credits the song to someone else: `store` has heard nothing of it yet.
+    await other.catalog.import_records([SongRecord(title="Kept Song", artists=["Someone Else"], drama="Goblin")])
+    batches = counting_batches(store)
+    seen = (await store.catalog.song_cards_by_ids(ids))[0]
+    assert [c.name for c in seen.credits] == ["Someone Else"]
+    assert batches == [1]  # read from the tables: the document's generation is not the catalog's
+    # The next build writes every song again (all are stale), then nothing.
+    assert await store.catalog.build_card_docs() == len(await all_ids(store))
+    batches.clear()
+    again = (await store.catalog.song_cards_by_ids(ids))[0]
+    assert again == seen and batches == []
+    assert await other.catalog.build_card_docs() == 0
+
+
+async def test_a_document_of_another_format_is_not_read(store):
+    ids = await all_ids(store)
+    await store.catalog.build_card_docs()
+    async with store.transaction() as tx:
+        await tx.execute("UPDATE song_cards SET format = :old, doc = '{}' WHERE song_id = :id",
+                         {"old": song_cards.FORMAT - 1, "id": ids[0]})
+    batches = counting_batches(store)
+    card = (await store.catalog.song_cards_by_ids(ids[:1]))[0]
+    assert card.id == ids[0] and card.title and batches == [1]
+    assert await store.catalog.build_card_docs() == 1
+
+
+async def test_a_document_that_does_not_read_as_a_song_is_not_shown(store, caplog):
+    ids = await all_ids(store)
+    await store.catalog.build_card_docs()
+    expected = (await store.catalog.song_cards_by_ids(ids[:1]))[0]
+    async with store.transaction() as tx:
+        await tx.execute("UPDATE song_cards SET doc = '{\"id\": \"x\"}' WHERE song_id = :id", {"id": ids[0]})
+    assert (await store.catalog.song_cards_by_ids(ids[:1]))[0] == expected
+    assert "does not read as a song" in caplog.text
+
+
+async def test_an_older_document_never_replaces_a_newer_one(store):
+    ids = await all_ids(store)
+    await store.catalog.build_card_docs()
+    generation = await store.fetchval("SELECT generation FROM song_cards WHERE song_id = :id", {"id": ids[0]})
+    async with store.transaction() as tx:  # a slow builder of one generation back writes late
+        await tx.execute(song_cards._UPSERT, {"id": ids[0], "generation": generation - 1,
+                                              "format": song_cards.FORMAT, "doc": "{}"})
+    row = await store.fetchrow("SELECT generation, doc FROM song_cards WHERE song_id = :id", {"id": ids[0]})
+    assert row[0] == generation and row[1] != "{}"
+
+
+async def test_documents_of_deleted_songs_go_with_the_next_build(store):
+    await store.catalog.import_records([SongRecord(title="Gone Soon", artists=["Gummy"], drama="Goblin")],
+                                       guild_id=77, origin="guild")
+    song_id = await store.fetchval("SELECT id FROM songs WHERE title = 'Gone Soon'")
+    await store.catalog.build_card_docs()
+    assert await store.fetchval("SELECT count(*) FROM song_cards WHERE song_id = :id", {"id": song_id}) == 1
+    assert await store.additions.remove_addition(77, song_id)
+    assert await store.catalog.song_cards_by_ids([song_id]) == []  # stale at once, and the song is gone
+    await store.catalog.build_card_docs()
+    assert await store.fetchval("SELECT count(*) FROM song_cards WHERE song_id = :id", {"id": song_id}) == 0
+    assert await store.fetchval("SELECT count(*) FROM song_cards") == len(await all_ids(store))
+
+
+async def test_documents_are_derived_data_outside_the_content_hash(store):
+    before = await store.content_hash()
+    await store.catalog.build_card_docs()
+    assert await store.fetchval("SELECT count(*) FROM song_cards") > 0
+    assert "song_cards" not in await store.tables()
+    assert await store.content_hash() == before
+
+
+async def test_a_catalog_write_wakes_the_keeper(store):
+    woken: list[int] = []
+    store.catalog_watchers.append(lambda: woken.append(store.catalog.generation))
+    before = store.catalog.generation
+    await store.catalog.import_records([SongRecord(title="New One", artists=["Gummy"], drama="Goblin")])
+    assert woken == [before + 1]
+    store.heard(None)  # a lost listening connection is back: anything may have changed
+    assert len(woken) == 2
