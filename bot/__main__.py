@@ -203,6 +203,9 @@ def cmd_db_check(args: argparse.Namespace) -> int:
         print(f"dramas:    {counts.dramas}")
         print(f"artists:   {counts.artists}")
         print(f"sources:   {counts.sources}")
+        ready, songs = await store.catalog.card_docs_counts()
+        print(f"cards:     {ready} of {songs} songs kept ready"
+              + ("" if ready == songs else " (the running bot writes the rest; cards read meanwhile from the tables)"))
         return 0 if integrity == "ok" else 1
 
     return asyncio.run(_with_store(settings, work))

@@ -25,6 +25,7 @@ def test_db_check_from_another_folder_seeds_and_counts(tmp_path):
     assert "integrity: ok" in result.stdout
     for line in ("songs:     19", "dramas:    11", "artists:   28"):
         assert line in result.stdout
+    assert "cards:     0 of 19 songs kept ready (the running bot writes the rest" in result.stdout
     assert (tmp_path / "data" / "ost.db").exists()
 
 

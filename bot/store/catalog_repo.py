@@ -470,6 +470,10 @@ class CatalogRepo:
                 found[song.id] = song
         return [found[i] for i in wanted if i in found]
 
+    async def card_docs_counts(self) -> tuple[int, int]:
+        """(songs whose card document is current, all songs)."""
+        return await self._cards.counts()
+
     async def build_card_docs(self, batch: int = BUILD_BATCH) -> int:
         """Write the song cards' documents that are missing or stale (after a catalog change); how
         many were written. Safe to run in several processes at once."""

@@ -58,6 +58,14 @@ class SongCards:
                 log.warning("song card %s: its document does not read as a song", song_id)
         return found
 
+    async def counts(self) -> tuple[int, int]:
+        """(songs with a current document, songs): what `ostbot db check` shows."""
+        row = await self._store.fetchrow(
+            f"SELECT (SELECT count(*) FROM song_cards WHERE generation = {_CURRENT} AND format = :format), "
+            "(SELECT count(*) FROM songs)", {"format": FORMAT})
+        assert row is not None
+        return row[0], row[1]
+
     async def build(self, batch: int = BUILD_BATCH) -> int:
         """Write every missing or stale document, `batch` songs a transaction; how many were written.
         Each batch reads its songs and the catalog's generation in one snapshot, so a document always

@@ -32,7 +32,9 @@ def counting_batches(store) -> list[int]:
 async def test_documents_give_the_same_cards_without_the_batch(store):
     ids = await all_ids(store)
     from_tables = await store.catalog.song_cards_by_ids(ids)
+    assert await store.catalog.card_docs_counts() == (0, len(ids))
     assert await store.catalog.build_card_docs() == len(ids)
+    assert await store.catalog.card_docs_counts() == (len(ids), len(ids))
     batches = counting_batches(store)
     from_docs = await store.catalog.song_cards_by_ids(ids)
     assert from_docs == from_tables  # every field, the drama outline, credits, facts and sources
