@@ -122,7 +122,7 @@ class AdditionsRepo:
                 (guild_id, song_id))
             changed = cursor > 0
             if changed:
-                await self._store.changed(tx, "catalog")
+                await self._store.changed(tx, "catalog", cards=False)
         return changed
 
     async def unhide(self, guild_id: int, song_id: int) -> bool:
@@ -131,5 +131,5 @@ class AdditionsRepo:
                                       (guild_id, song_id))
             changed = cursor > 0
             if changed:
-                await self._store.changed(tx, "catalog")
+                await self._store.changed(tx, "catalog", cards=False)
         return changed

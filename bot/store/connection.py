@@ -181,10 +181,14 @@ class Store:
 
     # -- other processes' writes -------------------------------------------------------
 
-    async def changed(self, tx: Session, what: str) -> None:
+    async def changed(self, tx: Session, what: str, *, cards: bool = True) -> None:
         """Inside a write transaction: it changes `what` (one of CHANGES). Its generation row is bumped
-        in the same transaction, and on PostgreSQL a NOTIFY (sent at commit) tells every process."""
+        in the same transaction, and on PostgreSQL a NOTIFY (sent at commit) tells every process.
+        A catalog write also makes the song cards' documents stale ('generation:cards'), unless it
+        changes no card (`cards=False`: hiding a song for one server changes what it sees, not a card)."""
         value = await tx.fetchval(_BUMP, {"key": f"generation:{what}"})
+        if what == "catalog" and cards:
+            await tx.fetchval(_BUMP, {"key": "generation:cards"})
         if notify := self.dialect.notify(CHANNEL):
             await tx.execute(notify, {"payload": f"{self.token} {what}"})
         self._changes[id(tx)][what] = value

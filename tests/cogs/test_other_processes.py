@@ -133,7 +133,7 @@ async def test_the_card_keeper_writes_the_song_cards_again_after_another_process
         world, simcord_env, settings, tmp_path):
     bot, store = simcord_env.bot, world.store
     current = "SELECT count(*) FROM song_cards WHERE generation = (SELECT CAST(value AS BIGINT) FROM meta " \
-              "WHERE key = 'generation:catalog')"
+              "WHERE key = 'generation:cards')"
     # Started with the bot (the owner of shard 0); its writes go through the database: polled, bounded.
     await until(lambda: bot.cards_built_at == store.catalog.generation)
     songs = await store.fetchval("SELECT count(*) FROM songs")

@@ -111,6 +111,18 @@ async def test_documents_of_deleted_songs_go_with_the_next_build(store):
     assert await store.fetchval("SELECT count(*) FROM song_cards") == len(await all_ids(store))
 
 
+async def test_hiding_a_song_for_one_server_keeps_every_document(store):
+    ids = await all_ids(store)
+    await store.catalog.build_card_docs()
+    generation = store.catalog.generation
+    assert await store.additions.hide(77, ids[0])
+    assert store.catalog.generation == generation + 1  # what server 77 sees changed: caches drop
+    assert await store.catalog.card_docs_counts() == (len(ids), len(ids))  # no card did
+    assert await store.catalog.build_card_docs() == 0
+    assert await store.additions.unhide(77, ids[0])
+    assert await store.catalog.card_docs_counts() == (len(ids), len(ids))
+
+
 async def test_documents_are_derived_data_outside_the_content_hash(store):
     before = await store.content_hash()
     await store.catalog.build_card_docs()
@@ -127,3 +139,12 @@ async def test_a_catalog_write_wakes_the_keeper(store):
     assert woken == [before + 1]
     store.heard(None)  # a lost listening connection is back: anything may have changed
     assert len(woken) == 2
+
+
+async def test_a_database_without_a_cards_generation_gets_one_and_its_documents(store):
+    ids = await all_ids(store)
+    async with store.transaction() as tx:
+        await tx.execute("DELETE FROM meta WHERE key = 'generation:cards'")
+    assert await store.catalog.card_docs_counts() == (0, len(ids))
+    assert await store.catalog.build_card_docs() == len(ids)
+    assert await store.catalog.card_docs_counts() == (len(ids), len(ids))

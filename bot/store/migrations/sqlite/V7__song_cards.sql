@@ -1,8 +1,8 @@
 -- V7: song cards kept ready (issue 14). A song card's data, written as one JSON document per song
 -- by the process that owns shard 0 (bot.app, `CatalogRepo.build_card_docs`), so that a card is one
 -- indexed read instead of a batch of nine queries. A document counts only while its `generation`
--- is the catalog's (meta 'generation:catalog', bumped by every catalog write in the same
--- transaction): a stale one is never shown, and the song is then read from the catalog's tables.
+-- is the cards' (meta 'generation:cards', bumped in the same transaction by every catalog write that
+-- can change a card): a stale one is never shown, and the song is then read from the catalog's tables.
 -- Derived data, like song_search: left out of `Store.tables`, rebuilt from the catalog at will.
 
 CREATE TABLE song_cards (
