@@ -33,7 +33,7 @@ from ..catalog.models import (
 )
 from ..catalog.records import SongRecord, make_slug
 from ..catalog.text import compact
-from .engine import Batches, Dialect, Query, Row, Session
+from .engine import Batches, Dialect, Query, Row, Session, ids_param
 from .song_cards import BUILD_BATCH, SongCards
 
 if TYPE_CHECKING:
@@ -89,10 +89,6 @@ class ImportReport:
 def owned_by(guild_id: int | None) -> str:
     """`guild_id IS NULL` or `guild_id = :guild`: either form uses the partial unique indexes on key."""
     return "guild_id IS NULL" if guild_id is None else "guild_id = :guild"
-
-
-def ids_param(ids: Iterable[int]) -> str:
-    return json.dumps(list(ids))
 
 
 # -- writing ----------------------------------------------------------------------------------
@@ -464,7 +460,7 @@ class CatalogRepo:
         wanted = list(dict.fromkeys(ids))
         if not wanted:
             return []
-        found = await self._cards.ready(wanted, self._d.ids("ids"), ids_param(wanted))
+        found = await self._cards.ready(wanted)
         if missing := [i for i in wanted if i not in found]:
             for song in await self._reads.songs.read(self._store, missing, guild_id, drama_outline=True):
                 found[song.id] = song
@@ -608,8 +604,8 @@ class _DramaReader:
 
     def build(self, ids: list[int] | None, rows: list[list[Row]]) -> list[Drama]:
         """From the rows of `queries` (an outline's two, or all of them)."""
-        entries, alt_rows, fact_rows, source_rows, link_rows, *actor_rows = \
-            rows if len(rows) > self.OUTLINE_QUERIES else [*rows, [], [], [], [], [], []]
+        padded: list[list[Row]] = [*rows, *([] for _ in range(self.QUERIES - len(rows)))]  # an outline's: empty
+        entries, alt_rows, fact_rows, source_rows, link_rows, *actor_rows = padded
         alt = _alt_build(alt_rows)
         facts, sources = _facts_build(fact_rows, source_rows)
         known = {a.id: a for a in self.actors.build(None, actor_rows)}

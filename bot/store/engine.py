@@ -13,6 +13,7 @@ What the two dialects spell differently lives in one `Dialect` per engine (`sqli
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
@@ -96,6 +97,11 @@ class Session(Protocol):
         ...
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None: ...
+
+
+def ids_param(ids: Iterable[int]) -> str:
+    """The JSON array parameter that `Dialect.ids` reads."""
+    return json.dumps(list(ids))
 
 
 class Dialect(Protocol):

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import msgspec
 
 from ..catalog.models import Song
-from .engine import Batches
+from .engine import Batches, ids_param
 
 if TYPE_CHECKING:
     from .connection import Store
@@ -49,11 +49,11 @@ class SongCards:
         self._store = store
         self._read_cards = read_cards
 
-    async def ready(self, ids: Sequence[int], ids_sql: str, ids_param: str) -> dict[int, Song]:
+    async def ready(self, ids: Sequence[int]) -> dict[int, Song]:
         """The songs among `ids` whose document is current, by id."""
         rows = await self._store.fetch(
-            f"SELECT song_id, doc FROM song_cards WHERE song_id IN ({ids_sql}) "
-            f"AND generation = {_CURRENT} AND format = :format", {"ids": ids_param, "format": FORMAT})
+            f"SELECT song_id, doc FROM song_cards WHERE song_id IN ({self._store.dialect.ids('ids')}) "
+            f"AND generation = {_CURRENT} AND format = :format", {"ids": ids_param(ids), "format": FORMAT})
         found = {}
         for song_id, doc in rows:
             try:

@@ -340,6 +340,25 @@ async def test_an_append_is_committed_when_it_returns_and_checked_like_any_write
     assert store.writes == writes
 
 
+async def test_a_postgres_append_commits_without_waiting_for_the_disk_and_other_writes_still_do(postgres_url):
+    """On PostgreSQL an append goes through a pool of its own whose commits do not wait for the disk
+    (`synchronous_commit = off`: a crash of the bot cannot lose it, only one of the server within its
+    next log flush); every other write keeps the server's default and waits. Closing the store closes
+    both pools."""
+    store = await Store.open(postgres_url)
+    try:
+        game = await a_game(store)
+        assert await store.append(PENDING, (game, 1)) == 1
+        async with store.db._quick.acquire() as conn:
+            assert await conn.fetchval("SHOW synchronous_commit") == "off"
+        async with store.transaction() as tx:
+            assert await tx.fetchval("SHOW synchronous_commit") == "on"
+        assert await store.fetchval("SELECT count(*) FROM quiz_pending_answers") == 1
+    finally:
+        await store.close()
+    assert store.db._quick._closed and store.db._pool._closed
+
+
 async def test_a_sqlite_append_is_written_on_the_event_loop_unless_the_writer_is_busy(tmp_path):
     """On SQLite an append is written on the event loop's thread by a connection that never waits
     (and never checkpoints: a checkpoint syncs to disk). While a transaction of this process holds the
