@@ -19,7 +19,9 @@ from discord.ext import commands
 
 from . import __version__
 from . import cogs as cogs_package
+from .catalog.limits import WriteRate
 from .catalog.seedfile import load_catalog
+from .catalog.service import service_for
 from .config import Settings
 from .i18n import resolve_language
 from .i18n.commands import OstTranslator
@@ -69,6 +71,9 @@ class OstBot(commands.Bot):
         if self.store is None or self.store.closed:
             self.store = await Store.open(self.settings.database)
         await self.store.listen()  # hear other processes' catalog and settings changes (PostgreSQL)
+        self.store.catalog.max_server_songs = self.settings.max_server_songs
+        service_for(self.store).write_rate = WriteRate(self.settings.catalog_writes_per_minute,
+                                                     lambda: self.loop.time())  # SimCord moves the clock
         if not self.store.catalog_watchers:
             self.store.catalog_watchers.append(lambda: self.dispatch("catalog_moved"))
         report = await self.store.catalog.seed(load_catalog(self.settings.catalog_path))

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
+from .catalog.limits import DEFAULT_MAX_SERVER_SONGS, DEFAULT_WRITES_PER_MINUTE
 from .sharding import Shards, parse_shard_ids
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -44,6 +45,10 @@ class Settings:
     # How often the process records that it is alive (for `ostbot status` and `/about`); None: never
     # (tests, unless they ask). `from_env` turns it on: OST_HEARTBEAT_SECONDS, 30 by default.
     heartbeat_seconds: float | None = None
+    # What one server may write to its own catalog (bot.catalog.limits): OST_MAX_SERVER_SONGS songs,
+    # and OST_CATALOG_WRITES_PER_MINUTE writes (add, remove, hide, restore, import) in any minute.
+    max_server_songs: int = DEFAULT_MAX_SERVER_SONGS
+    catalog_writes_per_minute: int = DEFAULT_WRITES_PER_MINUTE
 
     def __post_init__(self) -> None:
         if self.log_level not in LOG_LEVELS:
@@ -129,6 +134,9 @@ class Settings:
         if not 1 <= heartbeat_seconds <= 3600:
             raise ConfigError("OST_HEARTBEAT_SECONDS must be between 1 and 3600")
         return cls(
+            max_server_songs=_count(text("OST_MAX_SERVER_SONGS"), "OST_MAX_SERVER_SONGS", DEFAULT_MAX_SERVER_SONGS),
+            catalog_writes_per_minute=_count(text("OST_CATALOG_WRITES_PER_MINUTE"), "OST_CATALOG_WRITES_PER_MINUTE",
+                                             DEFAULT_WRITES_PER_MINUTE),
             token=token,
             heartbeat_seconds=heartbeat_seconds,
             database_path=Path(text("OST_DATABASE_PATH") or "data/ost.db"),
@@ -139,3 +147,12 @@ class Settings:
             shard_count=shard_count,
             shard_ids=shard_ids,
         )
+
+
+def _count(value: str | None, name: str, default: int) -> int:
+    """A whole number of at least 1 from the environment, or the default when unset."""
+    if value is None:
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise ConfigError(f"{name} must be a whole number of at least 1, not {value!r}")
+    return int(value)

@@ -22,6 +22,7 @@ from typing import Any, Protocol, TypeVar
 
 from . import moods
 from . import search as matching
+from .limits import DEFAULT_WRITES_PER_MINUTE, WriteRate
 from .models import Actor, Artist, Drama, Song
 from .recommend import Recommendation, recommend
 from .search import KINDS, Label, Match, NameIndex
@@ -97,6 +98,17 @@ class CatalogService:
         # guild -> (its generation, its own index), and the builds under way.
         self._own: OrderedDict[int, tuple[int, NameIndex]] = OrderedDict()
         self._own_builds: dict[int, tuple[int, asyncio.Future[NameIndex]]] = {}
+        # How often a server may write to its own catalog (the bot sets it from its settings).
+        self.write_rate = WriteRate(DEFAULT_WRITES_PER_MINUTE, lambda: asyncio.get_running_loop().time())
+
+    # -- writes -----------------------------------------------------------------------------
+
+    def admit_write(self, guild_id: int) -> None:
+        """Call before every write to a server's own catalog (add, remove, hide, restore, import, a
+        MusicBrainz fetch): raises limits.CatalogWritesTooFast when the server made its writes of
+        the minute. The song limit is the store's (`CatalogRepo.import_records` and
+        `within_song_limit`, inside the write's transaction: limits.ServerSongLimit)."""
+        self.write_rate.admit(guild_id)
 
     # -- caches ---------------------------------------------------------------------------
 

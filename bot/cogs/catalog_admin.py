@@ -18,6 +18,7 @@ from discord.ext import commands
 from ..access import interaction_is_manager
 from ..catalog.additions import record_from_options
 from ..catalog.duplicates import near_duplicates, title_candidates
+from ..catalog.limits import CatalogWritesTooFast, ServerSongLimit
 from ..catalog.recordfiles import parse_records, records_to_csv
 from ..catalog.records import SongRecord
 from ..checks import Refused, settings_for_check
@@ -26,6 +27,7 @@ from ..i18n import t
 from ..ui.admin import AddAnywayButton, add_anyway_view, import_report, problem_line, song_choice_name, song_line
 from ..ui.cards import credit_line, drama_title
 from ..ui.text import localized_name, safe
+from ._lookup import service
 
 if TYPE_CHECKING:
     from ..app import OstBot
@@ -78,6 +80,23 @@ class CatalogAdmin(commands.GroupCog, name="CatalogAdmin", group_name="catalog",
     def _now(self) -> float:
         return self.bot.loop.time()
 
+    def _admit_write(self, guild_id: int) -> None:
+        """Every write to this server's catalog first: at most OST_CATALOG_WRITES_PER_MINUTE a minute."""
+        try:
+            service(self.bot).admit_write(guild_id)
+        except CatalogWritesTooFast as exc:
+            raise UserError("admin.catalog.too_fast", seconds=int(exc.retry_after)) from None
+
+    async def _import(self, records: list[SongRecord], guild_id: int, user_id: int):
+        """The records into this server's catalog, all or nothing; refused past OST_MAX_SERVER_SONGS."""
+        self._admit_write(guild_id)
+        try:
+            return await self.store.catalog.import_records(records, guild_id=guild_id, origin="guild",
+                                                           added_by=user_id)
+        except ServerSongLimit as exc:
+            raise UserError("admin.catalog.too_many_songs", limit=exc.limit, songs=exc.songs,
+                            adding=exc.adding) from None
+
     # -- /catalog add --------------------------------------------------------------------------
 
     @app_commands.command(name="add", description="Add a song to this server's catalog")
@@ -126,8 +145,7 @@ class CatalogAdmin(commands.GroupCog, name="CatalogAdmin", group_name="catalog",
     async def _add(self, interaction: discord.Interaction, record: SongRecord, lang: str,
                    *, edit: bool = False) -> None:
         assert interaction.guild_id is not None
-        await self.store.catalog.import_records([record], guild_id=interaction.guild_id, origin="guild",
-                                                added_by=interaction.user.id)
+        await self._import([record], interaction.guild_id, interaction.user.id)
         log.info("server %s: %s added %r", interaction.guild_id, interaction.user.id, record.slug())
         text = t("admin.catalog.added", lang, song=safe(record.title, 100), drama=safe(record.drama, 100))
         if edit:
@@ -175,6 +193,7 @@ class CatalogAdmin(commands.GroupCog, name="CatalogAdmin", group_name="catalog",
         line = await self.store.additions.song_line(song_id)
         if line is None:
             raise UserError("admin.catalog.unknown_song")
+        self._admit_write(guild_id)
         if kind == "song" and not line.shipped:
             if not await self.store.additions.remove_addition(guild_id, song_id):
                 raise UserError("admin.catalog.unknown_song")
@@ -230,6 +249,7 @@ class CatalogAdmin(commands.GroupCog, name="CatalogAdmin", group_name="catalog",
                 raise UserError("admin.catalog.pick_from_list")
             song_id = hidden[0].id
         line = await self.store.additions.song_line(song_id)
+        self._admit_write(interaction.guild_id)
         if line is None or not await self.store.additions.unhide(interaction.guild_id, song_id):
             raise UserError("admin.catalog.not_hidden")
         await interaction.response.send_message(
@@ -271,8 +291,7 @@ class CatalogAdmin(commands.GroupCog, name="CatalogAdmin", group_name="catalog",
                 report_file = discord.File(io.BytesIO(full.encode("utf-8")), filename="import-report.txt")
                 await interaction.followup.send(message, ephemeral=True, file=report_file)
             return
-        report = await self.store.catalog.import_records(records, guild_id=interaction.guild_id, origin="guild",
-                                                         added_by=interaction.user.id)
+        report = await self._import(records, interaction.guild_id, interaction.user.id)
         log.info("server %s: %s imported %d songs (%d new)", interaction.guild_id, interaction.user.id,
                  len(records), report.added)
         await interaction.followup.send(t("admin.import.done", lang, added=report.added, updated=report.updated),
