@@ -20,7 +20,8 @@ from .catalog.recordfiles import parse_records, records_to_csv, records_to_json
 from .catalog.seedfile import CatalogError, load_catalog
 from .config import ConfigError, Settings
 from .sharding import parse_shard_ids
-from .store import Store, StoreError, StoreUnavailable
+from .store import DatabaseFault, DatabaseUrlError, Store, StoreError, StoreUnavailable
+from .store.sqlite import fault as sqlite_fault
 from .ui.admin import problem_line
 
 log = logging.getLogger("bot")
@@ -381,12 +382,18 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_status(args)
         return {"check": cmd_db_check, "backup": cmd_db_backup, "export": cmd_db_export,
                 "import": cmd_db_import, "copy": cmd_db_copy}[args.db_command](args)
-    except StoreUnavailable as exc:  # the server is down or unreachable: one line, no traceback
+    except (StoreUnavailable, DatabaseUrlError, DatabaseFault) as exc:  # one line, no traceback
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except (ConfigError, CatalogError, StoreError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except Exception as exc:  # a damaged page met by a read (opening and writes say it themselves)
+        found = sqlite_fault(exc, _settings(args).database_path)
+        if found is None:
+            raise
+        print(f"error: {found}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -1,7 +1,16 @@
 """The store: the only package with SQL. Two engines (SQLite, PostgreSQL), versioned migrations, repositories."""
 
 from .connection import Store, available_migrations
-from .engine import Conflict, MigrationError, SchemaTooNewError, StoreError, StoreUnavailable
+from .engine import (
+    Conflict,
+    DatabaseFault,
+    DiskFull,
+    MigrationError,
+    SchemaTooNewError,
+    StoreError,
+    StoreUnavailable,
+)
+from .urls import DatabaseUrlError
 
-__all__ = ["Conflict", "MigrationError", "SchemaTooNewError", "Store", "StoreError", "StoreUnavailable",
-           "available_migrations"]
+__all__ = ["Conflict", "DatabaseFault", "DatabaseUrlError", "DiskFull", "MigrationError", "SchemaTooNewError",
+           "Store", "StoreError", "StoreUnavailable", "available_migrations"]

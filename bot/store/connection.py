@@ -10,6 +10,7 @@ import asyncio
 import hashlib
 import logging
 import re
+import sqlite3
 import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -31,7 +32,8 @@ from .engine import (
 )
 from .song_cards import CARDS_LOCK
 from .sqlite import SqliteDatabase
-from .urls import describe_url, is_postgres_url, mask_url
+from .sqlite import fault as sqlite_fault
+from .urls import check_url, describe_url, is_postgres_url, mask_url
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +118,7 @@ class Store:
                    migrations: list[Migration] | None = None) -> Store:
         """A SQLite file, or a PostgreSQL database when `target` is a postgresql:// URL."""
         if is_postgres_url(target):
+            check_url(str(target))  # one line saying what is wrong, never the URL
             from .postgres import PostgresDatabase  # asyncpg is imported only for PostgreSQL
 
             db: Database = await PostgresDatabase.open(str(target))
@@ -125,8 +128,10 @@ class Store:
         if migrate:
             try:
                 await store.migrate(migrations)
-            except BaseException:
+            except BaseException as exc:
                 await store.close()
+                if isinstance(exc, sqlite3.Error) and store.path and (found := sqlite_fault(exc, store.path)):
+                    raise found from None  # a damaged file: one line saying so
                 raise
         if migrate or await store.schema_version() > 0:
             await store.refresh(force=True, quiet=True)

@@ -37,6 +37,15 @@ class MigrationError(StoreError):
     pass
 
 
+class DatabaseFault(StoreError):
+    """The database file or its disk cannot be used (damaged, not a database, a folder, read-only);
+    the message names the problem and what to do."""
+
+
+class DiskFull(DatabaseFault):
+    """A write found the disk full; nothing of it was kept."""
+
+
 class StoreUnavailable(StoreError):
     """The database server cannot be reached (or the connection broke mid-command): try again later."""
 

@@ -20,7 +20,6 @@ from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequenc
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal, TypeVar
-from urllib.parse import urlsplit
 
 import asyncpg
 
@@ -38,7 +37,7 @@ from .engine import (
     StoreUnavailable,
     number_parameters,
 )
-from .urls import describe_url, is_postgres_url, mask_url
+from .urls import describe_url, is_postgres_url, mask_url, url_secrets
 
 __all__ = ["PostgresDatabase", "PostgresDialect", "describe_url", "is_postgres_url", "mask_url"]
 
@@ -324,8 +323,8 @@ class PostgresDatabase(Fetching):
                 raise
         except (TimeoutError, OSError, asyncpg.PostgresError, socket.gaierror, ValueError) as exc:
             reason = str(exc).replace(url, mask_url(url)) or type(exc).__name__
-            if (parts := urlsplit(url)).password:
-                reason = reason.replace(parts.password, "***")
+            for secret in url_secrets(url):
+                reason = reason.replace(secret, "***")
             raise StoreUnavailable(f"cannot reach PostgreSQL ({describe_url(url)}): {reason}") from None
         return cls(url, pool, quick)
 

@@ -19,7 +19,19 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
-from .engine import Conflict, Fetching, Migration, MigrationError, Params, Query, Row, SchemaTooNewError, StoreError
+from .engine import (
+    Conflict,
+    DatabaseFault,
+    DiskFull,
+    Fetching,
+    Migration,
+    MigrationError,
+    Params,
+    Query,
+    Row,
+    SchemaTooNewError,
+    StoreError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -181,6 +193,28 @@ def _connect_inline(path: Path, *, writer: bool = False) -> sqlite3.Connection:
     return conn
 
 
+def fault(exc: BaseException, path: Path) -> DatabaseFault | None:
+    """The one line to say for an SQLite error about the file or its disk, or None for any other."""
+    if not isinstance(exc, sqlite3.Error):
+        return None
+    text = str(exc).lower()
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code == sqlite3.SQLITE_FULL or "disk is full" in text:
+        return DiskFull(f"the disk holding {path} is full, so nothing was written: free some space, then try again")
+    if code == sqlite3.SQLITE_READONLY or "readonly" in text:
+        return DatabaseFault(f"{path} is read-only: make the file and its folder writable by the bot's user, "
+                             "or set OST_DATABASE_PATH to a writable place")
+    if code in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT) or "not a database" in text or "malformed" in text:
+        return DatabaseFault(f"{path} is not a usable SQLite database (damaged, or another kind of file): "
+                             "restore it from a backup (`ostbot db backup` makes them), or set OST_DATABASE_PATH "
+                             "to another file")
+    if code == sqlite3.SQLITE_CANTOPEN or "unable to open" in text:
+        what = "is a folder, not a file" if path.is_dir() else "cannot be opened"
+        return DatabaseFault(f"{path} {what}: set OST_DATABASE_PATH to a database file in a folder the bot's "
+                             "user can write")
+    return None
+
+
 def _busy(exc: sqlite3.OperationalError) -> bool:
     return getattr(exc, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or \
         "locked" in str(exc) or "busy" in str(exc)
@@ -220,7 +254,13 @@ class SqliteDatabase(Fetching):
         path = Path(path)
         if str(path) == ":memory:":
             raise StoreError("the store needs a file (its readers and writer are connections of their own)")
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseFault(f"the folder of {path} cannot be made ({exc.strerror}): set OST_DATABASE_PATH "
+                                "to a database file in a folder the bot's user can write") from None
+        if path.is_dir():
+            raise DatabaseFault(f"{path} is a folder, not a file: set OST_DATABASE_PATH to a database file")
         opened: list[aiosqlite.Connection] = []
         try:
             writer = await _connect(path, read_only=False)
@@ -234,9 +274,11 @@ class SqliteDatabase(Fetching):
             except BaseException:
                 inline.close()
                 raise
-        except BaseException:
+        except BaseException as exc:
             for conn in opened:
                 await conn.close()
+            if isinstance(exc, sqlite3.Error) and (found := fault(exc, path)) is not None:
+                raise found from None
             raise
         return cls(path, writer, opened[1:], inline, inline_writer)
 
@@ -269,11 +311,12 @@ class SqliteDatabase(Fetching):
                 # runs it, and the rollback (queued after it) must end that transaction.
                 await self._writer.execute_fetchall("BEGIN IMMEDIATE")
                 yield SqliteSession(self._writer)
-            except BaseException:
-                await self._writer.rollback()
-                raise
-            else:
                 await self._writer.commit()
+            except BaseException as exc:
+                await self._writer.rollback()
+                if isinstance(exc, sqlite3.Error) and (found := fault(exc, self.path)) is not None:
+                    raise found from exc
+                raise
 
     async def write(self, sql: str, params: Params = ()) -> int:
         """One statement, atomic by itself (SQLite's autocommit), on the event loop's thread while the
