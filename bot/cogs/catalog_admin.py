@@ -24,6 +24,8 @@ from ..catalog.records import SongRecord
 from ..checks import Refused, settings_for_check
 from ..errors import UserError
 from ..i18n import t
+from ..store import DiskFull
+from ..store.catalog_repo import ImportReport
 from ..ui.admin import AddAnywayButton, add_anyway_view, import_report, problem_line, song_choice_name, song_line
 from ..ui.cards import credit_line, drama_title
 from ..ui.text import localized_name, safe
@@ -87,8 +89,9 @@ class CatalogAdmin(commands.GroupCog, name="CatalogAdmin", group_name="catalog",
         except CatalogWritesTooFast as exc:
             raise UserError("admin.catalog.too_fast", seconds=int(exc.retry_after)) from None
 
-    async def _import(self, records: list[SongRecord], guild_id: int, user_id: int):
-        """The records into this server's catalog, all or nothing; refused past OST_MAX_SERVER_SONGS."""
+    async def _import(self, records: list[SongRecord], guild_id: int, user_id: int) -> ImportReport:
+        """The records into this server's catalog, all or nothing; refused past OST_MAX_SERVER_SONGS or
+        when the disk is full (said so, not "something went wrong")."""
         self._admit_write(guild_id)
         try:
             return await self.store.catalog.import_records(records, guild_id=guild_id, origin="guild",
@@ -96,6 +99,9 @@ class CatalogAdmin(commands.GroupCog, name="CatalogAdmin", group_name="catalog",
         except ServerSongLimit as exc:
             raise UserError("admin.catalog.too_many_songs", limit=exc.limit, songs=exc.songs,
                             adding=exc.adding) from None
+        except DiskFull:
+            log.error("server %s: the disk is full; nothing of its catalog write was kept", guild_id)
+            raise UserError("admin.catalog.disk_full") from None
 
     # -- /catalog add --------------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ import asyncpg
 
 from .engine import (
     Conflict,
+    DiskFull,
     Fetching,
     Migration,
     MigrationError,
@@ -361,9 +362,12 @@ class PostgresDatabase(Fetching):
                 await transaction.start()
             try:
                 yield PostgresSession(conn)
-            except BaseException:
+            except BaseException as exc:
                 with contextlib.suppress(*_UNAVAILABLE):  # the connection may be gone, and its transaction with it
                     await transaction.rollback()
+                if isinstance(exc, asyncpg.exceptions.DiskFullError):
+                    raise DiskFull("the PostgreSQL server's disk is full, so nothing was written: "
+                                   "free some space on it, then try again") from exc
                 raise
             else:
                 with _translated():

@@ -64,3 +64,19 @@ async def test_writes_per_minute_are_limited_and_the_reply_says_when_to_retry(wo
     removed = await world.admin.slash(world.channel, "catalog remove", song="Song 0")
     assert "Removed" in removed.response.content
     assert len(world.env.errors) == 1
+
+
+async def test_an_import_on_a_full_disk_says_the_disk_is_full(world, engine):
+    if engine != "sqlite":
+        pytest.skip("the full disk is SQLite's page limit here")
+    writer = world.store.db._writer  # the connection of every write transaction
+    [(pages,)] = await writer.execute_fetchall("PRAGMA page_count")
+    await writer.execute_fetchall(f"PRAGMA max_page_count = {pages}")  # not one page more: the disk is full
+    before = await world.store.content_hash()
+    rows = "".join(f"Song number {n},Singer {n},Drama {n}\n" for n in range(400))
+    answer = reply(await world.admin.slash(world.channel, "catalog import",
+                                           file=("songs.csv", ("title,artists,drama\n" + rows).encode())))
+    assert answer.ephemeral and answer.content.startswith("Nothing was saved: the bot's disk is full.")
+    assert "something went wrong" not in answer.content.lower()
+    assert await world.store.content_hash() == before
+    assert len(world.env.errors) == 1
