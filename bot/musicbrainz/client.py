@@ -152,12 +152,11 @@ class MusicBrainzClient:
         for attempt in range(self.retries + 1):
             await self.limiter.acquire()
             try:
-                async with self._http().get(url, params=params, timeout=self.timeout,
-                                            headers={"User-Agent": self.user_agent}) as response:
-                    if response.status == 404:
+                async with self._http().get(url, params=params, timeout=self.timeout) as response:
+                    if response.status in (400, 404):  # 400: ws/2's answer to an id it cannot read
                         if missing_ok:
                             return None
-                        raise NotFound(f"{url}: 404")
+                        raise NotFound(f"{url}: HTTP {response.status}")
                     if response.status == 503 and attempt < self.retries:
                         self._back_off(response.headers.get("Retry-After"), attempt, url)
                         continue
@@ -221,8 +220,16 @@ class MusicBrainzClient:
                 pseudo = await self._ws(f"release/{pseudo_id}", inc="recordings")
             except NotFound:
                 pseudo = None
-        cover = await self.front_cover(mbid) if with_cover else None
+        cover = await self._cover_or_none(mbid) if with_cover else None
         return _checked(lambda d: releases.release_from_json(d, pseudo=pseudo, cover_url=cover), data)
+
+    async def _cover_or_none(self, mbid: str) -> str | None:
+        """The cover is decoration: when the archive fails, the songs come without it."""
+        try:
+            return await self.front_cover(mbid)
+        except MusicBrainzError as exc:
+            log.warning("No cover for release %s: the Cover Art Archive failed (%s)", mbid, exc)
+            return None
 
     async def front_cover(self, release_mbid: str) -> str | None:
         """The front cover's 250 px thumbnail URL, None when the release has no cover (404)."""

@@ -77,7 +77,7 @@ _SOUNDTRACK = re.compile(
 )
 _TRAILING = re.compile(
     r"(\s*[-:–—|,/]\s*|\s+)("
-    r"Part\.?\s*\d+|Pt\.?\s*\d+|Vol\.?\s*\d+|Special(\s+Part)?|Special\s*\d*|Complete|Full\s+Album|\d+"
+    r"Part\.?\s*\d+|Pt\.?\s*\d+|Vol\.?\s*\d+|Special(\s+Part)?|Special\s*\d*|Complete|Full\s+Album"
     r")\s*$",
     re.IGNORECASE,
 )

@@ -113,6 +113,7 @@ class StandIn:
         self.fixtures = fixtures or Fixtures.load()
         self.requests: list[Request] = []
         self.faults: list[Fault] = []
+        self.changed = asyncio.Condition()  # notified at each request
         self._clock = clock
         self._closing = asyncio.Event()
         self._runner: web.AppRunner | None = None
@@ -184,6 +185,8 @@ class StandIn:
     async def _record(self, request: web.Request, handler: Callable[..., Any]) -> web.StreamResponse:
         self.requests.append(Request(request.path, dict(request.query), request.headers.get("User-Agent", ""),
                                      self._now()))
+        async with self.changed:
+            self.changed.notify_all()
         fault = self._fault_for(request.path)
         if fault is None:
             response: web.StreamResponse = await handler(request)
