@@ -191,7 +191,7 @@ class MusicBrainzClient:
         """Soundtrack releases matching the words (title, release group), best score first."""
         query = f"({lucene_escape(words)}) AND secondarytype:soundtrack"
         data = await self._ws("release", query=query, limit=limit)
-        return _checked(releases.summaries_from_search, data)
+        return releases.prefer_originals(_checked(releases.summaries_from_search, data))
 
     async def release_group(self, mbid: str) -> list[ReleaseSummary]:
         """The releases of one release group (a browse)."""
@@ -201,21 +201,21 @@ class MusicBrainzClient:
 
     async def drama_releases(self, drama: str) -> list[ReleaseSummary]:
         """Every OST part of one drama: one release per release group whose drama is `drama`."""
-        query = f'release:"{lucene_escape(drama)}" AND secondarytype:soundtrack'
+        name = lucene_escape(drama)
+        query = f'(release:"{name}" OR releasegroup:"{name}") AND secondarytype:soundtrack'
         data = await self._ws("release", query=query, limit=100)
-        found = _checked(releases.summaries_from_search, data)
-        wanted = releases.drama_name(drama).casefold()
-        parts: dict[str, ReleaseSummary] = {}
-        for summary in found:
-            if summary.drama.casefold() == wanted:
-                parts.setdefault(summary.release_group_mbid or summary.mbid, summary)
-        return sorted(parts.values(), key=lambda s: (s.date or "9999", s.release_group_title))
+        return releases.drama_parts(_checked(releases.summaries_from_search, data), drama)
 
     async def release(self, mbid: str, *, with_cover: bool = True) -> Release:
-        """One release with its tracks, the Latin titles of its linked pseudo-release, and its cover."""
+        """One release with its tracks, the Latin titles of its linked pseudo-release, and its cover.
+
+        Given a pseudo-release (a Latin copy), the original release it copies is fetched instead."""
         data = await self._ws(f"release/{mbid}", inc=RELEASE_INC)
         pseudo = None
-        if (pseudo_id := _checked(releases.pseudo_release_id, data)) is not None:
+        if (original := _checked(releases.original_release_id, data)) is not None:
+            pseudo, mbid = data, original
+            data = await self._ws(f"release/{mbid}", inc=RELEASE_INC)
+        elif (pseudo_id := _checked(releases.pseudo_release_id, data)) is not None:
             try:
                 pseudo = await self._ws(f"release/{pseudo_id}", inc="recordings")
             except NotFound:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from .models import Query, Release, ReleaseSummary, Singer, Track
+from .models import PSEUDO_RELEASE, Query, Release, ReleaseSummary, Singer, Track
 
 JSON = Mapping[str, Any]
 
@@ -239,6 +239,18 @@ def pseudo_release_id(data: JSON) -> str | None:
     return min(found)[1] if found else None
 
 
+def original_release_id(data: JSON) -> str | None:
+    """For a pseudo-release, the release whose track list it transliterates or translates."""
+    if data.get("status") != PSEUDO_RELEASE:
+        return None
+    for relation in data.get("relations") or ():
+        target = relation.get("release") or {}
+        if relation.get("type") == "transl-tracklisting" and relation.get("direction") == "backward" \
+                and target.get("id"):
+            return str(target["id"])
+    return None
+
+
 def release_from_json(data: JSON, *, pseudo: JSON | None, cover_url: str | None) -> Release:
     """A release looked up with `inc=recordings+artist-credits+aliases+release-groups+release-rels`;
     `pseudo` is its linked pseudo-release looked up with `inc=recordings` (or None)."""
@@ -280,6 +292,7 @@ def summary_from_json(data: JSON, *, score: int | None = None) -> ReleaseSummary
         singers=tuple(s.name for s in singers_from_credit(data.get("artist-credit"))),
         track_count=_int(count) if isinstance(count, int) else sum(_int(m.get("track-count")) for m in media),
         score=_int(data.get("score"), 100) if score is None else score,
+        status=str(data.get("status") or ""),
     )
 
 
@@ -287,6 +300,25 @@ def summaries_from_search(data: JSON) -> list[ReleaseSummary]:
     """A release search answer (or a browse), best score first."""
     summaries = [summary_from_json(r) for r in data.get("releases") or ()]
     return sorted(summaries, key=lambda s: -s.score)
+
+
+def prefer_originals(summaries: list[ReleaseSummary]) -> list[ReleaseSummary]:
+    """Without the pseudo-releases (Latin copies) of release groups that have another release listed."""
+    groups = {s.release_group_mbid for s in summaries if not s.is_pseudo}
+    return [s for s in summaries if not (s.is_pseudo and s.release_group_mbid in groups)]
+
+
+def drama_parts(summaries: list[ReleaseSummary], drama: str) -> list[ReleaseSummary]:
+    """One release per release group of the drama `drama` (named by a release or release-group title;
+    the original release rather than its pseudo-release, then the best score), oldest part first."""
+    wanted = drama_name(drama).casefold()
+    matched = {s.release_group_mbid or s.mbid for s in summaries
+               if wanted in (s.drama.casefold(), drama_name(s.title).casefold())}
+    parts: dict[str, ReleaseSummary] = {}
+    for summary in sorted(summaries, key=lambda s: (s.is_pseudo, -s.score)):
+        if (group := summary.release_group_mbid or summary.mbid) in matched:
+            parts.setdefault(group, summary)
+    return sorted(parts.values(), key=lambda s: (s.date or "9999", s.release_group_title))
 
 
 def cover_from_json(data: JSON, release_mbid: str, coverart_url: str) -> str | None:

@@ -21,6 +21,7 @@ import asyncio
 import contextlib
 import copy
 import json
+import re
 import signal
 import socket
 from collections.abc import AsyncIterator, Callable
@@ -229,7 +230,13 @@ class StandIn:
 
     async def _release(self, request: web.Request) -> web.Response:
         # An id of another entity type (an artist's) is unknown as a release: a 404, as on MusicBrainz.
-        return self._answer(request, self.fixtures.releases.get(request.match_info["mbid"]))
+        data = self.fixtures.releases.get(request.match_info["mbid"])
+        if data is not None:
+            # Like ws/2, relations and the release group only when `inc` asks for them.
+            inc = re.split(r"[+ ]", request.query.get("inc", ""))  # as ws/2's Validator.pm splits it
+            data = {k: v for k, v in data.items() if (k != "relations" or "release-rels" in inc)
+                    and (k != "release-group" or "release-groups" in inc)}
+        return self._answer(request, data)
 
     async def _group(self, request: web.Request) -> web.Response:
         return self._answer(request, self.fixtures.groups.get(request.match_info["mbid"]))

@@ -120,6 +120,16 @@ async def test_a_release_group_gives_its_releases_and_a_drama_every_part(musicbr
     assert [p.release_group_title for p in parts] == [
         "도깨비 OST Part 1", "도깨비 OST Part 4", "도깨비 OST Part 9", "도깨비 OST Complete Box"]
     assert await client.drama_releases("도깨비 2") == []
+    assert [p.title for p in await client.drama_releases("Goblin")] == ["도깨비 OST Part 9"]
+    assert 'releasegroup:"Goblin"' in musicbrainz.requests[-1].query["query"]
+
+
+async def test_a_pseudo_release_id_fetches_its_original_with_the_latin_titles(musicbrainz, client):
+    release = await client.release(PART9_LATIN)
+    assert [r.path for r in musicbrainz.requests][:2] == [f"/ws/2/release/{PART9_LATIN}", f"/ws/2/release/{PART9}"]
+    assert release.mbid == PART9 and release.title == "도깨비 OST Part 9"
+    assert release.tracks[0].latin_title == "I Will Go to You Like the First Snow"
+    assert release.cover_url is not None and PART9 in release.cover_url
 
 
 async def test_a_release_with_hundreds_of_tracks_comes_whole(client):

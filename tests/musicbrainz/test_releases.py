@@ -13,8 +13,11 @@ from bot.musicbrainz.releases import (
     cover_from_json,
     credit_phrase,
     drama_name,
+    drama_parts,
     is_instrumental,
+    original_release_id,
     parse_query,
+    prefer_originals,
     pseudo_release_id,
     release_from_json,
     singers_from_credit,
@@ -210,12 +213,13 @@ def test_a_release_without_relations_has_no_pseudo_release():
 
 def test_a_search_answer_becomes_summaries_best_score_first():
     summaries = summaries_from_search(fixture("search-goblin.json"))
-    assert [s.score for s in summaries] == [100, 100, 98, 71]
+    assert [s.score for s in summaries] == [100, 100, 98, 90, 71]
     first = summaries[0]
     assert (first.title, first.drama, first.date, first.track_count) == ("도깨비 OST Part 1", "도깨비", "2016-12-03", 2)
     assert first.singers == ("찬열", "펀치")
     assert summaries[2].singers == ("헤이즈", "한수지")
-    assert summaries[3].track_count == 320
+    assert summaries[3].is_pseudo and summaries[3].title == "Goblin OST Part 9"
+    assert summaries[4].track_count == 320 and not summaries[4].is_pseudo
     assert summaries_from_search(fixture("search-empty.json")) == []
 
 
@@ -224,6 +228,29 @@ def test_a_browse_is_read_like_a_search_with_full_scores():
     assert [s.score for s in summaries] == [100, 100]
     assert {s.release_group_title for s in summaries} == {"도깨비 OST Part 1"}
     assert [s.track_count for s in summaries] == [2, 2]
+
+
+def test_a_pseudo_release_gives_way_to_its_original_in_a_list():
+    summaries = summaries_from_search(fixture("search-goblin.json"))
+    assert "Goblin OST Part 9" not in [s.title for s in prefer_originals(summaries)]
+    alone = [s for s in summaries if s.is_pseudo]
+    assert prefer_originals(alone) == alone  # its original not listed: kept
+
+
+@pytest.mark.parametrize("drama", ["도깨비", "Goblin", "goblin ost"])
+def test_a_dramas_parts_are_one_original_release_per_release_group_oldest_first(drama):
+    parts = drama_parts(summaries_from_search(fixture("search-goblin.json")), drama)
+    if drama == "도깨비":
+        assert [p.title for p in parts] == ["도깨비 OST Part 1", "도깨비 OST Part 4", "도깨비 OST Part 9",
+                                            "도깨비 OST Complete Box"]
+    else:  # found through the Latin pseudo-release's title; its original release is the part
+        assert [p.title for p in parts] == ["도깨비 OST Part 9"]
+
+
+def test_a_pseudo_release_names_its_original():
+    latin = fixture("release-goblin-part9-latin.json")
+    assert original_release_id(latin) == PART9
+    assert original_release_id(fixture("release-goblin-part9.json")) is None
 
 
 def test_the_cover_is_the_front_images_250_px_thumbnail():
