@@ -190,7 +190,7 @@ class MusicBrainzClient:
     async def search_releases(self, words: str, *, limit: int = 10) -> list[ReleaseSummary]:
         """Soundtrack releases matching the words (title, release group), best score first."""
         query = f"({lucene_escape(words)}) AND secondarytype:soundtrack"
-        data = await self._ws("release", query=query, limit=limit)
+        data = await self._ws("release", query=query, limit=max(1, min(limit, 100)))  # ws/2 allows 1-100
         return releases.prefer_originals(_checked(releases.summaries_from_search, data))
 
     async def release_group(self, mbid: str) -> list[ReleaseSummary]:

@@ -18,6 +18,8 @@ class Singer:
     name: str  # as credited on the track (often Hangul: "백예린")
     latin: tuple[str, ...] = ()  # Latin names from the artist's aliases / sort name ("Baek Yerin")
     mbid: str = ""
+    # The Hangul name: the credited name, the artist's name or a Hangul alias ("에일리" for a credit "Ailee").
+    hangul: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,7 +46,7 @@ def parse_query(text: str) -> Query:
     lowered = text.lower()
     if MBID.fullmatch(lowered):
         return Query("release", lowered)
-    if not re.match(r"(https?://|www\.|[\w.-]+\.(org|com|net|kr)/)", lowered):
+    if not re.match(r"(https?://|www\.|[\w-]+(\.[\w-]+)*\.[a-z]{2,}/)", lowered):
         return Query("words", text)
     url = urlsplit(lowered if "://" in lowered else "https://" + lowered)
     host = (url.hostname or "").removeprefix("www.")
@@ -104,21 +104,13 @@ def drama_name(release_group_title: str) -> str:
 
 # --- Instrumentals --------------------------------------------------------------------------------------
 
-_INSTRUMENTAL = re.compile(r"\b(inst\.?|instrumental)(?![\w])|\bMR\b(?!\.)|[(\[]\s*(반주|연주곡)\s*[)\]]",
-                           re.IGNORECASE)
-_MR = re.compile(r"\bMR\b(?!\.)")
+_INSTRUMENTAL = re.compile(r"\b(inst\.?|instrumental)(?!\w)|[(\[]\s*(반주|연주곡)\s*[)\]]", re.IGNORECASE)
+_MR = re.compile(r"\bMR\b(?!\.)")  # capitals only, and not "Mr." ("Mr. Sunshine" is a drama)
 
 
 def is_instrumental(title: str) -> bool:
-    """"Inst.", "(Inst)", "Instrumental", "MR", "(반주)": the karaoke or instrumental version of a song.
-
-    "MR" counts only in capitals and not as "Mr." ("Mr. Sunshine" is a drama).
-    """
-    for match in _INSTRUMENTAL.finditer(title):
-        if match.group(0).upper() == "MR" and not _MR.fullmatch(match.group(0)):
-            continue
-        return True
-    return False
+    """"Inst.", "(Inst)", "Instrumental", "MR", "(반주)": the karaoke or instrumental version of a song."""
+    return bool(_INSTRUMENTAL.search(title) or _MR.search(title))
 
 
 # --- Scripts and names ----------------------------------------------------------------------------------
@@ -142,6 +134,14 @@ def _latin_aliases(aliases: Iterable[JSON]) -> list[str]:
             and a.get("type") != "Search hint"]
 
 
+def _hangul_aliases(aliases: Iterable[JSON]) -> list[str]:
+    """Hangul alias names, the Korean-locale primary ones first."""
+    def rank(alias: JSON) -> tuple[bool, bool]:
+        return (alias.get("locale") != "ko", not alias.get("primary"))
+
+    return [str(a["name"]) for a in sorted(aliases, key=rank) if a.get("name") and _has_hangul(str(a["name"]))]
+
+
 def _unique(names: Iterable[str], but: str) -> tuple[str, ...]:
     seen: dict[str, None] = {}
     for name in names:
@@ -163,8 +163,10 @@ def singer_from_credit(credit: JSON) -> Singer:
     sort_name = str(artist.get("sort-name") or "")
     if not candidates and is_latin(sort_name):
         candidates.append(sort_name.replace(", ", " ").replace(",", " "))
-    latin = () if is_latin(name) and not _has_hangul(name) and not candidates else _unique(candidates, but=name)
-    return Singer(name=name, latin=latin, mbid=str(artist.get("id") or ""))
+    hangul = next((n for n in (name, str(artist.get("name") or ""), *_hangul_aliases(artist.get("aliases") or ()))
+                   if _has_hangul(n)), "")
+    return Singer(name=name, latin=_unique(candidates, but=name), mbid=str(artist.get("id") or ""),
+                  hangul=" ".join(hangul.split()))
 
 
 def singers_from_credit(credits: Iterable[JSON] | None) -> tuple[Singer, ...]:

@@ -60,6 +60,8 @@ def test_a_query_is_an_mbid_a_release_or_release_group_url_or_words(text, query)
     ("x" * 201, "musicbrainz.query_too_long", {"limit": 200}),
     ("https://www.discogs.com/release/123", "musicbrainz.other_site", {"site": "discogs.com"}),
     ("https://open.spotify.com/album/4aw", "musicbrainz.other_site", {"site": "open.spotify.com"}),
+    ("youtu.be/dQw4w9WgXcQ", "musicbrainz.other_site", {"site": "youtu.be"}),
+    ("www.melon.com/album/detail.htm?albumId=1", "musicbrainz.other_site", {"site": "melon.com"}),
     ("https://musicbrainz.org.evil.example/release/" + PART9, "musicbrainz.other_site",
      {"site": "musicbrainz.org.evil.example"}),
     (f"https://musicbrainz.org/artist/{PART9}", "musicbrainz.other_entity", {"entity": "artist"}),
@@ -130,6 +132,16 @@ def test_a_joined_credit_gives_each_singer_with_latin_aliases():
     assert singers[0].latin == ("Chanyeol", "Park Chanyeol")
     assert singers[1].latin == ("Punch",)
     assert singers[0].mbid == "a1000001-0000-4000-8000-000000000001"
+    assert [s.hangul for s in singers] == ["찬열", "펀치"]
+
+
+def test_a_latin_artist_gets_its_hangul_name_from_a_korean_alias():
+    credit = [{"name": "Punch", "joinphrase": "", "artist": {
+        "id": "p", "name": "Punch", "sort-name": "Punch",
+        "aliases": [{"name": "펀치 (가수)", "locale": None, "primary": None},
+                    {"name": "펀치", "locale": "ko", "primary": True}]}}]
+    (singer,) = singers_from_credit(credit)
+    assert (singer.name, singer.latin, singer.hangul) == ("Punch", (), "펀치")
 
 
 def test_a_featuring_credit_gives_each_singer_and_a_sort_name_stands_in_for_a_missing_alias():
@@ -148,7 +160,7 @@ def test_a_latin_credited_name_keeps_no_copy_of_itself_and_a_singer_credited_twi
         {"name": "Ailee", "joinphrase": "", "artist": {"id": "x1", "name": "에일리", "sort-name": "Ailee"}},
     ]
     (singer,) = singers_from_credit(credit)
-    assert singer.name == "Ailee" and singer.latin == ()
+    assert singer.name == "Ailee" and singer.latin == () and singer.hangul == "에일리"
 
 
 # --- Releases -------------------------------------------------------------------------------------------
