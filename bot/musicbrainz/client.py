@@ -15,6 +15,7 @@ import contextlib
 import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import aiohttp
@@ -220,7 +221,7 @@ class MusicBrainzClient:
                 pseudo = await self._ws(f"release/{pseudo_id}", inc="recordings")
             except NotFound:
                 pseudo = None
-        cover = await self._cover_or_none(mbid) if with_cover else None
+        cover = await self._cover_or_none(mbid) if with_cover and releases.may_have_cover(data) else None
         return _checked(lambda d: releases.release_from_json(d, pseudo=pseudo, cover_url=cover), data)
 
     async def _cover_or_none(self, mbid: str) -> str | None:
@@ -230,6 +231,15 @@ class MusicBrainzClient:
         except MusicBrainzError as exc:
             log.warning("No cover for release %s: the Cover Art Archive failed (%s)", mbid, exc)
             return None
+
+    def front_thumbnail(self, release_mbid: str) -> str:
+        """The archive's address of a release's 250 px front image, without asking whether there is one:
+        it redirects to the image, and Discord shows no thumbnail when there is none. For previews."""
+        return f"{self.coverart_root}/release/{release_mbid}/front-250"
+
+    async def with_covers(self, summaries: list[ReleaseSummary]) -> list[ReleaseSummary]:
+        """The summaries with their checked cover URLs: one archive request each (a second each, queued)."""
+        return [replace(s, cover_url=await self._cover_or_none(s.mbid)) for s in summaries]
 
     async def front_cover(self, release_mbid: str) -> str | None:
         """The front cover's 250 px thumbnail URL, None when the release has no cover (404)."""

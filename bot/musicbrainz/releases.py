@@ -323,6 +323,12 @@ def drama_parts(summaries: list[ReleaseSummary], drama: str) -> list[ReleaseSumm
     return sorted(parts.values(), key=lambda s: (s.date or "9999", s.release_group_title))
 
 
+def may_have_cover(data: JSON) -> bool:
+    """False when a looked-up release says the Cover Art Archive has no front image for it (no need to ask)."""
+    archive = data.get("cover-art-archive")
+    return not isinstance(archive, Mapping) or archive.get("front") is not False
+
+
 def cover_from_json(data: JSON, release_mbid: str, coverart_url: str) -> str | None:
     """The front image's 250 px thumbnail from a Cover Art Archive listing (`{root}/release/{mbid}`)."""
     for image in data.get("images") or ():

@@ -265,8 +265,19 @@ async def test_an_unknown_id_or_an_id_of_another_entity_is_not_found(musicbrainz
 
 async def test_a_missing_cover_is_none(musicbrainz, client):
     assert await client.front_cover(PART4) is None
+    assert musicbrainz.paths() == [f"/coverart/release/{PART4}"]
     release = await client.release(PART4)
     assert release.cover_url is None and len(release.tracks) == 2
+    # The release says it has no front cover: the archive is not asked again.
+    assert musicbrainz.paths()[1:] == [f"/ws/2/release/{PART4}"]
+
+
+async def test_covers_for_a_preview(musicbrainz, client):
+    found = await client.search_releases("도깨비", limit=3)
+    covered = await client.with_covers(found)
+    assert [c.mbid for c in covered] == [f.mbid for f in found]
+    assert [c.cover_url is None for c in covered] == [False, False, True]  # Part 4 has none
+    assert client.front_thumbnail(PART1) == f"{musicbrainz.coverart_url}/release/{PART1}/front-250"
 
 
 async def test_a_failing_cover_archive_leaves_the_songs_without_a_cover(musicbrainz, client, caplog):
