@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -113,9 +114,11 @@ def user_agent(contact: str) -> str:
 
 
 def lucene_escape(words: str) -> str:
-    """Words as plain terms of a Lucene query (MusicBrainz's search syntax)."""
+    """Words as plain terms of a Lucene query (MusicBrainz's search syntax): its special characters
+    escaped, and AND, OR, NOT in lower case (plain words then; the search ignores case)."""
     special = set('+-&|!(){}[]^"~*?:\\/')
-    return "".join("\\" + c if c in special else c for c in words)
+    escaped = "".join("\\" + c if c in special else c for c in words)
+    return re.sub(r"\b(AND|OR|NOT)\b", lambda m: m[0].lower(), escaped)
 
 
 class MusicBrainzClient:

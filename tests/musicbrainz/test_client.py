@@ -110,6 +110,8 @@ async def test_a_search_asks_for_soundtracks_and_answers_best_score_first(musicb
 async def test_search_words_are_escaped_for_lucene(musicbrainz, client):
     await client.search_releases('Goblin: "Part" (4)')
     assert musicbrainz.requests[0].query["query"] == r'(Goblin\: \"Part\" \(4\)) AND secondarytype:soundtrack'
+    await client.search_releases("Love AND War OR NOT")
+    assert musicbrainz.requests[1].query["query"] == "(Love and War or not) AND secondarytype:soundtrack"
 
 
 async def test_a_release_group_gives_its_releases_and_a_drama_every_part(musicbrainz, client):

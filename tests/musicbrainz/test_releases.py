@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.musicbrainz.models import Query
 from bot.musicbrainz.releases import (
@@ -271,3 +273,22 @@ def test_the_cover_is_the_front_images_250_px_thumbnail():
     no_thumbs = {"images": [{"front": True, "thumbnails": {}}]}
     assert cover_from_json(no_thumbs, PART9, "https://caa.example/") == f"https://caa.example/release/{PART9}/front-250"
     assert cover_from_json({"images": [{"front": False, "thumbnails": {"250": "b.jpg"}}]}, PART9, "x") is None
+
+
+# --- Any input ------------------------------------------------------------------------------------------
+
+@given(st.text(max_size=300))
+def test_any_text_is_a_query_or_a_refusal_with_a_known_key(text):
+    try:
+        query = parse_query(text)
+    except BadQuery as refused:
+        assert refused.key in {"musicbrainz.empty_query", "musicbrainz.query_too_long", "musicbrainz.other_site",
+                               "musicbrainz.other_entity", "musicbrainz.bad_url"}
+    else:
+        assert query.value and query.value == query.value.strip()
+
+
+@given(st.text(max_size=120))
+def test_any_release_group_title_gives_a_drama_name_when_it_has_one(title):
+    name = drama_name(title)
+    assert name == name.strip() and (name or not title.strip())
