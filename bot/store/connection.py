@@ -68,6 +68,7 @@ class Store:
         self._seen: dict[str, str | None] = {}
         self._next_look = 0.0
         self._look_now = False
+        self._looking: asyncio.Future[None] | None = None  # the look at the generations under way, if any
         # Called when the catalog changed (a write of this process, or one of another process that
         # `refresh` saw) and when a notification came: the song card keeper (bot.app) is woken so.
         self.catalog_watchers: list[Callable[[], None]] = []
@@ -203,17 +204,30 @@ class Store:
     async def refresh(self, *, force: bool = False, quiet: bool = False) -> None:
         """Drop the caches another process's writes made stale. Cheap: one small read at most every
         `db.look_every` seconds of the event loop's clock, or at once after a notification. Called
-        before serving each interaction, so what another process wrote is seen within a second."""
-        now = asyncio.get_running_loop().time()
+        before serving each interaction, so what another process wrote is seen within a second.
+
+        A caller that arrives while another caller's look is under way waits for that look: returning at
+        once would serve its interaction from the caches that look is about to drop (the song card keeper
+        looks as soon as a notification comes, so a command right after one would otherwise race it)."""
+        if self._looking is not None:
+            await asyncio.shield(self._looking)
+            if not force:
+                return
+        loop = asyncio.get_running_loop()
+        now = loop.time()
         if not (force or self._look_now or now >= self._next_look) or self.closed:
             return
         self._look_now = False
         self._next_look = now + self.db.look_every
+        self._looking = looking = loop.create_future()
         try:
             rows = await self.fetch(_GENERATIONS)
         except StoreUnavailable:  # the database is away: the answer will say so; look again next time
             self._look_now = True
             return
+        finally:
+            self._looking = None
+            looking.set_result(None)
         values = {r[0].split(":", 1)[1]: r[1] for r in rows}
         for what in CHANGES:
             if self._seen.get(what) != values.get(what):
