@@ -81,6 +81,12 @@ class SeedReport:
     removed: int = 0
 
 
+class _RolledBack(Exception):
+    def __init__(self, result: FetchResult) -> None:
+        super().__init__("dry run")
+        self.result = result
+
+
 @dataclass(frozen=True, slots=True)
 class ImportReport:
     added: int
@@ -384,12 +390,18 @@ class CatalogRepo:
         return report
 
     async def add_fetched(self, plan: FetchPlan, *, guild_id: int | None = None, origin: str = "import",
-                          added_by: int | None = None) -> FetchResult:
+                          added_by: int | None = None, dry_run: bool = False) -> FetchResult:
         """Add a fetch from MusicBrainz (see `fetched_repo`), all in one transaction: the search
-        index, the caches of every process and the song cards follow at once, as after an import."""
-        async with self._store.transaction() as tx:
-            result = await add_fetched(_Writer(tx, self._d), plan, guild_id, origin, added_by)
-            await self._store.changed(tx, "catalog")
+        index, the caches of every process and the song cards follow at once, as after an import.
+        `dry_run`: what it would add, link and leave out, with the transaction rolled back."""
+        try:
+            async with self._store.transaction() as tx:
+                result = await add_fetched(_Writer(tx, self._d), plan, guild_id, origin, added_by)
+                if dry_run:
+                    raise _RolledBack(result)
+                await self._store.changed(tx, "catalog")
+        except _RolledBack as rolled_back:
+            return rolled_back.result
         return result
 
     async def counts(self, guild_id: int | None = None) -> CatalogCounts:

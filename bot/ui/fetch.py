@@ -8,12 +8,13 @@ after a restart is answered ("this preview has expired"), never ignored.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import discord
 
 from ..catalog.fetched import MAX_SONGS, FetchResult, LeftOut, StoredSong
+from ..catalog.text import clip
 from ..components import hand_over
 from ..i18n import t
 from ..musicbrainz.models import Release, ReleaseSummary
@@ -125,15 +126,23 @@ class FetchButton(discord.ui.DynamicItem[discord.ui.Button], template=BUTTON_TEM
 
 # -- the report --------------------------------------------------------------------------------------
 
-def _song(song: StoredSong, lang: str) -> str:
-    return safe(f"{localized_name(song.title, song.hangul, lang)} ({song.drama})", 150)
+Escape = Callable[[str, int], str]
 
 
-def left_out_line(item: LeftOut, lang: str) -> str:
+def _plain(text: str, limit: int) -> str:
+    """Text for a terminal: clipped, not escaped for Discord."""
+    return clip(text, limit)
+
+
+def _song(song: StoredSong, lang: str, escape: Escape) -> str:
+    return escape(f"{localized_name(song.title, song.hangul, lang)} ({song.drama})", 150)
+
+
+def left_out_line(item: LeftOut, lang: str, escape: Escape = safe) -> str:
     params = dict(item.params)
     if item.problem is not None:
         params["problem"] = problem_line(item.problem, lang, with_line=False)
-    return t("fetch.done.left_line", lang, title=safe(item.title, 100), reason=t(item.reason, lang, **params))
+    return t("fetch.done.left_line", lang, title=escape(item.title, 100), reason=t(item.reason, lang, **params))
 
 
 def _listed(head: str, lines: Sequence[str], lang: str) -> list[str]:
@@ -143,25 +152,26 @@ def _listed(head: str, lines: Sequence[str], lang: str) -> list[str]:
     return out
 
 
-def report_lines(result: FetchResult, lang: str, *, shared: bool) -> list[str]:
+def report_lines(result: FetchResult, lang: str, *, shared: bool, terminal: bool = False) -> list[str]:
     """What was added, what was already there (linked), what was left out and why: plain lines,
-    for the reply (an embed's description) and the command line alike."""
+    for the reply (an embed's description) or, `terminal`, for the command line (not escaped)."""
+    escape: Escape = _plain if terminal else safe
     where = t("fetch.where.shared" if shared else "fetch.where.server", lang)
-    added = [_song(s, lang) for s in result.added]
+    added = [_song(s, lang, escape) for s in result.added]
     lines = (_listed(t("fetch.done.added", lang, count=len(added), where=where), added, lang) if added
              else [t("fetch.done.none_added", lang, where=where)])
     if result.linked:
         lines += _listed(t("fetch.done.linked", lang, count=len(result.linked)),
-                         [_song(s, lang) for s in result.linked], lang)
+                         [_song(s, lang, escape) for s in result.linked], lang)
     if result.left_out:
         lines += _listed(t("fetch.done.left", lang, count=len(result.left_out)),
-                         [left_out_line(x, lang) for x in result.left_out], lang)
+                         [left_out_line(x, lang, escape) for x in result.left_out], lang)
     if result.capped:
         lines.append(t("fetch.done.capped", lang, limit=MAX_SONGS))
     if result.new_dramas or result.new_singers:
-        dramas = t("fetch.done.new_drama", lang, name=safe(", ".join(result.new_dramas), 200)) \
+        dramas = t("fetch.done.new_drama", lang, name=escape(", ".join(result.new_dramas), 200)) \
             if result.new_dramas else ""
-        singers = t("fetch.done.new_singers", lang, names=safe(", ".join(result.new_singers), 400)) \
+        singers = t("fetch.done.new_singers", lang, names=escape(", ".join(result.new_singers), 400)) \
             if result.new_singers else ""
         lines.append(t("fetch.done.new", lang, dramas=dramas, singers=singers).strip())
     return lines

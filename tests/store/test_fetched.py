@@ -149,3 +149,11 @@ async def test_two_singers_on_one_track_are_both_credited(store):
         PART2, track("새벽", NEW_SINGER, PUNCH, n=1), title="새벽 OST", drama="새벽")]))
     song = (await store.catalog.songs_by_ids([result.added[0].id]))[0]
     assert [(c.name, c.role) for c in song.credits] == [("Han Seoyun", "main"), ("Punch", "duet")]
+
+
+async def test_a_dry_run_tells_what_would_happen_and_writes_nothing(store):
+    before = await store.content_hash()
+    generation = store.catalog.generation
+    result = await store.catalog.add_fetched(plan_fetch([goblin_part1()]), dry_run=True)
+    assert [s.title for s in result.added] == ["Winter Letter"] and len(result.linked) == 1
+    assert await store.content_hash() == before and store.catalog.generation == generation
