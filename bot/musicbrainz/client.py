@@ -14,7 +14,9 @@ import asyncio
 import contextlib
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import aiohttp
@@ -112,9 +114,11 @@ def user_agent(contact: str) -> str:
 
 
 def lucene_escape(words: str) -> str:
-    """Words as plain terms of a Lucene query (MusicBrainz's search syntax)."""
+    """Words as plain terms of a Lucene query (MusicBrainz's search syntax): its special characters
+    escaped, and AND, OR, NOT in lower case (plain words then; the search ignores case)."""
     special = set('+-&|!(){}[]^"~*?:\\/')
-    return "".join("\\" + c if c in special else c for c in words)
+    escaped = "".join("\\" + c if c in special else c for c in words)
+    return re.sub(r"\b(AND|OR|NOT)\b", lambda m: m[0].lower(), escaped)
 
 
 class MusicBrainzClient:
@@ -152,12 +156,11 @@ class MusicBrainzClient:
         for attempt in range(self.retries + 1):
             await self.limiter.acquire()
             try:
-                async with self._http().get(url, params=params, timeout=self.timeout,
-                                            headers={"User-Agent": self.user_agent}) as response:
-                    if response.status == 404:
+                async with self._http().get(url, params=params, timeout=self.timeout) as response:
+                    if response.status in (400, 404):  # 400: ws/2's answer to an id it cannot read
                         if missing_ok:
                             return None
-                        raise NotFound(f"{url}: 404")
+                        raise NotFound(f"{url}: HTTP {response.status}")
                     if response.status == 503 and attempt < self.retries:
                         self._back_off(response.headers.get("Retry-After"), attempt, url)
                         continue
@@ -191,8 +194,8 @@ class MusicBrainzClient:
     async def search_releases(self, words: str, *, limit: int = 10) -> list[ReleaseSummary]:
         """Soundtrack releases matching the words (title, release group), best score first."""
         query = f"({lucene_escape(words)}) AND secondarytype:soundtrack"
-        data = await self._ws("release", query=query, limit=limit)
-        return _checked(releases.summaries_from_search, data)
+        data = await self._ws("release", query=query, limit=max(1, min(limit, 100)))  # ws/2 allows 1-100
+        return releases.prefer_originals(_checked(releases.summaries_from_search, data))
 
     async def release_group(self, mbid: str) -> list[ReleaseSummary]:
         """The releases of one release group (a browse)."""
@@ -202,27 +205,44 @@ class MusicBrainzClient:
 
     async def drama_releases(self, drama: str) -> list[ReleaseSummary]:
         """Every OST part of one drama: one release per release group whose drama is `drama`."""
-        query = f'release:"{lucene_escape(drama)}" AND secondarytype:soundtrack'
+        name = lucene_escape(drama)
+        query = f'(release:"{name}" OR releasegroup:"{name}") AND secondarytype:soundtrack'
         data = await self._ws("release", query=query, limit=100)
-        found = _checked(releases.summaries_from_search, data)
-        wanted = releases.drama_name(drama).casefold()
-        parts: dict[str, ReleaseSummary] = {}
-        for summary in found:
-            if summary.drama.casefold() == wanted:
-                parts.setdefault(summary.release_group_mbid or summary.mbid, summary)
-        return sorted(parts.values(), key=lambda s: (s.date or "9999", s.release_group_title))
+        return releases.drama_parts(_checked(releases.summaries_from_search, data), drama)
 
     async def release(self, mbid: str, *, with_cover: bool = True) -> Release:
-        """One release with its tracks, the Latin titles of its linked pseudo-release, and its cover."""
+        """One release with its tracks, the Latin titles of its linked pseudo-release, and its cover.
+
+        Given a pseudo-release (a Latin copy), the original release it copies is fetched instead."""
         data = await self._ws(f"release/{mbid}", inc=RELEASE_INC)
         pseudo = None
-        if (pseudo_id := _checked(releases.pseudo_release_id, data)) is not None:
+        if (original := _checked(releases.original_release_id, data)) is not None:
+            pseudo, mbid = data, original
+            data = await self._ws(f"release/{mbid}", inc=RELEASE_INC)
+        elif (pseudo_id := _checked(releases.pseudo_release_id, data)) is not None:
             try:
                 pseudo = await self._ws(f"release/{pseudo_id}", inc="recordings")
             except NotFound:
                 pseudo = None
-        cover = await self.front_cover(mbid) if with_cover else None
+        cover = await self._cover_or_none(mbid) if with_cover and releases.may_have_cover(data) else None
         return _checked(lambda d: releases.release_from_json(d, pseudo=pseudo, cover_url=cover), data)
+
+    async def _cover_or_none(self, mbid: str) -> str | None:
+        """The cover is decoration: when the archive fails, the songs come without it."""
+        try:
+            return await self.front_cover(mbid)
+        except MusicBrainzError as exc:
+            log.warning("No cover for release %s: the Cover Art Archive failed (%s)", mbid, exc)
+            return None
+
+    def front_thumbnail(self, release_mbid: str) -> str:
+        """The archive's address of a release's 250 px front image, without asking whether there is one:
+        it redirects to the image, and Discord shows no thumbnail when there is none. For previews."""
+        return f"{self.coverart_root}/release/{release_mbid}/front-250"
+
+    async def with_covers(self, summaries: list[ReleaseSummary]) -> list[ReleaseSummary]:
+        """The summaries with their checked cover URLs: one archive request each (a second each, queued)."""
+        return [replace(s, cover_url=await self._cover_or_none(s.mbid)) for s in summaries]
 
     async def front_cover(self, release_mbid: str) -> str | None:
         """The front cover's 250 px thumbnail URL, None when the release has no cover (404)."""

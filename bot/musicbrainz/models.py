@@ -10,6 +10,7 @@ from typing import Literal
 
 # Source URLs always name the canonical site, whichever mirror or stand-in served the data.
 SITE = "https://musicbrainz.org"
+PSEUDO_RELEASE = "Pseudo-Release"
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +18,8 @@ class Singer:
     name: str  # as credited on the track (often Hangul: "백예린")
     latin: tuple[str, ...] = ()  # Latin names from the artist's aliases / sort name ("Baek Yerin")
     mbid: str = ""
+    # The Hangul name: the credited name, the artist's name or a Hangul alias ("에일리" for a credit "Ailee").
+    hangul: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,10 +78,15 @@ class ReleaseSummary:
     track_count: int
     score: int  # MusicBrainz's search score, 0-100 (100 for a browse)
     cover_url: str | None = None  # filled in only when asked (one Cover Art Archive request per release)
+    status: str = ""  # "Official", "Pseudo-Release" (a transliterated or translated copy) ...
 
     @property
     def url(self) -> str:
         return f"{SITE}/release/{self.mbid}"
+
+    @property
+    def is_pseudo(self) -> bool:
+        return self.status == PSEUDO_RELEASE
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from .models import Query, Release, ReleaseSummary, Singer, Track
+from .models import PSEUDO_RELEASE, Query, Release, ReleaseSummary, Singer, Track
 
 JSON = Mapping[str, Any]
 
@@ -46,7 +46,7 @@ def parse_query(text: str) -> Query:
     lowered = text.lower()
     if MBID.fullmatch(lowered):
         return Query("release", lowered)
-    if not re.match(r"(https?://|www\.|[\w.-]+\.(org|com|net|kr)/)", lowered):
+    if not re.match(r"(https?://|www\.|[\w-]+(\.[\w-]+)*\.[a-z]{2,}/)", lowered):
         return Query("words", text)
     url = urlsplit(lowered if "://" in lowered else "https://" + lowered)
     host = (url.hostname or "").removeprefix("www.")
@@ -77,7 +77,7 @@ _SOUNDTRACK = re.compile(
 )
 _TRAILING = re.compile(
     r"(\s*[-:–—|,/]\s*|\s+)("
-    r"Part\.?\s*\d+|Pt\.?\s*\d+|Vol\.?\s*\d+|Special(\s+Part)?|Special\s*\d*|Complete|Full\s+Album|\d+"
+    r"Part\.?\s*\d+|Pt\.?\s*\d+|Vol\.?\s*\d+|Special(\s+Part)?|Special\s*\d*|Complete|Full\s+Album"
     r")\s*$",
     re.IGNORECASE,
 )
@@ -104,21 +104,13 @@ def drama_name(release_group_title: str) -> str:
 
 # --- Instrumentals --------------------------------------------------------------------------------------
 
-_INSTRUMENTAL = re.compile(r"\b(inst\.?|instrumental)(?![\w])|\bMR\b(?!\.)|[(\[]\s*(반주|연주곡)\s*[)\]]",
-                           re.IGNORECASE)
-_MR = re.compile(r"\bMR\b(?!\.)")
+_INSTRUMENTAL = re.compile(r"\b(inst\.?|instrumental)(?!\w)|[(\[]\s*(반주|연주곡)\s*[)\]]", re.IGNORECASE)
+_MR = re.compile(r"\bMR\b(?!\.)")  # capitals only, and not "Mr." ("Mr. Sunshine" is a drama)
 
 
 def is_instrumental(title: str) -> bool:
-    """"Inst.", "(Inst)", "Instrumental", "MR", "(반주)": the karaoke or instrumental version of a song.
-
-    "MR" counts only in capitals and not as "Mr." ("Mr. Sunshine" is a drama).
-    """
-    for match in _INSTRUMENTAL.finditer(title):
-        if match.group(0).upper() == "MR" and not _MR.fullmatch(match.group(0)):
-            continue
-        return True
-    return False
+    """"Inst.", "(Inst)", "Instrumental", "MR", "(반주)": the karaoke or instrumental version of a song."""
+    return bool(_INSTRUMENTAL.search(title) or _MR.search(title))
 
 
 # --- Scripts and names ----------------------------------------------------------------------------------
@@ -142,6 +134,14 @@ def _latin_aliases(aliases: Iterable[JSON]) -> list[str]:
             and a.get("type") != "Search hint"]
 
 
+def _hangul_aliases(aliases: Iterable[JSON]) -> list[str]:
+    """Hangul alias names, the Korean-locale primary ones first."""
+    def rank(alias: JSON) -> tuple[bool, bool]:
+        return (alias.get("locale") != "ko", not alias.get("primary"))
+
+    return [str(a["name"]) for a in sorted(aliases, key=rank) if a.get("name") and _has_hangul(str(a["name"]))]
+
+
 def _unique(names: Iterable[str], but: str) -> tuple[str, ...]:
     seen: dict[str, None] = {}
     for name in names:
@@ -163,8 +163,10 @@ def singer_from_credit(credit: JSON) -> Singer:
     sort_name = str(artist.get("sort-name") or "")
     if not candidates and is_latin(sort_name):
         candidates.append(sort_name.replace(", ", " ").replace(",", " "))
-    latin = () if is_latin(name) and not _has_hangul(name) and not candidates else _unique(candidates, but=name)
-    return Singer(name=name, latin=latin, mbid=str(artist.get("id") or ""))
+    hangul = next((n for n in (name, str(artist.get("name") or ""), *_hangul_aliases(artist.get("aliases") or ()))
+                   if _has_hangul(n)), "")
+    return Singer(name=name, latin=_unique(candidates, but=name), mbid=str(artist.get("id") or ""),
+                  hangul=" ".join(hangul.split()))
 
 
 def singers_from_credit(credits: Iterable[JSON] | None) -> tuple[Singer, ...]:
@@ -239,6 +241,18 @@ def pseudo_release_id(data: JSON) -> str | None:
     return min(found)[1] if found else None
 
 
+def original_release_id(data: JSON) -> str | None:
+    """For a pseudo-release, the release whose track list it transliterates or translates."""
+    if data.get("status") != PSEUDO_RELEASE:
+        return None
+    for relation in data.get("relations") or ():
+        target = relation.get("release") or {}
+        if relation.get("type") == "transl-tracklisting" and relation.get("direction") == "backward" \
+                and target.get("id"):
+            return str(target["id"])
+    return None
+
+
 def release_from_json(data: JSON, *, pseudo: JSON | None, cover_url: str | None) -> Release:
     """A release looked up with `inc=recordings+artist-credits+aliases+release-groups+release-rels`;
     `pseudo` is its linked pseudo-release looked up with `inc=recordings` (or None)."""
@@ -280,6 +294,7 @@ def summary_from_json(data: JSON, *, score: int | None = None) -> ReleaseSummary
         singers=tuple(s.name for s in singers_from_credit(data.get("artist-credit"))),
         track_count=_int(count) if isinstance(count, int) else sum(_int(m.get("track-count")) for m in media),
         score=_int(data.get("score"), 100) if score is None else score,
+        status=str(data.get("status") or ""),
     )
 
 
@@ -287,6 +302,31 @@ def summaries_from_search(data: JSON) -> list[ReleaseSummary]:
     """A release search answer (or a browse), best score first."""
     summaries = [summary_from_json(r) for r in data.get("releases") or ()]
     return sorted(summaries, key=lambda s: -s.score)
+
+
+def prefer_originals(summaries: list[ReleaseSummary]) -> list[ReleaseSummary]:
+    """Without the pseudo-releases (Latin copies) of release groups that have another release listed."""
+    groups = {s.release_group_mbid for s in summaries if not s.is_pseudo}
+    return [s for s in summaries if not (s.is_pseudo and s.release_group_mbid in groups)]
+
+
+def drama_parts(summaries: list[ReleaseSummary], drama: str) -> list[ReleaseSummary]:
+    """One release per release group of the drama `drama` (named by a release or release-group title;
+    the original release rather than its pseudo-release, then the best score), oldest part first."""
+    wanted = drama_name(drama).casefold()
+    matched = {s.release_group_mbid or s.mbid for s in summaries
+               if wanted in (s.drama.casefold(), drama_name(s.title).casefold())}
+    parts: dict[str, ReleaseSummary] = {}
+    for summary in sorted(summaries, key=lambda s: (s.is_pseudo, -s.score)):
+        if (group := summary.release_group_mbid or summary.mbid) in matched:
+            parts.setdefault(group, summary)
+    return sorted(parts.values(), key=lambda s: (s.date or "9999", s.release_group_title))
+
+
+def may_have_cover(data: JSON) -> bool:
+    """False when a looked-up release says the Cover Art Archive has no front image for it (no need to ask)."""
+    archive = data.get("cover-art-archive")
+    return not isinstance(archive, Mapping) or archive.get("front") is not False
 
 
 def cover_from_json(data: JSON, release_mbid: str, coverart_url: str) -> str | None:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 import discord
 
 from ..catalog.fetched import MAX_SONGS, FetchResult, LeftOut, StoredSong
 from ..catalog.text import clip
-from ..components import hand_over
+from ..components import CogRef, hand_over
 from ..i18n import t
 from ..musicbrainz.models import Release, ReleaseSummary
 from ..musicbrainz.releases import vocal_tracks
@@ -29,7 +29,15 @@ BUTTON_TEMPLATE = r"fetch:(?P<action>add|cancel):(?P<token>[0-9a-f]{16})"
 ALL_PARTS = "all"
 TRACKS_SHOWN = 15
 LINES_SHOWN = 12
-COG = "CatalogAdmin"
+
+
+class FetchClicks(Protocol):
+    """What a preview's select and buttons ask of the catalog admin cog (which `FETCH_COG.serves`)."""
+
+    async def fetch_clicked(self, interaction: discord.Interaction, action: str, token: str, value: str) -> None: ...
+
+
+FETCH_COG: CogRef[FetchClicks] = CogRef("CatalogAdmin")
 
 
 def _singers(names: Sequence[str], limit: int = 80) -> str:
@@ -105,7 +113,8 @@ class FetchPick(discord.ui.DynamicItem[discord.ui.Select], template=PICK_TEMPLAT
     async def callback(self, interaction: discord.Interaction) -> None:
         values = data_field(interaction, "values")
         first = values[0] if isinstance(values, list) and values else ""
-        await hand_over(interaction, COG, "fetch_clicked", "pick", self.token, str(first))
+        await hand_over(interaction, FETCH_COG,
+                        lambda cog: cog.fetch_clicked(interaction, "pick", self.token, str(first)))
 
 
 class FetchButton(discord.ui.DynamicItem[discord.ui.Button], template=BUTTON_TEMPLATE):
@@ -121,7 +130,7 @@ class FetchButton(discord.ui.DynamicItem[discord.ui.Button], template=BUTTON_TEM
         return cls(match["action"], match["token"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await hand_over(interaction, COG, "fetch_clicked", self.action, self.token, "")
+        await hand_over(interaction, FETCH_COG, lambda cog: cog.fetch_clicked(interaction, self.action, self.token, ""))
 
 
 # -- the report --------------------------------------------------------------------------------------

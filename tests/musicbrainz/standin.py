@@ -21,6 +21,7 @@ import asyncio
 import contextlib
 import copy
 import json
+import re
 import signal
 import socket
 from collections.abc import AsyncIterator, Callable
@@ -113,6 +114,7 @@ class StandIn:
         self.fixtures = fixtures or Fixtures.load()
         self.requests: list[Request] = []
         self.faults: list[Fault] = []
+        self.changed = asyncio.Condition()  # notified at each request
         self._clock = clock
         self._closing = asyncio.Event()
         self._runner: web.AppRunner | None = None
@@ -184,6 +186,8 @@ class StandIn:
     async def _record(self, request: web.Request, handler: Callable[..., Any]) -> web.StreamResponse:
         self.requests.append(Request(request.path, dict(request.query), request.headers.get("User-Agent", ""),
                                      self._now()))
+        async with self.changed:
+            self.changed.notify_all()
         fault = self._fault_for(request.path)
         if fault is None:
             response: web.StreamResponse = await handler(request)
@@ -226,7 +230,13 @@ class StandIn:
 
     async def _release(self, request: web.Request) -> web.Response:
         # An id of another entity type (an artist's) is unknown as a release: a 404, as on MusicBrainz.
-        return self._answer(request, self.fixtures.releases.get(request.match_info["mbid"]))
+        data = self.fixtures.releases.get(request.match_info["mbid"])
+        if data is not None:
+            # Like ws/2, relations and the release group only when `inc` asks for them.
+            inc = re.split(r"[+ ]", request.query.get("inc", ""))  # as ws/2's Validator.pm splits it
+            data = {k: v for k, v in data.items() if (k != "relations" or "release-rels" in inc)
+                    and (k != "release-group" or "release-groups" in inc)}
+        return self._answer(request, data)
 
     async def _group(self, request: web.Request) -> web.Response:
         return self._answer(request, self.fixtures.groups.get(request.match_info["mbid"]))
