@@ -3,7 +3,14 @@ the benchmark, without a network or a stand-in server."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import selectors
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
 
 from bot.musicbrainz.models import Release, Singer, Track
 
@@ -46,3 +53,29 @@ def big_release(count: int, mbid: str = "d1a6e2a1-0000-4000-8000-00000000b16b") 
     return release(mbid, *(track(f"노래 {n}", NEW_SINGER, latin=f"Song Number {n}", n=n,
                                  recording=f"b0000000-0000-4000-8000-{n:012d}") for n in range(1, count + 1)),
                    title="긴 앨범", drama="긴 드라마", cover=None)
+
+
+@contextlib.contextmanager
+def standin_process() -> Iterator[dict[str, str]]:
+    """`python -m tests.musicbrainz.standin` as a process of its own; yields the environment naming it
+    (OST_MUSICBRAINZ_URL, OST_COVERART_URL). Its start is polled, at most 30 seconds."""
+    root = Path(__file__).resolve().parent.parent
+    process = subprocess.Popen([sys.executable, "-m", "tests.musicbrainz.standin", "--port", "0"], cwd=root,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout is not None and process.stderr is not None
+    env: dict[str, str] = {}
+    selector = selectors.DefaultSelector()
+    selector.register(process.stdout, selectors.EVENT_READ)
+    deadline = time.monotonic() + 30
+    while len(env) < 2 and time.monotonic() < deadline and selector.select(timeout=deadline - time.monotonic()):
+        line = process.stdout.readline()
+        if not line:
+            break
+        key, _, value = line.strip().partition("=")
+        env[key] = value
+    try:
+        assert set(env) == {"OST_MUSICBRAINZ_URL", "OST_COVERART_URL"}, process.stderr.read()
+        yield env
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -4,15 +4,15 @@ process of its own (`python -m tests.musicbrainz.standin`), on SQLite and Postgr
 from __future__ import annotations
 
 import os
-import selectors
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from bot.store import Store
+
+from .fetch_helpers import standin_process
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,24 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
 def standin():
     """The stand-in process; yields its environment (the two URLs). Stopped after the module."""
-    process = subprocess.Popen([sys.executable, "-m", "tests.musicbrainz.standin", "--port", "0"], cwd=ROOT,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    env: dict[str, str] = {}
-    selector = selectors.DefaultSelector()
-    selector.register(process.stdout, selectors.EVENT_READ)
-    deadline = time.monotonic() + 30
-    while len(env) < 2 and time.monotonic() < deadline and selector.select(timeout=deadline - time.monotonic()):
-        line = process.stdout.readline()
-        if not line:
-            break
-        key, _, value = line.strip().partition("=")
-        env[key] = value
-    try:
-        assert set(env) == {"OST_MUSICBRAINZ_URL", "OST_COVERART_URL"}, process.stderr.read()
+    with standin_process() as env:
         yield env
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def fetch(database, args, env_extra, stdin=""):
