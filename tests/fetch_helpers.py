@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import selectors
 import subprocess
 import sys
@@ -61,20 +62,20 @@ def standin_process() -> Iterator[dict[str, str]]:
     (OST_MUSICBRAINZ_URL, OST_COVERART_URL). Its start is polled, at most 30 seconds."""
     root = Path(__file__).resolve().parent.parent
     process = subprocess.Popen([sys.executable, "-m", "tests.musicbrainz.standin", "--port", "0"], cwd=root,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert process.stdout is not None and process.stderr is not None
-    env: dict[str, str] = {}
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, bufsize=0)
+    assert process.stdout is not None
+    out = b""
     selector = selectors.DefaultSelector()
     selector.register(process.stdout, selectors.EVENT_READ)
     deadline = time.monotonic() + 30
-    while len(env) < 2 and time.monotonic() < deadline and selector.select(timeout=deadline - time.monotonic()):
-        line = process.stdout.readline()
-        if not line:
+    while out.count(b"\n") < 2 and time.monotonic() < deadline and selector.select(deadline - time.monotonic()):
+        chunk = os.read(process.stdout.fileno(), 4096)
+        if not chunk:
             break
-        key, _, value = line.strip().partition("=")
-        env[key] = value
+        out += chunk
+    env = dict(line.partition("=")[::2] for line in out.decode().split())
     try:
-        assert set(env) == {"OST_MUSICBRAINZ_URL", "OST_COVERART_URL"}, process.stderr.read()
+        assert set(env) == {"OST_MUSICBRAINZ_URL", "OST_COVERART_URL"}, out
         yield env
     finally:
         process.terminate()
