@@ -61,6 +61,7 @@ class OstBot(commands.Bot):
         self._heartbeat: asyncio.Task[None] | None = None
         self._card_keeper: asyncio.Task[None] | None = None
         self.cards_built_at: int | None = None  # the catalog generation the song cards were last built for
+        self.offline = False  # the playground: nothing leaves the process unless a setting names a server
 
     # -- lifecycle ------------------------------------------------------------------------
 
