@@ -61,14 +61,13 @@ class CardContext:
     """What one of the bot's cards was drawn with, read back from its buttons and title."""
 
     filters: RandomFilters | None = None   # a random pick's filters (its "Another" button)
-    drama_id: int | None = None            # the song's drama ("More from"), or a drama card's
-    song_title: str | None = None          # a song card's title as shown
-    drama_card: bool = False
+    drama_id: int | None = None            # the song's drama ("More from"), or a drama card's (its pager)
+    kind: str | None = None                # "song" or "drama": what the card shows
+    title: str | None = None               # its name as shown, "도깨비 (Goblin)" for Korean readers
 
 
 def card_context(message: discord.Message) -> CardContext:
     filters = drama_id = None
-    drama_card = False
     for row in message.components:
         for child in getattr(row, "children", ()):
             custom_id = getattr(child, "custom_id", None) or ""
@@ -76,13 +75,13 @@ def card_context(message: discord.Message) -> CardContext:
                 filters = RandomFilters(int(found["drama"]) if found["drama"] else None,
                                         int(found["artist"]) if found["artist"] else None,
                                         found["mood"] or None, found["ballads"] == "1")
-            elif found := _MORE.fullmatch(custom_id):
+            elif (found := _MORE.fullmatch(custom_id)) or (found := _DRAMA.fullmatch(custom_id)):
                 drama_id = int(found["drama"])
-            elif found := _DRAMA.fullmatch(custom_id):
-                drama_id, drama_card = int(found["drama"]), True
-    title = message.embeds[0].title if message.embeds else None
-    song_title = title.removeprefix("🎵 ") if title and title.startswith("🎵 ") else None
-    return CardContext(filters, drama_id, song_title, drama_card)
+    title = (message.embeds[0].title or "") if message.embeds else ""
+    for icon, kind in (("🎵 ", "song"), ("📺 ", "drama")):
+        if title.startswith(icon):
+            return CardContext(filters, drama_id, kind, title.removeprefix(icon))
+    return CardContext(filters, drama_id)
 
 
 def can_answer_in(channel: discord.abc.Messageable) -> bool:
@@ -224,12 +223,10 @@ class Chat(commands.Cog):
         if intent.kind == "another":
             filters = context.filters or await random_filters(self.bot, guild_id, lang)
             return await pick_reply(self.bot, message.channel.id, guild_id, filters, lang)
-        if context.drama_card and context.drama_id is not None:
-            return await recommend_from(self.bot, Match("drama", context.drama_id, 0), guild_id, lang)
-        song = await self._card_song(context, guild_id)
-        if song is None:
+        shown = await self._card_entry(context, guild_id)
+        if shown is None:
             raise UserError("chat.nothing_to_continue")
-        return await recommend_from(self.bot, song, guild_id, lang)
+        return await recommend_from(self.bot, shown, guild_id, lang)
 
     async def _replied_card(self, message: discord.Message) -> discord.Message | None:
         """The bot's own message this one replies to, if it does."""
@@ -241,18 +238,18 @@ class Chat(commands.Cog):
             return found
         return None
 
-    async def _card_song(self, context: CardContext, guild_id: int | None) -> Match | None:
-        """The song a card shows: its title resolved among songs, the one from the card's drama first."""
-        if context.song_title is None:
+    async def _card_entry(self, context: CardContext, guild_id: int | None) -> Match | None:
+        """The song or drama a card shows: its name resolved among its kind, from the card's drama first."""
+        if context.kind is None or context.title is None:
             return None
         svc = service(self.bot)
-        title = context.song_title
-        names = [title, *(part.strip() for part in title.rstrip(")").split(" (", 1))]
+        names = [context.title, *(part.strip() for part in context.title.rstrip(")").split(" (", 1))]
         for name in dict.fromkeys(n for n in names if n):
-            matches = await svc.resolve(name, guild_id, ("song",))
-            for match in matches[:5]:
-                song = await svc.song(match.id, guild_id)
-                if song is not None and context.drama_id in (None, song.drama.id):
+            for match in (await svc.resolve(name, guild_id, (context.kind,)))[:5]:
+                if context.drama_id is None or (match.kind == "drama" and match.id == context.drama_id):
+                    return match
+                song = await svc.song(match.id, guild_id) if match.kind == "song" else None
+                if song is not None and song.drama.id == context.drama_id:
                     return match
         return None
 
