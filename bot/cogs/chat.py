@@ -36,6 +36,7 @@ from .recommend import recommend_card, recommend_from
 if TYPE_CHECKING:
     from ..app import OstBot
     from ..tree import OstTree
+    from .quiz import Quiz
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,10 @@ class QuizStarter(Protocol):
     message (a UserError when it may not start there, as /quiz start says)."""
 
     async def start_from_chat(self, message: discord.Message, rounds: int | None, lang: str) -> None: ...
+
+
+if TYPE_CHECKING:
+    _quiz_cog_starts_quizzes: type[QuizStarter] = Quiz  # mypy checks the quiz cog keeps this promise
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,8 +217,8 @@ class Chat(commands.Cog):
         if message.guild is None:
             raise UserError("chat.dm_no_quiz")
         starter = self.bot.get_cog(QUIZ_COG)
-        if not isinstance(starter, QuizStarter):
-            raise UserError("chat.quiz_slash")
+        if not isinstance(starter, QuizStarter):  # unloaded: the bot is shutting down
+            raise UserError("error.unexpected")
         await starter.start_from_chat(message, intent.rounds, lang)
 
     async def _continue(self, message: discord.Message, intent: Intent, guild_id: int | None, lang: str) -> Reply:

@@ -80,10 +80,23 @@ async def test_help_and_anything_else_in_the_message_language(simcord_env, world
     assert env.errors == []
 
 
-async def test_a_quiz_request_says_how_to_start_one(simcord_env, world):
-    env = simcord_env
-    answer = await say(env, world.alice, world.channel, at(env, "퀴즈 하자"))
-    assert answer.content in (t("chat.quiz_slash", "ko"),) or answer.embeds
+def reply_to(env, channel, message):
+    return next(m for m in bot_messages(env, channel) if m.reference and m.reference.message_id == message.id)
+
+
+async def test_a_quiz_starts_in_the_channel_where_quiz_start_could(simcord_env, world):
+    env, channel = simcord_env, world.channel
+    asked = await world.alice.send(channel, at(env, "quiz 3 rounds"))
+    started = reply_to(env, channel, asked)
+    assert_quiet_reply(env, started, asked)
+    assert started.embeds and bot_messages(env, channel)[-1].id != started.id  # the first round follows
+    busy = await world.bob.send(channel, at(env, "퀴즈 하자"))
+    assert reply_to(env, channel, busy).content.startswith(t("quiz.error.running", "ko", link=""))
+    await world.alice.slash(channel, "quiz stop")
+    quiz_room = world.guild.create_text_channel("quiz-room")
+    await world.admin.slash(channel, "config quiz", channel=quiz_room)
+    elsewhere = await say(env, world.alice, channel, at(env, "퀴즈 하자"))
+    assert elsewhere.content == t("quiz.error.wrong_channel", "ko", channel=f"<#{quiz_room.id}>")
     assert env.errors == []
 
 
