@@ -43,11 +43,22 @@ def cog_modules() -> list[str]:
                   if not m.name.startswith("_"))
 
 
+def bot_intents() -> discord.Intents:
+    """The default (non-privileged) intents, which include guild and DM messages: the chat cog hears
+    mentions, replies and DMs, whose text Discord delivers without the privileged Message Content
+    intent. That one stays off, and so do members and presences."""
+    intents = discord.Intents.default()
+    intents.guild_messages = True
+    intents.dm_messages = True
+    intents.message_content = False
+    return intents
+
+
 class OstBot(commands.Bot):
     def __init__(self, settings: Settings, **client_options: Any) -> None:
         super().__init__(
-            command_prefix=commands.when_mentioned,  # slash commands only; no message content needed
-            intents=discord.Intents.default(),
+            command_prefix=commands.when_mentioned,  # no prefix commands: see on_message
+            intents=bot_intents(),
             tree_cls=OstTree,
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,
@@ -249,6 +260,10 @@ class OstBot(commands.Bot):
             return False
         await self.sync_commands(current)
         return True
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        """No prefix commands: the chat cog's listener answers the messages meant for the bot (the
+        default would read every mention as an unknown command)."""
 
     # -- helpers for cogs -------------------------------------------------------------------
 

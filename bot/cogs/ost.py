@@ -10,19 +10,17 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from ..catalog.search import Match, strong_matches
+from ..catalog.search import Match
 from ..components import answer_errors
 from ..errors import UserError
 from ..replies import data_field
 from ..ui import cards
-from ._lookup import QUERY_MAX, card_for, choices_for, no_match, service
+from ._lookup import LOOKUP_KINDS, QUERY_MAX, card_for, choices_for, lookup_card, service
 
 if TYPE_CHECKING:
     from ..app import OstBot
 
 log = logging.getLogger(__name__)
-
-LOOKUP_KINDS = ("song", "drama", "artist", "actor")
 
 
 
@@ -114,12 +112,7 @@ class Ost(commands.Cog):
     @app_commands.describe(query="A song title, drama or singer: any of their names, in English or Hangul")
     async def ost(self, interaction: discord.Interaction, query: app_commands.Range[str, 1, QUERY_MAX]) -> None:
         lang = await self.bot.language_for(interaction)
-        guild_id = interaction.guild_id
-        matches = await service(self.bot).resolve(query, guild_id, LOOKUP_KINDS)
-        if not matches:
-            raise await no_match(self.bot, query, guild_id, LOOKUP_KINDS, lang)
-        strong = strong_matches(matches)
-        embed, view = await card_for(self.bot, matches[0], lang, guild_id, others=strong[1:])
+        embed, view = await lookup_card(self.bot, query, interaction.guild_id, lang)
         await interaction.response.send_message(embed=embed, view=view or discord.utils.MISSING)
 
     @ost.autocomplete("query")
