@@ -4,7 +4,9 @@ persistent component's click handed to the cog that owns its state."""
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, cast
 
 import discord
 
@@ -13,6 +15,10 @@ from .faults import answer_fault
 from .i18n import t
 from .replies import data_field, reader_language, send_ephemeral
 from .store import StoreUnavailable
+
+if TYPE_CHECKING:
+    from .app import OstBot
+    from .tree import OstTree
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +40,21 @@ async def answer_errors(interaction: discord.Interaction, work: Callable[[], Awa
     except discord.HTTPException as error:
         if not await answer_fault(interaction, error, f"button {data_field(interaction, 'custom_id')}"):
             raise
+
+
+async def spend_cooldown(interaction: discord.Interaction, name: str) -> None:
+    """A button or menu that posts a card counts against the server's cooldown (/config random) of the
+    member who clicks it, whoever posted the card: `name` is the use it counts as ("random" for
+    🎲 Another, like the command it repeats). A member who must wait gets the command's private
+    "slow down" (a UserError, so `answer_errors` sends it) and nothing is posted."""
+    bot = cast("OstBot", interaction.client)
+    store = bot.store
+    if interaction.guild_id is None or store is None or store.closed:
+        return
+    seconds = (await store.guilds.get(interaction.guild_id)).cooldown_seconds
+    left = cast("OstTree", bot.tree).spend_cooldown(interaction, name, seconds)
+    if left > 0:
+        raise UserError("error.cooldown", seconds=max(1, math.ceil(left)))
 
 
 async def hand_over(interaction: discord.Interaction, cog_name: str, method: str, *args: object) -> None:
