@@ -451,10 +451,11 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
         guild_locale = str(interaction.guild_locale) if interaction.guild_locale else None
         return resolve_language(session.language, str(interaction.locale), guild_locale)
 
-    async def _privileged(self, interaction: discord.Interaction, session: QuizSession) -> bool:
-        """The starter, or a manager (Manage Server or the bot-manager role), decides alone."""
+    async def _is_manager(self, interaction: discord.Interaction, session: QuizSession) -> bool:
+        """Manage Server or the bot-manager role: a manager decides hints and skips alone (the session's
+        rule). Not read for the starter, who decides alone anyway."""
         if interaction.user.id == session.starter_id:
-            return True
+            return False
         settings = await self.store.guilds.get(session.guild_id)
         return interaction_is_manager(interaction, settings)
 
@@ -699,7 +700,7 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
             return await send_ephemeral(interaction, t("quiz.hint.typed_only", lang))
         if not session.accepts(round_number):
             return await send_ephemeral(interaction, t("quiz.round_over", lang))
-        vote = session.vote_hint(interaction.user.id, await self._privileged(interaction, session))
+        vote = session.vote_hint(interaction.user.id, manager=await self._is_manager(interaction, session))
         votes, needed = session.votes("hint")
         if vote is Vote.PASSED:
             runner = self.runners.get(session.game_id)
@@ -719,13 +720,13 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
         lang = self._lang(session, interaction)
         if not session.accepts(round_number):
             return await send_ephemeral(interaction, t("quiz.round_over", lang))
-        privileged = await self._privileged(interaction, session)
-        vote = session.vote_skip(interaction.user.id, privileged)
+        manager = await self._is_manager(interaction, session)
+        vote = session.vote_skip(interaction.user.id, manager=manager)
         votes, needed = session.votes("skip")
         if vote is Vote.PASSED:
             runner = self.runners.get(session.game_id)
             # The starter or a manager skips on their own say; anyone else's vote made the majority.
-            key = "quiz.skip.forced" if privileged else "quiz.skip.done"
+            key = "quiz.skip.forced" if session.decides_alone(interaction.user.id, manager) else "quiz.skip.done"
             try:
                 await interaction.response.send_message(
                     t(key, lang, user=ui.mention(interaction.user.id)),
