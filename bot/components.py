@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, cast
+from typing import Protocol
 
 import discord
 
@@ -15,10 +15,6 @@ from .faults import answer_fault
 from .i18n import t
 from .replies import data_field, reader_language, send_ephemeral
 from .store import StoreUnavailable
-
-if TYPE_CHECKING:
-    from .app import OstBot
-    from .tree import OstTree
 
 log = logging.getLogger(__name__)
 
@@ -42,17 +38,23 @@ async def answer_errors(interaction: discord.Interaction, work: Callable[[], Awa
             raise
 
 
+class CooldownKeeper(Protocol):
+    """What `spend_cooldown` asks of the command tree (`bot.tree.OstTree`), which keeps the cooldowns."""
+
+    def spend_cooldown(self, interaction: discord.Interaction, name: str, seconds: int) -> float: ...
+
+
 async def spend_cooldown(interaction: discord.Interaction, name: str) -> None:
     """A button or menu that posts a card counts against the server's cooldown (/config random) of the
     member who clicks it, whoever posted the card: `name` is the use it counts as ("random" for
     🎲 Another, like the command it repeats). A member who must wait gets the command's private
     "slow down" (a UserError, so `answer_errors` sends it) and nothing is posted."""
-    bot = cast("OstBot", interaction.client)
-    store = bot.store
-    if interaction.guild_id is None or store is None or store.closed:
+    store = getattr(interaction.client, "store", None)
+    tree: CooldownKeeper | None = getattr(interaction.client, "tree", None)
+    if interaction.guild_id is None or store is None or store.closed or tree is None:
         return
     seconds = (await store.guilds.get(interaction.guild_id)).cooldown_seconds
-    left = cast("OstTree", bot.tree).spend_cooldown(interaction, name, seconds)
+    left = tree.spend_cooldown(interaction, name, seconds)
     if left > 0:
         raise UserError("error.cooldown", seconds=max(1, math.ceil(left)))
 
