@@ -119,3 +119,27 @@ async def test_a_typed_answer_and_a_stop_during_the_pause_in_korean(simcord_env,
     assert await only_game(store, game_id) == ("stopped", 1)
     assert await player_totals(store, world.guild.id) == {world.bob.id: (1, 1, 150)}
     assert env.errors == []
+
+
+async def test_a_round_posted_while_writes_fail_goes_on(simcord_env, world, engine):
+    """The fault starts in the pause after a reveal: the next round's post cannot save the game's state
+    (a restart aid only), and the round is played all the same."""
+    env, ch, store = simcord_env, world.channel, simcord_env.bot.store
+    await world.alice.slash(ch, "quiz start", rounds=2, seconds=20)
+    session = session_of(env, ch)
+    game_id = session.game_id
+    await env.advance_time(21)  # round 1: no answers, recorded and revealed
+    store.fail_writes(disk_full(engine))
+    await env.advance_time(5)
+    round2 = ch.last_message
+    assert round2.embeds[0].title == "Round 2 of 2"
+    receipt = await world.bob.click(round2, custom_id=button_ids(round2)[session.question.correct])
+    assert NOT_SAVED in receipt.response.content
+    store.fail_writes(None)
+    await env.advance_time(21)
+    assert ch.last_message.embeds[0].title == "🏁 Final standings"
+    assert not lines(ch, "paused")
+    assert await only_game(store, game_id) == ("finished", 2)
+    # Right, 1 s after the round was posted (4 s after the reveal): 100 + 45 for speed.
+    assert await player_totals(store, world.guild.id) == {world.bob.id: (1, 1, 145)}
+    assert env.errors == []
