@@ -73,6 +73,7 @@ class Store:
         # `refresh` saw) and when a notification came: the song card keeper (bot.app) is woken so.
         self.catalog_watchers: list[Callable[[], None]] = []
         self.notifications = 0  # heard from other processes (and reconnections of the listener)
+        self._write_fault: Callable[[], Exception] | None = None  # see `fail_writes`
         self._changes: dict[int, dict[str, str]] = {}
         from .additions_repo import AdditionsRepo
         from .catalog_repo import CatalogRepo
@@ -157,9 +158,20 @@ class Store:
 
     # -- transactions and reads --------------------------------------------------------
 
+    def fail_writes(self, error: Callable[[], Exception] | None) -> None:
+        """Fault injection (tests and drills): while set, every write (`transaction`, `append`) raises
+        `error()` before it reaches the database, as a full disk or a read-only file would; reads go on.
+        None: writes work again."""
+        self._write_fault = error
+
+    def _injected_fault(self) -> None:
+        if self._write_fault is not None:
+            raise self._write_fault()
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Session]:
         """One atomic write: committed when the block ends, rolled back if it raises."""
+        self._injected_fault()
         changes: dict[str, str] = {}
         try:
             async with self.db.transaction() as tx:
@@ -178,6 +190,7 @@ class Store:
         """One statement in a transaction of its own, by the engine's quickest path (`Database.write`),
         for a row written on a click's path that no cache of this process reads (a quiz answer): it
         leaves `writes`, and so the server-settings cache, alone. The rows it changed."""
+        self._injected_fault()
         return await self.db.write(sql, params)
 
     # -- other processes' writes -------------------------------------------------------
