@@ -29,6 +29,9 @@ from ..components import hand_over
 from ..errors import UserError
 from ..faults import describe, is_passing_fault
 from ..i18n import resolve_language, t
+from ..pictures import PictureCache
+from ..pictures.models import Picture
+from ..pictures.names import NameBook
 from ..quiz.game import JOIN_SECONDS, RESUME_LIMIT, Game, decode_questions, encode_questions, resume_plan
 from ..quiz.questions import generate_questions
 from ..quiz.scoring import HINT_COST
@@ -46,6 +49,7 @@ from ..replies import reader_language, send_ephemeral
 from ..store import StoreUnavailable
 from ..store.quiz_repo import RunningGame
 from ..store.times import parse_stamp
+from ..ui import pictures as pictures_ui
 from ..ui import quiz as ui
 from ..ui.text import localized_name, safe
 
@@ -214,8 +218,16 @@ class GameRunner:
         if not self.status_written:  # stopped before the first round or during the pause after a reveal
             await self.store.quiz.end_game(s.game_id, (s.end_reason or EndReason.STOPPED).status, wall())
             self.status_written = True
-        await self.cog._discord(self, "posting the standings",
-                                lambda: self.channel.send(embed=ui.standings_embed(s, self.lang)))
+        data = pictures_ui.standings_data(self.cog.names(self.cog.bot.get_guild(s.guild_id)), s, lang=self.lang)
+        png = await self.cog.picture(s.guild_id, data)
+
+        def post():
+            embed = ui.standings_embed(s, self.lang)
+            if data is None or png is None:
+                return self.channel.send(embed=embed)
+            return self.channel.send(embed=embed, file=pictures_ui.attachment(embed, data, png))
+
+        await self.cog._discord(self, "posting the standings", post)
 
     async def refresh_round(self) -> None:
         """Show the round's new state (a hint) on its message."""
@@ -241,12 +253,32 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
         self._recovered = False  # the start's first pass over the games to resume is done
         self._unloading = False
         self.rng = random.Random()
+        self.pictures = PictureCache()
+        self.seen_names = NameBook()
         super().__init__()
 
     @property
     def store(self):
         assert self.bot.store is not None
         return self.bot.store
+
+    def names(self, guild: discord.Guild | None) -> pictures_ui.Names:
+        return pictures_ui.Names(guild, self.bot, self.seen_names)
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        pictures_ui.note(self.seen_names, interaction)   # the pictures draw names the bot has seen
+
+    async def picture(self, guild_id: int, data: Picture | None) -> bytes | None:
+        """The picture of `data` (drawn in a thread, or from the cache); None when there is nothing to
+        draw or the drawing failed: the reply then goes out with its text alone."""
+        if data is None:
+            return None
+        try:
+            return await self.pictures.picture(guild_id, data)
+        except Exception:
+            log.exception("quiz: the %s picture of server %s could not be drawn", type(data).__name__, guild_id)
+            return None
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -814,8 +846,19 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
         since = discord.utils.utcnow() - span if span else None
         rows = await self.store.quiz.leaderboard(interaction.guild_id, since=since, user_id=interaction.user.id,
                                                  rank_by=by)
-        await interaction.response.send_message(
-            embed=ui.leaderboard_embed(rows, period, lang, interaction.user.id, rank_by=by))
+        embed = ui.leaderboard_embed(rows, period, lang, interaction.user.id, rank_by=by)
+        guild = interaction.guild
+        data = pictures_ui.leaderboard_data(guild, self.names(guild), rows, lang=lang, period=period, rank_by=by,
+                                            caller_id=interaction.user.id) if rows and guild else None
+        await interaction.response.send_message(embed=embed, file=await self._attached(interaction, embed, data))
+
+    async def _attached(self, interaction: discord.Interaction, embed: discord.Embed,
+                        data: Picture | None) -> discord.File:
+        """The reply's `file`: the picture shown in `embed`, or MISSING (the text goes alone)."""
+        png = await self.picture(interaction.guild_id or 0, data)
+        if data is None or png is None:
+            return discord.utils.MISSING
+        return pictures_ui.attachment(embed, data, png)
 
     # -- /quiz stats --------------------------------------------------------------------------
 
@@ -835,7 +878,10 @@ class Quiz(commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz", group_descrip
             dramas = await self.store.catalog.dramas_by_ids([stats.favourite_drama_id], interaction.guild_id)
             if dramas:
                 favourite = safe(localized_name(dramas[0].name, dramas[0].hangul, lang), 200)
-        await interaction.response.send_message(embed=ui.stats_embed(who, stats, favourite, lang))
+        embed = ui.stats_embed(who, stats, favourite, lang)
+        weeks = await self.store.quiz.weekly_points(interaction.guild_id, who.id, wall(), pictures_ui.WEEKS)
+        data = pictures_ui.stats_data(interaction.guild, who, stats, weeks, lang=lang) if interaction.guild else None
+        await interaction.response.send_message(embed=embed, file=await self._attached(interaction, embed, data))
 
 
 async def route_by_custom_id(interaction: discord.Interaction) -> None:

@@ -506,6 +506,22 @@ class QuizRepo:
         wins = await self._store.fetchval(_PLAYER_WINS, {"guild": guild_id, "since": "", "user": user_id})
         return PlayerStats(row[0], row[1], row[2], row[3], row[4], favourite, int(wins or 0), by_topic)
 
+    async def weekly_points(self, guild_id: int, user_id: int, now: dt.datetime, weeks: int = 8) -> tuple[int, ...]:
+        """Points scored in each of the last `weeks` seven-day spans up to `now`, oldest first (the
+        stats picture's chart); one indexed read of the member's answers, summed by day."""
+        today = now.astimezone(dt.UTC).date()
+        start = today - dt.timedelta(days=7 * weeks - 1)
+        rows = await self._store.fetch(
+            "SELECT substr(answered_at, 1, 10), sum(points) FROM quiz_answers "
+            "WHERE guild_id = ? AND user_id = ? AND answered_at >= ? GROUP BY substr(answered_at, 1, 10)",
+            (guild_id, user_id, start.isoformat()))
+        totals = [0] * weeks
+        for day, points in rows:
+            back = (today - dt.date.fromisoformat(day)).days // 7
+            if 0 <= back < weeks:
+                totals[weeks - 1 - back] += int(points or 0)
+        return tuple(totals)
+
     async def clear_scores(self, guild_id: int) -> int:
         """Forget every quiz answer (hence every score and leaderboard row) of one server only (an admin's
         /config reset-scores).

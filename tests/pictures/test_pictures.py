@@ -12,6 +12,7 @@ from PIL import Image, ImageChops, ImageDraw
 from bot.pictures import PictureCache, filename, leaderboard, render, standings, stats
 from bot.pictures.draw import WIDTH, Card, member_colour
 from bot.pictures.fonts import ELLIPSIS, clean, covered, fit, font, initials
+from bot.pictures.names import NameBook
 from tests.pictures import samples
 
 PICTURES = {
@@ -127,3 +128,12 @@ async def test_the_cache_stays_bounded_over_200_renders_and_draws_equal_data_onc
     assert again == pictures[-1] and cache.renders == 200   # the same data: from the cache
     await cache.picture(2, replace(base, points=199))       # another server: its own entry
     assert cache.renders == 201 and len(cache) == 16
+
+
+def test_the_names_seen_stay_bounded_and_keep_the_latest():
+    book = NameBook(size=100)
+    for user in range(250):
+        book.saw(1, user, f"player {user}")
+    book.saw(1, 249, "renamed")
+    assert len(book) == 100
+    assert book.get(1, 0) is None and book.get(1, 249) == "renamed" and book.get(2, 249) is None

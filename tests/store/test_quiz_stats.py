@@ -102,6 +102,14 @@ async def test_player_stats_by_topic_streak_and_wins(history):
     assert await history.quiz.player_stats(GUILD + 1, ALICE) is None
 
 
+async def test_points_per_week_oldest_first(history):
+    assert await history.quiz.weekly_points(GUILD, BOB, NOW, weeks=3) == (0, 120, 400)
+    assert await history.quiz.weekly_points(GUILD, ALICE, NOW) == (0,) * 7 + (350,)
+    # a week later, this week's points are last week's; another server has none
+    assert await history.quiz.weekly_points(GUILD, ALICE, NOW + dt.timedelta(days=7), weeks=2) == (350, 0)
+    assert await history.quiz.weekly_points(GUILD + 1, ALICE, NOW) == (0,) * 8
+
+
 async def test_clear_scores_removes_one_servers_scores_only(store):
     """QuizRepo.clear_scores (/config reset-scores): a server's answers wiped, no other server's."""
     guild, other = 111, 222
