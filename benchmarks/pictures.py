@@ -132,6 +132,33 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     return {"status": "ok", "paths": paths, "standings": lag, "peak_rss_kb": rss}
 
 
+TARGET_MS = 50.0
+
+
+def section(result: dict[str, Any]) -> list[str]:
+    """The BENCHMARKS.md section of these figures."""
+    out = ["## Pictures\n"]
+    if result.get("status") != "ok":
+        return [*out, result.get("status", "not measured"), ""]
+    out.append("The reply path of /quiz leaderboard and /quiz stats without the picture cache (`python -m "
+               "benchmarks.pictures`, SQLite): the store's reads, then drawing and encoding the 800 px PNG. "
+               f"{ANSWERS_EACH} answers per player over eight weeks. Target: {TARGET_MS:.0f} ms median each.\n")
+    out.append("| view | players | store median | picture median | total median | total p99 | target |")
+    out.append("| --- | --- | --- | --- | --- | --- | --- |")
+    for path in result["paths"]:
+        for view in ("leaderboard", "stats"):
+            r = path[view]
+            met = "**met**" if r["total_ms"]["median"] <= TARGET_MS else "**missed**"
+            out.append(f"| {view} | {path['players']:,} | {r['store_ms']['median']} ms | {r['render_ms']['median']} ms "
+                       f"| {r['total_ms']['median']} ms | {r['total_ms']['p99']} ms | {met} |")
+    lag = result["standings"]
+    out.append(f"\n{lag['pictures']} different final standings pictures asked for at once (drawn in worker threads, "
+               f"two at a time): {lag['seconds']} s in all, {lag['per_picture_ms']} ms each; the event loop's lag "
+               f"meanwhile p99 {lag['lag_ms']['p99']} ms, max {lag['lag_ms']['max']} ms. Peak RSS "
+               f"{result['peak_rss_kb'] / 1024:.0f} MB.\n")
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.pictures", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="few calls, small servers (smoke test)")

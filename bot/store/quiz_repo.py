@@ -189,7 +189,7 @@ _WINS = """
 game_points AS (
     SELECT a.game_id, a.user_id, sum(a.points) AS points FROM quiz_answers a
     JOIN quiz_games g ON g.id = a.game_id
-    WHERE a.guild_id = :guild AND g.guild_id = :guild AND g.status IN ('finished', 'idle') AND g.ended_at >= :since
+    WHERE {answers} AND g.guild_id = :guild AND g.status IN ('finished', 'idle') AND g.ended_at >= :since
     GROUP BY a.game_id, a.user_id
 ), tops AS (
     SELECT game_id, max(points) AS top FROM game_points GROUP BY game_id
@@ -212,7 +212,11 @@ WITH totals AS (
 SELECT rank, user_id, points, games, answered, correct, wins FROM ranked
 WHERE rank <= :limit OR user_id = :user ORDER BY rank
 """
-_PLAYER_WINS = "WITH " + _WINS + " SELECT coalesce(max(wins), 0) FROM wins WHERE user_id = :user"
+# One player's wins: only the games they played are ranked (an indexed read of their answers), not
+# every game of the server.
+_PLAYER_WINS = "WITH " + _WINS.format(answers=(
+    "a.game_id IN (SELECT game_id FROM quiz_answers WHERE guild_id = :guild AND user_id = :user)")) + (
+    " SELECT coalesce(max(wins), 0) FROM wins WHERE user_id = :user")
 
 
 def _json(value: object) -> str | None:
@@ -476,7 +480,7 @@ class QuizRepo:
                           user_id: int | None = None, rank_by: str = "points") -> list[LeaderRow]:
         """The top `limit` players since `since` (None: all time), plus `user_id`'s row if below; ranked
         by points, wins or correct answers (see RANK_BY for ties)."""
-        sql = _TOTALS.format(wins=_WINS.strip(), order=RANK_BY[rank_by])
+        sql = _TOTALS.format(wins=_WINS.format(answers="a.guild_id = :guild").strip(), order=RANK_BY[rank_by])
         rows = await self._store.fetch(sql, {
             "guild": guild_id, "since": stamp(since) if since else "", "limit": limit, "user": user_id})
         return [LeaderRow(*r) for r in rows]
@@ -512,8 +516,11 @@ class QuizRepo:
         today = now.astimezone(dt.UTC).date()
         start = today - dt.timedelta(days=7 * weeks - 1)
         rows = await self._store.fetch(
-            "SELECT substr(answered_at, 1, 10), sum(points) FROM quiz_answers "
-            "WHERE guild_id = ? AND user_id = ? AND answered_at >= ? GROUP BY substr(answered_at, 1, 10)",
+            # The day as an expression, so that both engines read the member's answers by (guild, user)
+            # rather than every answer of the server in the period by (guild, time).
+            "SELECT substr(answered_at, 1, 10) AS day, sum(points) FROM quiz_answers "
+            "WHERE guild_id = ? AND user_id = ? AND substr(answered_at, 1, 10) >= ? "
+            "GROUP BY substr(answered_at, 1, 10)",
             (guild_id, user_id, start.isoformat()))
         totals = [0] * weeks
         for day, points in rows:
