@@ -21,6 +21,7 @@ from ..quiz.scoring import Points
 from ..quiz.session import Answer
 from .catalog_repo import VISIBLE_SONG
 from .engine import Conflict, Row
+from .quiz_boards import Boards, bump, to_the_minute
 from .times import stamp
 
 if TYPE_CHECKING:
@@ -229,6 +230,7 @@ class QuizRepo:
         self._twins = _TWINS.format(keys=store.dialect.texts("keys"), visible=VISIBLE_SONG)
         self._visible = f"SELECT s.id FROM songs s WHERE s.id IN ({store.dialect.ids('ids')}) AND {VISIBLE_SONG}"
         self._bracketed: tuple[int, dict[str, list[int]]] | None = None   # (catalog generation, key -> song ids)
+        self._boards = Boards(store)
 
     # -- questions ------------------------------------------------------------------------
 
@@ -436,6 +438,7 @@ class QuizRepo:
                  now.timestamp(), game_id))
             await tx.execute("DELETE FROM quiz_pending_answers WHERE game_id = ? AND round <= ?",
                              (game_id, result.number))
+            await bump(tx, guild_id)
         return True
 
     async def end_game(self, game_id: int, status: str, now: dt.datetime) -> None:
@@ -443,9 +446,12 @@ class QuizRepo:
         if status not in END_STATUSES:
             raise ValueError(status)
         async with self._store.transaction() as tx:
-            await tx.execute("UPDATE quiz_games SET status = ?, ended_at = ? WHERE id = ? AND status = 'running'",
-                             (status, stamp(now), game_id))
+            guild_id = await tx.fetchval(
+                "UPDATE quiz_games SET status = ?, ended_at = ? WHERE id = ? AND status = 'running' RETURNING guild_id",
+                (status, stamp(now), game_id))
             await tx.execute("DELETE FROM quiz_pending_answers WHERE game_id = ?", (game_id,))
+            if guild_id is not None and status in ("finished", "idle"):   # its winners' wins count now
+                await bump(tx, guild_id)
 
     async def interrupt_running(self, now: dt.datetime, owns: Callable[[int], bool] = lambda _guild: True, *,
                                 unresumable_only: bool = False) -> list[InterruptedGame]:
@@ -480,10 +486,15 @@ class QuizRepo:
                           user_id: int | None = None, rank_by: str = "points") -> list[LeaderRow]:
         """The top `limit` players since `since` (None: all time), plus `user_id`'s row if below; ranked
         by points, wins or correct answers (see RANK_BY for ties)."""
+        start = to_the_minute(stamp(since) if since else "")
+        ranking = await self._boards.ranking(guild_id, start, rank_by, lambda: self._ranking(guild_id, start, rank_by))
+        return ranking.top(limit, user_id)
+
+    async def _ranking(self, guild_id: int, since: str, rank_by: str) -> tuple[LeaderRow, ...]:
+        """Every player of the server since `since`, ranked (see Boards: kept until the scores change)."""
         sql = _TOTALS.format(wins=_WINS.format(answers="a.guild_id = :guild").strip(), order=RANK_BY[rank_by])
-        rows = await self._store.fetch(sql, {
-            "guild": guild_id, "since": stamp(since) if since else "", "limit": limit, "user": user_id})
-        return [LeaderRow(*r) for r in rows]
+        rows = await self._store.fetch(sql, {"guild": guild_id, "since": since, "limit": 2**31 - 1, "user": None})
+        return tuple(LeaderRow(*r) for r in rows)
 
     async def player_stats(self, guild_id: int, user_id: int) -> PlayerStats | None:
         row = await self._store.fetchrow(
@@ -536,4 +547,6 @@ class QuizRepo:
         Games and rounds stay, so question history is kept. Returns the number of answers removed.
         """
         async with self._store.transaction() as tx:
-            return await tx.execute("DELETE FROM quiz_answers WHERE guild_id = ?", (guild_id,))
+            removed = await tx.execute("DELETE FROM quiz_answers WHERE guild_id = ?", (guild_id,))
+            await bump(tx, guild_id)
+            return removed
