@@ -25,7 +25,8 @@ def test_quick_run_writes_every_table(tmp_path: Path):
     assert bench_main(["--quick", "--out", str(out), "--workdir", str(tmp_path / "work")]) == 0
     text = out.read_text(encoding="utf-8")
     for heading in ("## Targets (issue 7)", "## Per-interaction cost", "## Growth: import",
-                    "## Start-up and memory", "## Quizzes at scale", "## Pictures", "## Method"):
+                    "## Start-up and memory", "## Quizzes at scale", "## Routing a quiz click", "## Pictures",
+                    "## Method"):
         assert heading in text, heading
     for version in ("discord.py", "SQLite", "aiosqlite", "Python", "cores available"):
         assert f"| {version} |" in text

@@ -73,7 +73,7 @@ async def test_no_players_no_picture(simcord_env, world):
 async def test_the_same_leaderboard_is_drawn_once_and_a_new_score_draws_it_again(simcord_env, world):
     env = simcord_env
     await play_one_round(env, world.channel, world.alice, [world.alice])
-    cache = quiz_cog(env).pictures
+    cache = quiz_cog(env).games.pictures.cache
     drawn = cache.renders
     first = await world.alice.slash(world.channel, "quiz leaderboard")
     second = await world.bob.slash(world.channel, "quiz leaderboard")
