@@ -216,7 +216,7 @@ class Chat(commands.Cog):
     async def _quiz(self, message: discord.Message, intent: Intent, lang: str) -> None:
         if message.guild is None:
             raise UserError("chat.dm_no_quiz")
-        starter = self.bot.get_cog(QUIZ_COG)
+        starter = self.bot.get_cog(QUIZ_COG.name)
         if not isinstance(starter, QuizStarter):  # unloaded: the bot is shutting down
             raise UserError("error.unexpected")
         await starter.start_from_chat(message, intent.rounds, lang)

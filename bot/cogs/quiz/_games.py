@@ -18,8 +18,10 @@ from ...i18n import t
 from ...quiz.game import JOIN_SECONDS, Game
 from ...quiz.session import EndReason, QuizSession, RoundResult, SessionRegistry
 from ...store import StoreUnavailable, write_failure
+from ...ui import pictures as pictures_ui
 from ...ui import quiz as ui
 from ._answers import AnswerWrites
+from ._pictures import Pictures
 
 if TYPE_CHECKING:
     from ...app import OstBot
@@ -197,7 +199,17 @@ class GameRunner:
             await self.until_stored("ending the game", lambda: self.store.quiz.end_game(
                 s.game_id, (s.end_reason or EndReason.STOPPED).status, wall()))
             self.status_written = True
-        await self.discord("posting the standings", lambda: self.channel.send(embed=ui.standings_embed(s, self.lang)))
+        pictures = self.games.pictures
+        data = pictures_ui.standings_data(pictures.names(self.games.bot.get_guild(s.guild_id)), s, lang=self.lang)
+        png = await pictures.png(s.guild_id, data)
+
+        def post() -> Awaitable[discord.Message]:
+            embed = ui.standings_embed(s, self.lang)
+            if data is None or png is None:
+                return self.channel.send(embed=embed)
+            return self.channel.send(embed=embed, file=pictures_ui.attachment(embed, data, png))  # a new file each try
+
+        await self.discord("posting the standings", post)
 
     async def refresh_round(self) -> None:
         """Show the round's new state (a hint) on its message."""
@@ -220,6 +232,7 @@ class Games:
         self.sessions = SessionRegistry()
         self.runners: dict[int, GameRunner] = {}
         self.answers = AnswerWrites(lambda: self.store.quiz)
+        self.pictures = Pictures(bot)
         self.unloading = False  # shutting down: no game loop starts from now on
 
     @property
