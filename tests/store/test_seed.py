@@ -42,14 +42,15 @@ async def test_newer_catalog_updates_shipped_entries_and_keeps_server_data(store
     await store.guilds.update(guild, quiz_rounds=9, language="ko")
 
     text = shipped_catalog_path().read_text(encoding="utf-8")
-    newer = text.replace("version = 1", "version = 2", 1)
+    current = parse_catalog(text).version
+    newer = text.replace(f"version = {current}", f"version = {current + 1}", 1)
     newer = newer.replace('title = "That Woman"', 'title = "That Woman (Remastered)"')
     report = await store.catalog.seed(parse_catalog(newer))
     assert report.changed and report.removed == 0
 
     updated = await store.catalog.song_by_key("that-woman")
     assert updated.id == that_woman.id and updated.title == "That Woman (Remastered)"
-    assert await store.meta.get("catalog_version") == "2"
+    assert await store.meta.get("catalog_version") == str(current + 1)
     own = await store.catalog.export_records(guild)
     assert [r.title for r in own] == ["Our Own Song"]
     assert that_woman.id not in await store.catalog.visible_song_ids(guild)
