@@ -264,8 +264,8 @@ def answer_button(game_id: int, round_number: int, option: int, *, label: str = 
                   ) -> discord.ui.Button[Any]:
     """An option of a buttons-mode round. A plain button, not a DynamicItem: its clicks (the bot's
     busiest interaction, ten a round in every quiz) are routed to the quiz cog by custom id
-    (ANSWER_PATTERN, see bot.cogs.quiz.route_by_custom_id), which spares discord.py rebuilding the round message's whole
-    view for each click (a quarter of a click's time, measured)."""
+    (ANSWER_PATTERN, see bot.cogs.quiz._routing), which spares discord.py rebuilding the round message's
+    whole view for each click (a quarter of a click's time, measured)."""
     return discord.ui.Button(label=clip(label, BUTTON_LABEL_MAX) or "?", style=style, disabled=disabled,
                              custom_id=f"quiz:a:{game_id}:{round_number}:{option}")
 

@@ -570,7 +570,7 @@ async def test_answer_clicks_are_routed_by_custom_id_once_and_kindly_when_the_qu
     """Answer options are plain buttons routed to the cog by custom id (a listener of the quiz
     extension): one listener however often the extension is reloaded, and a click while the quiz is
     unloaded gets the friendly private message, not silence."""
-    from bot.cogs.quiz import route_by_custom_id
+    from bot.cogs.quiz._routing import route_by_custom_id
 
     env = simcord_env
     await world.alice.slash(world.channel, "quiz start", rounds=2, seconds=20)
@@ -596,7 +596,7 @@ async def test_a_store_that_hangs_on_an_answer_does_not_hold_the_reply_past_disc
     process) and the write is made again in the background, before the round is recorded."""
     import asyncio
 
-    from bot.cogs.quiz import AnswerWrites
+    from bot.cogs.quiz._answers import AnswerWrites
 
     env = simcord_env
     await world.alice.slash(world.channel, "quiz start", rounds=1, seconds=20)

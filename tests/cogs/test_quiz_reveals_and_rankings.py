@@ -1,6 +1,6 @@
-"""Issue 15 through SimCord: every right answer accepted when typed and named at the reveal, a quiz
-shorter than asked says so when it starts, and /quiz leaderboard and /quiz stats with their new views
-(by wins or correct answers; accuracy by topic, best streak, wins)."""
+"""The quiz through SimCord: every right answer accepted when typed and named at the reveal, a quiz
+shorter than asked says so when it starts, a fact shown after its round, and /quiz leaderboard and
+/quiz stats (by wins or correct answers; accuracy by topic, best streak, wins)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.both_engines
 
 
 async def test_typed_duet_accepts_either_singer_and_the_reveal_names_both(simcord_env, world, monkeypatch):
-    """Issue 15: Stay with Me is sung by Punch and Chanyeol; typed in, each is right."""
+    """Stay with Me is sung by Punch and Chanyeol; typed in, each is right."""
     env = simcord_env
     stay = await world.store.catalog.song_by_key("stay-with-me")
     only_keys(monkeypatch, lambda q: q.key == f"artist_of_song:{stay.id}")

@@ -1,0 +1,69 @@
+"""Answers written to the store as they are given, before the player is told "locked in"."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+
+from ...quiz.session import Answer
+from ...store.quiz_repo import QuizRepo
+
+log = logging.getLogger(__name__)
+
+
+class AnswerWrites:
+    """Answers are written to the store as they are given, before the player is told "locked in": an
+    answer a player saw accepted counts after any restart, a crash included. One statement each, by the
+    store's quickest path (`Store.append`). A write still on its way when its round closes is waited for
+    (recording the round moves the round's kept answers), and so is every one at shutdown.
+
+    A click waits for its write at most KEEP_WAIT seconds (a store that hangs must not make the reply
+    miss Discord's 3-second deadline): then the write starts again in the background and the player is
+    answered; the answer counts in this process either way."""
+
+    KEEP_WAIT = 1.5
+
+    def __init__(self, repo_of: Callable[[], QuizRepo]) -> None:
+        self._repo_of = repo_of
+        self._writing: dict[int, set[asyncio.Future[None]]] = {}
+        self._background: set[asyncio.Task[bool]] = set()
+
+    async def keep(self, game_id: int, round_number: int, answer: Answer) -> bool:
+        """Whether the answer is in the store (False: its write failed, or goes on in the background)."""
+        return await self._write(game_id, round_number, answer, self._track(game_id), wait=self.KEEP_WAIT)
+
+    def _track(self, game_id: int) -> asyncio.Future[None]:
+        """A write of this game under way, until the future is done (see `settled`)."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._writing.setdefault(game_id, set()).add(done)
+        return done
+
+    async def _write(self, game_id: int, round_number: int, answer: Answer, done: asyncio.Future[None], *,
+                     wait: float | None) -> bool:
+        try:
+            async with asyncio.timeout(wait):
+                await self._repo_of().add_answer(game_id, round_number, answer)
+            return True
+        except TimeoutError:  # the write was stopped at the deadline; it is made again (kept once, whatever)
+            log.warning("quiz %s: an answer took over %.1f s to write; it is written in the background",
+                        game_id, wait)
+            task = asyncio.create_task(self._write(game_id, round_number, answer, self._track(game_id), wait=None),
+                                       name=f"quiz-{game_id}-answer")
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
+            return False
+        except Exception as exc:  # it still counts in this process; only a restart would lose it
+            log.warning("quiz %s: an answer was not kept in the store: %s: %s", game_id, type(exc).__name__, exc)
+            return False
+        finally:
+            writing = self._writing.get(game_id, set())
+            writing.discard(done)
+            if not writing:
+                self._writing.pop(game_id, None)
+            done.set_result(None)
+
+    async def settled(self, game_id: int | None = None) -> None:
+        """Returns once every answer write under way (of this game, or of every game) is over."""
+        while under_way := [f for game, futures in self._writing.items() if game_id in (None, game) for f in futures]:
+            await asyncio.wait(under_way)
