@@ -46,3 +46,28 @@ async def test_auto_language_follows_the_server_setting_back_to_english(world):
     await world.admin.slash(world.channel, "config language", language="en")
     ost = await world.alice.slash(world.channel, "ost", query="goblin")
     assert not HANGUL.search(ost.response.embeds[0].title.replace("도깨비", ""))
+
+
+async def test_korean_titles_and_shorthand_find_their_cards_and_choices(world):
+    """What a Korean fan types, in /ost and in its autocomplete: official titles with or without
+    punctuation and spaces, and the shorthand fans use for dramas."""
+    await world.admin.slash(world.channel, "config language", language="ko")
+    for query, title in [("말해 뭐해", "🎵 말해! 뭐해? (Talk Love)"), ("다시너를", "🎵 다시 너를 (Once Again)"),
+                         ("사불", "📺 사랑의 불시착 (Crash Landing on You)"), ("태후", "📺 태양의 후예 (Descendants of the Sun)"),
+                         ("쓸쓸하고 찬란하神", "📺 도깨비 (Goblin)"), ("사랑의불시착", "📺 사랑의 불시착 (Crash Landing on You)")]:
+        result = await world.alice.slash(world.channel, "ost", query=query)
+        assert result.response.embeds[0].title == title, query
+    for typed, first in [("갯차", "📺 갯마을 차차차 (Hometown Cha-Cha-Cha)"), ("사괜", "📺 사이코지만 괜찮아"),
+                         ("말해뭐", "🎵 말해! 뭐해? (Talk Love)"), ("영원의군주", "📺 더 킹: 영원의 군주")]:
+        choices = await world.alice.autocomplete(world.channel, "ost", "query", typed)
+        assert choices and choices[0]["name"].startswith(first), (typed, choices[:2])
+        assert len(choices) <= 25 and all(len(c["name"]) <= 100 for c in choices)
+    assert not world.env.errors
+
+
+async def test_a_round_of_lead_actors_names_its_kind_once(world):
+    await world.admin.slash(world.channel, "config language", language="ko")
+    await world.alice.slash(world.channel, "quiz start", rounds=1, seconds=20, topic="actors")
+    round_message = world.channel.last_message
+    assert round_message.embeds[0].footer.text == "주연은 누구?"  # not "주연 배우 · 주연 배우"
+    assert "'**" in round_message.embeds[0].description  # the drama's title quoted before its particle
