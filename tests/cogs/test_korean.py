@@ -53,8 +53,10 @@ async def test_korean_titles_and_shorthand_find_their_cards_and_choices(world):
     punctuation and spaces, and the shorthand fans use for dramas."""
     await world.admin.slash(world.channel, "config language", language="ko")
     for query, title in [("말해 뭐해", "🎵 말해! 뭐해? (Talk Love)"), ("다시너를", "🎵 다시 너를 (Once Again)"),
-                         ("사불", "📺 사랑의 불시착 (Crash Landing on You)"), ("태후", "📺 태양의 후예 (Descendants of the Sun)"),
-                         ("쓸쓸하고 찬란하神", "📺 도깨비 (Goblin)"), ("사랑의불시착", "📺 사랑의 불시착 (Crash Landing on You)")]:
+                         ("사불", "📺 사랑의 불시착 (Crash Landing on You)"),
+                         ("태후", "📺 태양의 후예 (Descendants of the Sun)"),
+                         ("쓸쓸하고 찬란하神", "📺 도깨비 (Goblin)"),
+                         ("사랑의불시착", "📺 사랑의 불시착 (Crash Landing on You)")]:
         result = await world.alice.slash(world.channel, "ost", query=query)
         assert result.response.embeds[0].title == title, query
     for typed, first in [("갯차", "📺 갯마을 차차차 (Hometown Cha-Cha-Cha)"), ("사괜", "📺 사이코지만 괜찮아"),
