@@ -18,6 +18,7 @@ from bot.config import Settings
 from bot.store import Store
 
 from . import postgres_server
+from .musicbrainz.standin import musicbrainz  # noqa: F401  (the MusicBrainz stand-in, for every test)
 
 
 def pytest_sessionfinish(session, exitstatus):
