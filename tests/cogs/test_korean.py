@@ -73,3 +73,16 @@ async def test_a_round_of_lead_actors_names_its_kind_once(world):
     round_message = world.channel.last_message
     assert round_message.embeds[0].footer.text == "주연은 누구?"  # not "주연 배우 · 주연 배우"
     assert "'**" in round_message.embeds[0].description  # the drama's title quoted before its particle
+
+
+async def test_a_groups_card_lists_its_songs_then_its_members_songs_under_their_names(world):
+    card = (await world.alice.slash(world.channel, "ost", query="EXO-CBX")).response.embeds[0]
+    assert card.description.split("\n") == [
+        "• For You — Moon Lovers: Scarlet Heart Ryeo", "",
+        "**Sung by its members**", "• Chen: Everytime — Descendants of the Sun"]
+    await world.admin.slash(world.channel, "config language", language="ko")
+    card = (await world.alice.slash(world.channel, "ost", query="엑소")).response.embeds[0]
+    lines = card.description.split("\n")
+    assert lines[0] == "**멤버들이 부른 곡**"  # EXO itself sings none of the catalog's songs
+    assert "• 첸: Everytime — 태양의 후예 (Descendants of the Sun)" in lines
+    assert "• 첸백시: 너를 위해 (For You) — 달의 연인 - 보보경심 려 (Moon Lovers: Scarlet Heart Ryeo)" in lines
