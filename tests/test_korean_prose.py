@@ -26,7 +26,8 @@ ALLOWED_LATIN = {
     # abbreviations read as words in Korean
     "OST", "TV", "SBS", "TOP", "R&B", "MB", "CSV", "JSON", "UTF-8", "UTF-16", "ms", "SG",
     # names written in Latin letters (the article's spelling of an actor, time zones, a key)
-    "Mun", "Kayoung", "Asia/Seoul", "Europe/London", "UTC", "Ctrl+R", "everyone", "here",
+    "Mun", "Kayoung", "Asia/Seoul", "Europe/London", "UTC", "Ctrl+R", "everyone", "here", "MusicBrainz", "ID",
+    "musicbrainz.org", "musicbrainz.org/release",
     # what a user types or a file holds, as it is
     "True", "False", "true", "false", "YYYY-MM-DD", "xlsx", "songs.csv", "ost",
     "title", "hangul", "alt_titles", "artists", "drama", "year", "release_date", "description",

@@ -30,6 +30,9 @@ async def test_config_language_ko_makes_every_reply_korean(world):
 
     help_text = visible_text((await world.alice.slash(world.channel, "help")).response)
     assert "OST 발라드 봇 — 명령어" in help_text
+    # The command names a Korean client shows, with Korean option names.
+    assert "`/퀴즈 시작 라운드: 5 초: 20`" in help_text and "/quiz" not in help_text
+    assert "`/ost 검색어: 도깨비`" in help_text and "K-드라마" not in help_text
 
     start = await world.alice.slash(world.channel, "quiz start", rounds=1, seconds=20)
     assert HANGUL.search(visible_text(start.response))
