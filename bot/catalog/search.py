@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from .text import compact, normalize
+from .text import compact, is_spaced_freely, normalize, spaced_words
 
 KINDS = ("song", "drama", "artist", "actor")
 EXACT, PREFIX, WORDS, FUZZY = range(4)
@@ -214,7 +214,7 @@ class NameIndex:
                 bucket = leads.setdefault(key, ([], []))
                 bucket[0].append(position)
                 bucket[1].append(norm)
-            for word in set(norm.split()):
+            for word in set(spaced_words(norm)):
                 postings.setdefault(word, []).append(position)
         for kind in KINDS:
             names, positions = keys.pop(kind), places.pop(kind)
@@ -293,10 +293,11 @@ class NameIndex:
         words = query_words(query)
         if not words:
             return []
-        sets = [set(self._postings.get(w, ())) for w in words[:-1]] + [self._with_prefix(words[-1])]
-        sets.sort(key=len)
-        hits = set.intersection(*sets) if sets else set()
-        whole = set(self._postings.get(words[-1], ()))
+        hits, whole = self._word_hits(words)
+        if len(words) > 1 and is_spaced_freely(query):  # Korean spacing varies: "차차 차" is 차차차
+            joined = ["".join(words)]
+            more, more_whole = self._word_hits(joined)
+            hits, whole = hits | more, whole | more_whole
         matches = []
         for position in hits:
             if self._visible(position, guild_id, kinds):
@@ -306,6 +307,13 @@ class NameIndex:
                 score = coverage * 100 + (100 if position in whole else 0)
                 matches.append(self._match(position, WORDS, round(score, 1)))
         return rank_names(matches)[: limit * 3]
+
+    def _word_hits(self, words: list[str]) -> tuple[set[int], set[int]]:
+        """Positions of the names holding every word (the last as a prefix), and of those
+        holding the last one whole."""
+        sets = [set(self._postings.get(w, ())) for w in words[:-1]] + [self._with_prefix(words[-1])]
+        sets.sort(key=len)
+        return set.intersection(*sets), set(self._postings.get(words[-1], ()))
 
     def _one_typo_positions(self, squeezed: str) -> list[int] | None:
         """Names that could be `squeezed` with one typo, found by two range look-ups.
