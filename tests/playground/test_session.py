@@ -191,7 +191,7 @@ async def test_unknown_input_and_comments(session, out):
     assert await session.handle("quit") is False
 
 
-# -- issue 16: Korean lines, saved files ---------------------------------------------------------------
+# -- Korean lines, saved files ------------------------------------------------------------------------
 
 async def test_korean_lines_run_and_relative_times_follow_the_language(session, out):
     await session.handle("/config language language: ko")
