@@ -55,6 +55,19 @@ def child(mode: str, db: Path, workdir: Path, *extra: str, timeout: float = 300.
     return result
 
 
+def routing(calls: int) -> dict[str, Any]:
+    """`benchmarks.routing` in a process of its own: the cost of a quiz click by each route."""
+    command = [sys.executable, "-m", "benchmarks.routing", "--json", "--calls", str(calls)]
+    try:
+        done = subprocess.run(command, cwd=ROOT, env={**os.environ, "PYTHONHASHSEED": "0"}, capture_output=True,
+                              text=True, timeout=300.0)
+    except subprocess.TimeoutExpired:
+        return {"status": "failed: timed out"}
+    if done.returncode != 0:
+        return {"status": "failed: " + " / ".join((done.stderr or "").strip().splitlines()[-3:])}
+    return {"status": "ok", **json.loads(done.stdout)}
+
+
 FLEET_SECONDS = 8.0
 FLEET_CONCURRENCY = 4
 # One process, then two, this many times in turn: a single pair's ratio moved from 1.46x to 1.76x
@@ -245,6 +258,9 @@ def main(argv: list[str] | None = None) -> int:
                 "--players", str(load["players"]), "--rounds", str(load["rounds"]), "--pace", str(load["pace"]),
                 timeout=300.0, url=url)
             server.drop(url)
+
+        print("routing a quiz click: DynamicItem or the custom-id router ...", flush=True)
+        results["routing"] = routing(200 if quick else 3000)
 
         if pg_bases and not quick:
             results["postgres"]["fleet"] = fleet_throughput(server, pg_bases, growth.databases, workdir)

@@ -531,6 +531,23 @@ def _postgres_section(results: dict[str, Any]) -> list[str]:
 
 # -- rendering ---------------------------------------------------------------------------------
 
+def _routing_section(routing: dict[str, Any]) -> list[str]:
+    out = ["## Routing a quiz click\n"]
+    if routing.get("status") != "ok":
+        return [*out, routing.get("status", "not measured"), ""]
+    out.append("`python -m benchmarks.routing`: the same click on a round-shaped message (an embed, four options "
+               "and Skip) reaching the same cog method, through a `DynamicItem` (discord.py rebuilds the message's "
+               "view and runs the item's callback in a task) or through the quiz's custom-id router (an "
+               "`on_interaction` listener and one regular expression), on a bare bot with the bot's other dynamic "
+               "items registered. The quiz routes every component by custom id.\n")
+    rows = [[name, fmt_ms(routing[key]["median"]), fmt_ms(routing[key]["p99"]), str(routing[key]["n"])]
+            for name, key in (("DynamicItem", "dynamic"), ("custom-id router", "router"))]
+    out.append(_table(["route", "median", "p99", "clicks"], rows))
+    out.append(f"\nDynamicItem ÷ router (median): "
+               f"{fmt_x(ratio(routing['dynamic']['median'], routing['router']['median']))}.\n")
+    return out
+
+
 def _table(header: list[str], rows: list[list[str]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
     lines += ["| " + " | ".join(r) + " |" for r in rows]
@@ -710,6 +727,8 @@ def render(results: dict[str, Any]) -> str:
     else:
         out.append(load.get("status", "not measured"))
     out.append("")
+
+    out += _routing_section(results.get("routing", {}))
 
     if "postgres" in results:
         out += _postgres_section(results)

@@ -25,7 +25,7 @@ def test_quick_run_writes_every_table(tmp_path: Path):
     assert bench_main(["--quick", "--out", str(out), "--workdir", str(tmp_path / "work")]) == 0
     text = out.read_text(encoding="utf-8")
     for heading in ("## Targets: response time and growth", "## Per-interaction cost", "## Growth: import",
-                    "## Start-up and memory", "## Quizzes at scale", "## Method"):
+                    "## Start-up and memory", "## Quizzes at scale", "## Routing a quiz click", "## Method"):
         assert heading in text, heading
     for version in ("discord.py", "SQLite", "aiosqlite", "Python", "cores available"):
         assert f"| {version} |" in text

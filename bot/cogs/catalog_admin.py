@@ -23,7 +23,15 @@ from ..catalog.records import SongRecord
 from ..checks import Refused, settings_for_check
 from ..errors import UserError
 from ..i18n import t
-from ..ui.admin import AddAnywayButton, add_anyway_view, import_report, problem_line, song_choice_name, song_line
+from ..ui.admin import (
+    ADD_COG,
+    AddAnywayButton,
+    add_anyway_view,
+    import_report,
+    problem_line,
+    song_choice_name,
+    song_line,
+)
 from ..ui.cards import credit_line, drama_title
 from ..ui.text import localized_name, safe
 
@@ -49,7 +57,7 @@ class PendingAddition:
 
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
-class CatalogAdmin(commands.GroupCog, name="CatalogAdmin", group_name="catalog",
+class CatalogAdmin(commands.GroupCog, name=ADD_COG.name, group_name="catalog",
                    group_description="This server's own songs (Manage Server)"):
     def __init__(self, bot: OstBot) -> None:
         self.bot = bot
@@ -300,4 +308,6 @@ def _megabytes(size: int) -> str:
 
 async def setup(bot: OstBot) -> None:
     bot.add_dynamic_items(AddAnywayButton)
-    await bot.add_cog(CatalogAdmin(bot))
+    cog = CatalogAdmin(bot)
+    ADD_COG.serves(cog)  # mypy: the cog answers what its buttons ask
+    await bot.add_cog(cog)

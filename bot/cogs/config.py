@@ -15,7 +15,7 @@ from ..catalog.daily import first_handled_date, next_post_at, parse_timezone, ti
 from ..checks import Refused, settings_for_check
 from ..errors import UserError
 from ..i18n import resolve_language, t
-from ..ui.admin import ResetScoresButton, reset_view, settings_embed
+from ..ui.admin import RESET_COG, ResetScoresButton, reset_view, settings_embed
 from ..ui.text import safe
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ def require_posting(channel: discord.TextChannel, lang: str) -> None:
 
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
-class ConfigCog(commands.GroupCog, name="ConfigCog", group_name="config",
+class ConfigCog(commands.GroupCog, name=RESET_COG.name, group_name="config",
                 group_description="Server settings for OST Ballad Bot (Manage Server)"):
     def __init__(self, bot: OstBot) -> None:
         self.bot = bot
@@ -293,4 +293,6 @@ class ConfigCog(commands.GroupCog, name="ConfigCog", group_name="config",
 
 async def setup(bot: OstBot) -> None:
     bot.add_dynamic_items(ResetScoresButton)
-    await bot.add_cog(ConfigCog(bot))
+    cog = ConfigCog(bot)
+    RESET_COG.serves(cog)  # mypy: the cog answers what its buttons ask
+    await bot.add_cog(cog)

@@ -43,7 +43,7 @@ Style = Literal["classic", "elimination", "teams"]
 
 
 @app_commands.guild_only()
-class Quiz(PlayerActions, commands.GroupCog, name=ui.QUIZ_COG, group_name="quiz",
+class Quiz(PlayerActions, commands.GroupCog, name=ui.QUIZ_COG.name, group_name="quiz",
            group_description="K-drama OST trivia quizzes"):
     def __init__(self, bot: OstBot) -> None:
         self.bot = bot
