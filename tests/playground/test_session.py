@@ -116,7 +116,7 @@ async def test_manual_time_moves_only_on_wait(session, out):
     start = session.env.now()
     await session.handle("/ost goblin")
     await session.handle("wait 20")
-    assert "(20 s later)" in taken(out)
+    assert "(20s later)" in taken(out)
     assert (session.env.now() - start).total_seconds() == pytest.approx(20)
     await session.handle("wait 2m")
     assert (session.env.now() - start).total_seconds() == pytest.approx(140)
