@@ -7,7 +7,7 @@ team choices (with the event loop's time), closes the round and hands the return
 state into plain JSON-able data, so a restarted bot resumes the game. `SessionRegistry`
 finds the session for a channel or a game id.
 
-Rules (issue 15):
+Rules:
 - styles: classic; elimination (each player starts with `lives`; once joined, a wrong answer or
   no answer costs one; the last player standing wins); teams (two to four; points add up per team).
 - hints (typed rounds): the starter or a manager alone, or a majority of the players who have answered

@@ -1,4 +1,4 @@
-"""Song cards kept ready (migration V7, issue 14): one JSON document per song holding everything its
+"""Song cards kept ready: one JSON document per song holding everything its
 card shows, so that a card is one indexed read instead of a batch of nine queries. On PostgreSQL
 that batch was most of the database's CPU per /random, which is what limits how many interactions
 a fleet of bot processes serves (BENCHMARKS.md).
@@ -6,7 +6,7 @@ a fleet of bot processes serves (BENCHMARKS.md).
 A document counts only while its `generation` is the cards' (meta 'generation:cards', bumped in the
 same transaction by every catalog write that can change a card: all but hiding a song for one server)
 and its `format` is this code's: a stale document is never shown. A song without a current document
-is read from the catalog's tables, as before. The documents are written in the background by one
+is read from the catalog's tables. The documents are written in the background by one
 process (`bot.app`: the owner of shard 0) after each catalog change; two processes writing them at
 once (a rolling deploy) only repeat each other's work.
 """

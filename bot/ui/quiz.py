@@ -254,11 +254,6 @@ def resumed_text(session: QuizSession, lang: str, left: float | None) -> str:
     return t("quiz.resumed.next", lang)
 
 
-def interrupted_embed(lang: str) -> discord.Embed:
-    return discord.Embed(title=t("quiz.interrupted.title", lang), description=t("quiz.interrupted.body", lang),
-                         colour=discord.Colour.dark_grey())
-
-
 def paused_embed(lang: str) -> discord.Embed:
     return discord.Embed(title=t("quiz.paused.title", lang), description=t("quiz.paused.body", lang),
                          colour=discord.Colour.dark_grey())

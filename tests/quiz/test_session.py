@@ -1,4 +1,4 @@
-"""The round/session state machine, without Discord or storage, and issue 15's rules: hints, skips, elimination,
+"""The round/session state machine, without Discord or storage, and its rules: hints, skips, elimination,
 teams, blank answers."""
 
 from __future__ import annotations

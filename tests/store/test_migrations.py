@@ -68,6 +68,37 @@ async def test_every_older_database_upgrades_and_keeps_its_data(tmp_path, versio
         await store.close()
 
 
+@pytest.fixture
+def empty_database(engine, tmp_path, request):
+    """A new database of the engine, not migrated yet."""
+    return tmp_path / "old.db" if engine == "sqlite" else request.getfixturevalue("postgres_url")
+
+
+async def test_running_games_that_cannot_be_resumed_are_interrupted_once_by_a_migration(engine, empty_database):
+    """A game row left running without its questions cannot be resumed: upgrading the database marks it
+    interrupted (nothing looks for such rows at start-up); a resumable game stays running."""
+    database = empty_database
+    migrations = available_migrations(engine)
+    sweep = next(m for m in migrations if m.name == "interrupt_unresumable_games")
+    older = await Store.open(database, migrations=[m for m in migrations if m.version < sweep.version])
+    try:
+        now = dt.datetime(2026, 1, 2, tzinfo=dt.UTC)
+        game = {"guild_id": 20, "started_by": 7, "mode": "buttons", "topic": "any", "rounds": 3, "seconds": 20,
+                "now": now}
+        unresumable = await older.quiz.create_game(channel_id=30, **game)
+        resumable = await older.quiz.create_game(channel_id=31, questions=[], state={"round": 0}, **game)
+    finally:
+        await older.close()
+    store = await Store.open(database)
+    try:
+        assert await store.schema_version() == migrations[-1].version
+        assert (await store.quiz.game(unresumable)).status == "interrupted"
+        assert await store.fetchval("SELECT ended_at FROM quiz_games WHERE id = ?", (unresumable,)) is not None
+        assert [g.game_id for g in await store.quiz.running_games()] == [resumable]
+    finally:
+        await store.close()
+
+
 async def test_a_new_migration_applies_to_a_database_with_data_and_backs_it_up(tmp_path):
     path = tmp_path / "old.db"
     await _database_at(path, len(available_migrations()))
