@@ -18,18 +18,27 @@ from discord.ext import commands
 from ..access import interaction_is_manager
 from ..catalog.additions import record_from_options
 from ..catalog.duplicates import near_duplicates, title_candidates
-from ..catalog.limits import CatalogWritesTooFast, ServerSongLimit
 from ..catalog.recordfiles import parse_records, records_to_csv
 from ..catalog.records import SongRecord
 from ..checks import Refused, settings_for_check
 from ..errors import UserError
 from ..i18n import t
-from ..store import DiskFull
+from ..store.additions_repo import SongLine
 from ..store.catalog_repo import ImportReport
-from ..ui.admin import AddAnywayButton, add_anyway_view, import_report, problem_line, song_choice_name, song_line
+from ..ui.admin import (
+    ADD_COG,
+    AddAnywayButton,
+    add_anyway_view,
+    import_report,
+    problem_line,
+    song_choice_name,
+    song_line,
+)
 from ..ui.cards import credit_line, drama_title
+from ..ui.fetch import FETCH_COG, FetchButton, FetchPick
 from ..ui.text import localized_name, safe
-from ._lookup import service
+from ._catalog_writes import server_write
+from ._fetch import FetchFlow
 
 if TYPE_CHECKING:
     from ..app import OstBot
@@ -53,14 +62,18 @@ class PendingAddition:
 
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
-class CatalogAdmin(commands.GroupCog, name="CatalogAdmin", group_name="catalog",
+class CatalogAdmin(commands.GroupCog, name=ADD_COG.name, group_name="catalog",
                    group_description="This server's own songs (Manage Server)"):
     def __init__(self, bot: OstBot) -> None:
         self.bot = bot
         # "Did you mean …?" answers waiting for "Add anyway", by the token in the button's id.
         # In memory on purpose: after a restart the button answers that it expired.
         self._pending: dict[str, PendingAddition] = {}
+        self.fetches = FetchFlow(bot)
         super().__init__()
+
+    async def cog_unload(self) -> None:
+        await self.fetches.close()
 
     @property
     def store(self):
@@ -82,26 +95,11 @@ class CatalogAdmin(commands.GroupCog, name="CatalogAdmin", group_name="catalog",
     def _now(self) -> float:
         return self.bot.loop.time()
 
-    def _admit_write(self, guild_id: int) -> None:
-        """Every write to this server's catalog first: at most OST_CATALOG_WRITES_PER_MINUTE a minute."""
-        try:
-            service(self.bot).admit_write(guild_id)
-        except CatalogWritesTooFast as exc:
-            raise UserError("admin.catalog.too_fast", seconds=int(exc.retry_after)) from None
-
     async def _import(self, records: list[SongRecord], guild_id: int, user_id: int) -> ImportReport:
-        """The records into this server's catalog, all or nothing; refused past OST_MAX_SERVER_SONGS or
-        when the disk is full (said so, not "something went wrong")."""
-        self._admit_write(guild_id)
-        try:
+        """The records into this server's catalog, all or nothing (see `server_write`)."""
+        with server_write(self.store, guild_id):
             return await self.store.catalog.import_records(records, guild_id=guild_id, origin="guild",
                                                            added_by=user_id)
-        except ServerSongLimit as exc:
-            raise UserError("admin.catalog.too_many_songs", limit=exc.limit, songs=exc.songs,
-                            adding=exc.adding) from None
-        except DiskFull:
-            log.error("server %s: the disk is full; nothing of its catalog write was kept", guild_id)
-            raise UserError("admin.catalog.disk_full") from None
 
     # -- /catalog add --------------------------------------------------------------------------
 
@@ -187,6 +185,27 @@ class CatalogAdmin(commands.GroupCog, name="CatalogAdmin", group_name="catalog",
             return
         await self._add(interaction, pending.record, lang, edit=True)
 
+    # -- /catalog fetch -------------------------------------------------------------------------
+
+    @app_commands.command(name="fetch", description="Add a drama's OST from MusicBrainz (a preview first)")
+    @app_commands.describe(
+        query="A drama or OST album name (도깨비, Hotel del Luna OST), or a MusicBrainz release link or id",
+        drama="The drama the songs are from (default: read from the release's title)",
+        instrumentals="Add instrumental tracks too (default: no)")
+    async def catalog_fetch(self, interaction: discord.Interaction, query: app_commands.Range[str, 1, 200],
+                            drama: app_commands.Range[str, 1, 100] | None = None,
+                            instrumentals: bool = False) -> None:
+        lang = await self.bot.language_for(interaction)
+        await self.fetches.start(interaction, query, drama, instrumentals, lang)
+
+    async def fetch_clicked(self, interaction: discord.Interaction, action: str, token: str, value: str) -> None:
+        """The select or a button under a /catalog fetch preview (see ui.fetch)."""
+        lang = await self.bot.language_for(interaction)
+        if action != "cancel" and not await self._is_manager(interaction):
+            await interaction.response.edit_message(content=t("admin.error.not_manager", lang), embed=None, view=None)
+            return
+        await self.fetches.clicked(interaction, action, token, value, lang)
+
     # -- /catalog remove, restore --------------------------------------------------------------
 
     @app_commands.command(name="remove", description="Remove a song this server added, or hide a shipped song here")
@@ -199,19 +218,22 @@ class CatalogAdmin(commands.GroupCog, name="CatalogAdmin", group_name="catalog",
         line = await self.store.additions.song_line(song_id)
         if line is None:
             raise UserError("admin.catalog.unknown_song")
-        self._admit_write(guild_id)
+        with server_write(self.store, guild_id):
+            message = await self._remove(guild_id, kind, song_id, line, lang)
+        await interaction.response.send_message(message, ephemeral=True)
+
+    async def _remove(self, guild_id: int, kind: str, song_id: int, line: SongLine, lang: str) -> str:
+        """Remove one of this server's songs, or hide a shipped one here; the reply."""
         if kind == "song" and not line.shipped:
             if not await self.store.additions.remove_addition(guild_id, song_id):
                 raise UserError("admin.catalog.unknown_song")
-            log.info("server %s: %s removed song %s", guild_id, interaction.user.id, song_id)
-            message = t("admin.catalog.removed", lang, song=safe(song_line(line, lang), 200))
-        elif line.shipped:
+            log.info("server %s: removed song %s", guild_id, song_id)
+            return t("admin.catalog.removed", lang, song=safe(song_line(line, lang), 200))
+        if line.shipped:
             if not await self.store.additions.hide(guild_id, song_id):
                 raise UserError("admin.catalog.already_hidden", song=safe(song_line(line, lang), 200))
-            message = t("admin.catalog.hidden", lang, song=safe(song_line(line, lang), 200))
-        else:
-            raise UserError("admin.catalog.unknown_song")
-        await interaction.response.send_message(message, ephemeral=True)
+            return t("admin.catalog.hidden", lang, song=safe(song_line(line, lang), 200))
+        raise UserError("admin.catalog.unknown_song")
 
     async def _resolve_song(self, guild_id: int, value: str) -> tuple[str, int]:
         """A picked choice ("song:12", "hide:7"), or a title typed in full."""
@@ -255,9 +277,9 @@ class CatalogAdmin(commands.GroupCog, name="CatalogAdmin", group_name="catalog",
                 raise UserError("admin.catalog.pick_from_list")
             song_id = hidden[0].id
         line = await self.store.additions.song_line(song_id)
-        self._admit_write(interaction.guild_id)
-        if line is None or not await self.store.additions.unhide(interaction.guild_id, song_id):
-            raise UserError("admin.catalog.not_hidden")
+        with server_write(self.store, interaction.guild_id):
+            if line is None or not await self.store.additions.unhide(interaction.guild_id, song_id):
+                raise UserError("admin.catalog.not_hidden")
         await interaction.response.send_message(
             t("admin.catalog.restored", lang, song=safe(song_line(line, lang), 200)), ephemeral=True)
 
@@ -324,5 +346,8 @@ def _megabytes(size: int) -> str:
 
 
 async def setup(bot: OstBot) -> None:
-    bot.add_dynamic_items(AddAnywayButton)
-    await bot.add_cog(CatalogAdmin(bot))
+    bot.add_dynamic_items(AddAnywayButton, FetchPick, FetchButton)
+    cog = CatalogAdmin(bot)
+    ADD_COG.serves(cog)  # mypy: the cog answers what its buttons ask
+    FETCH_COG.serves(cog)
+    await bot.add_cog(cog)

@@ -10,7 +10,8 @@ from .engine import (
     StoreError,
     StoreUnavailable,
 )
+from .failures import write_failure
 from .urls import DatabaseUrlError
 
 __all__ = ["Conflict", "DatabaseFault", "DatabaseUrlError", "DiskFull", "MigrationError", "SchemaTooNewError",
-           "Store", "StoreError", "StoreUnavailable", "available_migrations"]
+           "Store", "StoreError", "StoreUnavailable", "available_migrations", "write_failure"]

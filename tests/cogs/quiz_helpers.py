@@ -9,7 +9,7 @@ def quiz_cog(env):
 
 def session_of(env, channel):
     """The quiz session running in `channel`, or None."""
-    return quiz_cog(env).sessions.for_channel(channel.id)
+    return quiz_cog(env).games.sessions.for_channel(channel.id)
 
 
 def button_ids(message) -> list[str]:

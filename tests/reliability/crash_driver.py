@@ -85,7 +85,7 @@ class Driver:
         embeds = result.response.embeds if result.response else []
         emit("served", embeds[0].title if embeds else "-")
         await self.env.advance_time(0)
-        resumed = sorted(self.env.bot.get_cog("Quiz").runners)
+        resumed = sorted(self.env.bot.get_cog("Quiz").games.runners)
         emit("resumed", ",".join(map(str, resumed)) or "-")
 
     async def start_games(self) -> None:

@@ -216,8 +216,8 @@ async def test_an_expired_button_click_is_one_line(simcord_env, world, caplog, k
 # -- quizzes: round posts, reveal edits, the start reply, the standings ------------------------------
 
 ROUND_SECONDS = 60  # the longest allowed: SimCord also fires a timer after that much real time
-RETRY = 2.0     # bot.cogs.quiz.RETRY_WAIT
-PAUSE = 4.0     # bot.cogs.quiz.REVEAL_PAUSE
+RETRY = 2.0     # bot.cogs.quiz._games.RETRY_WAIT
+PAUSE = 4.0     # bot.quiz.game.REVEAL_PAUSE
 
 
 async def scores(store) -> list[tuple]:
@@ -255,7 +255,7 @@ def round_title(message) -> str:
 
 def assert_game_gone(env, channel) -> None:
     cog = quiz_cog(env)
-    assert cog.sessions.for_channel(channel.id) is None and not cog.runners
+    assert cog.games.sessions.for_channel(channel.id) is None and not cog.games.runners
 
 
 @pytest.mark.parametrize("status", PASSING)

@@ -116,7 +116,7 @@ async def test_twenty_quizzes_in_twenty_channels_at_once(simcord_env, world, loo
                                                                                               strict=True)])
     assert pending >= 20 and all(not r.ephemeral for r in starts)
     cog = quiz_cog(env)
-    sessions = [cog.sessions.for_channel(c.id) for c in channels]
+    sessions = [cog.games.sessions.for_channel(c.id) for c in channels]
     assert all(s is not None for s in sessions)  # all twenty run together
     assert len({s.game_id for s in sessions}) == 20
     for number in range(1, rounds + 1):
@@ -132,7 +132,7 @@ async def test_twenty_quizzes_in_twenty_channels_at_once(simcord_env, world, loo
         assert pending >= 40 and all("Locked in" in r.response.content for r in results)
         await env.advance_time(seconds + (REVEAL_PAUSE if number < rounds else 1))
     assert env.errors == []
-    assert all(cog.sessions.for_channel(c.id) is None for c in channels)
+    assert all(cog.games.sessions.for_channel(c.id) is None for c in channels)
     expected = {(s.game_id, n, p.id): 1 for s, pair in zip(sessions, players, strict=True)
                 for n in range(1, rounds + 1) for p in pair}
     assert await answer_rows(world.store) == expected  # every answer stored once, no round lost

@@ -1,6 +1,6 @@
-"""Issue 15 through SimCord: every right answer accepted when typed and named at the reveal, a quiz
-shorter than asked says so when it starts, and /quiz leaderboard and /quiz stats with their new views
-(by wins or correct answers; accuracy by topic, best streak, wins)."""
+"""The quiz through SimCord: every right answer accepted when typed and named at the reveal, a quiz
+shorter than asked says so when it starts, a fact shown after its round, and /quiz leaderboard and
+/quiz stats (by wins or correct answers; accuracy by topic, best streak, wins)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.both_engines
 
 
 async def test_typed_duet_accepts_either_singer_and_the_reveal_names_both(simcord_env, world, monkeypatch):
-    """Issue 15: Stay with Me is sung by Punch and Chanyeol; typed in, each is right."""
+    """Stay with Me is sung by Punch and Chanyeol; typed in, each is right."""
     env = simcord_env
     stay = await world.store.catalog.song_by_key("stay-with-me")
     only_keys(monkeypatch, lambda q: q.key == f"artist_of_song:{stay.id}")
@@ -110,7 +110,7 @@ async def test_leaderboard_by_wins_and_correct_answers_and_stats_by_topic(simcor
     assert lines[0].startswith(f"1. <@{bob.id}>: **3** correct of 3 · accuracy 100%")
     assert lines[1].startswith(f"2. <@{alice.id}>: **3** correct of 4 · accuracy 75%")
     by_points = await alice.slash(world.channel, "quiz leaderboard")
-    assert by_points.response.embeds[0].title == "🏆 Quiz leaderboard: all time"  # the default, as before
+    assert by_points.response.embeds[0].title == "🏆 Quiz leaderboard: all time"  # points: the default
 
     stats = await alice.slash(world.channel, "quiz stats")
     fields = {f.name: f.value for f in stats.response.embeds[0].fields}
