@@ -68,17 +68,28 @@ def pictures_run(workdir: Path, quick: bool) -> dict[str, Any]:
     return json.loads(out.read_text(encoding="utf-8"))
 
 
-def routing(calls: int) -> dict[str, Any]:
-    """`benchmarks.routing` in a process of its own: the cost of a quiz click by each route."""
-    command = [sys.executable, "-m", "benchmarks.routing", "--json", "--calls", str(calls)]
+def _json_process(module: str, *args: str, timeout: float) -> dict[str, Any]:
+    """`python -m benchmarks.<module> --json ...` in a process of its own; the JSON it printed last."""
+    command = [sys.executable, "-m", f"benchmarks.{module}", "--json", *args]
     try:
         done = subprocess.run(command, cwd=ROOT, env={**os.environ, "PYTHONHASHSEED": "0"}, capture_output=True,
-                              text=True, timeout=300.0)
+                              text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         return {"status": "failed: timed out"}
     if done.returncode != 0:
         return {"status": "failed: " + " / ".join((done.stderr or "").strip().splitlines()[-3:])}
-    return {"status": "ok", **json.loads(done.stdout)}
+    return {"status": "ok", **json.loads(done.stdout.strip().splitlines()[-1])}
+
+
+def noisy_run(quick: bool, engines: str) -> dict[str, Any]:
+    """benchmarks/noisy.py (`quick`: a small catalog): a server's look-ups while another writes."""
+    return _json_process("noisy", "--engine", engines, *(["--shared", "2000", "--own", "500"] if quick else []),
+                         timeout=1200.0)
+
+
+def routing(calls: int) -> dict[str, Any]:
+    """`benchmarks.routing` in a process of its own: the cost of a quiz click by each route."""
+    return _json_process("routing", "--calls", str(calls), timeout=300.0)
 
 
 FLEET_SECONDS = 8.0
@@ -274,6 +285,9 @@ def main(argv: list[str] | None = None) -> int:
 
         print("routing a quiz click: DynamicItem or the custom-id router ...", flush=True)
         results["routing"] = routing(200 if quick else 3000)
+
+        print("a noisy neighbour: server B's look-ups while server A writes its catalog ...", flush=True)
+        results["noisy"] = noisy_run(quick, "both" if pg_bases and not quick else "sqlite")
 
         print("pictures: the leaderboard and stats reply paths, 200 standings pictures at once ...", flush=True)
         results["pictures"] = pictures_run(workdir, quick)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .harness import percentile
+from .noisy import section as noisy_section
 from .pictures import section as pictures_section
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -733,6 +734,7 @@ def render(results: dict[str, Any]) -> str:
     out.append("")
 
     out += _routing_section(results.get("routing", {}))
+    out += noisy_section(results.get("noisy", {}))
     out += pictures_section(results.get("pictures", {}))
 
     if "postgres" in results:
