@@ -36,8 +36,8 @@ def _p99(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
 
 
-async def _build(path: Path, shared: int, own: int) -> list[str]:
-    """The SQLite catalog; the titles B will look up (half for each phase)."""
+async def _build(path: Path | str, shared: int, own: int) -> list[str]:
+    """The catalog; the titles B will look up (half for each phase)."""
     store = await Store.open(path)
     try:
         await store.catalog.seed(load_catalog())
@@ -107,27 +107,29 @@ async def _measure(target: Path | str, titles: list[str]) -> dict[str, Any]:
         await store.close()
 
 
-def run(engines: list[str], shared: int, own: int) -> dict[str, Any]:
+def run(engines: list[str], shared: int, own: int, log=lambda _line: None) -> dict[str, Any]:
     folder = Path(tempfile.mkdtemp(prefix="ost-noisy-"))
-    path = folder / "noisy.db"
-    started = time.perf_counter()
-    titles = asyncio.run(_build(path, shared, own))
-    out: dict[str, Any] = {"status": "ok", "shared": shared, "own": own, "built_s": time.perf_counter() - started,
+    out: dict[str, Any] = {"status": "ok", "shared": shared, "own": own,
                            "machine": f"{platform.machine()}, Python {platform.python_version()}"}
     for engine in engines:
         if engine == "sqlite":
-            target: Path | str = folder / "sqlite.db"
-            target.write_bytes(path.read_bytes())
-            out["sqlite"] = asyncio.run(_measure(target, titles))
-        else:
+            path = folder / "noisy.db"
+            titles = asyncio.run(_build(path, shared, own))
+            out["sqlite"] = asyncio.run(_measure(path, titles))
+        else:  # built in PostgreSQL by the same imports (a copy of 70,000 songs meets its statement timeout)
             from . import pg
 
             server = pg.Server.start()
             try:
-                url, _ = server.load("noisy", path)
+                name = server.name("noisy")
+                asyncio.run(server._admin(f'CREATE DATABASE "{name}"'))
+                server.created.append(name)
+                url = pg.with_database(server.admin_url, name)
+                titles = asyncio.run(_build(url, shared, own))
                 out["postgres"] = asyncio.run(_measure(url, titles))
             finally:
                 server.close()
+        log(engine, out[engine])
     return out
 
 
@@ -159,16 +161,17 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     engines = ["sqlite", "postgres"] if args.engine == "both" else [args.engine]
-    result = run(engines, args.shared, args.own)
+    def log(engine: str, r: dict[str, Any]) -> None:
+        if not args.json:
+            print(f"{engine:9} B alone: median {r['alone']['median']:.2f} ms, p99 {r['alone']['p99']:.2f} ms | "
+                  f"while A writes ({r['writes_per_second']}/s): median {r['noisy']['median']:.2f} ms, "
+                  f"p99 {r['noisy']['p99']:.2f} ms | p99 ratio {r['ratio_p99']:.2f}x", flush=True)
+
+    if not args.json:
+        print(f"{args.shared:,} shared songs, {args.own:,} of A's", flush=True)
+    result = run(engines, args.shared, args.own, log)
     if args.json:
         print(json.dumps(result))
-        return
-    print(f"{args.shared:,} shared songs, {args.own:,} of A's (built in {result['built_s']:.0f} s)")
-    for engine in engines:
-        r = result[engine]
-        print(f"{engine:9} B alone: median {r['alone']['median']:.2f} ms, p99 {r['alone']['p99']:.2f} ms | "
-              f"while A writes ({r['writes_per_second']}/s): median {r['noisy']['median']:.2f} ms, "
-              f"p99 {r['noisy']['p99']:.2f} ms | p99 ratio {r['ratio_p99']:.2f}x")
 
 
 if __name__ == "__main__":

@@ -207,13 +207,16 @@ class _Writer:
         await self.tx.execute(d.search_delete(ids), params)
         await self.tx.execute(d.search_insert(ids, titles, artists, drama, tags), params)
 
-    async def resolver(self, table: str, guild_id: int | None) -> dict[str, int]:
-        """Name (compact) -> id for entries a server can see; the shipped entry wins a tie."""
+    async def resolver(self, table: str, guild_id: int | None, norms: Iterable[str]) -> dict[str, int]:
+        """Name (compact) -> id for the entries a server can see that have one of `norms`; the shipped
+        entry wins a tie. Only those names are read (an index look-up each): a one-song write reads
+        two rows, not every drama and artist name of a big catalog on the event loop."""
         names_table, column = _NAMES[table]
         rows = await self.tx.fetch(
             f"SELECT n.norm, e.id FROM {names_table} n JOIN {table} e ON e.id = n.{column} "
-            "WHERE e.guild_id IS NULL OR e.guild_id = :guild ORDER BY e.guild_id IS NULL, n.is_main",
-            {"guild": guild_id})
+            f"WHERE n.norm IN ({self.d.texts('norms')}) AND (e.guild_id IS NULL OR e.guild_id = :guild) "
+            "ORDER BY e.guild_id IS NULL, n.is_main",
+            {"guild": guild_id, "norms": json.dumps(sorted(set(norms)))})
         return {norm: int(entry_id) for norm, entry_id in rows}
 
 
@@ -315,7 +318,7 @@ async def _import(w: _Writer, records: list[SongRecord], guild_id: int | None, o
     entries: dict[str, dict[str, int]] = {}
     for table, names in (("dramas", [r.drama for r in records]),
                          ("artists", [name for r in records for name in r.artists])):
-        known = await w.resolver(table, guild_id)
+        known = await w.resolver(table, guild_id, (compact(n) for n in names))
         missing = {compact(n): n for n in reversed(names) if compact(n) not in known}  # the first spelling wins
         if missing:
             # A new name gets a key of its own, even when its slug is taken ("91" and "91가" are two dramas).

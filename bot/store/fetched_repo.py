@@ -67,7 +67,7 @@ async def _entries(w: _Writer, table: str, guild_id: int | None, origin: str, wa
                    ) -> tuple[dict[FetchedSinger, int], list[FetchedSinger]]:
     """Each wanted entry's id: the known entry with one of its names, or a new one (two wanted
     entries sharing a name become one). Also the entries that are new."""
-    known = await w.resolver(table, guild_id)
+    known = await w.resolver(table, guild_id, (compact(n) for e in wanted for n in e.names))
     pending: dict[str, FetchedSinger] = {}
     new: list[FetchedSinger] = []
     for entry in dict.fromkeys(wanted):
