@@ -57,7 +57,12 @@ def child(mode: str, db: Path, workdir: Path, *extra: str, timeout: float = 300.
 
 def routing(calls: int) -> dict[str, Any]:
     """`benchmarks.routing` in a process of its own: the cost of a quiz click by each route."""
-    command = [sys.executable, "-m", "benchmarks.routing", "--json", "--calls", str(calls)]
+    return own_process("benchmarks.routing", "--calls", str(calls))
+
+
+def own_process(module: str, *args: str) -> dict[str, Any]:
+    """A benchmark module run with `--json` in a process of its own: its figures, or why there are none."""
+    command = [sys.executable, "-m", module, "--json", *args]
     try:
         done = subprocess.run(command, cwd=ROOT, env={**os.environ, "PYTHONHASHSEED": "0"}, capture_output=True,
                               text=True, timeout=300.0)
@@ -261,6 +266,8 @@ def main(argv: list[str] | None = None) -> int:
 
         print("routing a quiz click: DynamicItem or the custom-id router ...", flush=True)
         results["routing"] = routing(200 if quick else 3000)
+        print("adding 100-track fetches from MusicBrainz (network excluded) ...", flush=True)
+        results["fetch"] = own_process("benchmarks.fetch", "--fetches", "3" if quick else "20")
 
         if pg_bases and not quick:
             results["postgres"]["fleet"] = fleet_throughput(server, pg_bases, growth.databases, workdir)

@@ -531,6 +531,21 @@ def _postgres_section(results: dict[str, Any]) -> list[str]:
 
 # -- rendering ---------------------------------------------------------------------------------
 
+def _fetch_section(fetch: dict[str, Any]) -> list[str]:
+    out = ["## Adding a fetch from MusicBrainz\n"]
+    if fetch.get("status") != "ok":
+        return [*out, fetch.get("status", "not measured"), ""]
+    out.append("`python -m benchmarks.fetch`: 100-track releases built in memory (no network), each planned (the "
+               "/catalog add validation of every title and name) and added in one transaction (linking, reuse of "
+               "singers and dramas, the search index, the catalog's generation), one after the other into one "
+               "seeded SQLite database.\n")
+    rows = [[str(fetch["fetches"]), str(fetch["added"]), fmt_ms(fetch["median_s"]), fmt_ms(fetch["p99_s"]),
+             f"{fetch['songs_per_s']:.0f}"]]
+    out.append(_table(["fetches", "songs added", "median a fetch", "p99", "songs added / s"], rows))
+    out.append("")
+    return out
+
+
 def _routing_section(routing: dict[str, Any]) -> list[str]:
     out = ["## Routing a quiz click\n"]
     if routing.get("status") != "ok":
@@ -729,6 +744,7 @@ def render(results: dict[str, Any]) -> str:
     out.append("")
 
     out += _routing_section(results.get("routing", {}))
+    out += _fetch_section(results.get("fetch", {}))
 
     if "postgres" in results:
         out += _postgres_section(results)
