@@ -41,11 +41,12 @@ class Found:
 
 @asynccontextmanager
 async def fetch_faults(what: str) -> AsyncIterator[None]:
-    """MusicBrainz's faults, a query naming no OST and a refused plan, as the reader's message
-    (one log line each; a bad query is the reader's, not logged)."""
+    """MusicBrainz's faults, a query naming no OST and a refused plan, as the reader's message, with
+    one log line each (INFO for the reader's own mistakes, WARNING for MusicBrainz's faults)."""
     try:
         yield
     except BadQuery as error:
+        log.info("%s: %s", what, error.key)
         raise UserError(error.key, **error.params) from error
     except FetchRefused as error:
         log.info("%s: %s", what, error.key)

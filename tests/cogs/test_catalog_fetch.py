@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 
 import pytest
 
@@ -87,6 +88,13 @@ async def test_a_link_goes_straight_to_that_release(world, musicbrainz):
     assert not any("query" in r.query for r in musicbrainz.requests)   # no search
 
 
+async def test_a_release_group_link_lists_its_releases(world):
+    result = await world.admin.slash(world.channel, "catalog fetch",
+                                     query="https://musicbrainz.org/release-group/d0cca0f1-0000-4000-8000-000000000001")
+    shown = embed(reply(result))
+    assert "도깨비 OST Part 1" in shown.title and "Stay With Me" in shown.fields[0].value
+
+
 async def test_every_part_of_the_drama(world):
     result = await world.admin.slash(world.channel, "catalog fetch", query="도깨비")
     picked = await world.admin.select(reply(result), ["all"])
@@ -130,10 +138,12 @@ async def test_a_click_after_a_restart_says_the_preview_expired(world, simcord_e
     ("a1000001-0000-4000-8000-000000000001", "MusicBrainz has no release with that id"),
     ("nothing like this at all", "MusicBrainz has no soundtrack matching"),
 ])
-async def test_bad_queries_get_a_clear_private_answer(world, simcord_env, query, answer):
+async def test_bad_queries_get_a_clear_private_answer(world, simcord_env, query, answer, caplog):
+    caplog.set_level(logging.INFO, logger="bot.fetching")
     before = await world.store.content_hash()
     result = await world.admin.slash(world.channel, "catalog fetch", query=query)
     assert answer in reply(result).content and reply(result).ephemeral
+    assert len([r for r in caplog.records if r.name == "bot.fetching"]) == 1
     assert await world.store.content_hash() == before
     simcord_env.errors.clear()
 
