@@ -183,7 +183,11 @@ def plan_fetch(releases: Sequence[Release], *, drama: str | None = None, instrum
 def _song(track: Track, release: FetchedRelease, drama: str, seen: set[str]) -> FetchedSong | LeftOut:
     """One track as a song, or why it is left out. `seen`: recordings and titles already planned."""
     title, hangul, others = song_titles(track)
-    singers = tuple(singer(s) for s in track.singers)
+    # One singer credited twice (a joined credit naming the same artist) is one singer.
+    unique: dict[str, FetchedSinger] = {}
+    for credit in track.singers:
+        unique.setdefault(compact(credit.name), singer(credit))
+    singers = tuple(unique.values())
     if not singers:
         return LeftOut(track.title, LEFT_OUT + "no_singer")
     year, release_date = _dates(release.date)
