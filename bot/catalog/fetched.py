@@ -99,6 +99,7 @@ class StoredSong:
     title: str
     hangul: str | None
     drama: str
+    guild_id: int | None = None     # whose song: None for the shared catalog
 
 
 @dataclass(frozen=True, slots=True)

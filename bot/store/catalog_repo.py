@@ -430,7 +430,8 @@ class CatalogRepo:
                     await self._store.changed(tx, "catalog")
                 else:  # a server's fetch writes that server's rows only, as its import does
                     await self.within_song_limit(tx, guild_id, len(result.added))
-                    await self._store.guild_changed(tx, guild_id, [song.id for song in result.added])
+                    written = [*result.added, *(s for s in result.linked if s.guild_id == guild_id)]
+                    await self._store.guild_changed(tx, guild_id, [song.id for song in written])
         except _RolledBack as rolled_back:
             return rolled_back.result
         return result

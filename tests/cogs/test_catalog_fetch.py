@@ -73,7 +73,7 @@ async def test_pick_another_part_then_add_it_with_its_featuring_singers(world):
     shown = embed(reply(picked))
     assert "도깨비 OST Part 4" in shown.title and "Round and Round" in shown.fields[0].value
     added = await world.admin.click(reply(picked), label="Add")
-    assert "Added 1 songs to this server's catalog" in embed(reply(added)).description
+    assert "Added 1 song to this server's catalog" in embed(reply(added)).description
     assert await own_titles(world.store, world.guild.id) == ["Round and Round"]
     (line,) = await world.store.additions.additions(world.guild.id)
     (song,) = await world.store.catalog.songs_by_ids([line.id], world.guild.id)
@@ -179,3 +179,13 @@ async def test_korean_server_gets_korean_preview_and_report(world):
     assert "MusicBrainz에서 찾았어요" in embed(reply(result)).title
     added = await world.admin.click(reply(result), label="추가")
     assert "릴리스와 연결했어요" in embed(reply(added)).description
+
+
+async def test_a_fetch_past_the_servers_song_limit_adds_nothing(world, simcord_env):
+    world.store.catalog.max_server_songs = 1
+    result = await world.admin.slash(world.channel, "catalog fetch", query="도깨비")
+    picked = await world.admin.select(reply(result), ["all"])
+    before = await world.store.content_hash()
+    added = await world.admin.click(reply(picked), label="Add")
+    assert "Nothing was added: a server may have 1 song of its own" in reply(added).content
+    assert await world.store.content_hash() == before
