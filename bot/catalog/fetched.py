@@ -115,7 +115,13 @@ class FetchResult:
 # -- from releases to a plan -----------------------------------------------------------------------
 
 def fetched_release(release: Release) -> FetchedRelease:
-    return FetchedRelease(release.mbid, release.title, release.date, release.cover_url)
+    """The release as the source its songs cite. A title that breaks the catalog's text rules is
+    not kept: the source is then named after its drama ("<drama> OST")."""
+    for wanted in (release.title, f"{release.drama} OST"):
+        title, problem = clean_text(wanted, LIMITS["title"])
+        if title and problem is None:
+            return FetchedRelease(release.mbid, title, release.date, release.cover_url)
+    return FetchedRelease(release.mbid, "MusicBrainz", release.date, release.cover_url)
 
 
 def song_titles(track: Track) -> tuple[str, str | None, list[str]]:
