@@ -40,7 +40,7 @@ async def test_look_ups_in_english_and_korean(simcord_env, world):
     actor = await say(env, alice, channel, at(env, "현빈 드라마"))
     assert "현빈" in title(actor) and "사랑의 불시착" in text_of(actor)
     assert title(await say(env, alice, channel, at(env, "goblni"))).startswith("📺 Goblin")  # a typo, as /ost
-    assert title(await say(env, alice, channel, at(env, "This Love"))) == "🎵 This Love"  # a name, not a mood
+    assert title(await say(env, world.bob, channel, at(env, "This Love"))) == "🎵 This Love"  # a name, not a mood
     assert env.errors == []
 
 
