@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 
 import discord
+import pytest
 
 from bot.catalog.records import SongRecord
 from bot.i18n import t
@@ -169,6 +170,7 @@ async def test_silent_unless_a_member_addresses_it(simcord_env, world):
     assert env.errors == []
 
 
+@pytest.mark.both_engines
 async def test_config_chat_turns_it_off_and_on(simcord_env, world):
     env, channel = simcord_env, world.channel
     off = await world.admin.slash(channel, "config chat", enabled=False)
