@@ -11,7 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from ..catalog.search import Match
-from ..components import answer_errors
+from ..components import answer_errors, spend_cooldown
 from ..errors import UserError
 from ..replies import data_field
 from ..ui import cards
@@ -22,6 +22,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# "More from …" and the card menus (under /ost, /random, /recommend and the song of the day) count
+# against the clicking member's cooldown under one name of their own: a member may open one card from a
+# menu right after their /ost, then waits like for the command. The pager only turns a card's page.
+CARD_COOLDOWN = "card"
 
 
 class MoreFromDrama(discord.ui.DynamicItem[discord.ui.Button], template=cards.MORE_TEMPLATE):
@@ -38,6 +42,7 @@ class MoreFromDrama(discord.ui.DynamicItem[discord.ui.Button], template=cards.MO
 
     async def callback(self, interaction: discord.Interaction) -> None:
         async def work() -> None:
+            await spend_cooldown(interaction, CARD_COOLDOWN)
             bot: OstBot = interaction.client  # type: ignore[assignment]
             lang = await bot.language_for(interaction)
             embed, view = await card_for(bot, Match("drama", self.drama_id, 0), lang, interaction.guild_id)
@@ -83,6 +88,7 @@ class PickCandidate(discord.ui.DynamicItem[discord.ui.Select], template=cards.PI
 
     async def callback(self, interaction: discord.Interaction) -> None:
         async def work() -> None:
+            await spend_cooldown(interaction, CARD_COOLDOWN)
             bot: OstBot = interaction.client  # type: ignore[assignment]
             lang = await bot.language_for(interaction)
             values = data_field(interaction, "values")

@@ -15,7 +15,7 @@ from discord.ext import commands
 from ..catalog.search import Match
 from ..catalog.service import CatalogService, RandomFilters
 from ..catalog.text import clip
-from ..components import answer_errors
+from ..components import answer_errors, spend_cooldown
 from ..errors import UserError
 from ..i18n import t
 from ..ui import cards
@@ -112,6 +112,7 @@ class AnotherPick(discord.ui.DynamicItem[discord.ui.Button], template=cards.RAND
 
     async def callback(self, interaction: discord.Interaction) -> None:
         async def work() -> None:
+            await spend_cooldown(interaction, "random")  # another /random, whoever clicks it
             bot: OstBot = interaction.client  # type: ignore[assignment]
             lang = await bot.language_for(interaction)
             embed, view = await pick_reply(bot, interaction.channel_id, interaction.guild_id, self.filters, lang)
