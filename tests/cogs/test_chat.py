@@ -254,3 +254,10 @@ async def test_find_ost_shows_five_cards_and_a_menu_of_every_match(world):
     assert len(menu["options"]) == 7
     opened = await world.bob.select(found.response, custom_id="ost:pick", values=[menu["options"][6]["value"]])
     assert opened.ephemeral and opened.response.embeds
+
+
+async def test_find_ost_is_a_message_menu_named_in_korean_too(simcord_env):
+    synced = {name: payload for (name, _type), payload in simcord_env.backend.commands.get(None, {}).items()}
+    menu = synced["Find OST"]
+    assert menu["type"] == discord.AppCommandType.message.value
+    assert menu["name_localizations"]["ko"] == "OST 찾기"
