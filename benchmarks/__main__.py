@@ -70,11 +70,16 @@ def pictures_run(workdir: Path, quick: bool) -> dict[str, Any]:
 
 def routing(calls: int) -> dict[str, Any]:
     """`benchmarks.routing` in a process of its own: the cost of a quiz click by each route."""
-    return own_process("benchmarks.routing", "--calls", str(calls))
+    return alone("benchmarks.routing", "--calls", str(calls))
 
 
-def own_process(module: str, *args: str) -> dict[str, Any]:
-    """A benchmark module run with `--json` in a process of its own: its figures, or why there are none."""
+def chat(calls: int) -> dict[str, Any]:
+    """`benchmarks.chat` in a process of its own: a mention against the matching slash command."""
+    return alone("benchmarks.chat", "--calls", str(calls))
+
+
+def alone(module: str, *args: str) -> dict[str, Any]:
+    """A benchmark module that runs alone (`--json` and its own options), in a process of its own."""
     command = [sys.executable, "-m", module, "--json", *args]
     try:
         done = subprocess.run(command, cwd=ROOT, env={**os.environ, "PYTHONHASHSEED": "0"}, capture_output=True,
@@ -279,8 +284,10 @@ def main(argv: list[str] | None = None) -> int:
 
         print("routing a quiz click: DynamicItem or the custom-id router ...", flush=True)
         results["routing"] = routing(200 if quick else 3000)
+        print("a mention against /ost ...", flush=True)
+        results["chat"] = chat(30 if quick else 1000)
         print("adding 100-track fetches from MusicBrainz (network excluded) ...", flush=True)
-        results["fetch"] = own_process("benchmarks.fetch", "--fetches", "3" if quick else "20")
+        results["fetch"] = alone("benchmarks.fetch", "--fetches", "3" if quick else "20")
 
         print("pictures: the leaderboard and stats reply paths, 200 standings pictures at once ...", flush=True)
         results["pictures"] = pictures_run(workdir, quick)
