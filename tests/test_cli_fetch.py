@@ -97,3 +97,10 @@ def test_bad_input_and_faults_are_one_clear_line(tmp_path, standin, query, env, 
     result = fetch(tmp_path / "ost.db", [query, "--yes"], {**standin, **env})
     assert result.returncode == 1
     assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_musicbrainz_that_never_answers_is_one_clear_line_after_the_timeout(tmp_path):
+    with standin_process("/ws/2=hang") as env:
+        result = fetch(tmp_path / "ost.db", ["도깨비", "--yes"], env)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "MusicBrainz can't be reached right now. Nothing was added" in result.stderr
