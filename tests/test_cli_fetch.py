@@ -51,8 +51,8 @@ async def test_every_part_into_the_shared_catalog_with_yes(database, standin):
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "MusicBrainz found for '도깨비'" in out and "도깨비 OST Part 1" in out
-    assert "this fetch would:" in out and "Round and Round" in out
-    assert "Already there, linked to the release" in out and "Stay with Me (Goblin)" in out
+    assert "this fetch would:" in out and "Add 98 songs to the shared catalog:" in out and "Round and Round" in out
+    assert "Link 2 songs already there to the release:" in out and "Stay with Me (Goblin)" in out
     assert "A fetch adds at most 100 songs" in out                    # the box set
     assert "Done:" in out and "Traceback" not in result.stderr
     assert await own_titles(database) == ["Round and Round"]

@@ -169,16 +169,19 @@ def _listed(head: str, lines: Sequence[str], lang: str) -> list[str]:
     return out
 
 
-def report_lines(result: FetchResult, lang: str, *, shared: bool, terminal: bool = False) -> list[str]:
+def report_lines(result: FetchResult, lang: str, *, shared: bool, terminal: bool = False,
+                 preview: bool = False) -> list[str]:
     """What was added, what was already there (linked), what was left out and why: plain lines,
-    for the reply (an embed's description) or, `terminal`, for the command line (not escaped)."""
+    for the reply (an embed's description) or, `terminal`, for the command line (not escaped);
+    `preview`: what a fetch would do (the command line's dry run)."""
     escape: Escape = _plain if terminal else safe
+    done = "fetch.would." if preview else "fetch.done."
     where = t("fetch.where.shared" if shared else "fetch.where.server", lang)
     added = [_song(s, lang, escape) for s in result.added]
-    lines = (_listed(t("fetch.done.added", lang, count=len(added), where=where), added, lang) if added
-             else [t("fetch.done.none_added", lang, where=where)])
+    lines = (_listed(t(done + "added", lang, count=len(added), where=where), added, lang) if added
+             else [t(done + "none_added", lang, where=where)])
     if result.linked:
-        lines += _listed(t("fetch.done.linked", lang, count=len(result.linked)),
+        lines += _listed(t(done + "linked", lang, count=len(result.linked)),
                          [_song(s, lang, escape) for s in result.linked], lang)
     if result.left_out:
         lines += _listed(t("fetch.done.left", lang, count=len(result.left_out)),
@@ -190,7 +193,7 @@ def report_lines(result: FetchResult, lang: str, *, shared: bool, terminal: bool
             if result.new_dramas else ""
         singers = t("fetch.done.new_singers", lang, names=escape(", ".join(result.new_singers), 400)) \
             if result.new_singers else ""
-        lines.append(t("fetch.done.new", lang, dramas=dramas, singers=singers).strip())
+        lines.append(t("fetch.done.new", lang, what=" ".join(part for part in (dramas, singers) if part)))
     return lines
 
 
