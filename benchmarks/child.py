@@ -95,7 +95,7 @@ def make_bot(bare: bool, db: Path, url: str | None = None) -> commands.Bot:
         from bot.app import create_bot
         from bot.config import Settings
 
-        bot = create_bot(Settings(database_path=db, database_url=url, log_level="WARNING"))
+        bot = create_bot(Settings(database_path=db, database_url=url, log_level="WARNING", heartbeat_seconds=None))
     add_floor(bot)
     return bot
 

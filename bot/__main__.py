@@ -21,6 +21,7 @@ from .catalog.seedfile import CatalogError, load_catalog
 from .config import ConfigError, Settings
 from .sharding import parse_shard_ids
 from .store import Store, StoreError, StoreUnavailable
+from .store.urls import is_postgres_url
 from .ui.admin import problem_line
 
 log = logging.getLogger("bot")
@@ -47,7 +48,7 @@ def _settings(args: argparse.Namespace, *, playground: bool = False) -> Settings
     data apart: `play --database`, else playground.db next to the normal database."""
     settings = Settings.from_env()
     if database := getattr(args, "database", None):
-        if database.startswith(("postgresql://", "postgres://")):
+        if is_postgres_url(database):
             settings = dataclasses.replace(settings, database_url=database)
         else:
             settings = dataclasses.replace(settings, database_path=Path(database), database_url=None)

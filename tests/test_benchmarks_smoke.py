@@ -55,7 +55,7 @@ def test_quick_run_writes_every_table(tmp_path: Path):
 def test_harness_drives_a_real_command_through_the_parser(tmp_path: Path):
     async def scenario() -> dict:
         world = wire.World.create()
-        bot = create_bot(Settings(database_path=tmp_path / "h.db"))
+        bot = create_bot(Settings(database_path=tmp_path / "h.db", heartbeat_seconds=None))
         add_floor(bot)
         harness = Harness(bot, world)
         await harness.start()

@@ -89,7 +89,8 @@ class Killer:
 @pytest.fixture
 def simcord_bot(postgres_url, tmp_path):
     """The bot on PostgreSQL (this module's tests are about PostgreSQL's faults only)."""
-    return create_bot(Settings(database_path=tmp_path / "unused.db", database_url=postgres_url))
+    return create_bot(Settings(database_path=tmp_path / "unused.db", database_url=postgres_url,
+                               heartbeat_seconds=None))
 
 
 @pytest.fixture

@@ -72,7 +72,8 @@ async def own_server():
 
 @pytest.fixture
 def simcord_bot(own_server, tmp_path):
-    return create_bot(Settings(database_path=tmp_path / "unused.db", database_url=own_server.url))
+    return create_bot(Settings(database_path=tmp_path / "unused.db", database_url=own_server.url,
+                               heartbeat_seconds=None))
 
 
 async def test_the_bot_rides_out_a_server_restart_without_restarting(simcord_env, world, own_server, caplog):
