@@ -55,6 +55,19 @@ def child(mode: str, db: Path, workdir: Path, *extra: str, timeout: float = 300.
     return result
 
 
+def pictures_run(workdir: Path, quick: bool) -> dict[str, Any]:
+    """benchmarks/pictures.py in a process of its own; its JSON result."""
+    out = workdir / "pictures.json"
+    command = [sys.executable, "-m", "benchmarks.pictures", "--out", str(out), *(["--quick"] if quick else [])]
+    try:
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600.0)
+    except subprocess.TimeoutExpired:
+        return {"status": "failed: timed out"}
+    if done.returncode != 0 or not out.exists():
+        return {"status": "failed: " + " / ".join((done.stderr or "").strip().splitlines()[-3:])}
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
 def routing(calls: int) -> dict[str, Any]:
     """`benchmarks.routing` in a process of its own: the cost of a quiz click by each route."""
     command = [sys.executable, "-m", "benchmarks.routing", "--json", "--calls", str(calls)]
@@ -261,6 +274,9 @@ def main(argv: list[str] | None = None) -> int:
 
         print("routing a quiz click: DynamicItem or the custom-id router ...", flush=True)
         results["routing"] = routing(200 if quick else 3000)
+
+        print("pictures: the leaderboard and stats reply paths, 200 standings pictures at once ...", flush=True)
+        results["pictures"] = pictures_run(workdir, quick)
 
         if pg_bases and not quick:
             results["postgres"]["fleet"] = fleet_throughput(server, pg_bases, growth.databases, workdir)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .harness import percentile
+from .pictures import section as pictures_section
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_COMMANDS = ("/ost", "/ost autocomplete", "/random")
@@ -711,6 +712,9 @@ def render(results: dict[str, Any]) -> str:
         out.append("")
         rows = [["clicks", fmt_ms(p99(load["click_lag"])), fmt_ms(max(load["click_lag"], default=None))],
                 ["reveals", fmt_ms(p99(load["storm_lag"])), fmt_ms(max(load["storm_lag"], default=None))],
+                *([[f"final standings ({load['standings']} posted, {load['standings_pictures']} with their picture, "
+                    f"in {load['standings_seconds']:.1f} s)", fmt_ms(p99(load["standings_lag"])),
+                    fmt_ms(max(load["standings_lag"], default=None))]] if "standings_lag" in load else []),
                 ["whole run, including the starts", fmt_ms(p99(load["lag"])), fmt_ms(max(load["lag"], default=None))]]
         out.append("Event-loop lag (a task sleeping 5 ms, how late it wakes):\n")
         out.append(_table(["phase", "p99", "max"], rows))
@@ -729,6 +733,7 @@ def render(results: dict[str, Any]) -> str:
     out.append("")
 
     out += _routing_section(results.get("routing", {}))
+    out += pictures_section(results.get("pictures", {}))
 
     if "postgres" in results:
         out += _postgres_section(results)

@@ -25,10 +25,14 @@ def test_quick_run_writes_every_table(tmp_path: Path):
     assert bench_main(["--quick", "--out", str(out), "--workdir", str(tmp_path / "work")]) == 0
     text = out.read_text(encoding="utf-8")
     for heading in ("## Targets: response time and growth", "## Per-interaction cost", "## Growth: import",
-                    "## Start-up and memory", "## Quizzes at scale", "## Routing a quiz click", "## Method"):
+                    "## Start-up and memory", "## Quizzes at scale", "## Routing a quiz click", "## Pictures",
+                    "## Method"):
         assert heading in text, heading
     for version in ("discord.py", "SQLite", "aiosqlite", "Python", "cores available"):
         assert f"| {version} |" in text
+    # The pictures' reply paths were measured, and the final standings of the quiz load carry theirs.
+    assert re.search(r"^\| leaderboard \| 50 \| [\d.]+ ms", text, re.M)
+    assert re.search(r"final standings \(3 posted, 3 with their picture", text)
     # The floor was measured at both sizes, as an absolute time.
     floor_row = next(line for line in text.splitlines() if line.startswith("| floor (absolute)"))
     assert len(re.findall(r"\d+\.\d+ ms / \d+\.\d+ ms", floor_row)) == 2
