@@ -19,10 +19,9 @@ import discord
 from . import fetch_cli
 from .catalog.recordfiles import parse_records, records_to_csv, records_to_json
 from .catalog.seedfile import CatalogError, load_catalog
-from .config import ConfigError, Settings
+from .config import ConfigError, Settings, is_postgres_url
 from .sharding import parse_shard_ids
 from .store import Store, StoreError, StoreUnavailable
-from .store.urls import is_postgres_url
 from .ui.admin import problem_line
 
 log = logging.getLogger("bot")

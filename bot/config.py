@@ -18,7 +18,6 @@ from typing import Any
 from dotenv import dotenv_values
 
 from .sharding import Shards, parse_shard_ids
-from .store.urls import is_postgres_url
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 DEFAULT_HEARTBEAT_SECONDS = 30
@@ -28,6 +27,11 @@ MISSED_BEATS = 3  # heartbeats missed before a process counts as gone
 PROJECT_URL = "https://github.com/ost-ballad-bot/ost-ballad-bot"
 MUSICBRAINZ_URL = "https://musicbrainz.org"
 COVERART_URL = "https://coverartarchive.org"
+
+
+def is_postgres_url(target: object) -> bool:
+    """A postgresql:// (or postgres://) URL selects PostgreSQL; anything else is a SQLite file."""
+    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
 
 
 class ConfigError(ValueError):
