@@ -44,12 +44,11 @@ class OstTree(app_commands.CommandTree):
         that another process's writes made stale are dropped (a cheap look, see `Store.refresh`).
         """
         store = self.client.store
-        if store is not None:
-            await store.refresh()
+        await store.refresh()
         if interaction.type is not discord.InteractionType.application_command or interaction.guild_id is None:
             return True
         name = data_field(interaction, "name")
-        if name not in COOLDOWN_COMMANDS or store is None or store.closed:
+        if name not in COOLDOWN_COMMANDS or store.closed:
             return True
         seconds = (await settings_for_check(store, interaction.guild_id)).cooldown_seconds
         left = self.cooldowns.hit((interaction.guild_id, interaction.user.id, name), seconds,

@@ -20,7 +20,7 @@ from ..errors import UserError
 from ..i18n import t
 from ..ui import cards
 from ..ui.text import localized_name, safe, tag_from_name, tag_name
-from ._lookup import QUERY_MAX, choices_for, no_match, service
+from ._lookup import QUERY_MAX, choices_for, no_match
 
 if TYPE_CHECKING:
     from ..app import OstBot
@@ -41,7 +41,7 @@ def another_button(filters: RandomFilters, lang: str) -> discord.ui.Button | Non
 async def pick_reply(bot: OstBot, interaction: discord.Interaction, filters: RandomFilters,
                      lang: str) -> tuple[discord.Embed, discord.ui.View]:
     """Draw the next song for this channel; explain which filter emptied the pool if none."""
-    svc = service(bot)
+    svc = bot.catalog
     song = await svc.draw(interaction.channel_id or 0, interaction.guild_id, filters)
     if song is None:
         raise await explain_empty(svc, interaction.guild_id, filters, lang)
@@ -127,7 +127,7 @@ class RandomPick(commands.Cog):
     async def _resolve(self, text: str | None, kind: str, guild_id: int | None, lang: str) -> int | None:
         if text is None:
             return None
-        matches = await service(self.bot).resolve(text, guild_id, (kind,))
+        matches = await self.bot.catalog.resolve(text, guild_id, (kind,))
         if not matches:
             raise await no_match(self.bot, text, guild_id, (kind,), lang, key=f"ost.random.no_{kind}")
         return matches[0].id
@@ -146,7 +146,7 @@ class RandomPick(commands.Cog):
                           ballads_only: bool | None = None) -> None:
         lang = await self.bot.language_for(interaction)
         guild_id = interaction.guild_id
-        svc = service(self.bot)
+        svc = self.bot.catalog
         drama_id = await self._resolve(drama, "drama", guild_id, lang)
         artist_id = await self._resolve(artist, "artist", guild_id, lang)
         tag = None
@@ -157,7 +157,7 @@ class RandomPick(commands.Cog):
                 moods = [tag_name(name, lang) for kind, name, _ in await svc.tags(guild_id) if kind == "mood"]
                 raise UserError("ost.random.no_mood", query=safe(" ".join(mood.split()), 60), moods=_every(moods))
         if ballads_only is None:
-            ballads_only = (await self.bot.store.guilds.get(guild_id)).random_ballads_only  # type: ignore[union-attr]
+            ballads_only = (await self.bot.store.guilds.get(guild_id)).random_ballads_only
         filters = RandomFilters(drama_id, artist_id, tag, ballads_only)
         embed, view = await pick_reply(self.bot, interaction, filters, lang)
         await interaction.response.send_message(embed=embed, view=view)
@@ -179,7 +179,7 @@ class RandomPick(commands.Cog):
         from ..catalog.text import compact
 
         wanted = compact(current[:QUERY_MAX])
-        tags = await service(self.bot).tags(interaction.guild_id)
+        tags = await self.bot.catalog.tags(interaction.guild_id)
         found = [(name, count) for _, name, count in tags
                  if wanted in compact(name) or wanted in compact(tag_name(name, lang))]
         return [app_commands.Choice(name=clip(f"{tag_name(name, lang)} · {cards.song_count(count, lang)}", 100),

@@ -14,7 +14,7 @@ from ..errors import UserError
 from ..i18n import t
 from ..ui import cards
 from ..ui.text import localized_name, safe, tag_name
-from ._lookup import QUERY_MAX, choices_for, no_match, service
+from ._lookup import QUERY_MAX, choices_for, no_match
 
 if TYPE_CHECKING:
     from ..app import OstBot
@@ -55,7 +55,7 @@ class Recommend(commands.Cog):
                         like: app_commands.Range[str, 1, QUERY_MAX]) -> None:
         lang = await self.bot.language_for(interaction)
         guild_id = interaction.guild_id
-        svc = service(self.bot)
+        svc = self.bot.catalog
         matches = await svc.resolve(like, guild_id, KINDS)
         if not matches:
             raise await no_match(self.bot, like, guild_id, KINDS, lang, key="ost.recommend.none")

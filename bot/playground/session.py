@@ -25,7 +25,6 @@ import discord
 from discord import app_commands
 from simcord import BackendError, Env, MemberActor, SetupError
 
-from ..catalog.service import service_for
 from ..checks import Refused
 from ..errors import UserError
 from ..i18n import resolve_language
@@ -192,16 +191,13 @@ class Playground:
         if self.seed is None:
             return
         bot = cast("OstBot", self.env.bot)
-        if bot.store is not None:
-            service_for(bot.store).bags.rng = random.Random(self.seed)
+        bot.catalog.bags.rng = random.Random(self.seed)
         quiz = bot.get_cog("Quiz")
         if quiz is not None and hasattr(quiz, "rng"):
             quiz.rng = random.Random(self.seed)
 
     async def _read_language(self) -> None:
-        store = getattr(self.env.bot, "store", None)
-        if store is None:
-            return
+        store = cast("OstBot", self.env.bot).store
         with contextlib.suppress(Exception):  # a closed store at the very end: keep the last one
             setting = (await store.guilds.get(self.guild.id)).language
             self.names.lang = resolve_language(setting, "en-US", "en-US")

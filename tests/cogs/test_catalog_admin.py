@@ -10,7 +10,7 @@ import discord
 import pytest
 from simcord import SetupError
 
-from bot.app import create_bot
+from bot.app import open_bot
 from bot.checks import Refused
 from tests.cogs.admin_helpers import allow_command, reply
 from tests.helpers import text_of
@@ -128,7 +128,7 @@ async def test_add_anyway_after_a_restart_says_it_expired(world, simcord_env, se
     result = await world.admin.slash(world.channel, "catalog add", title="Stay with me", artist="Chanyeol",
                                      drama="Goblin")
     await simcord_env.bot.close()
-    await simcord_env.restart_bot(create_bot(settings))
+    await simcord_env.restart_bot(await open_bot(settings))
     late = await world.admin.click(reply(result), label="Add anyway")
     assert "expired" in late.response.content and late.response.components == []
     assert await additions(simcord_env.bot.store, world.guild.id) == []

@@ -35,7 +35,7 @@ from pathlib import Path
 import simcord
 
 from bot.__main__ import serve_until_signalled
-from bot.app import create_bot
+from bot.app import open_bot
 from bot.config import Settings
 from bot.store.engine import number_parameters
 from bot.store.postgres import is_postgres_url
@@ -204,7 +204,7 @@ async def main(args: argparse.Namespace) -> int:
         settings = Settings(database_url=args.database, **shards)
     else:
         settings = Settings(database_path=Path(args.database), **shards)
-    bot = create_bot(settings)
+    bot = await open_bot(settings)
     await serve_until_signalled(bot, drive(bot, args))
     return 0
 

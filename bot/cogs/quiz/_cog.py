@@ -52,10 +52,6 @@ class Quiz(PlayerActions, commands.GroupCog, name=ui.QUIZ_COG.name, group_name="
         self.rng = random.Random()
         super().__init__()
 
-    @property
-    def store(self):
-        return self.games.store
-
     # -- lifecycle ------------------------------------------------------------------------
 
     async def cog_load(self) -> None:
@@ -103,7 +99,7 @@ class Quiz(PlayerActions, commands.GroupCog, name=ui.QUIZ_COG.name, group_name="
             raise UserError("quiz.error.lives_need_elimination")
         if teams is not None and style != "teams":
             raise UserError("quiz.error.teams_need_teams")
-        settings = await self.store.guilds.get(interaction.guild_id)
+        settings = await self.bot.store.guilds.get(interaction.guild_id)
         if settings.quiz_channel_id is not None and settings.quiz_channel_id != interaction.channel_id:
             raise UserError("quiz.error.wrong_channel", channel=f"<#{settings.quiz_channel_id}>")
         if (link := self._running_link(interaction.channel_id)) is not None:
@@ -117,11 +113,11 @@ class Quiz(PlayerActions, commands.GroupCog, name=ui.QUIZ_COG.name, group_name="
             raise UserError("quiz.error.elimination_rounds")
         lang = await self.bot.language_for(interaction)
         seconds = seconds or settings.quiz_seconds
-        mode = mode or settings.quiz_mode
+        how = mode or settings.quiz_mode  # "buttons" or "typed"
         topic = topic or "any"
         await interaction.response.defer(thinking=True)
-        seen = await self.store.quiz.seen(interaction.channel_id)
-        pool = await self.store.quiz.question_pool(interaction.guild_id, rng=self.rng, topic=topic, seen=seen,
+        seen = await self.bot.store.quiz.seen(interaction.channel_id)
+        pool = await self.bot.store.quiz.question_pool(interaction.guild_id, rng=self.rng, topic=topic, seen=seen,
                                                    rounds=rounds)
         # Off the event loop: with a big catalog, choosing distractors takes long enough to delay
         # other servers' clicks (measured in BENCHMARKS.md).
@@ -137,12 +133,12 @@ class Quiz(PlayerActions, commands.GroupCog, name=ui.QUIZ_COG.name, group_name="
             await self._drop_thinking(interaction)
             raise UserError("quiz.error.running", link=link)
         session = QuizSession(game_id=0, guild_id=interaction.guild_id, channel_id=interaction.channel_id,
-                              starter_id=interaction.user.id, mode=mode, seconds=seconds, topic=topic,
+                              starter_id=interaction.user.id, mode=how, seconds=seconds, topic=topic,
                               questions=questions, language=settings.language, style=style,
                               lives=lives or DEFAULT_LIVES, team_count=(teams or 2) if style == "teams" else 0)
-        game_id = await self.store.quiz.create_game(
+        game_id = await self.bot.store.quiz.create_game(
             guild_id=interaction.guild_id, channel_id=interaction.channel_id, started_by=interaction.user.id,
-            mode=mode, topic=topic, rounds=len(questions), seconds=seconds, now=wall(), style=style,
+            mode=how, topic=topic, rounds=len(questions), seconds=seconds, now=wall(), style=style,
             lives=session.lives if style == "elimination" else None,
             teams=session.team_count or None, questions=encode_questions(questions), state=session.snapshot())
         if game_id is None:  # another process or a race won the channel
@@ -212,7 +208,7 @@ class Quiz(PlayerActions, commands.GroupCog, name=ui.QUIZ_COG.name, group_name="
         if session is None or session.over:
             raise UserError("quiz.error.not_running")
         if interaction.user.id != session.starter_id:
-            settings = await self.store.guilds.get(interaction.guild_id)
+            settings = await self.bot.store.guilds.get(interaction.guild_id)
             if not interaction_is_manager(interaction, settings):
                 raise UserError("quiz.error.stop_refused")
         session.stop()
@@ -237,7 +233,7 @@ class Quiz(PlayerActions, commands.GroupCog, name=ui.QUIZ_COG.name, group_name="
         lang = await self.bot.language_for(interaction)
         span = PERIODS[period]
         since = discord.utils.utcnow() - span if span else None
-        rows = await self.store.quiz.leaderboard(interaction.guild_id, since=since, user_id=interaction.user.id,
+        rows = await self.bot.store.quiz.leaderboard(interaction.guild_id, since=since, user_id=interaction.user.id,
                                                  rank_by=by)
         await interaction.response.send_message(
             embed=ui.leaderboard_embed(rows, period, lang, interaction.user.id, rank_by=by))
@@ -250,14 +246,14 @@ class Quiz(PlayerActions, commands.GroupCog, name=ui.QUIZ_COG.name, group_name="
         assert interaction.guild_id is not None
         lang = await self.bot.language_for(interaction)
         who = member or interaction.user
-        stats = await self.store.quiz.player_stats(interaction.guild_id, who.id)
+        stats = await self.bot.store.quiz.player_stats(interaction.guild_id, who.id)
         if stats is None:
             await interaction.response.send_message(
                 t("quiz.stats.none", lang, member=ui.mention(who.id)), ephemeral=True)
             return
         favourite = None
         if stats.favourite_drama_id is not None:
-            dramas = await self.store.catalog.dramas_by_ids([stats.favourite_drama_id], interaction.guild_id)
+            dramas = await self.bot.store.catalog.dramas_by_ids([stats.favourite_drama_id], interaction.guild_id)
             if dramas:
                 favourite = safe(localized_name(dramas[0].name, dramas[0].hangul, lang), 200)
         await interaction.response.send_message(embed=ui.stats_embed(who, stats, favourite, lang))

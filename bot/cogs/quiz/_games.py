@@ -16,7 +16,7 @@ import discord
 from ...faults import describe, is_passing_fault
 from ...quiz.game import JOIN_SECONDS, Game
 from ...quiz.session import EndReason, QuizSession, RoundResult, SessionRegistry
-from ...store import StoreUnavailable
+from ...store import Store, StoreUnavailable
 from ...ui import quiz as ui
 from ._answers import AnswerWrites
 
@@ -63,8 +63,8 @@ class GameRunner:
         return self.game.session
 
     @property
-    def store(self):
-        return self.games.store
+    def store(self) -> Store:
+        return self.games.bot.store
 
     def wake(self) -> None:
         self.game.wake()
@@ -170,8 +170,7 @@ class Games:
         self.unloading = False  # shutting down: no game loop starts from now on
 
     @property
-    def store(self):
-        assert self.bot.store is not None
+    def store(self) -> Store:
         return self.bot.store
 
     def add(self, runner: GameRunner) -> None:
