@@ -44,6 +44,17 @@ def cog_modules() -> list[str]:
                   if not m.name.startswith("_"))
 
 
+def bot_intents() -> discord.Intents:
+    """The default (non-privileged) intents, which include guild and DM messages: the chat cog hears
+    mentions, replies and DMs, whose text Discord delivers without the privileged Message Content
+    intent. That one stays off, and so do members and presences."""
+    intents = discord.Intents.default()
+    intents.guild_messages = True
+    intents.dm_messages = True
+    intents.message_content = False
+    return intents
+
+
 class OstBot(commands.Bot):
     """The bot, with what its cogs share: the settings, the store (opened before the bot, closed with
     it) and the catalog service on that store (its name index, caches and shuffle bags)."""
@@ -53,8 +64,8 @@ class OstBot(commands.Bot):
 
     def __init__(self, settings: Settings, store: Store, **client_options: Any) -> None:
         super().__init__(
-            command_prefix=commands.when_mentioned,  # slash commands only; no message content needed
-            intents=discord.Intents.default(),
+            command_prefix=commands.when_mentioned,  # no prefix commands: see on_message
+            intents=bot_intents(),
             tree_cls=OstTree,
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,
@@ -69,6 +80,7 @@ class OstBot(commands.Bot):
         self._heartbeat: asyncio.Task[None] | None = None
         self._card_keeper: asyncio.Task[None] | None = None
         self.cards_built_at: int | None = None  # the catalog generation the song cards were last built for
+        self.offline = False  # the playground: nothing leaves the process unless a setting names a server
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -235,22 +247,28 @@ class OstBot(commands.Bot):
         scope = f"guild:{self.settings.dev_guild_id}" if self.settings.dev_guild_id else "global"
         return hashlib.sha256(f"{scope}\n{text}".encode()).hexdigest()
 
-    async def sync_commands(self) -> None:
-        """Push the command tree to Discord (and to the dev server when one is set)."""
+    async def sync_commands(self, command_hash: str | None = None) -> None:
+        """Push the command tree to Discord (and to the dev server when one is set); `command_hash` is the
+        tree's `command_hash()` when the caller has it already (it costs tens of milliseconds)."""
         await self.tree.sync()
         if self.settings.dev_guild_id:
             guild = discord.Object(self.settings.dev_guild_id)
             self.tree.copy_global_to(guild=guild)
             await self.tree.sync(guild=guild)
-        await self.store.meta.set("command_hash", await self.command_hash())
+        await self.store.meta.set("command_hash", command_hash or await self.command_hash())
         log.info("synced %d application commands", len(self.tree.get_commands()))
 
     async def sync_commands_if_changed(self) -> bool:
-        if await self.store.meta.get("command_hash") == await self.command_hash():
+        current = await self.command_hash()
+        if await self.store.meta.get("command_hash") == current:
             log.info("application commands unchanged since the last sync; not syncing")
             return False
-        await self.sync_commands()
+        await self.sync_commands(current)
         return True
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        """No prefix commands: the chat cog's listener answers the messages meant for the bot (the
+        default would read every mention as an unknown command)."""
 
     # -- helpers for cogs -------------------------------------------------------------------
 

@@ -20,6 +20,11 @@ from .sharding import Shards, parse_shard_ids
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 DEFAULT_HEARTBEAT_SECONDS = 30
 MISSED_BEATS = 3  # heartbeats missed before a process counts as gone
+# Who runs this bot, in every request's User-Agent as MusicBrainz asks: an operator sets their own
+# (a URL or an e-mail address) with OST_MUSICBRAINZ_CONTACT.
+PROJECT_URL = "https://github.com/ost-ballad-bot/ost-ballad-bot"
+MUSICBRAINZ_URL = "https://musicbrainz.org"
+COVERART_URL = "https://coverartarchive.org"
 
 
 class ConfigError(ValueError):
@@ -44,6 +49,13 @@ class Settings:
     # How often the process records that it is alive (for `ostbot status` and `/about`); None: never
     # (tests, unless they ask). `from_env` turns it on: OST_HEARTBEAT_SECONDS, 30 by default.
     heartbeat_seconds: float | None = None
+    # MusicBrainz: the site root (requests go to {root}/ws/2/...), the Cover Art Archive's root, the
+    # contact in the User-Agent, and this process's share of MusicBrainz's limit of one request per second
+    # (a fleet of N processes on one host sets 1/N each; see the README).
+    musicbrainz_url: str = MUSICBRAINZ_URL
+    coverart_url: str = COVERART_URL
+    musicbrainz_contact: str = PROJECT_URL
+    musicbrainz_rate: float = 1.0
 
     def __post_init__(self) -> None:
         if self.log_level not in LOG_LEVELS:
@@ -62,6 +74,16 @@ class Settings:
                                   f"(OST_SHARD_COUNT is {self.shard_count})")
             if len(set(self.shard_ids)) != len(self.shard_ids):
                 raise ConfigError("OST_SHARD_IDS lists a shard twice")
+        for name, url in (("OST_MUSICBRAINZ_URL", self.musicbrainz_url), ("OST_COVERART_URL", self.coverart_url)):
+            if not url.startswith(("http://", "https://")):
+                raise ConfigError(f"{name} must be an http:// or https:// URL, not {url!r}")
+        if not self.musicbrainz_contact.strip():
+            raise ConfigError("OST_MUSICBRAINZ_CONTACT must name who runs the bot (a URL or an e-mail address)")
+        if not self.musicbrainz_rate > 0:
+            raise ConfigError("OST_MUSICBRAINZ_RATE must be a positive number of requests per second")
+        if self.musicbrainz_rate > 1 and self.musicbrainz_url.rstrip("/") == MUSICBRAINZ_URL:
+            raise ConfigError("OST_MUSICBRAINZ_RATE: musicbrainz.org allows at most 1 request per second "
+                              "(a mirror set with OST_MUSICBRAINZ_URL may allow more)")
         if self.database_url is None and not self.shards.is_whole_fleet:
             raise ConfigError("OST_SHARD_IDS: a SQLite database serves one process only, so one process must run "
                               "every shard (leave OST_SHARD_IDS out), or set OST_DATABASE_URL to PostgreSQL "
@@ -128,7 +150,17 @@ class Settings:
             raise ConfigError(f"OST_HEARTBEAT_SECONDS must be a number of seconds, not {beat!r}") from None
         if not 1 <= heartbeat_seconds <= 3600:
             raise ConfigError("OST_HEARTBEAT_SECONDS must be between 1 and 3600")
+        rate_text = text("OST_MUSICBRAINZ_RATE") or "1"
+        try:
+            musicbrainz_rate = float(rate_text)
+        except ValueError:
+            raise ConfigError(f"OST_MUSICBRAINZ_RATE must be a number of requests per second, "
+                              f"not {rate_text!r}") from None
         return cls(
+            musicbrainz_url=text("OST_MUSICBRAINZ_URL") or MUSICBRAINZ_URL,
+            coverart_url=text("OST_COVERART_URL") or COVERART_URL,
+            musicbrainz_contact=text("OST_MUSICBRAINZ_CONTACT") or PROJECT_URL,
+            musicbrainz_rate=musicbrainz_rate,
             token=token,
             heartbeat_seconds=heartbeat_seconds,
             database_path=Path(text("OST_DATABASE_PATH") or "data/ost.db"),

@@ -50,3 +50,27 @@ def test_a_process_counts_as_gone_after_three_missed_heartbeats(tmp_path):
     """One rule for `ostbot status`, `/about`'s fleet count and a quiz's owner during a deploy."""
     assert Settings(database_path=tmp_path / "a.db", heartbeat_seconds=10).stale_after == 30
     assert Settings(database_path=tmp_path / "a.db").stale_after == 90  # none recorded: the default 30 s
+
+
+def test_musicbrainz_settings_default_to_the_real_services_and_read_the_environment():
+    default = Settings.from_env({}, dotenv_path=None)
+    assert (default.musicbrainz_url, default.coverart_url) == ("https://musicbrainz.org", "https://coverartarchive.org")
+    assert default.musicbrainz_contact.startswith("https://") and default.musicbrainz_rate == 1.0
+    mirror = Settings.from_env({"OST_MUSICBRAINZ_URL": "http://127.0.0.1:8900",
+                                "OST_COVERART_URL": "http://127.0.0.1:8900/coverart",
+                                "OST_MUSICBRAINZ_CONTACT": "ops@example.org", "OST_MUSICBRAINZ_RATE": "5"},
+                               dotenv_path=None)
+    assert mirror.musicbrainz_url == "http://127.0.0.1:8900" and mirror.coverart_url.endswith("/coverart")
+    assert mirror.musicbrainz_contact == "ops@example.org" and mirror.musicbrainz_rate == 5.0
+
+
+@pytest.mark.parametrize(("env", "name"), [
+    ({"OST_MUSICBRAINZ_URL": "musicbrainz.org"}, "OST_MUSICBRAINZ_URL"),
+    ({"OST_COVERART_URL": "ftp://caa"}, "OST_COVERART_URL"),
+    ({"OST_MUSICBRAINZ_RATE": "fast"}, "OST_MUSICBRAINZ_RATE"),
+    ({"OST_MUSICBRAINZ_RATE": "0"}, "OST_MUSICBRAINZ_RATE"),
+    ({"OST_MUSICBRAINZ_RATE": "2"}, "OST_MUSICBRAINZ_RATE"),  # above musicbrainz.org's limit
+])
+def test_bad_musicbrainz_settings_name_the_variable(env, name):
+    with pytest.raises(ConfigError, match=name):
+        Settings.from_env(env, dotenv_path=None)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
-from ..catalog.search import Match
+from ..catalog.search import Match, strong_matches
 from ..catalog.text import compact
 from ..errors import UserError
 from ..ui import cards
@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 QUERY_MAX = 100
 CANDIDATES_MAX = 24
+LOOKUP_KINDS = ("song", "drama", "artist", "actor")
 
 
 async def choices_for(bot: OstBot, interaction: discord.Interaction, current: str,
@@ -101,3 +102,13 @@ async def card_for(bot: OstBot, match: Match, lang: str, guild_id: int | None, *
             options = [(f"{label.kind}:{label.id}", cards.label_text(label, lang), None) for label in labels]
             view.add_item(cards.candidates_select(options, lang))
     return embed, view
+
+
+async def lookup_card(bot: OstBot, query: str, guild_id: int | None, lang: str,
+                      kinds: Sequence[str] = LOOKUP_KINDS) -> tuple[discord.Embed, discord.ui.View | None]:
+    """/ost's answer: the best match's card, the other strong matches in a select; the "nothing
+    found" error (with suggestions) when nothing matches."""
+    matches = await bot.catalog.resolve(query, guild_id, kinds)
+    if not matches:
+        raise await no_match(bot, query, guild_id, kinds, lang)
+    return await card_for(bot, matches[0], lang, guild_id, others=strong_matches(matches)[1:])

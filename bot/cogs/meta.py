@@ -44,6 +44,16 @@ def help_lines(tree: app_commands.CommandTree, lang: str, *, admin: bool) -> tup
     return members, (admins if admin else [])
 
 
+def help_embed(tree: app_commands.CommandTree, lang: str, *, admin: bool, intro: str | None = None) -> discord.Embed:
+    """/help's card: every command with an example; `intro` replaces the opening line."""
+    members, admins = help_lines(tree, lang, admin=admin)
+    parts = [intro or t("help.intro", lang), "", f"**{t('help.member', lang)}**", *members]
+    if admins:
+        parts += ["", f"**{t('help.admin', lang)}**", *admins]
+    return discord.Embed(title=t("help.title", lang), description=clip("\n".join(parts), 4096),
+                         colour=discord.Colour.blurple())
+
+
 def format_uptime(seconds: float, lang: str = "en") -> str:
     """"1d 2h 3m" / "1일 2시간 3분"."""
     minutes, _ = divmod(int(seconds), 60)
@@ -62,12 +72,7 @@ class Meta(commands.Cog):
     async def help_command(self, interaction: discord.Interaction) -> None:
         lang = await self.bot.language_for(interaction)
         admin = bool(interaction.guild_id and interaction.permissions.manage_guild)
-        members, admins = help_lines(self.bot.tree, lang, admin=admin)
-        parts = [t("help.intro", lang), "", f"**{t('help.member', lang)}**", *members]
-        if admins:
-            parts += ["", f"**{t('help.admin', lang)}**", *admins]
-        embed = discord.Embed(title=t("help.title", lang), description=clip("\n".join(parts), 4096),
-                              colour=discord.Colour.blurple())
+        embed = help_embed(self.bot.tree, lang, admin=admin)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @app_commands.command(name="about", description="Catalog size, sources, version, uptime and invite link")

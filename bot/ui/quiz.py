@@ -269,6 +269,8 @@ def start_embed(session: QuizSession, lang: str, asked: int | None = None) -> di
     if asked is not None and session.total_rounds < asked:
         body += "\n" + t("quiz.start.short", lang, count=session.total_rounds, asked=asked,
                          topic=topic_label(session.topic, lang))
+        if session.topic == "facts":  # the catalog may have grown, but not in facts
+            body += " " + t("quiz.start.short_facts", lang)
     if session.style == "elimination":
         body += "\n" + t("quiz.start.elimination", lang, lives=session.lives)
     elif session.style == "teams":

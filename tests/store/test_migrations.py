@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 
 import pytest
@@ -11,6 +12,7 @@ from bot.catalog.seedfile import load_catalog
 from bot.store import MigrationError, SchemaTooNewError, Store, StoreError
 from bot.store.connection import available_migrations
 from bot.store.engine import Migration
+from bot.store.times import stamp
 
 pytestmark = pytest.mark.both_engines
 
@@ -41,7 +43,10 @@ async def _database_at(path, version: int) -> None:
             await store.catalog.seed(load_catalog())
         await store.catalog.import_records([SongRecord(title="Kept Song", artists=["Gummy"], drama="Goblin")],
                                            guild_id=77, origin="guild")
-        await store.guilds.update(77, quiz_rounds=12)
+        # Raw SQL: the repository reads every column of the latest schema, which an older one lacks.
+        async with store.transaction() as tx:
+            await tx.execute("INSERT INTO guild_settings (guild_id, quiz_rounds, updated_at) VALUES (?, ?, ?)",
+                             (77, 12, stamp(dt.datetime.now(dt.UTC))))
         assert await store.schema_version() == version
     finally:
         await store.close()
