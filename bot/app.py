@@ -12,7 +12,7 @@ import os
 import pkgutil
 import socket
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord.ext import commands
@@ -22,6 +22,7 @@ from . import cogs as cogs_package
 from .catalog.seedfile import load_catalog
 from .catalog.service import CatalogService
 from .config import Settings
+from .error_handler import ServingBot
 from .i18n import resolve_language
 from .i18n.commands import OstTranslator
 from .sharding import fleet_guilds, format_shard_ids
@@ -272,7 +273,16 @@ class OstBot(commands.Bot):
 
     # -- helpers for cogs -------------------------------------------------------------------
 
-    async def language_for(self, interaction: discord.Interaction) -> str:
+    async def language_for(self, interaction: discord.Interaction, setting: str | None = None) -> str:
+        """The reader's language, the one way it is worked out: the server's language setting (read from
+        the store, unless the caller has it: a quiz's session keeps it, so clicks stay cheap), else the
+        member's Discord language, else the server's; English when none of them is one the bot speaks."""
+        if setting is None:
+            setting = await self._language_setting(interaction)
+        guild_locale = interaction.guild_locale if interaction.guild_id else None
+        return resolve_language(setting, str(interaction.locale), str(guild_locale) if guild_locale else None)
+
+    async def _language_setting(self, interaction: discord.Interaction) -> str:
         setting = "auto"
         if interaction.guild_id is not None and not self.store.closed:
             try:
@@ -281,8 +291,11 @@ class OstBot(commands.Bot):
                 log.info("could not read the language setting: %s", exc)
             except Exception:  # a broken store must not stop an error message from going out
                 log.exception("could not read the language setting")
-        guild_locale = interaction.guild_locale if interaction.guild_id else None
-        return resolve_language(setting, str(interaction.locale), str(guild_locale) if guild_locale else None)
+        return setting
+
+
+if TYPE_CHECKING:
+    _answers_like_the_funnel_asks: type[ServingBot] = OstBot  # mypy checks the bot serves the error funnel
 
 
 class ShardedOstBot(OstBot, commands.AutoShardedBot):

@@ -20,7 +20,7 @@ from ..catalog.additions import record_from_options
 from ..catalog.duplicates import near_duplicates, title_candidates
 from ..catalog.recordfiles import parse_records, records_to_csv
 from ..catalog.records import SongRecord
-from ..checks import Refused, settings_for_check
+from ..checks import settings_for_check
 from ..errors import UserError
 from ..i18n import t
 from ..ui.admin import (
@@ -76,7 +76,7 @@ class CatalogAdmin(commands.GroupCog, name=ADD_COG.name, group_name="catalog",
         if interaction.guild_id is None:
             raise app_commands.NoPrivateMessage()
         if not interaction_is_manager(interaction, await settings_for_check(self.bot.store, interaction.guild_id)):
-            raise Refused("admin.error.not_manager")
+            raise UserError("admin.error.not_manager")
         return True
 
     async def _is_manager(self, interaction: discord.Interaction) -> bool:

@@ -22,7 +22,6 @@ from ..catalog.search import Match, strong_matches
 from ..catalog.service import RandomFilters
 from ..chat.intents import Intent, parse
 from ..chat.limits import ChatLimits
-from ..checks import Refused
 from ..errors import UserError
 from ..i18n import resolve_language, t
 from ..store import StoreUnavailable
@@ -149,7 +148,7 @@ class Chat(commands.Cog):
         try:
             self._cooldown(message, intent.kind, cooldown)
             embed, view = await self.reply_for(message, intent, lang)
-        except (UserError, Refused) as error:
+        except UserError as error:
             content = t(error.key, lang, **error.params)
         except StoreUnavailable as error:
             log.warning("chat: %s", error)
@@ -171,7 +170,7 @@ class Chat(commands.Cog):
         tree: OstTree = self.bot.tree  # type: ignore[assignment]
         left = tree.cooldowns.hit((message.guild.id, message.author.id, name), seconds, self.bot.loop.time())
         if left > 0:
-            raise Refused("error.cooldown", seconds=max(1, math.ceil(left)))
+            raise UserError("error.cooldown", seconds=max(1, math.ceil(left)))
 
     # -- the answers -------------------------------------------------------------------------
 

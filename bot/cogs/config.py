@@ -12,9 +12,9 @@ from discord.ext import commands
 
 from ..access import bot_permissions_in, interaction_is_admin, interaction_is_manager, missing_post_permissions
 from ..catalog.daily import first_handled_date, next_post_at, parse_timezone, timezone_suggestions
-from ..checks import Refused, settings_for_check
+from ..checks import settings_for_check
 from ..errors import UserError
-from ..i18n import resolve_language, t
+from ..i18n import t
 from ..ui.admin import RESET_COG, ResetScoresButton, reset_view, settings_embed
 from ..ui.text import safe
 
@@ -57,7 +57,7 @@ class ConfigCog(commands.GroupCog, name=RESET_COG.name, group_name="config",
             raise app_commands.NoPrivateMessage()
         settings = await settings_for_check(self.bot.store, interaction.guild_id)
         if not interaction_is_manager(interaction, settings):
-            raise Refused("admin.error.not_manager")
+            raise UserError("admin.error.not_manager")
         return True
 
     async def _settings(self, interaction: discord.Interaction) -> tuple[GuildSettings, str]:
@@ -202,7 +202,7 @@ class ConfigCog(commands.GroupCog, name=RESET_COG.name, group_name="config",
         # Only Manage Server may decide who else manages: otherwise a manager could hand the
         # role to everyone.
         if not interaction_is_admin(interaction):
-            raise Refused("error.no_permission")
+            raise UserError("error.no_permission")
         if role.is_default():
             raise UserError("admin.error.everyone_role")
         await self.bot.store.guilds.update(settings.guild_id, manager_role_id=role.id)
@@ -212,7 +212,7 @@ class ConfigCog(commands.GroupCog, name=RESET_COG.name, group_name="config",
     async def config_manager_role_clear(self, interaction: discord.Interaction) -> None:
         settings, lang = await self._settings(interaction)
         if not interaction_is_admin(interaction):
-            raise Refused("error.no_permission")
+            raise UserError("error.no_permission")
         if settings.manager_role_id is None:
             raise UserError("admin.error.no_manager_role")
         await self.bot.store.guilds.update(settings.guild_id, manager_role_id=None)
@@ -226,8 +226,7 @@ class ConfigCog(commands.GroupCog, name=RESET_COG.name, group_name="config",
                               language: Literal["auto", "en", "ko"]) -> None:
         settings, _ = await self._settings(interaction)
         await self.bot.store.guilds.update(settings.guild_id, language=language)
-        guild_locale = str(interaction.guild_locale) if interaction.guild_locale else None
-        lang = resolve_language(language, str(interaction.locale), guild_locale)
+        lang = await self.bot.language_for(interaction, language)
         await interaction.response.send_message(
             t("admin.language.saved", lang, language=t(f"admin.language.{language}", lang)), ephemeral=True)
 

@@ -25,7 +25,6 @@ import discord
 from discord import app_commands
 from simcord import BackendError, Env, MemberActor, SetupError
 
-from ..checks import Refused
 from ..errors import UserError
 from ..i18n import resolve_language
 from . import chatting, parsing
@@ -51,7 +50,7 @@ _ID_MS = 157_766_400_000
 _MEMBER_ID_SPAN = 1 << 24
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?)?$", re.I)
 # Errors the bot answers on purpose (bad input, a refused check); SimCord still records them.
-_EXPECTED = (UserError, Refused, app_commands.CheckFailure, app_commands.CommandOnCooldown,
+_EXPECTED = (UserError, app_commands.CheckFailure, app_commands.CommandOnCooldown,
              app_commands.TransformerError)
 
 HELP = """\

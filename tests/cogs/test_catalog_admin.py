@@ -11,7 +11,7 @@ import pytest
 from simcord import SetupError
 
 from bot.app import open_bot
-from bot.checks import Refused
+from bot.errors import UserError
 from tests.cogs.admin_helpers import allow_command, reply
 from tests.helpers import text_of
 from tests.limits import assert_choices, assert_message_limits
@@ -49,7 +49,7 @@ async def test_catalog_is_hidden_from_members_and_stale_clients_are_refused(worl
         assert result.response.ephemeral and "Manage Server" in result.response.content, command
         assert result.response.attachments == []
     assert await simcord_env.bot.store.content_hash() == before
-    assert [e.key for e in simcord_env.errors if isinstance(e, Refused)] == ["admin.error.not_manager"] * 5
+    assert [e.key for e in simcord_env.errors if isinstance(e, UserError)] == ["admin.error.not_manager"] * 5
     # Autocomplete tells a stale client nothing either.
     assert await world.alice.autocomplete(world.channel, "catalog remove", "song", "") == []
 

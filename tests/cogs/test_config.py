@@ -7,7 +7,7 @@ import pytest
 from simcord import SetupError
 
 from bot.app import open_bot
-from bot.checks import Refused
+from bot.errors import UserError
 from tests.cogs.admin_helpers import allow_command, record_score, reply, set_role_permissions
 from tests.helpers import text_of
 from tests.limits import assert_message_limits
@@ -19,8 +19,8 @@ ADMIN_COMMANDS = ("config show", "config quiz", "config random", "config daily",
                   "config chat")
 
 
-def refusals(env) -> list[Refused]:
-    return [e for e in env.errors if isinstance(e, Refused)]
+def refusals(env) -> list[UserError]:
+    return [e for e in env.errors if isinstance(e, UserError)]
 
 
 # -- who may configure ------------------------------------------------------------------------
