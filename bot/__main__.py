@@ -113,12 +113,9 @@ async def serve_until_signalled(bot, main: Awaitable[object]) -> None:
 
 
 async def _run_bot(settings: Settings, *, force_sync: bool = False) -> int:
-    from .app import create_bot
+    from .app import open_bot
 
-    bot = create_bot(settings)
-    # The store first, before Discord: a database that cannot be reached (PostgreSQL down, a wrong
-    # URL) stops the start-up with one clear line, before any connection to Discord is made.
-    bot.store = await Store.open(settings.database)
+    bot = await open_bot(settings)
     async with bot:
         if force_sync:
             await bot.login(settings.token or "")

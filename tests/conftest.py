@@ -13,7 +13,7 @@ from pathlib import Path
 import discord
 import pytest
 
-from bot.app import create_bot
+from bot.app import open_bot
 from bot.config import Settings
 from bot.store import Store
 
@@ -121,10 +121,10 @@ def settings(database, tmp_path: Path) -> Settings:
 
 @pytest.fixture
 async def simcord_bot(settings: Settings):
-    bot = create_bot(settings)
+    bot = await open_bot(settings)
     yield bot
     # SimCord's shutdown never calls bot.close(): close the store here, before the test database goes.
-    if bot.store is not None and not bot.store.closed:
+    if not bot.store.closed:
         await bot.store.close()
 
 

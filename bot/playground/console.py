@@ -99,7 +99,7 @@ async def play(settings: Settings, *, stdin: TextIO | None = None, output: Outpu
     """Run a playground session until `quit` or the end of input; returns the exit status."""
     import simcord
 
-    from ..app import create_bot
+    from ..app import open_bot
     from .session import CHANNEL_NAME, GUILD_NAME, YOU, Playground
 
     stdin = stdin or sys.stdin
@@ -108,7 +108,7 @@ async def play(settings: Settings, *, stdin: TextIO | None = None, output: Outpu
     output = output or choose_output()
     # No token and no dev server: nothing leaves the process.
     settings = dataclasses.replace(settings, token=None, dev_guild_id=None)
-    bot = create_bot(settings)
+    bot = await open_bot(settings)
     bot.offline = True
     # strict_sync=False: SimCord starts empty each run, while the database remembers the last
     # sync, so the bot may (rightly) not sync; SimCord then registers the commands on first use.

@@ -60,11 +60,11 @@ async def test_a_process_without_shard_zero_never_syncs_commands(simcord_env, se
 async def test_about_names_the_shard_and_counts_servers_across_the_fleet(simcord_env, settings, database):
     import dataclasses
 
-    from bot.app import create_bot
+    from bot.app import open_bot
 
     await simcord_env.bot.close()
     beating = dataclasses.replace(settings, heartbeat_seconds=30.0)
-    await simcord_env.restart_bot(create_bot(beating))
+    await simcord_env.restart_bot(await open_bot(beating))
     bot = simcord_env.bot
     guild = simcord_env.create_guild(name="Mine", shard_id=0)
     channel = guild.create_text_channel("general")

@@ -35,7 +35,7 @@ from pathlib import Path
 import simcord
 
 from bot.__main__ import serve_until_signalled
-from bot.app import create_bot
+from bot.app import open_bot
 from bot.config import Settings
 from bot.store.engine import number_parameters
 from bot.store.postgres import is_postgres_url
@@ -205,7 +205,7 @@ async def main(args: argparse.Namespace) -> int:
         settings = Settings(database_url=args.database, heartbeat_seconds=None, **shards)
     else:
         settings = Settings(database_path=Path(args.database), heartbeat_seconds=None, **shards)
-    bot = create_bot(settings)
+    bot = await open_bot(settings)
     await serve_until_signalled(bot, drive(bot, args))
     return 0
 
