@@ -19,7 +19,7 @@ import discord
 from . import fetch_cli
 from .catalog.recordfiles import parse_records, records_to_csv, records_to_json
 from .catalog.seedfile import CatalogError, load_catalog
-from .config import ConfigError, Settings
+from .config import ConfigError, Settings, is_postgres_url
 from .sharding import parse_shard_ids
 from .store import Store, StoreError, StoreUnavailable
 from .ui.admin import problem_line
@@ -48,7 +48,7 @@ def _settings(args: argparse.Namespace, *, playground: bool = False) -> Settings
     data apart: `play --database`, else playground.db next to the normal database."""
     settings = Settings.from_env()
     if database := getattr(args, "database", None):
-        if database.startswith(("postgresql://", "postgres://")):
+        if is_postgres_url(database):
             settings = dataclasses.replace(settings, database_url=database)
         else:
             settings = dataclasses.replace(settings, database_path=Path(database), database_url=None)
@@ -113,12 +113,9 @@ async def serve_until_signalled(bot, main: Awaitable[object]) -> None:
 
 
 async def _run_bot(settings: Settings, *, force_sync: bool = False) -> int:
-    from .app import create_bot
+    from .app import open_bot
 
-    bot = create_bot(settings)
-    # The store first, before Discord: a database that cannot be reached (PostgreSQL down, a wrong
-    # URL) stops the start-up with one clear line, before any connection to Discord is made.
-    bot.store = await Store.open(settings.database)
+    bot = await open_bot(settings)
     async with bot:
         if force_sync:
             await bot.login(settings.token or "")

@@ -16,7 +16,7 @@ from benchmarks.__main__ import main as bench_main
 from benchmarks.catalogs import SyntheticCatalog, chunks_to
 from benchmarks.child import add_floor, typo
 from benchmarks.harness import Harness, run
-from bot.app import create_bot
+from bot.app import open_bot
 from bot.config import Settings
 
 
@@ -59,7 +59,7 @@ def test_quick_run_writes_every_table(tmp_path: Path):
 def test_harness_drives_a_real_command_through_the_parser(tmp_path: Path):
     async def scenario() -> dict:
         world = wire.World.create()
-        bot = create_bot(Settings(database_path=tmp_path / "h.db"))
+        bot = await open_bot(Settings(database_path=tmp_path / "h.db", heartbeat_seconds=None))
         add_floor(bot)
         harness = Harness(bot, world)
         await harness.start()

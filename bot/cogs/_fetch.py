@@ -156,7 +156,6 @@ class FetchFlow:
             else:
                 releases = [preview.chosen]
             plan = fetching.plan(releases, drama=preview.drama_option, instrumentals=preview.instrumentals)
-            assert self.bot.store is not None
             result = await fetching.add(self.bot.store, plan, guild_id=preview.guild_id,
                                         added_by=interaction.user.id)
         except UserError as error:   # MusicBrainz failed or the plan was refused: nothing was written

@@ -22,14 +22,13 @@ from ..catalog.search import EXACT, Match, strong_matches
 from ..catalog.service import RandomFilters
 from ..chat.intents import Intent, parse, strip_markup
 from ..chat.limits import ChatLimits
-from ..checks import Refused
 from ..components import CogRef
 from ..errors import UserError
 from ..i18n import resolve_language, t
 from ..store import StoreUnavailable
 from ..ui import cards
 from ..ui.quiz import QUIZ_COG
-from ._lookup import LOOKUP_KINDS, card_for, no_match, service
+from ._lookup import LOOKUP_KINDS, card_for, no_match
 from .meta import help_embed
 from .random_pick import pick_reply, random_filters
 from .recommend import recommend_card, recommend_from
@@ -122,7 +121,7 @@ class Chat(commands.Cog):
         if not self.addressed(message) or not message.content.strip():
             return  # a reply with its ping off arrives without text: nothing to read
         store = self.bot.store
-        if store is None or store.closed:
+        if store.closed:
             return
         guild = message.guild
         try:
@@ -150,7 +149,7 @@ class Chat(commands.Cog):
         try:
             self._cooldown(message, intent.kind, cooldown)
             embed, view = await self.reply_for(message, intent, lang)
-        except (UserError, Refused) as error:
+        except UserError as error:
             content = t(error.key, lang, **error.params)
         except StoreUnavailable as error:
             log.warning("chat: %s", error)
@@ -172,7 +171,7 @@ class Chat(commands.Cog):
         tree: OstTree = self.bot.tree  # type: ignore[assignment]
         left = tree.cooldowns.hit((message.guild.id, message.author.id, name), seconds, self.bot.loop.time())
         if left > 0:
-            raise Refused("error.cooldown", seconds=max(1, math.ceil(left)))
+            raise UserError("error.cooldown", seconds=max(1, math.ceil(left)))
 
     # -- the answers -------------------------------------------------------------------------
 
@@ -199,11 +198,11 @@ class Chat(commands.Cog):
     async def _exact_name(self, message: discord.Message, guild_id: int | None) -> str | None:
         """The message's whole text when it is exactly one of the catalog's names."""
         text = strip_markup(message.content)
-        matches = await service(self.bot).search(text, guild_id, LOOKUP_KINDS, best_only=True)
+        matches = await self.bot.catalog.search(text, guild_id, LOOKUP_KINDS, best_only=True)
         return text if matches and matches[0].tier == EXACT else None
 
     async def _lookup(self, intent: Intent, guild_id: int | None, lang: str) -> Reply:
-        svc = service(self.bot)
+        svc = self.bot.catalog
         matches = await svc.resolve(intent.subject, guild_id, intent.kinds) if intent.kinds else []
         matches = matches or await svc.resolve(intent.subject, guild_id, LOOKUP_KINDS)
         if not matches:
@@ -215,7 +214,7 @@ class Chat(commands.Cog):
     async def _random(self, message: discord.Message, intent: Intent, guild_id: int | None, lang: str) -> Reply:
         drama = artist = None
         if intent.subject:
-            matches = await service(self.bot).resolve(intent.subject, guild_id, ("drama", "artist"))
+            matches = await self.bot.catalog.resolve(intent.subject, guild_id, ("drama", "artist"))
             if not matches:
                 raise await no_match(self.bot, intent.subject, guild_id, ("drama", "artist"), lang)
             drama, artist = (matches[0].ref, None) if matches[0].kind == "drama" else (None, matches[0].ref)
@@ -256,7 +255,7 @@ class Chat(commands.Cog):
         """The song or drama a card shows: its name resolved among its kind, from the card's drama first."""
         if context.kind is None or context.title is None:
             return None
-        svc = service(self.bot)
+        svc = self.bot.catalog
         names = [context.title, *(part.strip() for part in context.title.rstrip(")").split(" (", 1))]
         for name in dict.fromkeys(n for n in names if n):
             for match in (await svc.resolve(name, guild_id, (context.kind,)))[:5]:

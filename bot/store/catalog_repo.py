@@ -30,6 +30,7 @@ from ..catalog.models import (
     SeedCatalog,
     SeedDrama,
     SeedSong,
+    SeedSource,
     Song,
     Source,
 )
@@ -222,17 +223,23 @@ def _seed_names(main: str, hangul: str | None, others: Iterable[str]) -> tuple[s
     return main, [*([hangul] if hangul else []), *others]
 
 
-async def _seed(w: _Writer, catalog: SeedCatalog) -> SeedReport:
-    tx = w.tx
+async def _seed_sources(w: _Writer, sources: list[SeedSource]) -> dict[str, int]:
+    """The shipped sources written; their ids by key."""
     source_ids: dict[str, int] = {}
-    for s in catalog.sources:
-        source_ids[s.key] = int(await tx.fetchval(
+    for s in sources:
+        source_ids[s.key] = int(await w.tx.fetchval(
             "INSERT INTO sources (key, title, publisher, author, published, note, about, about_ko) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (key) DO UPDATE SET title = excluded.title, publisher = excluded.publisher, "
             "author = excluded.author, published = excluded.published, note = excluded.note, "
             "about = excluded.about, about_ko = excluded.about_ko RETURNING id",
             (s.key, s.title, s.publisher, s.author, str(s.date) if s.date else None, s.note, s.about, s.about_ko)))
+    return source_ids
+
+
+async def _seed(w: _Writer, catalog: SeedCatalog) -> SeedReport:
+    tx = w.tx
+    source_ids = await _seed_sources(w, catalog.sources)
 
     drama_ids = await w.upsert_many("dramas", None, {d.key: {
         "origin": "seed", "name": d.name, "hangul": d.hangul, "year": d.year,

@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from bot.app import create_bot
+from bot.app import open_bot
 from bot.musicbrainz import client
 
 from .admin_helpers import reply
@@ -126,7 +126,7 @@ async def test_the_preview_expires_disabled_and_says_so(world, simcord_env):
 async def test_a_click_after_a_restart_says_the_preview_expired(world, simcord_env, settings):
     result = await world.admin.slash(world.channel, "catalog fetch", query="도깨비")
     await simcord_env.bot.close()
-    await simcord_env.restart_bot(create_bot(settings))
+    await simcord_env.restart_bot(await open_bot(settings))
     late = await world.admin.click(reply(result), label="Add")
     assert "expired" in late.response.content and late.response.components == []
     assert await own_titles(simcord_env.bot.store, world.guild.id) == []

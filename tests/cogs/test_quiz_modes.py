@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.app import create_bot
+from bot.app import open_bot
 from bot.quiz.game import JOIN_SECONDS
 from tests.cogs.quiz_helpers import button_ids, count, message_by_id, only_game, player_totals, rows, session_of
 from tests.cogs.test_quiz import buttons, only_keys
@@ -260,7 +260,7 @@ async def test_an_elimination_quiz_keeps_lives_and_teams_their_members_over_a_re
     await env.advance_time(2)
 
     await env.bot.close()
-    await env.restart_bot(create_bot(settings))
+    await env.restart_bot(await open_bot(settings))
     await env.advance_time(0)
     resumed = session_of(env, world.channel)
     assert resumed.players[world.bob.id].lives == 1 and resumed.has_answered(world.bob.id)
@@ -276,7 +276,7 @@ async def test_an_elimination_quiz_keeps_lives_and_teams_their_members_over_a_re
     await world.bob.click(picking, custom_id=f"quiz:j:{game_id}:1")
     await env.advance_time(5)
     await env.bot.close()
-    await env.restart_bot(create_bot(settings))
+    await env.restart_bot(await open_bot(settings))
     await env.advance_time(0)
     assert session_of(env, other).players[world.bob.id].team == 1
     joined = await world.alice.click(picking, custom_id=f"quiz:j:{game_id}:0")  # the old message still works

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.app import create_bot
+from bot.app import open_bot
 from bot.catalog.seedfile import load_catalog
 from tests.cogs.test_ost import HOSTILE, components, custom_ids, user_errors
 from tests.limits import assert_choices, assert_message_limits
@@ -146,7 +146,7 @@ async def test_another_keeps_its_filters_after_a_restart(world, settings):
     assert button.startswith("ost:rnd:1::1:")
     first = title_of(message)
     await env.bot.close()
-    await env.restart_bot(create_bot(settings))
+    await env.restart_bot(await open_bot(settings))
     clicked = await world.bob.click(message, custom_id=button)
     second = title_of(clicked.response)
     assert {first, second} <= {"I Will Go to You Like the First Snow", "Stay with Me"}

@@ -17,7 +17,7 @@ from ...faults import describe, is_passing_fault
 from ...i18n import t
 from ...quiz.game import JOIN_SECONDS, RESUME_LIMIT, Game
 from ...quiz.session import EndReason, QuizSession, RoundResult, SessionRegistry
-from ...store import StoreUnavailable, write_failure
+from ...store import Store, StoreUnavailable, write_failure
 from ...ui import pictures as pictures_ui
 from ...ui import quiz as ui
 from ._answers import AnswerWrites
@@ -74,8 +74,8 @@ class GameRunner:
         return self.game.session
 
     @property
-    def store(self):
-        return self.games.store
+    def store(self) -> Store:
+        return self.games.bot.store
 
     def wake(self) -> None:
         self.game.wake()
@@ -247,8 +247,7 @@ class Games:
         self.unloading = False  # shutting down: no game loop starts from now on
 
     @property
-    def store(self):
-        assert self.bot.store is not None
+    def store(self) -> Store:
         return self.bot.store
 
     def add(self, runner: GameRunner) -> None:
