@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 # Slow tests (the 30-kill crash loop) are left to .ci/run; `make test PYTEST_ARGS=` runs everything.
 PYTEST_ARGS ?= -m "not slow"
+# Test workers (pytest-xdist): one per core by default; `make test PYTEST_WORKERS=0` runs in one process.
+PYTEST_WORKERS ?= auto
 
 .PHONY: run test lint bench clean
 
@@ -30,7 +32,7 @@ lint: $(VENV)/.test-installed
 test: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 bench: $(VENV)/.test-installed
 	$(BIN)/python -m benchmarks

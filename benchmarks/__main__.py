@@ -55,6 +55,32 @@ def child(mode: str, db: Path, workdir: Path, *extra: str, timeout: float = 300.
     return result
 
 
+def pictures_run(workdir: Path, quick: bool) -> dict[str, Any]:
+    """benchmarks/pictures.py in a process of its own; its JSON result."""
+    out = workdir / "pictures.json"
+    command = [sys.executable, "-m", "benchmarks.pictures", "--out", str(out), *(["--quick"] if quick else [])]
+    try:
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600.0)
+    except subprocess.TimeoutExpired:
+        return {"status": "failed: timed out"}
+    if done.returncode != 0 or not out.exists():
+        return {"status": "failed: " + " / ".join((done.stderr or "").strip().splitlines()[-3:])}
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def routing(calls: int) -> dict[str, Any]:
+    """`benchmarks.routing` in a process of its own: the cost of a quiz click by each route."""
+    command = [sys.executable, "-m", "benchmarks.routing", "--json", "--calls", str(calls)]
+    try:
+        done = subprocess.run(command, cwd=ROOT, env={**os.environ, "PYTHONHASHSEED": "0"}, capture_output=True,
+                              text=True, timeout=300.0)
+    except subprocess.TimeoutExpired:
+        return {"status": "failed: timed out"}
+    if done.returncode != 0:
+        return {"status": "failed: " + " / ".join((done.stderr or "").strip().splitlines()[-3:])}
+    return {"status": "ok", **json.loads(done.stdout)}
+
+
 FLEET_SECONDS = 8.0
 FLEET_CONCURRENCY = 4
 # One process, then two, this many times in turn: a single pair's ratio moved from 1.46x to 1.76x
@@ -65,7 +91,7 @@ FLEET_PAIRS = 5
 
 def fleet_throughput(server: Any, pg_bases: dict[int, str], databases: dict[int, Path],
                      workdir: Path) -> dict[str, Any]:
-    """Issue 14: interactions per second that one bot process, then two at once, sustain on one
+    """Interactions per second that one bot process, then two at once, sustain on one
     PostgreSQL database (the largest catalog copied there), each keeping FLEET_CONCURRENCY look-ups in
     flight for FLEET_SECONDS; FLEET_PAIRS such pairs in turn."""
     from concurrent.futures import ThreadPoolExecutor
@@ -245,6 +271,12 @@ def main(argv: list[str] | None = None) -> int:
                 "--players", str(load["players"]), "--rounds", str(load["rounds"]), "--pace", str(load["pace"]),
                 timeout=300.0, url=url)
             server.drop(url)
+
+        print("routing a quiz click: DynamicItem or the custom-id router ...", flush=True)
+        results["routing"] = routing(200 if quick else 3000)
+
+        print("pictures: the leaderboard and stats reply paths, 200 standings pictures at once ...", flush=True)
+        results["pictures"] = pictures_run(workdir, quick)
 
         if pg_bases and not quick:
             results["postgres"]["fleet"] = fleet_throughput(server, pg_bases, growth.databases, workdir)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .harness import percentile
+from .pictures import section as pictures_section
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_COMMANDS = ("/ost", "/ost autocomplete", "/random")
@@ -237,7 +238,7 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
 
 
 def quiz_start_targets(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
-    """Issue 15 §6: /quiz start within 100 ms (median) at 100,000 songs, less than 2× growth from 1,000."""
+    """/quiz start within 100 ms (median) at 100,000 songs, less than 2× growth from 1,000."""
     inter = results.get("interactions", {})
     small, large = inter.get("1000"), inter.get("100000")
     a = cost(small, "/quiz start") if small else {"status": "not measured"}
@@ -366,7 +367,7 @@ def _fleet_limit(fleet: dict[str, Any]) -> str:
 
 def _fleet_section(results: dict[str, Any]) -> list[str]:
     fleet = results["postgres"]["fleet"]
-    out = ["## Targets (issue 14): a fleet on one PostgreSQL\n",
+    out = ["## Targets: a fleet on one PostgreSQL\n",
            f"Look-ups (/ost, /ost no match, autocomplete, /random, /random mood in turn, {fleet['size']:,} songs) "
            f"kept in flight by {fleet['one'].get('concurrency', '?')} members per process, each issuing one "
            "after another, for a fixed time: first one bot process, then two at once, all on one PostgreSQL "
@@ -531,6 +532,23 @@ def _postgres_section(results: dict[str, Any]) -> list[str]:
 
 # -- rendering ---------------------------------------------------------------------------------
 
+def _routing_section(routing: dict[str, Any]) -> list[str]:
+    out = ["## Routing a quiz click\n"]
+    if routing.get("status") != "ok":
+        return [*out, routing.get("status", "not measured"), ""]
+    out.append("`python -m benchmarks.routing`: the same click on a round-shaped message (an embed, four options "
+               "and Skip) reaching the same cog method, through a `DynamicItem` (discord.py rebuilds the message's "
+               "view and runs the item's callback in a task) or through the quiz's custom-id router (an "
+               "`on_interaction` listener and one regular expression), on a bare bot with the bot's other dynamic "
+               "items registered. The quiz routes every component by custom id.\n")
+    rows = [[name, fmt_ms(routing[key]["median"]), fmt_ms(routing[key]["p99"]), str(routing[key]["n"])]
+            for name, key in (("DynamicItem", "dynamic"), ("custom-id router", "router"))]
+    out.append(_table(["route", "median", "p99", "clicks"], rows))
+    out.append(f"\nDynamicItem ÷ router (median): "
+               f"{fmt_x(ratio(routing['dynamic']['median'], routing['router']['median']))}.\n")
+    return out
+
+
 def _table(header: list[str], rows: list[list[str]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
     lines += ["| " + " | ".join(r) + " |" for r in rows]
@@ -560,13 +578,13 @@ def render(results: dict[str, Any]) -> str:
     out.append("Absolute times move with whatever else the machine runs; the ratios to the floor, measured in the "
                "same process and interleaved with it, move much less and are what the targets judge.\n")
 
-    out.append("## Targets (issue 7)\n")
+    out.append("## Targets: response time and growth\n")
     out.append(_table(["target", "measured", "verdict"],
                       [[name, value, verdict(ok)] for name, value, ok in targets(results)]))
     out.append("")
 
     if "postgres" in results:
-        out.append("## Targets (issue 13): PostgreSQL\n")
+        out.append("## Targets: PostgreSQL\n")
         out.append("Look-ups compare the two engines' ratios to their own floor (median ÷ floor median, each "
                    "in its own process, both processes right after each other); the absolute ratio is in "
                    "brackets. Start-up compares the median time to ready of processes that took turns.\n")
@@ -694,6 +712,9 @@ def render(results: dict[str, Any]) -> str:
         out.append("")
         rows = [["clicks", fmt_ms(p99(load["click_lag"])), fmt_ms(max(load["click_lag"], default=None))],
                 ["reveals", fmt_ms(p99(load["storm_lag"])), fmt_ms(max(load["storm_lag"], default=None))],
+                *([[f"final standings ({load['standings']} posted, {load['standings_pictures']} with their picture, "
+                    f"in {load['standings_seconds']:.1f} s)", fmt_ms(p99(load["standings_lag"])),
+                    fmt_ms(max(load["standings_lag"], default=None))]] if "standings_lag" in load else []),
                 ["whole run, including the starts", fmt_ms(p99(load["lag"])), fmt_ms(max(load["lag"], default=None))]]
         out.append("Event-loop lag (a task sleeping 5 ms, how late it wakes):\n")
         out.append(_table(["phase", "p99", "max"], rows))
@@ -710,6 +731,9 @@ def render(results: dict[str, Any]) -> str:
     else:
         out.append(load.get("status", "not measured"))
     out.append("")
+
+    out += _routing_section(results.get("routing", {}))
+    out += pictures_section(results.get("pictures", {}))
 
     if "postgres" in results:
         out += _postgres_section(results)

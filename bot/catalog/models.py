@@ -15,6 +15,8 @@ FACT_KINDS = ("chart", "award", "release", "episode", "cast", "popularity", "per
 # A fact about the source article itself ("the article covers eight songs so far"), not about its
 # subject: kept with its source, never asked as a quiz clue nor shown as a "did you know".
 ARTICLE_FACT = "article"
+# Where a fetched song's MusicBrainz pages live (whatever mirror it was fetched from).
+MUSICBRAINZ_SITE = "https://musicbrainz.org"
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +29,7 @@ class Source:
     note: str | None = None
     about: str | None = None       # an untitled article (title ""): what it is about
     about_ko: str | None = None
+    url: str | None = None         # a web page (a MusicBrainz release) the credit links to
 
     @property
     def untitled(self) -> bool:
@@ -115,6 +118,7 @@ class Drama:
     guild_id: int | None = None
     song_count: int = 0
     actors: tuple[Actor, ...] = ()   # the lead actors known as catalog entries (Hangul names)
+    cover_url: str | None = None     # the cover of its first OST part (an image address, never downloaded)
 
     @property
     def all_names(self) -> tuple[str, ...]:
@@ -166,6 +170,8 @@ class Song:
     sources: tuple[Source, ...] = ()
     guild_id: int | None = None
     description_ko: str | None = None
+    cover_url: str | None = None       # its release's cover (an image address, never downloaded)
+    recording_mbid: str | None = None  # the MusicBrainz recording it was fetched as or linked to
 
     def description_in(self, lang: str) -> str:
         """The description in the reader's language (English when no Korean text was written)."""
@@ -186,6 +192,10 @@ class Song:
     @property
     def tags(self) -> tuple[str, ...]:
         return self.styles + self.moods
+
+    @property
+    def recording_url(self) -> str | None:
+        return f"{MUSICBRAINZ_SITE}/recording/{self.recording_mbid}" if self.recording_mbid else None
 
     @property
     def when(self) -> str | None:

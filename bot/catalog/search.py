@@ -85,6 +85,28 @@ def search_words(text: str) -> list[str]:
     return [w for w in (w.replace('"', "") for w in query_words(text)) if w]
 
 
+NAME_WORDS_MAX = 6         # the longest name looked for in a message, in words
+TEXT_WORDS_MAX = 400       # a message's first words only
+# Korean particles after a name ("도깨비에서", "백예린의"): the name is tried without them too.
+_PARTICLES = ("에서", "으로", "이랑", "한테", "처럼", "까지", "부터", "의", "은", "는", "이", "가", "을", "를", "도",
+              "랑", "와", "과", "에", "로", "만")
+
+
+def name_windows(text: str, longest: int = NAME_WORDS_MAX) -> list[tuple[int, int, str]]:
+    """Every run of up to `longest` words of `text` as (first word, word after the last, `compact`
+    key), longest first at each start; a run ending in a Korean particle is also tried without it.
+    Keys too short to name anything by themselves (one or two Latin letters, one Hangul letter) are
+    left out."""
+    words = normalize(text[:4000]).split()[:TEXT_WORDS_MAX]
+    windows: list[tuple[int, int, str]] = []
+    for start in range(len(words)):
+        for end in range(min(len(words), start + longest), start, -1):
+            key = "".join(words[start:end])
+            keys = [key] + [key[:-len(p)] for p in _PARTICLES if key.endswith(p) and len(key) > len(p)]
+            windows.extend((start, end, k) for k in keys if len(k) >= (3 if k.isascii() else 2))
+    return windows
+
+
 def fuzzy_cutoff(query: str) -> float | None:
     """Typo tolerance grows with length: none up to 3 characters (so "air" is not "chair")."""
     size = len(compact(query))

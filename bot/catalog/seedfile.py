@@ -8,7 +8,9 @@ words) is the shipped catalog's test, not the loader's.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import re
 import tomllib
@@ -314,4 +316,14 @@ def load_catalog(path: Path | None = None) -> SeedCatalog:
         raise CatalogError([f"{path}: file not found"]) from None
     except UnicodeDecodeError as exc:
         raise CatalogError([f"{path.name}: not UTF-8 text ({exc.reason})"]) from None
-    return parse_catalog(text, filename=path.name)
+    parsed = _parse_cached(text, path.name)
+    # The entries are frozen; fresh lists keep a caller's changes to its copy out of the next one's.
+    return dataclasses.replace(parsed, sources=list(parsed.sources), actors=list(parsed.actors),
+                               dramas=list(parsed.dramas), artists=list(parsed.artists), songs=list(parsed.songs))
+
+
+@functools.lru_cache(maxsize=4)
+def _parse_cached(text: str, filename: str) -> SeedCatalog:
+    """Every bot start, `db check` and `db import` reads the same file: parse and validate a given text once
+    per process (about 60 ms), and keep no more than a few texts."""
+    return parse_catalog(text, filename=filename)

@@ -204,6 +204,25 @@ class CatalogService:
             return [Match(ref[0], ref[1], matching.EXACT, 1.0)]
         return await self.search(value, guild_id, kinds, best_only=True)
 
+    async def names_in(self, text: str, guild_id: int | None, kinds: Sequence[str] = KINDS,
+                       limit: int = AUTOCOMPLETE_LIMIT) -> list[Match]:
+        """The entries a piece of text names exactly ("I cried at Stay with Me" -> the song), the
+        longest name first where names overlap, in the order they appear."""
+        index = await self._usable_index()
+        found: list[Match] = []
+        covered = 0
+        for start, end, key in matching.name_windows(text):
+            if start < covered:
+                continue
+            if index is not None:
+                tier = index.names(key, guild_id, tuple(kinds), limit=limit)
+            else:
+                tier = await self.store.search.names(key, guild_id, kinds=tuple(kinds), limit=limit)
+            if tier:
+                found.extend(tier)
+                covered = end
+        return matching.merge([found], limit)
+
     async def starters(self, guild_id: int | None, kinds: Sequence[str] = KINDS) -> list[Match]:
         key = ("starters", guild_id)
         refs = self._cached(key)

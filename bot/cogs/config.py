@@ -15,7 +15,7 @@ from ..catalog.daily import first_handled_date, next_post_at, parse_timezone, ti
 from ..checks import Refused, settings_for_check
 from ..errors import UserError
 from ..i18n import resolve_language, t
-from ..ui.admin import ResetScoresButton, reset_view, settings_embed
+from ..ui.admin import RESET_COG, ResetScoresButton, reset_view, settings_embed
 from ..ui.text import safe
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ def require_posting(channel: discord.TextChannel, lang: str) -> None:
 
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
-class ConfigCog(commands.GroupCog, name="ConfigCog", group_name="config",
+class ConfigCog(commands.GroupCog, name=RESET_COG.name, group_name="config",
                 group_description="Server settings for OST Ballad Bot (Manage Server)"):
     def __init__(self, bot: OstBot) -> None:
         self.bot = bot
@@ -236,6 +236,16 @@ class ConfigCog(commands.GroupCog, name="ConfigCog", group_name="config",
         await interaction.response.send_message(
             t("admin.language.saved", lang, language=t(f"admin.language.{language}", lang)), ephemeral=True)
 
+    # -- /config chat ------------------------------------------------------------------------
+
+    @app_commands.command(name="chat", description="Let members talk to the bot: mentions, replies and DMs")
+    @app_commands.describe(enabled="On: the bot answers messages that mention it or reply to it (default)")
+    async def config_chat(self, interaction: discord.Interaction, enabled: bool) -> None:
+        settings, lang = await self._settings(interaction)
+        await self.store.guilds.update(settings.guild_id, chat_enabled=enabled)
+        await interaction.response.send_message(t("chat.config.on" if enabled else "chat.config.off", lang),
+                                                ephemeral=True)
+
     # -- /config reset-scores ------------------------------------------------------------------
 
     @app_commands.command(name="reset-scores", description="Clear this server's quiz scores (asks first)")
@@ -293,4 +303,6 @@ class ConfigCog(commands.GroupCog, name="ConfigCog", group_name="config",
 
 async def setup(bot: OstBot) -> None:
     bot.add_dynamic_items(ResetScoresButton)
-    await bot.add_cog(ConfigCog(bot))
+    cog = ConfigCog(bot)
+    RESET_COG.serves(cog)  # mypy: the cog answers what its buttons ask
+    await bot.add_cog(cog)

@@ -68,10 +68,12 @@ class Store:
         self._seen: dict[str, str | None] = {}
         self._next_look = 0.0
         self._look_now = False
+        self._looking: asyncio.Future[None] | None = None  # the look at the generations under way, if any
         # Called when the catalog changed (a write of this process, or one of another process that
         # `refresh` saw) and when a notification came: the song card keeper (bot.app) is woken so.
         self.catalog_watchers: list[Callable[[], None]] = []
         self.notifications = 0  # heard from other processes (and reconnections of the listener)
+        self._write_fault: Callable[[], Exception] | None = None  # see `fail_writes`
         self._changes: dict[int, dict[str, str]] = {}
         from .additions_repo import AdditionsRepo
         from .catalog_repo import CatalogRepo
@@ -156,9 +158,20 @@ class Store:
 
     # -- transactions and reads --------------------------------------------------------
 
+    def fail_writes(self, error: Callable[[], Exception] | None) -> None:
+        """Fault injection (tests and drills): while set, every write (`transaction`, `append`) raises
+        `error()` before it reaches the database, as a full disk or a read-only file would; reads go on.
+        None: writes work again."""
+        self._write_fault = error
+
+    def _injected_fault(self) -> None:
+        if self._write_fault is not None:
+            raise self._write_fault()
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Session]:
         """One atomic write: committed when the block ends, rolled back if it raises."""
+        self._injected_fault()
         changes: dict[str, str] = {}
         try:
             async with self.db.transaction() as tx:
@@ -177,6 +190,7 @@ class Store:
         """One statement in a transaction of its own, by the engine's quickest path (`Database.write`),
         for a row written on a click's path that no cache of this process reads (a quiz answer): it
         leaves `writes`, and so the server-settings cache, alone. The rows it changed."""
+        self._injected_fault()
         return await self.db.write(sql, params)
 
     # -- other processes' writes -------------------------------------------------------
@@ -203,17 +217,30 @@ class Store:
     async def refresh(self, *, force: bool = False, quiet: bool = False) -> None:
         """Drop the caches another process's writes made stale. Cheap: one small read at most every
         `db.look_every` seconds of the event loop's clock, or at once after a notification. Called
-        before serving each interaction, so what another process wrote is seen within a second."""
-        now = asyncio.get_running_loop().time()
+        before serving each interaction, so what another process wrote is seen within a second.
+
+        A caller that arrives while another caller's look is under way waits for that look: returning at
+        once would serve its interaction from the caches that look is about to drop (the song card keeper
+        looks as soon as a notification comes, so a command right after one would otherwise race it)."""
+        if self._looking is not None:
+            await asyncio.shield(self._looking)
+            if not force:
+                return
+        loop = asyncio.get_running_loop()
+        now = loop.time()
         if not (force or self._look_now or now >= self._next_look) or self.closed:
             return
         self._look_now = False
         self._next_look = now + self.db.look_every
+        self._looking = looking = loop.create_future()
         try:
             rows = await self.fetch(_GENERATIONS)
         except StoreUnavailable:  # the database is away: the answer will say so; look again next time
             self._look_now = True
             return
+        finally:
+            self._looking = None
+            looking.set_result(None)
         values = {r[0].split(":", 1)[1]: r[1] for r in rows}
         for what in CHANGES:
             if self._seen.get(what) != values.get(what):

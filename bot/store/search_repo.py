@@ -24,7 +24,7 @@ _NAME_TABLES = {
     "song": ("song_titles", "song_id", "songs", "s", VISIBLE_SONG),
     "drama": ("drama_names", "drama_id", "dramas", "d", VISIBLE_ENTRY.format(alias="d")),
     "artist": ("artist_names", "artist_id", "artists", "a", VISIBLE_ENTRY.format(alias="a")),
-    # Actors are shipped entries only (V3): every server sees them.
+    # Actors are shipped entries only: every server sees them.
     "actor": ("actor_names", "actor_id", "actors", "ac", "1 = 1"),
 }
 # Above every Unicode code point: `norm >= q AND norm < q || TOP` is an index range for "starts with q".

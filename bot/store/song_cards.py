@@ -1,4 +1,4 @@
-"""Song cards kept ready (migration V7, issue 14): one JSON document per song holding everything its
+"""Song cards kept ready: one JSON document per song holding everything its
 card shows, so that a card is one indexed read instead of a batch of nine queries. On PostgreSQL
 that batch was most of the database's CPU per /random, which is what limits how many interactions
 a fleet of bot processes serves (BENCHMARKS.md).
@@ -6,7 +6,7 @@ a fleet of bot processes serves (BENCHMARKS.md).
 A document counts only while its `generation` is the cards' (meta 'generation:cards', bumped in the
 same transaction by every catalog write that can change a card: all but hiding a song for one server)
 and its `format` is this code's: a stale document is never shown. A song without a current document
-is read from the catalog's tables, as before. The documents are written in the background by one
+is read from the catalog's tables. The documents are written in the background by one
 process (`bot.app`: the owner of shard 0) after each catalog change; two processes writing them at
 once (a rolling deploy) only repeat each other's work.
 """
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # Bump when `Song` (or a model it holds) changes shape: documents of another format are rebuilt.
-FORMAT = 1
+FORMAT = 2
 # Songs a batch: building their models holds the event loop. Rebuilding 50,000 on SQLite, the loop's
 # lag was p99 11 ms, max 16 ms with 200 (18 and 30 ms with 500).
 BUILD_BATCH = 200

@@ -1,8 +1,8 @@
 """Presentation for server admins: the settings embed, catalog problem reports, confirmations.
 
 The buttons are `DynamicItem`s on stable custom_id templates (state in the custom_id or in the
-cog), so a press after a restart still gets a sensible answer; their callbacks hand over to the
-cog named in `cog_name`, which holds the logic.
+cog), so a press after a restart still gets a sensible answer; their callbacks hand over to the cog
+that holds the logic, through what the Protocols below say they may ask of it.
 """
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import discord
 
 from ..catalog.records import RecordProblem
 from ..catalog.text import clip
-from ..components import hand_over
+from ..components import CogRef, hand_over
 from ..i18n import has, t
 from .text import localized_name, safe
 
@@ -61,6 +61,7 @@ def settings_embed(settings: GuildSettings, guild: discord.Guild, lang: str,
     embed.add_field(name=t("admin.show.random", lang), value="\n".join((
         t("admin.show.ballads_only", lang, value=yes if settings.random_ballads_only else no),
         t("admin.show.cooldown", lang, value=cooldown),
+        t("chat.show", lang, value=yes if settings.chat_enabled else no),
     )), inline=False)
     if settings.manager_role_id is None:
         role = t("common.none", lang)
@@ -161,10 +162,24 @@ def import_report(problems: Sequence[RecordProblem], lang: str) -> tuple[str, st
 
 # -- confirmation buttons -------------------------------------------------------------------------
 
+class AddConfirmations(Protocol):
+    """What "Add anyway" / "Cancel" ask of the catalog admin cog (which `ADD_COG.serves`)."""
+
+    async def add_confirmed(self, interaction: discord.Interaction, action: str, token: str) -> None: ...
+
+
+class ResetConfirmations(Protocol):
+    """What "Reset" / "Cancel" ask of the config cog (which `RESET_COG.serves`)."""
+
+    async def reset_confirmed(self, interaction: discord.Interaction, action: str, user_id: int) -> None: ...
+
+
+ADD_COG: CogRef[AddConfirmations] = CogRef("CatalogAdmin")
+RESET_COG: CogRef[ResetConfirmations] = CogRef("ConfigCog")
+
+
 class AddAnywayButton(discord.ui.DynamicItem[discord.ui.Button], template=ADD_TEMPLATE):
     """"Add anyway" / "Cancel" under a "did you mean …?" reply; the pending song is in the cog."""
-
-    cog_name = "CatalogAdmin"
 
     def __init__(self, action: str, token: str, label: str = "…") -> None:
         style = discord.ButtonStyle.primary if action == "yes" else discord.ButtonStyle.secondary
@@ -178,15 +193,13 @@ class AddAnywayButton(discord.ui.DynamicItem[discord.ui.Button], template=ADD_TE
         return cls(match["action"], match["token"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await hand_over(interaction, self.cog_name, "add_confirmed", self.action, self.token)
+        await hand_over(interaction, ADD_COG, lambda cog: cog.add_confirmed(interaction, self.action, self.token))
 
 
 class ResetScoresButton(discord.ui.DynamicItem[discord.ui.Button], template=RESET_TEMPLATE):
     """"Reset" / "Cancel" for /config reset-scores; the invoker's id is in the custom_id and the
     60-second window is measured between the prompt's and the press's snowflakes (Discord's
     clock), so it holds across restarts without any state."""
-
-    cog_name = "ConfigCog"
 
     def __init__(self, action: str, user_id: int, label: str = "…") -> None:
         style = discord.ButtonStyle.danger if action == "yes" else discord.ButtonStyle.secondary
@@ -201,7 +214,7 @@ class ResetScoresButton(discord.ui.DynamicItem[discord.ui.Button], template=RESE
         return cls(match["action"], int(match["user"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await hand_over(interaction, self.cog_name, "reset_confirmed", self.action, self.user_id)
+        await hand_over(interaction, RESET_COG, lambda cog: cog.reset_confirmed(interaction, self.action, self.user_id))
 
 
 def add_anyway_view(token: str, lang: str) -> discord.ui.View:

@@ -13,7 +13,7 @@ from urllib.parse import quote, quote_plus
 
 import discord
 
-from ..catalog.models import Actor, Artist, Drama, Song
+from ..catalog.models import MUSICBRAINZ_SITE, Actor, Artist, Drama, Song
 from ..catalog.search import Label
 from ..catalog.text import clip
 from ..i18n import t
@@ -132,10 +132,23 @@ def song_embed(song: Song, lang: str) -> discord.Embed:
     if song.tags:
         embed.add_field(name=t("ost.card.tags", lang), value=safe(" · ".join(tag_name(tag, lang) for tag in song.tags),
                                                                   1024), inline=False)
+    if links := musicbrainz_links(song, lang):
+        embed.add_field(name=t("fetch.card.source", lang), value=links, inline=False)
+    if song.cover_url:
+        embed.set_thumbnail(url=song.cover_url)
     footer = source_footer(song.sources, lang)
     if footer:
         embed.set_footer(text=footer)
     return embed
+
+
+def musicbrainz_links(song: Song, lang: str) -> str:
+    """"[release title](url) · [recording](url)": the MusicBrainz pages a fetched song cites."""
+    links = [f"[{safe(s.title, 80) or t('fetch.card.release', lang)}]({s.url})" for s in song.sources
+             if s.url and s.url.startswith(MUSICBRAINZ_SITE)][:3]
+    if song.recording_url:
+        links.append(f"[{t('fetch.card.recording', lang)}]({song.recording_url})")
+    return clip(" · ".join(links), 1024) if links else ""
 
 
 def drama_pages(song_count: int) -> int:
@@ -163,6 +176,8 @@ def drama_embed(drama: Drama, songs: Sequence[Song], lang: str, page: int = 0) -
     others = [n for n in drama.alt_names if n != drama.name]
     if others:
         embed.add_field(name=t("ost.card.also_known_as", lang), value=safe(", ".join(others), 1024), inline=False)
+    if drama.cover_url:
+        embed.set_thumbnail(url=drama.cover_url)
     footer = [t("ost.card.page", lang, page=page + 1, pages=pages)] if pages > 1 else []
     if drama.sources:
         footer.append(source_footer(drama.sources, lang))

@@ -1,25 +1,24 @@
-"""Quiz presentation: round, reveal, standings, leaderboard and stats embeds; answer buttons.
+"""Quiz presentation: round, reveal, standings, leaderboard and stats embeds; the quiz's buttons.
 
-Answer buttons are `DynamicItem`s whose custom_id carries the game id, the round and the
-option ("quiz:a:12:3:1"); the typed mode's "Answer" button carries the game and round
-("quiz:t:12:3"), and so does its modal ("quiz:m:12:3"), the Hint ("quiz:h:12:3") and Skip
-("quiz:s:12:3") buttons; a team button carries the game and the team ("quiz:j:12:0"). Nothing
-lives in a View, so a click after a restart still reaches the quiz cog, which answers it
-sensibly. The cog registers the DynamicItems in its setup; a click is handed to the cog named
-`QUIZ_COG`.
+Every quiz button is a plain button whose custom_id carries its game and what it does: an option of
+a buttons-mode round carries the round and the option ("quiz:a:12:3:1"); the typed mode's "Answer"
+button ("quiz:t:12:3"), its modal ("quiz:m:12:3"), Hint ("quiz:h:12:3") and Skip ("quiz:s:12:3") carry
+the round; a team button carries the team ("quiz:j:12:0"). Nothing lives in a View, so a click after a
+restart still reaches the quiz cog, which answers it sensibly. `quiz_click` reads a custom id back into
+the call it asks of the quiz cog (`QuizClicks`); the cog's custom-id router hands that call over.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
-from typing import Any, Self
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Protocol
 
 import discord
 
 from ..catalog.text import clip
-from ..components import hand_over
+from ..components import CogRef
 from ..i18n import t
 from ..quiz.hints import hint_text
 from ..quiz.questions import TOPICS, Name, Question
@@ -34,17 +33,37 @@ MAX_LINES = 15
 ALSO_SHOWN = 8           # other right answers named at a reveal (a drama may have a dozen songs)
 ANSWER_MAX_LENGTH = 100
 
-ANSWER_TEMPLATE = r"quiz:a:(?P<game>\d+):(?P<round>\d+):(?P<option>\d)"
-TYPED_TEMPLATE = r"quiz:t:(?P<game>\d+):(?P<round>\d+)"
-HINT_TEMPLATE = r"quiz:h:(?P<game>\d+):(?P<round>\d+)"
-SKIP_TEMPLATE = r"quiz:s:(?P<game>\d+):(?P<round>\d+)"
-TEAM_TEMPLATE = r"quiz:j:(?P<game>\d+):(?P<team>\d)"
+ANSWER_PATTERN = re.compile(r"quiz:a:(?P<game>\d+):(?P<round>\d+):(?P<option>\d)")
+TYPED_PATTERN = re.compile(r"quiz:t:(?P<game>\d+):(?P<round>\d+)")
+HINT_PATTERN = re.compile(r"quiz:h:(?P<game>\d+):(?P<round>\d+)")
+SKIP_PATTERN = re.compile(r"quiz:s:(?P<game>\d+):(?P<round>\d+)")
+TEAM_PATTERN = re.compile(r"quiz:j:(?P<game>\d+):(?P<team>\d)")
 MODAL_PATTERN = re.compile(r"quiz:m:(?P<game>\d+):(?P<round>\d+)")
-ANSWER_PATTERN = re.compile(ANSWER_TEMPLATE)
 TEAM_EMOJI = ("🔴", "🔵", "🟢", "🟡")
 ANSWER_FIELD = "answer"
 
-QUIZ_COG = "Quiz"
+
+
+class QuizClicks(Protocol):
+    """What the quiz's buttons and modal ask of the quiz cog (which `QUIZ_COG.serves`)."""
+
+    async def answer_clicked(self, interaction: discord.Interaction, game_id: int, round_number: int,
+                             option: int) -> None: ...
+
+    async def typed_clicked(self, interaction: discord.Interaction, game_id: int, round_number: int) -> None: ...
+
+    async def typed_submitted(self, interaction: discord.Interaction, game_id: int, round_number: int,
+                              text: str) -> None: ...
+
+    async def hint_clicked(self, interaction: discord.Interaction, game_id: int, round_number: int) -> None: ...
+
+    async def skip_clicked(self, interaction: discord.Interaction, game_id: int, round_number: int) -> None: ...
+
+    async def team_clicked(self, interaction: discord.Interaction, game_id: int, team: int) -> None: ...
+
+
+QUIZ_COG: CogRef[QuizClicks] = CogRef("Quiz")
+QuizClick = Callable[[QuizClicks], Awaitable[None]]
 
 
 def name_text(name: Name, lang: str) -> str:
@@ -235,11 +254,6 @@ def resumed_text(session: QuizSession, lang: str, left: float | None) -> str:
     return t("quiz.resumed.next", lang)
 
 
-def interrupted_embed(lang: str) -> discord.Embed:
-    return discord.Embed(title=t("quiz.interrupted.title", lang), description=t("quiz.interrupted.body", lang),
-                         colour=discord.Colour.dark_grey())
-
-
 def paused_embed(lang: str) -> discord.Embed:
     return discord.Embed(title=t("quiz.paused.title", lang), description=t("quiz.paused.body", lang),
                          colour=discord.Colour.dark_grey())
@@ -253,6 +267,8 @@ def start_embed(session: QuizSession, lang: str, asked: int | None = None) -> di
     if asked is not None and session.total_rounds < asked:
         body += "\n" + t("quiz.start.short", lang, count=session.total_rounds, asked=asked,
                          topic=topic_label(session.topic, lang))
+        if session.topic == "facts":  # the catalog may have grown, but not in facts
+            body += " " + t("quiz.start.short_facts", lang)
     if session.style == "elimination":
         body += "\n" + t("quiz.start.elimination", lang, lives=session.lives)
     elif session.style == "teams":
@@ -265,98 +281,77 @@ def start_embed(session: QuizSession, lang: str, asked: int | None = None) -> di
 def answer_button(game_id: int, round_number: int, option: int, *, label: str = "?",
                   style: discord.ButtonStyle = discord.ButtonStyle.secondary, disabled: bool = False
                   ) -> discord.ui.Button[Any]:
-    """An option of a buttons-mode round. A plain button, not a DynamicItem: its clicks (the bot's
-    busiest interaction, ten a round in every quiz) are routed to the quiz cog by custom id
-    (ANSWER_PATTERN, see bot.cogs.quiz._routing), which spares discord.py rebuilding the round message's
-    whole view for each click (a quarter of a click's time, measured)."""
+    """An option of a buttons-mode round (its clicks, ten a round in every quiz, are the bot's busiest
+    interaction)."""
     return discord.ui.Button(label=clip(label, BUTTON_LABEL_MAX) or "?", style=style, disabled=disabled,
                              custom_id=f"quiz:a:{game_id}:{round_number}:{option}")
 
 
-class TypedAnswerButton(discord.ui.DynamicItem[discord.ui.Button], template=TYPED_TEMPLATE):
-    def __init__(self, game_id: int, round_number: int, *, label: str = "Answer", disabled: bool = False) -> None:
-        super().__init__(discord.ui.Button(
-            label=label, style=discord.ButtonStyle.primary, emoji="✍️", disabled=disabled,
-            custom_id=f"quiz:t:{game_id}:{round_number}"))
-        self.game_id = game_id
-        self.round_number = round_number
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str], /) -> TypedAnswerButton:
-        return cls(int(match["game"]), int(match["round"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await hand_over(interaction, QUIZ_COG, "typed_clicked", self.game_id, self.round_number)
+def typed_button(game_id: int, round_number: int, *, label: str, disabled: bool = False) -> discord.ui.Button[Any]:
+    """The typed mode's "Answer": it opens the answer modal."""
+    return discord.ui.Button(label=label, style=discord.ButtonStyle.primary, emoji="✍️", disabled=disabled,
+                             custom_id=f"quiz:t:{game_id}:{round_number}")
 
 
-class _VoteButton(discord.ui.DynamicItem[discord.ui.Button], template=r"quiz:v:(?P<game>\d+):(?P<round>\d+)"):
-    """Hint and Skip: a vote on the round; never registered itself (its subclasses are)."""
-
-    action = ""
-    method = ""
-
-    def __init__(self, game_id: int, round_number: int, *, label: str = "?", emoji: str | None = None,
-                 disabled: bool = False) -> None:
-        super().__init__(discord.ui.Button(
-            label=label, style=discord.ButtonStyle.secondary, emoji=emoji, disabled=disabled,
-            custom_id=f"quiz:{self.action}:{game_id}:{round_number}"))
-        self.game_id = game_id
-        self.round_number = round_number
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str], /) -> Self:
-        return cls(int(match["game"]), int(match["round"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await hand_over(interaction, QUIZ_COG, self.method, self.game_id, self.round_number)
+def vote_button(action: str, game_id: int, round_number: int, *, label: str, emoji: str,
+                disabled: bool = False) -> discord.ui.Button[Any]:
+    """Hint ("h") and Skip ("s"): a vote on the round."""
+    return discord.ui.Button(label=label, style=discord.ButtonStyle.secondary, emoji=emoji, disabled=disabled,
+                             custom_id=f"quiz:{action}:{game_id}:{round_number}")
 
 
-class HintButton(_VoteButton, template=HINT_TEMPLATE):
-    action, method = "h", "hint_clicked"
+def team_button(game_id: int, team: int, *, label: str, disabled: bool = False) -> discord.ui.Button[Any]:
+    return discord.ui.Button(label=label, style=discord.ButtonStyle.primary, disabled=disabled,
+                             custom_id=f"quiz:j:{game_id}:{team}")
 
 
-class SkipButton(_VoteButton, template=SKIP_TEMPLATE):
-    action, method = "s", "skip_clicked"
-
-
-class TeamButton(discord.ui.DynamicItem[discord.ui.Button], template=TEAM_TEMPLATE):
-    def __init__(self, game_id: int, team: int, *, label: str = "?", disabled: bool = False) -> None:
-        super().__init__(discord.ui.Button(
-            label=label, style=discord.ButtonStyle.primary, disabled=disabled, custom_id=f"quiz:j:{game_id}:{team}"))
-        self.game_id = game_id
-        self.team = team
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str], /) -> TeamButton:
-        return cls(int(match["game"]), int(match["team"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await hand_over(interaction, QUIZ_COG, "team_clicked", self.game_id, self.team)
+def quiz_click(interaction: discord.Interaction) -> tuple[str, QuizClick] | None:
+    """What a click on a quiz button (or a typed answer's modal) asks of the quiz cog, read from its
+    custom id, and what it was (for the log); None for any other interaction."""
+    data: Any = interaction.data or {}
+    custom_id = str(data.get("custom_id", ""))
+    if not custom_id.startswith("quiz:"):
+        return None
+    if interaction.type is discord.InteractionType.modal_submit:
+        if (m := MODAL_PATTERN.fullmatch(custom_id)) is None:
+            return None
+        text = submitted_text(data)
+        return "an answer from the modal", lambda cog: cog.typed_submitted(
+            interaction, int(m["game"]), int(m["round"]), text)
+    if interaction.type is not discord.InteractionType.component:
+        return None
+    if m := ANSWER_PATTERN.fullmatch(custom_id):
+        return "an answer button", lambda cog: cog.answer_clicked(
+            interaction, int(m["game"]), int(m["round"]), int(m["option"]))
+    if m := TYPED_PATTERN.fullmatch(custom_id):
+        return "the Answer button", lambda cog: cog.typed_clicked(interaction, int(m["game"]), int(m["round"]))
+    if m := HINT_PATTERN.fullmatch(custom_id):
+        return "the Hint button", lambda cog: cog.hint_clicked(interaction, int(m["game"]), int(m["round"]))
+    if m := SKIP_PATTERN.fullmatch(custom_id):
+        return "the Skip button", lambda cog: cog.skip_clicked(interaction, int(m["game"]), int(m["round"]))
+    if m := TEAM_PATTERN.fullmatch(custom_id):
+        return "a team button", lambda cog: cog.team_clicked(interaction, int(m["game"]), int(m["team"]))
+    return None
 
 
 def teams_view(session: QuizSession, lang: str, *, closed: bool = False) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     for team in range(session.team_count):
-        view.add_item(TeamButton(session.game_id, team, label=team_name(team, lang), disabled=closed))
+        view.add_item(team_button(session.game_id, team, label=team_name(team, lang), disabled=closed))
+    view.stop()  # not kept by discord.py: every click is answered by custom id (see quiz_click)
     return view
 
 
 def round_view(session: QuizSession, question: Question, lang: str, *, revealed: bool = False) -> discord.ui.View:
     """The round's buttons; after the reveal all disabled (Hint and Skip gone), the right option in green.
-    A stopped view: discord.py keeps no copy per round message (the Answer, Hint and Skip buttons are
-    dynamic items, found by their custom id; the options are routed by custom id, see answer_button)."""
+    A stopped view: discord.py keeps no copy per round message (every click is routed by custom id)."""
     view = discord.ui.View(timeout=None)
     number = session.round_number
     if session.mode == "typed":
-        view.add_item(TypedAnswerButton(session.game_id, number, label=t("quiz.button.answer", lang),
-                                        disabled=revealed))
+        view.add_item(typed_button(session.game_id, number, label=t("quiz.button.answer", lang), disabled=revealed))
         if not revealed:
-            view.add_item(HintButton(session.game_id, number, label=t("quiz.button.hint", lang, used=session.hints,
-                                                                      total=MAX_HINTS),
-                                     emoji="💡", disabled=session.hints >= MAX_HINTS))
+            view.add_item(vote_button("h", session.game_id, number, emoji="💡", disabled=session.hints >= MAX_HINTS,
+                                      label=t("quiz.button.hint", lang, used=session.hints, total=MAX_HINTS)))
     else:
         for index, option in enumerate(question.options):
             style = discord.ButtonStyle.secondary
@@ -365,8 +360,8 @@ def round_view(session: QuizSession, question: Question, lang: str, *, revealed:
             view.add_item(answer_button(session.game_id, number, index, label=name_text(option, lang),
                                         style=style, disabled=revealed))
     if not revealed:
-        view.add_item(SkipButton(session.game_id, number, label=t("quiz.button.skip", lang), emoji="⏭️"))
-    view.stop()  # not kept by discord.py: every click is answered by custom id (see answer_button)
+        view.add_item(vote_button("s", session.game_id, number, label=t("quiz.button.skip", lang), emoji="⏭️"))
+    view.stop()  # not kept by discord.py: every click is answered by custom id (see quiz_click)
     return view
 
 

@@ -51,8 +51,8 @@ def test_normalize_is_idempotent_and_never_raises(text):
 
 @given(st.text(alphabet=st.characters(max_codepoint=127)))
 def test_the_ascii_fast_path_gives_what_the_unicode_path_gives(text):
-    """`normalize` skips the per-character Unicode look-ups for ASCII text (issue 15, quiz start
-    speed); the result must be the same."""
+    """`normalize` skips the per-character Unicode look-ups for ASCII text (a quiz start
+    normalizes every name it asks about); the result must be the same."""
     from bot.catalog.text import _normalize_unicode
 
     assert normalize(text) == _normalize_unicode(text)

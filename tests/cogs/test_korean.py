@@ -1,4 +1,4 @@
-"""Issue 9 end to end: an admin sets `/config language ko`, and the bot then speaks Korean."""
+"""Korean end to end: an admin sets `/config language ko`, and the bot then speaks Korean."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 16: Korean readers get Korean (descriptions, facts, tags, reasons, uptime), actors with
+"""Korean readers get Korean (descriptions, facts, tags, reasons, uptime), actors with
 their Hangul names, quiet "did you mean", song menus under cards, moods by common words, plurals."""
 
 from __future__ import annotations

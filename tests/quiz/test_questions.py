@@ -234,7 +234,7 @@ def test_property_one_right_option_with_admin_additions(shared, additions, seed,
 
 
 async def test_a_clue_may_name_the_singer_but_the_options_are_titles(store):
-    """Decided in issue 15: the singer stays in a clue ("Hwasa's first-ever solo OST" is the clue's
+    """The singer stays in a clue ("Hwasa's first-ever solo OST" is the clue's
     substance; masked, it would be unanswerable). It does not give the answer away: the options are
     song titles, so knowing who sang what is the trivia asked."""
     pool = await store.quiz.question_pool(None)
@@ -247,9 +247,9 @@ async def test_a_clue_may_name_the_singer_but_the_options_are_titles(store):
 
 
 async def test_every_question_of_the_catalog_survives_a_restart_as_it_was(store):
-    """A running quiz keeps its questions as JSON (schema V6) and a restart reads them back: every
+    """A running quiz keeps its questions as JSON and a restart reads them back: every
     candidate over the shipped catalog, with its other right answers, clue fact and did-you-know, comes
-    back equal (the two issue-15 branches met here: fields added to questions travel with them)."""
+    back equal (every field of a question travels with it)."""
     import json
 
     from bot.quiz.game import decode_questions, encode_questions

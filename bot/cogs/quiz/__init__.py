@@ -6,7 +6,7 @@
   game decides to Discord and writes it to the store);
 - `_answers`: answers written to the store before the player is told "locked in";
 - `_recovery`: games resumed after a restart, and taken over from a process of the fleet that stopped;
-- `_routing`: the answer buttons and the typed answer's modal, found by custom id.
+- `_routing`: the quiz's buttons and the typed answer's modal, found by custom id.
 
 A restart does not end a quiz: its state is kept in the store as it goes, and the next start of the
 process owning its server resumes it.
@@ -26,5 +26,6 @@ if TYPE_CHECKING:
 
 async def setup(bot: OstBot) -> None:
     bot.add_listener(route_by_custom_id, "on_interaction")
-    bot.add_dynamic_items(ui.TypedAnswerButton, ui.HintButton, ui.SkipButton, ui.TeamButton)
-    await bot.add_cog(Quiz(bot))
+    cog = Quiz(bot)
+    ui.QUIZ_COG.serves(cog)  # mypy: the cog answers every call of the quiz's components
+    await bot.add_cog(cog)
