@@ -175,8 +175,9 @@ class NameIndex:
     _postings: dict[str, array.array[int]] = field(default_factory=dict)
     # kind -> (compact names sorted, their positions): exact and prefix look-ups by bisection.
     _compacts: dict[str, tuple[list[str], array.array[int]]] = field(default_factory=dict)
-    # kind -> owner by entry id: ABSENT, SHIPPED (0) or the server's id.
-    _owners: dict[str, array.array[int]] = field(default_factory=dict)
+    # kind -> owner by entry id: ABSENT, SHIPPED (0) or the server's id. An array indexed by id; a
+    # dict for one server's own entries (a few ids among a big catalog's: `build(sparse=True)`).
+    _owners: dict[str, array.array[int] | dict[int, int]] = field(default_factory=dict)
     # Typo buckets: "0x" holds the names whose first letter is x, "1x" those whose second is.
     # A typo query is compared with four buckets, not every name (see `fuzzy`).
     _leads: dict[str, tuple[array.array[int], list[str]]] = field(default_factory=dict)
@@ -186,16 +187,18 @@ class NameIndex:
     hidden: dict[int, frozenset[int]] = field(default_factory=dict)  # guild -> song ids it hid
 
     @classmethod
-    def build(cls, entries: Iterable[NameEntry], hidden: dict[int, frozenset[int]] | None = None) -> NameIndex:
+    def build(cls, entries: Iterable[NameEntry], hidden: dict[int, frozenset[int]] | None = None, *,
+              sparse: bool = False) -> NameIndex:
         index = cls()
         postings: dict[str, list[int]] = {}
         keys: dict[str, list[str]] = {kind: [] for kind in KINDS}
         places: dict[str, list[int]] = {kind: [] for kind in KINDS}
         leads: dict[str, tuple[list[int], list[str]]] = {}
-        owners = {kind: array.array("q") for kind in KINDS}
+        owners: dict[str, array.array[int] | dict[int, int]] = {
+            kind: {} if sparse else array.array("q") for kind in KINDS}
         for entry in entries:
             known = owners[entry.kind]
-            if entry.id >= len(known):
+            if isinstance(known, array.array) and entry.id >= len(known):
                 known.extend([ABSENT] * max(entry.id + 1 - len(known), len(known)))
             known[entry.id] = entry.guild_id or SHIPPED
             norm = fast_normalize(entry.name)
@@ -241,9 +244,14 @@ class NameIndex:
     def sees(self, kind: str, entry_id: int, guild_id: int | None) -> bool:
         """Whether this server can see the entry: shipped or its own, and (songs) not hidden."""
         known = self._owners.get(kind)
-        if known is None or not 0 <= entry_id < len(known):
+        if known is None:
             return False
-        owner = known[entry_id]
+        if isinstance(known, dict):
+            owner = known.get(entry_id, ABSENT)
+        elif 0 <= entry_id < len(known):
+            owner = known[entry_id]
+        else:
+            return False
         if owner == ABSENT or (owner != SHIPPED and owner != guild_id):
             return False
         return not (kind == "song" and guild_id is not None and entry_id in self.hidden.get(guild_id, ()))

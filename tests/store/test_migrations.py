@@ -41,10 +41,12 @@ async def _database_at(path, version: int) -> None:
     try:
         if version == len(available_migrations()):
             await store.catalog.seed(load_catalog())
-        await store.catalog.import_records([SongRecord(title="Kept Song", artists=["Gummy"], drama="Goblin")],
-                                           guild_id=77, origin="guild")
-        # Raw SQL: the repository reads every column of the latest schema, which an older one lacks.
+        # Written as a shared song, then given to server 77 by hand: a server's own write of this code
+        # records its change in a table an older schema lacks.
+        await store.catalog.import_records([SongRecord(title="Kept Song", artists=["Gummy"], drama="Goblin")])
+        # Raw SQL: the repositories read and write every column of the latest schema, which an older one lacks.
         async with store.transaction() as tx:
+            await tx.execute("UPDATE songs SET guild_id = 77, origin = 'guild' WHERE title = 'Kept Song'")
             await tx.execute("INSERT INTO guild_settings (guild_id, quiz_rounds, updated_at) VALUES (?, ?, ?)",
                              (77, 12, stamp(dt.datetime.now(dt.UTC))))
         assert await store.schema_version() == version
