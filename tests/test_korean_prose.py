@@ -135,6 +135,14 @@ def test_mood_tags_are_adjectives():
     assert len(set(names.values())) == len(names)  # 뭉클한 and 감상적인 stay apart
 
 
+def test_korean_texts_name_commands_as_a_korean_client_shows_them():
+    """"/퀴즈 시작", not "/quiz start": a Korean reader's command picker shows the Korean names."""
+    roots = {path for path in table()["commands"] if " " not in path and command_entry(path)["name"] != path}
+    english = re.compile(r"/(" + "|".join(sorted(roots)) + r")\b")
+    assert "quiz" in roots and "ost" not in roots
+    assert not {key: text for key, text in korean_messages().items() if english.search(text)}
+
+
 def korean_path(qualified_name: str) -> str:
     parts = qualified_name.split()
     return "/" + " ".join(command_entry(" ".join(parts[:i + 1]))["name"] for i in range(len(parts)))
