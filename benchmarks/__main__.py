@@ -70,7 +70,17 @@ def pictures_run(workdir: Path, quick: bool) -> dict[str, Any]:
 
 def routing(calls: int) -> dict[str, Any]:
     """`benchmarks.routing` in a process of its own: the cost of a quiz click by each route."""
-    command = [sys.executable, "-m", "benchmarks.routing", "--json", "--calls", str(calls)]
+    return alone("benchmarks.routing", calls)
+
+
+def chat(calls: int) -> dict[str, Any]:
+    """`benchmarks.chat` in a process of its own: a mention against the matching slash command."""
+    return alone("benchmarks.chat", calls)
+
+
+def alone(module: str, calls: int) -> dict[str, Any]:
+    """A benchmark module that runs alone (`--json --calls N`), in a process of its own."""
+    command = [sys.executable, "-m", module, "--json", "--calls", str(calls)]
     try:
         done = subprocess.run(command, cwd=ROOT, env={**os.environ, "PYTHONHASHSEED": "0"}, capture_output=True,
                               text=True, timeout=300.0)
@@ -274,6 +284,8 @@ def main(argv: list[str] | None = None) -> int:
 
         print("routing a quiz click: DynamicItem or the custom-id router ...", flush=True)
         results["routing"] = routing(200 if quick else 3000)
+        print("a mention against /ost ...", flush=True)
+        results["chat"] = chat(30 if quick else 1000)
 
         print("pictures: the leaderboard and stats reply paths, 200 standings pictures at once ...", flush=True)
         results["pictures"] = pictures_run(workdir, quick)

@@ -555,6 +555,17 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
+def _chat_section(chat: dict[str, Any]) -> list[str]:
+    out = ["## Talking to the bot: a mention against the slash command\n"]
+    if chat.get("status") != "ok":
+        return [*out, chat.get("status", "not measured"), ""]
+    from .chat import table
+
+    return [*out, "The same look-ups as `/ost query: …` and as a message mentioning the bot (answered as a "
+            "reply with the same card), in round-robin on one bot with the seeded catalog "
+            "(`python -m benchmarks.chat`).\n", table(chat), ""]
+
+
 def render(results: dict[str, Any]) -> str:
     m = results["machine"]
     sizes = results["sizes"]
@@ -733,6 +744,7 @@ def render(results: dict[str, Any]) -> str:
     out.append("")
 
     out += _routing_section(results.get("routing", {}))
+    out += _chat_section(results.get("chat", {}))
     out += pictures_section(results.get("pictures", {}))
 
     if "postgres" in results:

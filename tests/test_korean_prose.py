@@ -52,7 +52,7 @@ def korean_catalog_texts() -> list[tuple[str, str]]:
 def korean_messages() -> dict[str, str]:
     found = dict(messages()["ko"])
     for path, entry in table()["commands"].items():
-        if "description" in entry:  # a context-menu command has a name only
+        if "description" in entry:  # a message menu (Find OST) has a name only
             found[f"commands.{path}.description"] = entry["description"]
         for option, fields in entry.get("options", {}).items():
             found[f"commands.{path}.{option}"] = fields["description"]
