@@ -486,7 +486,7 @@ async def test_korean_server_sees_korean_text_and_hangul_names_first(simcord_env
     assert "도깨비 (Goblin)" in [b.label for b in buttons(round1)]
     session = session_of(env, world.channel)
     locked = await world.bob.click(round1, custom_id=button_ids(round1)[session.question.correct])
-    assert locked.response.content.startswith("🔒 **도깨비 (Goblin)**")
+    assert locked.response.content.startswith("🔒 '**도깨비 (Goblin)**'로")
     await env.advance_time(10)
     assert "정답: **도깨비 (Goblin)**" in message_by_id(world.channel, round1.id).embeds[0].description
     assert world.channel.last_message.embeds[0].title == "🏁 최종 순위"
