@@ -91,7 +91,7 @@ FLEET_PAIRS = 5
 
 def fleet_throughput(server: Any, pg_bases: dict[int, str], databases: dict[int, Path],
                      workdir: Path) -> dict[str, Any]:
-    """Issue 14: interactions per second that one bot process, then two at once, sustain on one
+    """Interactions per second that one bot process, then two at once, sustain on one
     PostgreSQL database (the largest catalog copied there), each keeping FLEET_CONCURRENCY look-ups in
     flight for FLEET_SECONDS; FLEET_PAIRS such pairs in turn."""
     from concurrent.futures import ThreadPoolExecutor

@@ -238,7 +238,7 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
 
 
 def quiz_start_targets(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
-    """Issue 15 §6: /quiz start within 100 ms (median) at 100,000 songs, less than 2× growth from 1,000."""
+    """/quiz start within 100 ms (median) at 100,000 songs, less than 2× growth from 1,000."""
     inter = results.get("interactions", {})
     small, large = inter.get("1000"), inter.get("100000")
     a = cost(small, "/quiz start") if small else {"status": "not measured"}
@@ -367,7 +367,7 @@ def _fleet_limit(fleet: dict[str, Any]) -> str:
 
 def _fleet_section(results: dict[str, Any]) -> list[str]:
     fleet = results["postgres"]["fleet"]
-    out = ["## Targets (issue 14): a fleet on one PostgreSQL\n",
+    out = ["## Targets: a fleet on one PostgreSQL\n",
            f"Look-ups (/ost, /ost no match, autocomplete, /random, /random mood in turn, {fleet['size']:,} songs) "
            f"kept in flight by {fleet['one'].get('concurrency', '?')} members per process, each issuing one "
            "after another, for a fixed time: first one bot process, then two at once, all on one PostgreSQL "
@@ -578,13 +578,13 @@ def render(results: dict[str, Any]) -> str:
     out.append("Absolute times move with whatever else the machine runs; the ratios to the floor, measured in the "
                "same process and interleaved with it, move much less and are what the targets judge.\n")
 
-    out.append("## Targets (issue 7)\n")
+    out.append("## Targets: response time and growth\n")
     out.append(_table(["target", "measured", "verdict"],
                       [[name, value, verdict(ok)] for name, value, ok in targets(results)]))
     out.append("")
 
     if "postgres" in results:
-        out.append("## Targets (issue 13): PostgreSQL\n")
+        out.append("## Targets: PostgreSQL\n")
         out.append("Look-ups compare the two engines' ratios to their own floor (median ÷ floor median, each "
                    "in its own process, both processes right after each other); the absolute ratio is in "
                    "brackets. Start-up compares the median time to ready of processes that took turns.\n")

@@ -1,5 +1,5 @@
 """Command line: `ostbot run | start | play | sync | db check | db backup PATH | db export [PATH] | db import FILE
-| db copy --to URL`."""
+| db copy --to URL | db fetch QUERY`."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from pathlib import Path
 
 import discord
 
+from . import fetch_cli
 from .catalog.recordfiles import parse_records, records_to_csv, records_to_json
 from .catalog.seedfile import CatalogError, load_catalog
 from .config import ConfigError, Settings
@@ -265,6 +266,10 @@ def cmd_db_import(args: argparse.Namespace) -> int:
     return asyncio.run(_with_store(settings, work))
 
 
+def cmd_db_fetch(args: argparse.Namespace) -> int:
+    return asyncio.run(fetch_cli.run(_settings(args), args))
+
+
 def cmd_db_copy(args: argparse.Namespace) -> int:
     """Copy this bot's SQLite database into an empty PostgreSQL database (see store/copy.py)."""
     from .store.copy import copy_database
@@ -361,6 +366,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp = db.add_parser("import", help="add or update songs from a JSON or CSV file")
     imp.add_argument("file")
     imp.add_argument("--guild", type=int, help="add them as one server's own songs")
+    fetch_cli.add_parser(db)
     copy = db.add_parser("copy", help="copy this SQLite database into an empty PostgreSQL database")
     copy.add_argument("--to", required=True, metavar="URL", help="postgresql://user:password@host:5432/database")
     return parser
@@ -380,7 +386,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "status":
             return cmd_status(args)
         return {"check": cmd_db_check, "backup": cmd_db_backup, "export": cmd_db_export,
-                "import": cmd_db_import, "copy": cmd_db_copy}[args.db_command](args)
+                "import": cmd_db_import, "copy": cmd_db_copy, "fetch": cmd_db_fetch}[args.db_command](args)
     except StoreUnavailable as exc:  # the server is down or unreachable: one line, no traceback
         print(f"error: {exc}", file=sys.stderr)
         return 1

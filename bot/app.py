@@ -43,11 +43,22 @@ def cog_modules() -> list[str]:
                   if not m.name.startswith("_"))
 
 
+def bot_intents() -> discord.Intents:
+    """The default (non-privileged) intents, which include guild and DM messages: the chat cog hears
+    mentions, replies and DMs, whose text Discord delivers without the privileged Message Content
+    intent. That one stays off, and so do members and presences."""
+    intents = discord.Intents.default()
+    intents.guild_messages = True
+    intents.dm_messages = True
+    intents.message_content = False
+    return intents
+
+
 class OstBot(commands.Bot):
     def __init__(self, settings: Settings, **client_options: Any) -> None:
         super().__init__(
-            command_prefix=commands.when_mentioned,  # slash commands only; no message content needed
-            intents=discord.Intents.default(),
+            command_prefix=commands.when_mentioned,  # no prefix commands: see on_message
+            intents=bot_intents(),
             tree_cls=OstTree,
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,
@@ -61,6 +72,7 @@ class OstBot(commands.Bot):
         self._heartbeat: asyncio.Task[None] | None = None
         self._card_keeper: asyncio.Task[None] | None = None
         self.cards_built_at: int | None = None  # the catalog generation the song cards were last built for
+        self.offline = False  # the playground: nothing leaves the process unless a setting names a server
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -110,7 +122,6 @@ class OstBot(commands.Bot):
         finally:
             store = self.store
             if store is not None and not store.closed:
-                await self._interrupt_games_left_running(store)
                 if self._heartbeat is not None:
                     await self._leave_fleet(store)
                 await store.close()  # refuses later writes at once, then checkpoints the WAL
@@ -158,16 +169,6 @@ class OstBot(commands.Bot):
     def owns_guild(self, guild_id: int | None) -> bool:
         """Work tied to a server (song of the day, quiz recovery) runs in the process owning its shard."""
         return self.settings.shards.owns(guild_id)
-
-    async def _interrupt_games_left_running(self, store: Store) -> None:
-        """Quizzes stay 'running' over a restart and the next start resumes them (issue 15); only a game
-        that cannot be resumed (one from before V6, without its questions kept) is marked interrupted."""
-        try:
-            if games := await store.quiz.interrupt_running(discord.utils.utcnow(), owns=self.owns_guild,
-                                                           unresumable_only=True):
-                log.info("shutdown: marked %d more quizzes interrupted", len(games))
-        except Exception:  # the next start marks them anyway
-            log.exception("shutdown: could not mark running quizzes interrupted")
 
     # -- song cards kept ready ---------------------------------------------------------------
 
@@ -228,24 +229,30 @@ class OstBot(commands.Bot):
         scope = f"guild:{self.settings.dev_guild_id}" if self.settings.dev_guild_id else "global"
         return hashlib.sha256(f"{scope}\n{text}".encode()).hexdigest()
 
-    async def sync_commands(self) -> None:
-        """Push the command tree to Discord (and to the dev server when one is set)."""
+    async def sync_commands(self, command_hash: str | None = None) -> None:
+        """Push the command tree to Discord (and to the dev server when one is set); `command_hash` is the
+        tree's `command_hash()` when the caller has it already (it costs tens of milliseconds)."""
         assert self.store is not None
         await self.tree.sync()
         if self.settings.dev_guild_id:
             guild = discord.Object(self.settings.dev_guild_id)
             self.tree.copy_global_to(guild=guild)
             await self.tree.sync(guild=guild)
-        await self.store.meta.set("command_hash", await self.command_hash())
+        await self.store.meta.set("command_hash", command_hash or await self.command_hash())
         log.info("synced %d application commands", len(self.tree.get_commands()))
 
     async def sync_commands_if_changed(self) -> bool:
         assert self.store is not None
-        if await self.store.meta.get("command_hash") == await self.command_hash():
+        current = await self.command_hash()
+        if await self.store.meta.get("command_hash") == current:
             log.info("application commands unchanged since the last sync; not syncing")
             return False
-        await self.sync_commands()
+        await self.sync_commands(current)
         return True
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        """No prefix commands: the chat cog's listener answers the messages meant for the bot (the
+        default would read every mention as an unknown command)."""
 
     # -- helpers for cogs -------------------------------------------------------------------
 

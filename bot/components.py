@@ -4,8 +4,9 @@ persistent component's click handed to the cog that owns its state."""
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Awaitable, Callable
-from typing import Generic, TypeVar, cast
+from typing import Generic, Protocol, TypeVar, cast
 
 import discord
 
@@ -37,6 +38,27 @@ async def answer_errors(interaction: discord.Interaction, work: Callable[[], Awa
     except discord.HTTPException as error:
         if not await answer_fault(interaction, error, f"button {data_field(interaction, 'custom_id')}"):
             raise
+
+
+class CooldownKeeper(Protocol):
+    """What `spend_cooldown` asks of the command tree (`bot.tree.OstTree`), which keeps the cooldowns."""
+
+    def spend_cooldown(self, interaction: discord.Interaction, name: str, seconds: int) -> float: ...
+
+
+async def spend_cooldown(interaction: discord.Interaction, name: str) -> None:
+    """A button or menu that posts a card counts against the server's cooldown (/config random) of the
+    member who clicks it, whoever posted the card: `name` is the use it counts as ("random" for
+    🎲 Another, like the command it repeats). A member who must wait gets the command's private
+    "slow down" (a UserError, so `answer_errors` sends it) and nothing is posted."""
+    store = getattr(interaction.client, "store", None)
+    tree: CooldownKeeper | None = getattr(interaction.client, "tree", None)
+    if interaction.guild_id is None or store is None or store.closed or tree is None:
+        return
+    seconds = (await store.guilds.get(interaction.guild_id)).cooldown_seconds
+    left = tree.spend_cooldown(interaction, name, seconds)
+    if left > 0:
+        raise UserError("error.cooldown", seconds=max(1, math.ceil(left)))
 
 
 class CogRef(Generic[C]):

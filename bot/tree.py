@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-# Commands with the per-user cooldown a server sets with /config random (0 = none).
+# Commands with the per-user cooldown a server sets with /config random (0 = none). The buttons and
+# menus that post a card count too, each under a name of its own (`bot.components.spend_cooldown`).
 COOLDOWN_COMMANDS = frozenset({"ost", "random", "recommend"})
 
 
@@ -52,11 +53,15 @@ class OstTree(app_commands.CommandTree):
         if name not in COOLDOWN_COMMANDS or store is None or store.closed:
             return True
         seconds = (await settings_for_check(store, interaction.guild_id)).cooldown_seconds
-        left = self.cooldowns.hit((interaction.guild_id, interaction.user.id, name), seconds,
-                                  self.client.loop.time())
+        left = self.spend_cooldown(interaction, name, seconds)
         if left > 0:
             raise Refused("error.cooldown", seconds=max(1, math.ceil(left)))
         return True
+
+    def spend_cooldown(self, interaction: discord.Interaction, name: str, seconds: int) -> float:
+        """Count one use of `name` (a command, or a card button's kind) against the member who acts:
+        0 when it may go ahead (the cooldown starts), else the seconds left (nothing changes)."""
+        return self.cooldowns.hit((interaction.guild_id, interaction.user.id, name), seconds, self.client.loop.time())
 
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         lang = await self.client.language_for(interaction)

@@ -70,12 +70,45 @@ async def postgres_seeded_url(postgres_admin_url):
         await postgres_server.drop_database(postgres_admin_url, url)
 
 
+@pytest.fixture(scope="session")
+def sqlite_seeded_template(tmp_path_factory) -> Path:
+    """A SQLite database migrated and seeded with the shipped catalog by this checkout's code, once per
+    test session (per worker); `database` copies it."""
+    import asyncio
+    import threading
+
+    from bot.catalog.seedfile import load_catalog
+
+    path = tmp_path_factory.mktemp("template") / "ost.db"
+
+    async def build() -> None:
+        store = await Store.open(path)
+        try:
+            await store.catalog.seed(load_catalog())
+        finally:
+            await store.close()
+
+    # A thread of its own: a session fixture may be set up while a test's event loop is running.
+    worker = threading.Thread(target=asyncio.run, args=(build(),))
+    worker.start()
+    worker.join()
+    assert path.exists() and not path.with_name("ost.db-wal").exists(), "the template must be checkpointed"
+    return path
+
+
 @pytest.fixture
 def database(engine: str, tmp_path: Path, request):
-    """What `Store.open` takes: a SQLite file (new), or the URL of a PostgreSQL database already migrated and
-    seeded (a copy of a template: a tenth of the cost of doing both again; dropped after). Tests of
-    migrating or seeding a new PostgreSQL database take `postgres_url`, which is empty."""
-    return tmp_path / "ost.db" if engine == "sqlite" else request.getfixturevalue("postgres_seeded_url")
+    """What `Store.open` takes: a database already migrated and seeded with the shipped catalog, as a first
+    start leaves it (a copy of a template: a tenth of the cost of doing both again). SQLite: a file in
+    `tmp_path`; PostgreSQL: the URL of a database dropped after the test. Tests of migrating or seeding a new
+    database take `tmp_path / "…"` or `postgres_url`, which are empty."""
+    if engine == "sqlite":
+        import shutil
+
+        path = tmp_path / "ost.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_seeded_template"), path)
+        return path
+    return request.getfixturevalue("postgres_seeded_url")
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ def test_quick_run_writes_every_table(tmp_path: Path):
     out = tmp_path / "BENCHMARKS.md"
     assert bench_main(["--quick", "--out", str(out), "--workdir", str(tmp_path / "work")]) == 0
     text = out.read_text(encoding="utf-8")
-    for heading in ("## Targets (issue 7)", "## Per-interaction cost", "## Growth: import",
+    for heading in ("## Targets: response time and growth", "## Per-interaction cost", "## Growth: import",
                     "## Start-up and memory", "## Quizzes at scale", "## Routing a quiz click", "## Pictures",
                     "## Method"):
         assert heading in text, heading
@@ -45,7 +45,7 @@ def test_quick_run_writes_every_table(tmp_path: Path):
     assert "start-up with 100,000 songs" in text and "import" in text
     assert "failed:" not in text
     # PostgreSQL (a throwaway embedded server) at the shipped catalog, next to SQLite.
-    for heading in ("## Targets (issue 13): PostgreSQL", "## PostgreSQL and SQLite side by side"):
+    for heading in ("## Targets: PostgreSQL", "## PostgreSQL and SQLite side by side"):
         assert heading in text, heading
     assert "| PostgreSQL | 18" in text
     side = text.split("## PostgreSQL and SQLite side by side", 1)[1]

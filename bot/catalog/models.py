@@ -15,6 +15,8 @@ FACT_KINDS = ("chart", "award", "release", "episode", "cast", "popularity", "per
 # A fact about the source article itself ("the article covers eight songs so far"), not about its
 # subject: kept with its source, never asked as a quiz clue nor shown as a "did you know".
 ARTICLE_FACT = "article"
+# Where a fetched song's MusicBrainz pages live (whatever mirror it was fetched from).
+MUSICBRAINZ_SITE = "https://musicbrainz.org"
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +29,7 @@ class Source:
     note: str | None = None
     about: str | None = None       # an untitled article (title ""): what it is about
     about_ko: str | None = None
+    url: str | None = None         # a web page (a MusicBrainz release) the credit links to
 
     @property
     def untitled(self) -> bool:
@@ -115,6 +118,7 @@ class Drama:
     guild_id: int | None = None
     song_count: int = 0
     actors: tuple[Actor, ...] = ()   # the lead actors known as catalog entries (Hangul names)
+    cover_url: str | None = None     # the cover of its first OST part (an image address, never downloaded)
 
     @property
     def all_names(self) -> tuple[str, ...]:
@@ -166,6 +170,8 @@ class Song:
     sources: tuple[Source, ...] = ()
     guild_id: int | None = None
     description_ko: str | None = None
+    cover_url: str | None = None       # its release's cover (an image address, never downloaded)
+    recording_mbid: str | None = None  # the MusicBrainz recording it was fetched as or linked to
 
     def description_in(self, lang: str) -> str:
         """The description in the reader's language (English when no Korean text was written)."""
@@ -186,6 +192,10 @@ class Song:
     @property
     def tags(self) -> tuple[str, ...]:
         return self.styles + self.moods
+
+    @property
+    def recording_url(self) -> str | None:
+        return f"{MUSICBRAINZ_SITE}/recording/{self.recording_mbid}" if self.recording_mbid else None
 
     @property
     def when(self) -> str | None:
@@ -217,6 +227,7 @@ class SeedSource:
     author: str | None = None
     date: dt.date | None = None
     note: str | None = None
+    file: str | None = None     # the article's text under data/seeds/
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +236,16 @@ class SeedFact:
     text: str
     source: str                 # a source key
     text_ko: str | None = None
+    quote: str | None = None    # the article's words the fact rests on
+
+
+@dataclass(frozen=True, slots=True)
+class SeedSupport:
+    """The article words behind one mood tag of a song."""
+
+    mood: str
+    source: str                 # a source key
+    quote: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,12 +300,14 @@ class SeedSong:
     ballad: bool
     sources: tuple[str, ...]
     hangul: str | None = None
+    hangul_note: str | None = None    # where the Korean title comes from (the release's own)
     titles: tuple[str, ...] = ()
     year: int | None = None
     release_date: dt.date | None = None
     episode: int | None = None
     description_ko: str | None = None
     facts: tuple[SeedFact, ...] = ()
+    mood_support: tuple[SeedSupport, ...] = ()
 
 
 @dataclass(slots=True)

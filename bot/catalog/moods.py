@@ -32,6 +32,7 @@ _WORDS: dict[str, str] = {
     "슬픈": "sad", "슬픔": "sad", "우울": "sad", "우울한": "sad", "이별": "sad", "눈물": "sad", "행복": "happy",
     "행복한": "happy", "신나는": "happy", "즐거운": "happy", "밝은노래": "happy", "잔잔한": "calm", "차분한": "calm",
     "편안한노래": "calm", "사랑": "love", "사랑노래": "love", "로맨스": "love", "달달한": "love", "설렘": "love",
+    "설레는": "love", "설레": "love",
     "그리운": "longing", "보고싶은": "longing", "외로운": "longing", "웅장한": "dramatic", "감동": "emotional",
     "감동적인": "emotional", "감성": "emotional",
 }

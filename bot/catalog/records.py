@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -26,7 +27,17 @@ MAX_ARTISTS = 8
 MAX_TAGS = 10
 ITEM_SHOWN = 40          # characters of a bad list entry quoted in its problem
 
-_MENTION = re.compile(r"@(everyone|here)|<@[!&]?\d+>|<#\d+>|<a?:\w+:\d+>|</[\w -]+:\d+>", re.I)
+# Discord markup that renders as something else than its text: mentions, channels, timestamps
+# (<t:1700000000:R> becomes a live clock), custom emoji and slash-command mentions.
+_MENTION = re.compile(r"@(everyone|here)|<@[!&]?\d+>|<#\d+>|<t:-?\d+(:[a-z])?>|<a?:\w+:\d+>|</[\w -]+:\d+>", re.I)
+# Direction overrides, embeddings and isolates: they reorder the rest of the line on every reader's
+# screen, so a title could show as something else. Refused (not stripped): the manager learns why.
+_DIRECTION = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Invisible characters that carry nothing a reader sees: stripped. A zero-width joiner between two
+# emoji (a family, a flag with a sign) is kept, as is the variation selector of an emoji.
+_ZERO_WIDTH = re.compile("[\u200b-\u200f\u2060\u180e\ufeff]")
+_ZWJ = "\u200d"
+MAX_COMBINING = 2        # marks stacked on one letter: Vietnamese needs two; more is "zalgo" text
 _MARKDOWN = re.compile(r"```|`|\*\*|__|~~|\|\||\[[^\]]*\]\([^)]*\)|^\s*(#{1,3}\s|>\s|-#\s)|https?://")
 _SLUG_CHARS = re.compile(r"[^a-z0-9]+")
 _ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
@@ -79,13 +90,57 @@ def make_slug(text: str) -> str:
 Problem = tuple[str, dict[str, object]]   # (message key, params)
 
 
+_EMOJI_TRAIL = "\ufe0f\U0001f3fb\U0001f3fc\U0001f3fd\U0001f3fe\U0001f3ff"  # variation selector, skin tones
+
+
+def _is_emoji(ch: str) -> bool:
+    return ch >= "\u2190" and unicodedata.category(ch) == "So"
+
+
+def strip_invisible(text: str) -> str:
+    """`text` without zero-width characters, except a joiner between two emoji (👨‍👩‍👧 stays one)."""
+    if not _ZERO_WIDTH.search(text):
+        return text
+    out: list[str] = []
+    for i, ch in enumerate(text):
+        if ch == _ZWJ:
+            before = "".join(out).rstrip(_EMOJI_TRAIL)[-1:]
+            if before and _is_emoji(before) and _is_emoji(text[i + 1:i + 2] or " "):
+                out.append(ch)
+        elif not _ZERO_WIDTH.match(ch):
+            out.append(ch)
+    return "".join(out)
+
+
+def _stacked_marks(text: str) -> bool:
+    """More than MAX_COMBINING combining marks in a row (counted on the composed form, so a
+    decomposed Vietnamese letter is not penalised)."""
+    run = 0
+    for ch in unicodedata.normalize("NFC", text):
+        run = run + 1 if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me") else 0
+        if run > MAX_COMBINING:
+            return True
+    return False
+
+
 def clean_text(value: str, limit: int) -> tuple[str, Problem | None]:
-    """Trim and check user text: (cleaned, (problem name, params) or None). No mentions, no markdown tricks."""
-    text = " ".join(value.split())
+    """Trim and check user text: (cleaned, (problem name, params) or None).
+
+    Every text a manager adds (/catalog add, /catalog import, `ostbot db import`, a MusicBrainz
+    fetch) goes through here. Zero-width characters are stripped (nobody sees them). Refused, with
+    a problem naming why: direction controls, stacked combining marks, Discord mentions, timestamps,
+    custom emoji and command mentions, links and markdown tricks."""
+    text = " ".join(strip_invisible(value).split())
     if len(text) > limit:
         return text, ("too_long", {"limit": limit})
     if any(ord(ch) < 32 for ch in value if ch not in "\t\n\r"):
         return text, ("control", {})
+    if text.isascii():  # most text: none of the Unicode checks can apply
+        pass
+    elif _DIRECTION.search(text):
+        return text, ("direction", {})
+    elif _stacked_marks(text):
+        return text, ("stacked_marks", {"most": MAX_COMBINING})
     if _MENTION.search(text):
         return text, ("mentions", {})
     if _MARKDOWN.search(text):

@@ -8,7 +8,9 @@ words) is the shipped catalog's test, not the loader's.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import re
 import tomllib
@@ -29,6 +31,7 @@ from .models import (
     SeedFact,
     SeedSong,
     SeedSource,
+    SeedSupport,
 )
 from .text import compact
 
@@ -120,15 +123,29 @@ def _credit(value: Any) -> str | None:
 Spec = dict[str, tuple[bool, Callable[[Any], str | None]]]  # field -> (required, checker)
 
 _YEAR = _int(1950, 2100)
-# An article without a title says `untitled = true` and what it is `about` (never a made-up title).
+# An article without a title says `untitled = true` and what it is `about` (never a made-up title);
+# `file` names its text under data/seeds/, which the tests check every quote against.
 SOURCE: Spec = {
     "key": (True, _slug), "title": (False, _str), "untitled": (False, _bool), "about": (False, _str),
     "about_ko": (False, _str), "publisher": (False, _str), "author": (False, _str),
-    "date": (False, _date), "note": (False, _str),
+    "date": (False, _date), "note": (False, _str), "file": (False, _str),
 }
 # `*_ko`: the Korean text beside the English, written from the same facts.
+# `quote`: the words of the article (`source`) the fact rests on, as the article writes them.
 FACT: Spec = {"kind": (True, _choice(FACT_KINDS)), "text": (True, _str), "text_ko": (False, _str),
-              "source": (True, _slug)}
+              "source": (True, _slug), "quote": (False, _str)}
+# One mood tag of a song, with the article words that support it.
+SUPPORT: Spec = {"mood": (True, _str), "source": (True, _slug), "quote": (True, _str)}
+
+
+def _support(value: Any) -> str | None:
+    if not isinstance(value, dict):
+        return '{ mood = "...", source = "key", quote = "..." }'
+    problems: list[str] = []
+    _check_entry("", value, SUPPORT, problems)
+    return "; ".join(p.lstrip(": ") for p in problems) or None
+
+
 _FACTS = (False, lambda v: None if isinstance(v, list) else "must be a list of [[...facts]] tables")
 DRAMA: Spec = {
     "key": (True, _slug), "name": (True, _str), "hangul": (False, _str), "names": (False, _list(_str)),
@@ -141,12 +158,13 @@ ARTIST: Spec = {
     "sources": (True, _list(_slug, 1)), "facts": _FACTS,
 }
 SONG: Spec = {
-    "key": (True, _slug), "title": (True, _str), "hangul": (False, _str), "titles": (False, _list(_str)),
-    "drama": (True, _slug), "artists": (True, _list(_credit, 1)), "year": (False, _YEAR),
+    "key": (True, _slug), "title": (True, _str), "hangul": (False, _str), "hangul_note": (False, _str),
+    "titles": (False, _list(_str)), "drama": (True, _slug), "artists": (True, _list(_credit, 1)),
+    "year": (False, _YEAR),
     "release_date": (False, _date), "episode": (False, _int(1, 500)), "description": (True, _str),
     "description_ko": (False, _str),
     "styles": (True, _list(_str, 1)), "moods": (True, _list(_str, 1)), "ballad": (True, _bool),
-    "sources": (True, _list(_slug, 1)), "facts": _FACTS,
+    "mood_support": (False, _list(_support)), "sources": (True, _list(_slug, 1)), "facts": _FACTS,
 }
 ACTOR: Spec = {"key": (True, _slug), "name": (True, _str), "hangul": (False, _str), "names": (False, _list(_str))}
 SECTIONS: dict[str, Spec] = {"sources": SOURCE, "actors": ACTOR, "dramas": DRAMA, "artists": ARTIST, "songs": SONG}
@@ -162,6 +180,8 @@ def _typed(section: str, entry: dict[str, Any]) -> Any:
             value = tuple(SeedFact(**fact) for fact in value)
         elif name == "artists" and section == "songs":
             value = tuple(SeedCredit(**credit) for credit in value)
+        elif name == "mood_support":
+            value = tuple(SeedSupport(**support) for support in value)
         elif isinstance(value, list):
             value = tuple(value)
         elif name in ("date", "release_date") and isinstance(value, str):
@@ -189,6 +209,20 @@ def _check_entry(where: str, entry: Any, spec: Spec, problems: list[str]) -> boo
             problems.append(f"{where}: field {name!r}: {problem}")
             ok = False
     return ok
+
+
+def _check_mood_support(where: str, song: dict[str, Any], sources: set[str], problems: list[str]) -> None:
+    """Each mood backed at most once, by one of the song's moods and a known article."""
+    seen: set[str] = set()
+    for index, support in enumerate(song.get("mood_support", [])):
+        at = f"{where}: mood_support[{index}]"
+        if support["mood"] not in song["moods"]:
+            problems.append(f"{at}: field 'mood': {support['mood']!r} is not one of the song's moods")
+        if support["mood"] in seen:
+            problems.append(f"{at}: field 'mood': {support['mood']!r} is backed twice")
+        seen.add(support["mood"])
+        if support["source"] not in sources:
+            problems.append(f"{at}: field 'source': unknown source {support['source']!r}")
 
 
 def parse_catalog(text: str, filename: str = "catalog.toml") -> SeedCatalog:
@@ -265,6 +299,7 @@ def parse_catalog(text: str, filename: str = "catalog.toml") -> SeedCatalog:
                 ref(where, "drama", entry["drama"], "dramas")
                 for credit in entry["artists"]:
                     ref(where, "artists", credit["artist"], "artists")
+                _check_mood_support(where, entry, keys["sources"], problems)
     if problems:
         raise CatalogError(problems)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -281,4 +316,14 @@ def load_catalog(path: Path | None = None) -> SeedCatalog:
         raise CatalogError([f"{path}: file not found"]) from None
     except UnicodeDecodeError as exc:
         raise CatalogError([f"{path.name}: not UTF-8 text ({exc.reason})"]) from None
-    return parse_catalog(text, filename=path.name)
+    parsed = _parse_cached(text, path.name)
+    # The entries are frozen; fresh lists keep a caller's changes to its copy out of the next one's.
+    return dataclasses.replace(parsed, sources=list(parsed.sources), actors=list(parsed.actors),
+                               dramas=list(parsed.dramas), artists=list(parsed.artists), songs=list(parsed.songs))
+
+
+@functools.lru_cache(maxsize=4)
+def _parse_cached(text: str, filename: str) -> SeedCatalog:
+    """Every bot start, `db check` and `db import` reads the same file: parse and validate a given text once
+    per process (about 60 ms), and keep no more than a few texts."""
+    return parse_catalog(text, filename=filename)

@@ -3,7 +3,10 @@
 `normalize` folds case, width, accents (not Hangul), punctuation, `&`, zero-width and
 bidirectional control characters, so "Crash  Landing on You!" and "crash landing on you"
 compare equal. `compact` also drops spaces, for names users type without them
-("chachacha", "kwill").
+("chachacha", "kwill"). Spacing never matters in Korean: Korean writers space the same title
+differently (사랑의불시착, 사랑의 불시착), so `spaced_words` gives a Hangul name's words also
+written together (영원의군주 in 더 킹 영원의 군주), and `is_spaced_freely` says when a query is
+worth comparing without its spaces.
 """
 
 from __future__ import annotations
@@ -69,6 +72,27 @@ def _normalize_unicode(text: str) -> str:
 def compact(text: str) -> str:
     """`normalize` without spaces: the key for exact and prefix name look-ups."""
     return normalize(text).replace(" ", "")
+
+
+MAX_JOINED_WORDS = 8   # a name's first words joined in runs; a longer name's tail is rarely typed so
+
+
+def spaced_words(norm: str) -> list[str]:
+    """The words of a normalised name, and for a Hangul name every run of two or more neighbouring
+    words written together: "더 킹 영원의 군주" also gives "영원의군주" and "더킹영원의군주". A Latin
+    name keeps its words only ("landing on you" is not typed "landingon")."""
+    words = norm.split()
+    if len(words) < 2 or not has_hangul(norm):
+        return words
+    head = words[:MAX_JOINED_WORDS]
+    runs = ["".join(head[i:j]) for i in range(len(head)) for j in range(i + 2, len(head) + 1)]
+    return words + runs
+
+
+def is_spaced_freely(text: str) -> bool:
+    """Whether spaces in `text` may fall anywhere (Korean): such a query is also looked for with
+    its words written together ("차차 차" is 차차차)."""
+    return has_hangul(text)
 
 
 def strip_bracketed(text: str) -> str:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
-from ..catalog.search import Match
+from ..catalog.search import Match, strong_matches
 from ..catalog.service import CatalogService, service_for
 from ..catalog.text import compact
 from ..errors import UserError
@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 QUERY_MAX = 100
 CANDIDATES_MAX = 24
+LOOKUP_KINDS = ("song", "drama", "artist", "actor")
 
 
 def service(bot: OstBot) -> CatalogService:
@@ -107,3 +108,13 @@ async def card_for(bot: OstBot, match: Match, lang: str, guild_id: int | None, *
             options = [(f"{label.kind}:{label.id}", cards.label_text(label, lang), None) for label in labels]
             view.add_item(cards.candidates_select(options, lang))
     return embed, view
+
+
+async def lookup_card(bot: OstBot, query: str, guild_id: int | None, lang: str,
+                      kinds: Sequence[str] = LOOKUP_KINDS) -> tuple[discord.Embed, discord.ui.View | None]:
+    """/ost's answer: the best match's card, the other strong matches in a select; the "nothing
+    found" error (with suggestions) when nothing matches."""
+    matches = await service(bot).resolve(query, guild_id, kinds)
+    if not matches:
+        raise await no_match(bot, query, guild_id, kinds, lang)
+    return await card_for(bot, matches[0], lang, guild_id, others=strong_matches(matches)[1:])

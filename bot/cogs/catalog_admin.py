@@ -33,7 +33,9 @@ from ..ui.admin import (
     song_line,
 )
 from ..ui.cards import credit_line, drama_title
+from ..ui.fetch import FETCH_COG, FetchButton, FetchPick
 from ..ui.text import localized_name, safe
+from ._fetch import FetchFlow
 
 if TYPE_CHECKING:
     from ..app import OstBot
@@ -64,7 +66,11 @@ class CatalogAdmin(commands.GroupCog, name=ADD_COG.name, group_name="catalog",
         # "Did you mean …?" answers waiting for "Add anyway", by the token in the button's id.
         # In memory on purpose: after a restart the button answers that it expired.
         self._pending: dict[str, PendingAddition] = {}
+        self.fetches = FetchFlow(bot)
         super().__init__()
+
+    async def cog_unload(self) -> None:
+        await self.fetches.close()
 
     @property
     def store(self):
@@ -170,6 +176,27 @@ class CatalogAdmin(commands.GroupCog, name=ADD_COG.name, group_name="catalog",
             await interaction.response.edit_message(content=t("admin.error.not_manager", lang), view=None)
             return
         await self._add(interaction, pending.record, lang, edit=True)
+
+    # -- /catalog fetch -------------------------------------------------------------------------
+
+    @app_commands.command(name="fetch", description="Add a drama's OST from MusicBrainz (a preview first)")
+    @app_commands.describe(
+        query="A drama or OST album name (도깨비, Hotel del Luna OST), or a MusicBrainz release link or id",
+        drama="The drama the songs are from (default: read from the release's title)",
+        instrumentals="Add instrumental tracks too (default: no)")
+    async def catalog_fetch(self, interaction: discord.Interaction, query: app_commands.Range[str, 1, 200],
+                            drama: app_commands.Range[str, 1, 100] | None = None,
+                            instrumentals: bool = False) -> None:
+        lang = await self.bot.language_for(interaction)
+        await self.fetches.start(interaction, query, drama, instrumentals, lang)
+
+    async def fetch_clicked(self, interaction: discord.Interaction, action: str, token: str, value: str) -> None:
+        """The select or a button under a /catalog fetch preview (see ui.fetch)."""
+        lang = await self.bot.language_for(interaction)
+        if action != "cancel" and not await self._is_manager(interaction):
+            await interaction.response.edit_message(content=t("admin.error.not_manager", lang), embed=None, view=None)
+            return
+        await self.fetches.clicked(interaction, action, token, value, lang)
 
     # -- /catalog remove, restore --------------------------------------------------------------
 
@@ -307,7 +334,8 @@ def _megabytes(size: int) -> str:
 
 
 async def setup(bot: OstBot) -> None:
-    bot.add_dynamic_items(AddAnywayButton)
+    bot.add_dynamic_items(AddAnywayButton, FetchPick, FetchButton)
     cog = CatalogAdmin(bot)
     ADD_COG.serves(cog)  # mypy: the cog answers what its buttons ask
+    FETCH_COG.serves(cog)
     await bot.add_cog(cog)

@@ -236,6 +236,16 @@ class ConfigCog(commands.GroupCog, name=RESET_COG.name, group_name="config",
         await interaction.response.send_message(
             t("admin.language.saved", lang, language=t(f"admin.language.{language}", lang)), ephemeral=True)
 
+    # -- /config chat ------------------------------------------------------------------------
+
+    @app_commands.command(name="chat", description="Let members talk to the bot: mentions, replies and DMs")
+    @app_commands.describe(enabled="On: the bot answers messages that mention it or reply to it (default)")
+    async def config_chat(self, interaction: discord.Interaction, enabled: bool) -> None:
+        settings, lang = await self._settings(interaction)
+        await self.store.guilds.update(settings.guild_id, chat_enabled=enabled)
+        await interaction.response.send_message(t("chat.config.on" if enabled else "chat.config.off", lang),
+                                                ephemeral=True)
+
     # -- /config reset-scores ------------------------------------------------------------------
 
     @app_commands.command(name="reset-scores", description="Clear this server's quiz scores (asks first)")

@@ -13,7 +13,7 @@ from discord.ext import commands
 
 from .. import __version__
 from ..catalog.text import clip
-from ..i18n import t
+from ..i18n import format_duration, t
 from ..i18n.commands import command_entry, example
 from ..sharding import shard_of
 from ..ui.text import source_credit
@@ -44,14 +44,14 @@ def help_lines(tree: app_commands.CommandTree, lang: str, *, admin: bool) -> tup
     return members, (admins if admin else [])
 
 
-def format_uptime(seconds: float, lang: str = "en") -> str:
-    """"1d 2h 3m" / "1일 2시간 3분"."""
-    minutes, _ = divmod(int(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    days, hours = divmod(hours, 24)
-    if days:
-        return t("about.uptime_days", lang, days=days, hours=hours, minutes=minutes)
-    return t("about.uptime_hours", lang, hours=hours, minutes=minutes)
+def help_embed(tree: app_commands.CommandTree, lang: str, *, admin: bool, intro: str | None = None) -> discord.Embed:
+    """/help's card: every command with an example; `intro` replaces the opening line."""
+    members, admins = help_lines(tree, lang, admin=admin)
+    parts = [intro or t("help.intro", lang), "", f"**{t('help.member', lang)}**", *members]
+    if admins:
+        parts += ["", f"**{t('help.admin', lang)}**", *admins]
+    return discord.Embed(title=t("help.title", lang), description=clip("\n".join(parts), 4096),
+                         colour=discord.Colour.blurple())
 
 
 class Meta(commands.Cog):
@@ -62,12 +62,7 @@ class Meta(commands.Cog):
     async def help_command(self, interaction: discord.Interaction) -> None:
         lang = await self.bot.language_for(interaction)
         admin = bool(interaction.guild_id and interaction.permissions.manage_guild)
-        members, admins = help_lines(self.bot.tree, lang, admin=admin)
-        parts = [t("help.intro", lang), "", f"**{t('help.member', lang)}**", *members]
-        if admins:
-            parts += ["", f"**{t('help.admin', lang)}**", *admins]
-        embed = discord.Embed(title=t("help.title", lang), description=clip("\n".join(parts), 4096),
-                              colour=discord.Colour.blurple())
+        embed = help_embed(self.bot.tree, lang, admin=admin)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @app_commands.command(name="about", description="Catalog size, sources, version, uptime and invite link")
@@ -91,7 +86,7 @@ class Meta(commands.Cog):
                 count=self.bot.shard_count))
         embed.add_field(name=t("about.servers", lang),
                         value=t("about.servers_value", lang, guilds=await self.bot.fleet_guild_count()))
-        embed.add_field(name=t("about.uptime", lang), value=format_uptime(time.time() - self.bot.started_at, lang))
+        embed.add_field(name=t("about.uptime", lang), value=format_duration(time.time() - self.bot.started_at, lang))
         embed.add_field(name=t("about.latency", lang), value=(
             t("about.latency_value", lang, ms=round(latency * 1000)) if math.isfinite(latency)
             else t("about.latency_unknown", lang)))

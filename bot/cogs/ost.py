@@ -10,20 +10,22 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from ..catalog.search import Match, strong_matches
-from ..components import answer_errors
+from ..catalog.search import Match
+from ..components import answer_errors, spend_cooldown
 from ..errors import UserError
 from ..replies import data_field
 from ..ui import cards
-from ._lookup import QUERY_MAX, card_for, choices_for, no_match, service
+from ._lookup import LOOKUP_KINDS, QUERY_MAX, card_for, choices_for, lookup_card, service
 
 if TYPE_CHECKING:
     from ..app import OstBot
 
 log = logging.getLogger(__name__)
 
-LOOKUP_KINDS = ("song", "drama", "artist", "actor")
-
+# "More from …" and the card menus (under /ost, /random, /recommend and the song of the day) count
+# against the clicking member's cooldown under one name of their own: a member may open one card from a
+# menu right after their /ost, then waits like for the command. The pager only turns a card's page.
+CARD_COOLDOWN = "card"
 
 
 class MoreFromDrama(discord.ui.DynamicItem[discord.ui.Button], template=cards.MORE_TEMPLATE):
@@ -40,6 +42,7 @@ class MoreFromDrama(discord.ui.DynamicItem[discord.ui.Button], template=cards.MO
 
     async def callback(self, interaction: discord.Interaction) -> None:
         async def work() -> None:
+            await spend_cooldown(interaction, CARD_COOLDOWN)
             bot: OstBot = interaction.client  # type: ignore[assignment]
             lang = await bot.language_for(interaction)
             embed, view = await card_for(bot, Match("drama", self.drama_id, 0), lang, interaction.guild_id)
@@ -85,6 +88,7 @@ class PickCandidate(discord.ui.DynamicItem[discord.ui.Select], template=cards.PI
 
     async def callback(self, interaction: discord.Interaction) -> None:
         async def work() -> None:
+            await spend_cooldown(interaction, CARD_COOLDOWN)
             bot: OstBot = interaction.client  # type: ignore[assignment]
             lang = await bot.language_for(interaction)
             values = data_field(interaction, "values")
@@ -114,12 +118,7 @@ class Ost(commands.Cog):
     @app_commands.describe(query="A song title, drama or singer: any of their names, in English or Hangul")
     async def ost(self, interaction: discord.Interaction, query: app_commands.Range[str, 1, QUERY_MAX]) -> None:
         lang = await self.bot.language_for(interaction)
-        guild_id = interaction.guild_id
-        matches = await service(self.bot).resolve(query, guild_id, LOOKUP_KINDS)
-        if not matches:
-            raise await no_match(self.bot, query, guild_id, LOOKUP_KINDS, lang)
-        strong = strong_matches(matches)
-        embed, view = await card_for(self.bot, matches[0], lang, guild_id, others=strong[1:])
+        embed, view = await lookup_card(self.bot, query, interaction.guild_id, lang)
         await interaction.response.send_message(embed=embed, view=view or discord.utils.MISSING)
 
     @ost.autocomplete("query")

@@ -15,7 +15,7 @@ from discord.ext import commands
 from ..catalog.search import Match
 from ..catalog.service import CatalogService, RandomFilters
 from ..catalog.text import clip
-from ..components import answer_errors
+from ..components import answer_errors, spend_cooldown
 from ..errors import UserError
 from ..i18n import t
 from ..ui import cards
@@ -38,13 +38,13 @@ def another_button(filters: RandomFilters, lang: str) -> discord.ui.Button | Non
                              custom_id=custom_id)
 
 
-async def pick_reply(bot: OstBot, interaction: discord.Interaction, filters: RandomFilters,
+async def pick_reply(bot: OstBot, channel_id: int | None, guild_id: int | None, filters: RandomFilters,
                      lang: str) -> tuple[discord.Embed, discord.ui.View]:
     """Draw the next song for this channel; explain which filter emptied the pool if none."""
     svc = service(bot)
-    song = await svc.draw(interaction.channel_id or 0, interaction.guild_id, filters)
+    song = await svc.draw(channel_id or 0, guild_id, filters)
     if song is None:
-        raise await explain_empty(svc, interaction.guild_id, filters, lang)
+        raise await explain_empty(svc, guild_id, filters, lang)
     button = another_button(filters, lang)
     return cards.song_embed(song, lang), cards.song_view(song, lang, extra=[button] if button else ())
 
@@ -112,25 +112,47 @@ class AnotherPick(discord.ui.DynamicItem[discord.ui.Button], template=cards.RAND
 
     async def callback(self, interaction: discord.Interaction) -> None:
         async def work() -> None:
+            await spend_cooldown(interaction, "random")  # another /random, whoever clicks it
             bot: OstBot = interaction.client  # type: ignore[assignment]
             lang = await bot.language_for(interaction)
-            embed, view = await pick_reply(bot, interaction, self.filters, lang)
+            embed, view = await pick_reply(bot, interaction.channel_id, interaction.guild_id, self.filters, lang)
             await interaction.response.send_message(embed=embed, view=view)
 
         await answer_errors(interaction, work)
 
 
+async def _resolve(bot: OstBot, text: str | None, kind: str, guild_id: int | None, lang: str) -> int | None:
+    if text is None:
+        return None
+    matches = await service(bot).resolve(text, guild_id, (kind,))
+    if not matches:
+        raise await no_match(bot, text, guild_id, (kind,), lang, key=f"ost.random.no_{kind}")
+    return matches[0].id
+
+
+async def random_filters(bot: OstBot, guild_id: int | None, lang: str, *, drama: str | None = None,
+                         artist: str | None = None, mood: str | None = None,
+                         ballads_only: bool | None = None) -> RandomFilters:
+    """/random's options as filters: names resolved (an error naming the one that matched nothing),
+    a mood by its tag or a common word, ballads only by the server's setting unless given."""
+    svc = service(bot)
+    drama_id = await _resolve(bot, drama, "drama", guild_id, lang)
+    artist_id = await _resolve(bot, artist, "artist", guild_id, lang)
+    tag = None
+    if mood is not None:
+        # A tag by its Korean name ("파워 발라드"), an English tag, or a common word ("sad", 슬픈).
+        tag = await svc.find_tag(tag_from_name(mood) or mood, guild_id)
+        if tag is None:
+            moods = [tag_name(name, lang) for kind, name, _ in await svc.tags(guild_id) if kind == "mood"]
+            raise UserError("ost.random.no_mood", query=safe(" ".join(mood.split()), 60), moods=_every(moods))
+    if ballads_only is None:
+        ballads_only = (await bot.store.guilds.get(guild_id)).random_ballads_only  # type: ignore[union-attr]
+    return RandomFilters(drama_id, artist_id, tag, ballads_only)
+
+
 class RandomPick(commands.Cog):
     def __init__(self, bot: OstBot) -> None:
         self.bot = bot
-
-    async def _resolve(self, text: str | None, kind: str, guild_id: int | None, lang: str) -> int | None:
-        if text is None:
-            return None
-        matches = await service(self.bot).resolve(text, guild_id, (kind,))
-        if not matches:
-            raise await no_match(self.bot, text, guild_id, (kind,), lang, key=f"ost.random.no_{kind}")
-        return matches[0].id
 
     @app_commands.command(name="random", description="Get a random K-drama OST pick")
     @app_commands.describe(
@@ -145,21 +167,9 @@ class RandomPick(commands.Cog):
                           mood: app_commands.Range[str, 1, QUERY_MAX] | None = None,
                           ballads_only: bool | None = None) -> None:
         lang = await self.bot.language_for(interaction)
-        guild_id = interaction.guild_id
-        svc = service(self.bot)
-        drama_id = await self._resolve(drama, "drama", guild_id, lang)
-        artist_id = await self._resolve(artist, "artist", guild_id, lang)
-        tag = None
-        if mood is not None:
-            # A tag by its Korean name ("파워 발라드"), an English tag, or a common word ("sad", 슬픈).
-            tag = await svc.find_tag(tag_from_name(mood) or mood, guild_id)
-            if tag is None:
-                moods = [tag_name(name, lang) for kind, name, _ in await svc.tags(guild_id) if kind == "mood"]
-                raise UserError("ost.random.no_mood", query=safe(" ".join(mood.split()), 60), moods=_every(moods))
-        if ballads_only is None:
-            ballads_only = (await self.bot.store.guilds.get(guild_id)).random_ballads_only  # type: ignore[union-attr]
-        filters = RandomFilters(drama_id, artist_id, tag, ballads_only)
-        embed, view = await pick_reply(self.bot, interaction, filters, lang)
+        filters = await random_filters(self.bot, interaction.guild_id, lang, drama=drama, artist=artist, mood=mood,
+                                       ballads_only=ballads_only)
+        embed, view = await pick_reply(self.bot, interaction.channel_id, interaction.guild_id, filters, lang)
         await interaction.response.send_message(embed=embed, view=view)
 
     @random_pick.autocomplete("drama")

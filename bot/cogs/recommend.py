@@ -9,7 +9,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from ..catalog import moods
 from ..catalog.recommend import Reason
+from ..catalog.search import Match
 from ..errors import UserError
 from ..i18n import t
 from ..ui import cards
@@ -22,6 +24,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 KINDS = ("song", "drama")
+PICKS = 5
+MOOD_POOL = 15   # with a mood: the best fifteen, those of that mood first
 
 
 def reason_text(reason: Reason, lang: str) -> str:
@@ -31,7 +35,8 @@ def reason_text(reason: Reason, lang: str) -> str:
     if reason.kind == "artist":
         return t("ost.reason.artist", lang, artist=localized_name(values[0], values[1] or None, lang))
     if reason.kind == "group":
-        return t("ost.reason.group", lang, group=values[0])
+        hangul = values[1] if len(values) > 1 else ""
+        return t("ost.reason.group", lang, group=hangul if lang == "ko" and hangul else values[0])
     if reason.kind == "style_mood":
         return t("ost.reason.style_mood", lang, style=tag_name(values[0], lang), mood=tag_name(values[1], lang))
     if reason.kind == "style":
@@ -45,6 +50,52 @@ def reason_text(reason: Reason, lang: str) -> str:
     return t("ost.reason.ballad", lang)
 
 
+async def recommend_card(bot: OstBot, like: str, guild_id: int | None, lang: str, *,
+                         mood: str | None = None) -> tuple[discord.Embed, discord.ui.View]:
+    """/recommend's answer for a song or drama by name; the "not found" error with suggestions."""
+    matches = await service(bot).resolve(like, guild_id, KINDS)
+    if not matches:
+        raise await no_match(bot, like, guild_id, KINDS, lang, key="ost.recommend.none")
+    return await recommend_from(bot, matches[0], guild_id, lang, mood=mood)
+
+
+async def recommend_from(bot: OstBot, best: Match, guild_id: int | None, lang: str, *,
+                         mood: str | None = None) -> tuple[discord.Embed, discord.ui.View]:
+    """Up to five songs like one song or a drama's songs, each with its reasons, and a select to open
+    them. A mood word ("sad") puts the picks with that mood first."""
+    svc = service(bot)
+    if best.kind == "song":
+        song = await svc.song(best.id, guild_id)
+        targets = [song] if song else []
+        name = localized_name(song.title, song.hangul, lang) if song else ""
+    else:
+        found = await svc.drama(best.id, guild_id)
+        targets = found[1] if found else []
+        name = localized_name(found[0].name, found[0].hangul, lang) if found else ""
+    picks = await svc.recommend(targets, guild_id, limit=PICKS if mood is None else MOOD_POOL) if targets else []
+    if mood is not None:
+        wanted = set(moods.tags_for(mood, {tag for _, tag, _ in await svc.tags(guild_id)}))
+        picks = sorted(picks, key=lambda p: not wanted.intersection(p.song.tags))[:PICKS]
+    if not picks:
+        raise UserError("ost.recommend.empty")
+    lines = []
+    for number, pick in enumerate(picks, start=1):
+        song = pick.song
+        title = safe(localized_name(song.title, song.hangul, lang), 120)
+        drama = safe(localized_name(song.drama.name, song.drama.hangul, lang), 120)
+        why = " · ".join(reason_text(r, lang) for r in pick.reasons[:2])
+        lines.append(f"**{number}. {title}** — {safe(cards.credit_line(song, lang), 150)} · {drama}\n"
+                     f"↳ {safe(why, 200)}")
+    embed = discord.Embed(title=safe(t("ost.recommend.title", lang, name=name), 256),
+                          description="\n".join(lines)[:4096], colour=cards.COLOUR)
+    options = [cards.song_option(p.song, lang) for p in picks]
+    select = cards.candidates_select(options, lang)
+    select.placeholder = t("ost.recommend.pick", lang)
+    view = discord.ui.View(timeout=None)
+    view.add_item(select)
+    return embed, view
+
+
 class Recommend(commands.Cog):
     def __init__(self, bot: OstBot) -> None:
         self.bot = bot
@@ -54,38 +105,7 @@ class Recommend(commands.Cog):
     async def recommend(self, interaction: discord.Interaction,
                         like: app_commands.Range[str, 1, QUERY_MAX]) -> None:
         lang = await self.bot.language_for(interaction)
-        guild_id = interaction.guild_id
-        svc = service(self.bot)
-        matches = await svc.resolve(like, guild_id, KINDS)
-        if not matches:
-            raise await no_match(self.bot, like, guild_id, KINDS, lang, key="ost.recommend.none")
-        best = matches[0]
-        if best.kind == "song":
-            song = await svc.song(best.id, guild_id)
-            targets = [song] if song else []
-            name = localized_name(song.title, song.hangul, lang) if song else ""
-        else:
-            found = await svc.drama(best.id, guild_id)
-            targets = found[1] if found else []
-            name = localized_name(found[0].name, found[0].hangul, lang) if found else ""
-        picks = await svc.recommend(targets, guild_id) if targets else []
-        if not picks:
-            raise UserError("ost.recommend.empty")
-        lines = []
-        for number, pick in enumerate(picks, start=1):
-            song = pick.song
-            title = safe(localized_name(song.title, song.hangul, lang), 120)
-            drama = safe(localized_name(song.drama.name, song.drama.hangul, lang), 120)
-            why = " · ".join(reason_text(r, lang) for r in pick.reasons[:2])
-            lines.append(f"**{number}. {title}** — {safe(cards.credit_line(song, lang), 150)} · {drama}\n"
-                         f"↳ {safe(why, 200)}")
-        embed = discord.Embed(title=safe(t("ost.recommend.title", lang, name=name), 256),
-                              description="\n".join(lines)[:4096], colour=cards.COLOUR)
-        options = [cards.song_option(p.song, lang) for p in picks]
-        select = cards.candidates_select(options, lang)
-        select.placeholder = t("ost.recommend.pick", lang)
-        view = discord.ui.View(timeout=None)
-        view.add_item(select)
+        embed, view = await recommend_card(self.bot, like, interaction.guild_id, lang)
         await interaction.response.send_message(embed=embed, view=view)
 
     @recommend.autocomplete("like")

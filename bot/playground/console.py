@@ -106,6 +106,7 @@ async def play(settings: Settings, *, stdin: TextIO | None = None, output: Outpu
     # No token and no dev server: nothing leaves the process.
     settings = dataclasses.replace(settings, token=None, dev_guild_id=None)
     bot = create_bot(settings)
+    bot.offline = True
     # strict_sync=False: SimCord starts empty each run, while the database remembers the last
     # sync, so the bot may (rightly) not sync; SimCord then registers the commands on first use.
     async with simcord.run(bot, strict_sync=False, check_errors=False) as env:

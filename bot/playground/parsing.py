@@ -320,3 +320,22 @@ def focused_option(invocation: Invocation) -> str:
     if not able:
         raise ParseError(f"/{invocation.name} has no option with suggestions.")
     raise ParseError(f"type the start of a value, e.g. complete /{invocation.name} {able[0]}: gob")
+
+
+# -- talking to the bot: say, dm, menu ------------------------------------------------------------
+
+_BOT_MENTION = re.compile(r"(?<![\w<])@bot\b", re.IGNORECASE)
+_MENU_LINE = re.compile(r'^\s*(?:"([^"]+)"|“([^”]+)”|(\S+))\s+(\d{1,4})\s*$')
+
+
+def with_bot_mentions(text: str, bot_id: int) -> str:
+    """`@bot` written in a `say` line becomes a mention of the bot, as Discord's client sends it."""
+    return _BOT_MENTION.sub(f"<@{bot_id}>", text)
+
+
+def parse_menu(rest: str) -> tuple[str, int]:
+    """`"Find OST" 2` -> ("Find OST", 2): a message menu's name and which latest message (1 = the latest)."""
+    found = _MENU_LINE.match(rest)
+    if found is None or int(found[4]) < 1:
+        raise ParseError('usage: menu "Find OST" N (N = 1 for the latest message, 2 for the one before)')
+    return found[1] or found[2] or found[3], int(found[4])

@@ -28,8 +28,8 @@ from simcord import BackendError, Env, MemberActor, SetupError
 from ..catalog.service import service_for
 from ..checks import Refused
 from ..errors import UserError
-from ..i18n import resolve_language
-from . import parsing
+from ..i18n import format_duration, resolve_language
+from . import chatting, parsing
 from .parsing import ParseError
 from .render import Card, Names, Output, card_from_message
 
@@ -64,6 +64,9 @@ Type what you would type in Discord, one command a line:
   click 2  |  click Another   press a button of the latest message that has buttons
   select 1  |  select Ballad  pick from the latest select menu (several: select 1 3)
   (after a form opens)        the next line is its answer, one line per field; cancel closes it
+  say hi @bot goblin          post a plain message in the channel (@bot mentions the bot)
+  dm 도깨비 OST                send the bot a direct message
+  menu "Find OST" 1           run a message menu on the latest message (2: the one before)
   as alice                    act as another member (created on first use, no Manage Server)
   wait 20  |  wait 2m         let time pass (quiz rounds end, timers fire)
   commands                    list the bot's slash commands
@@ -363,6 +366,8 @@ class Playground:
             await self._click(rest)
         elif verb == "select":
             await self._select(rest)
+        elif verb in ("say", "dm", "menu"):
+            await {"say": chatting.say, "dm": chatting.dm, "menu": chatting.menu}[verb](self, rest)
         elif verb == "as":
             self._switch(rest)
         elif verb == "wait":
@@ -528,15 +533,7 @@ class Playground:
         if not 0 < seconds <= MAX_WAIT:
             raise ParseError("wait between a moment and 7 days.")
         await self.env.advance_time(seconds)
-        self.output.note(f"({_duration(seconds)} later)")
-
-
-def _duration(seconds: float) -> str:
-    if seconds >= 3600 and seconds % 3600 == 0:
-        return f"{int(seconds // 3600)} h"
-    if seconds >= 60 and seconds % 60 == 0:
-        return f"{int(seconds // 60)} min"
-    return f"{seconds:g} s"
+        self.output.note(f"({format_duration(seconds, smallest='second', always='second')} later)")
 
 
 class _WorldResolver(parsing.Resolver):

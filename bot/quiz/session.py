@@ -7,12 +7,15 @@ team choices (with the event loop's time), closes the round and hands the return
 state into plain JSON-able data, so a restarted bot resumes the game. `SessionRegistry`
 finds the session for a channel or a game id.
 
-Rules (issue 15):
+Rules:
 - styles: classic; elimination (each player starts with `lives`; once joined, a wrong answer or
   no answer costs one; the last player standing wins); teams (two to four; points add up per team).
-- hints (typed rounds): a majority of the players who have answered in this game, or the starter or
-  a manager; each one takes `HINT_COST` off the base points of the answers given after it.
-- skips: a majority of this game's active players, or the starter or a manager, ends the round at once.
+- hints (typed rounds): the starter or a manager alone, or a majority of the players who have answered
+  in this game (and are still in it); each one takes `HINT_COST` off the base points of the answers
+  given after it.
+- skips: the starter or a manager alone, or a majority of those same players, ends the round at once.
+- a member who has not answered in this game counts for nothing in either vote, also before anyone has
+  answered (then only the starter or a manager decides): a bystander cannot run someone else's quiz.
 """
 
 from __future__ import annotations
@@ -60,7 +63,7 @@ class Vote(enum.Enum):
     COUNTED = "counted"          # a vote more, not yet a majority
     ALREADY = "already"          # this member's vote already counts
     NOT_NOW = "not_now"          # round closed, no hint in this mode, or no hints left
-    NOT_PLAYER = "not_player"    # only this game's (active) players vote
+    NOT_PLAYER = "not_player"    # only this game's (active) players vote, or the starter or a manager
 
 
 class Join(enum.Enum):
@@ -350,19 +353,24 @@ class QuizSession:
         """Who votes on hints: the players who have answered in this game (and are still in it)."""
         return self.active_players()
 
-    def vote_hint(self, user_id: int, privileged: bool) -> Vote:
+    def decides_alone(self, user_id: int, manager: bool) -> bool:
+        """The starter, or a manager (Manage Server or the bot-manager role, which the caller knows),
+        gives a hint or skips a round on their own say."""
+        return manager or user_id == self.starter_id
+
+    def vote_hint(self, user_id: int, *, manager: bool = False) -> Vote:
         if not self.can_hint:
             return Vote.NOT_NOW
-        outcome = self._vote(self._hint_votes, self.hint_voters(), user_id, privileged)
+        outcome = self._vote(self._hint_votes, self.hint_voters(), user_id, self.decides_alone(user_id, manager))
         if outcome is Vote.PASSED:
             self.hints += 1
             self._hint_votes = set()
         return outcome
 
-    def vote_skip(self, user_id: int, privileged: bool) -> Vote:
+    def vote_skip(self, user_id: int, *, manager: bool = False) -> Vote:
         if not self.round_open or self.over or self.skipped:
             return Vote.NOT_NOW
-        outcome = self._vote(self._skip_votes, self.active_players(), user_id, privileged)
+        outcome = self._vote(self._skip_votes, self.active_players(), user_id, self.decides_alone(user_id, manager))
         if outcome is Vote.PASSED:
             self.skipped = True
         return outcome
@@ -374,12 +382,13 @@ class QuizSession:
         return len(ballot), majority(len(voters))
 
     @staticmethod
-    def _vote(ballot: set[int], voters: list[Player], user_id: int, privileged: bool) -> Vote:
-        if privileged:
+    def _vote(ballot: set[int], voters: list[Player], user_id: int, alone: bool) -> Vote:
+        if alone:
             return Vote.PASSED
         electorate = {p.user_id for p in voters}
-        # Before anyone has answered, whoever asks first decides (there is no one to outvote).
-        if electorate and user_id not in electorate:
+        # Only players vote: before anyone has answered there is no electorate, and a bystander who asks
+        # first must not decide for the game (only the starter or a manager may then).
+        if user_id not in electorate:
             return Vote.NOT_PLAYER
         if user_id in ballot:
             return Vote.ALREADY

@@ -2,6 +2,7 @@
 
 from .connection import Store, available_migrations
 from .engine import Conflict, MigrationError, SchemaTooNewError, StoreError, StoreUnavailable
+from .failures import write_failure
 
 __all__ = ["Conflict", "MigrationError", "SchemaTooNewError", "Store", "StoreError", "StoreUnavailable",
-           "available_migrations"]
+           "available_migrations", "write_failure"]

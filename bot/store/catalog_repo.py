@@ -16,6 +16,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from ..catalog.fetched import FetchPlan, FetchResult
+from ..catalog.limits import ServerSongLimit
 from ..catalog.models import (
     Actor,
     Artist,
@@ -34,6 +36,7 @@ from ..catalog.models import (
 from ..catalog.records import SongRecord, make_slug
 from ..catalog.text import compact
 from .engine import Batches, Dialect, Query, Row, Session, ids_param
+from .fetched_repo import add_fetched
 from .song_cards import BUILD_BATCH, SongCards
 
 if TYPE_CHECKING:
@@ -77,6 +80,12 @@ class SeedReport:
     dramas: int = 0
     artists: int = 0
     removed: int = 0
+
+
+class _RolledBack(Exception):
+    def __init__(self, result: FetchResult) -> None:
+        super().__init__("dry run")
+        self.result = result
 
 
 @dataclass(frozen=True, slots=True)
@@ -355,8 +364,28 @@ class CatalogRepo:
         self._reads = _Reads(store.dialect)
         self._cards = SongCards(store, lambda r, ids: self._reads.songs.read(r, ids, None, drama_outline=True))
         # Bumped by every catalog write, in this process or (seen by `Store.refresh`) another:
-        # caches built from the catalog (the fuzzy-name index...) rebuild when it changes.
+        # caches built from the whole catalog rebuild when it changes.
         self.generation = 0
+        # Bumped by writes to the shared catalog only (seeding, `ostbot db import`): the shared name
+        # index and every server's caches depend on it. A server's own writes bump its own counter
+        # (`guild_generation`), which only that server's caches depend on.
+        self.shared_generation = 0
+        self._guild_generations: dict[int, int] = {}
+        # The most songs a server may add (OST_MAX_SERVER_SONGS, set by the bot); None: no limit
+        # (the operator's command line).
+        self.max_server_songs: int | None = None
+
+    def shared_changed(self) -> None:
+        self.generation += 1
+        self.shared_generation += 1
+
+    def guild_changed(self, guild_id: int) -> None:
+        self.generation += 1
+        self._guild_generations[guild_id] = self._guild_generations.get(guild_id, 0) + 1
+
+    def guild_generation(self, guild_id: int | None) -> int:
+        """How many times this server's own catalog changed (0 for the shared catalog alone)."""
+        return 0 if guild_id is None else self._guild_generations.get(guild_id, 0)
 
     async def seed(self, catalog: SeedCatalog, *, force: bool = False) -> SeedReport:
         """Bring the shipped entries in line with the seed file; a no-op when it is unchanged."""
@@ -375,11 +404,45 @@ class CatalogRepo:
 
     async def import_records(self, records: list[SongRecord], *, guild_id: int | None = None,
                              origin: str = "import", added_by: int | None = None) -> ImportReport:
-        """Add or update songs from flat records, all in one transaction."""
+        """Add or update songs from flat records, all in one transaction. For a server (`guild_id`),
+        nothing is written if the server would pass `max_server_songs` (ServerSongLimit), and only
+        that server's caches are dropped."""
         async with self._store.transaction() as tx:
             report = await _import(_Writer(tx, self._d), records, guild_id, origin, added_by)
-            await self._store.changed(tx, "catalog")
+            if guild_id is None:
+                await self._store.changed(tx, "catalog")
+            else:
+                await self.within_song_limit(tx, guild_id, report.added)
+                await self._store.guild_changed(tx, guild_id, report.song_ids)
         return report
+
+    async def add_fetched(self, plan: FetchPlan, *, guild_id: int | None = None, origin: str = "import",
+                          added_by: int | None = None, dry_run: bool = False) -> FetchResult:
+        """Add a fetch from MusicBrainz (see `fetched_repo`), all in one transaction: the search
+        index, the caches of every process and the song cards follow at once, as after an import.
+        `dry_run`: what it would add, link and leave out, with the transaction rolled back."""
+        try:
+            async with self._store.transaction() as tx:
+                result = await add_fetched(_Writer(tx, self._d), plan, guild_id, origin, added_by)
+                if dry_run:
+                    raise _RolledBack(result)
+                if guild_id is None:
+                    await self._store.changed(tx, "catalog")
+                else:  # a server's fetch writes that server's rows only, as its import does
+                    await self.within_song_limit(tx, guild_id, len(result.added))
+                    await self._store.guild_changed(tx, guild_id, [song.id for song in result.added])
+        except _RolledBack as rolled_back:
+            return rolled_back.result
+        return result
+
+    async def within_song_limit(self, tx: Session, guild_id: int, added: int) -> None:
+        """Inside a server's write transaction, after its songs are written: raise ServerSongLimit
+        (rolling the whole write back) if the server now has more than `max_server_songs`."""
+        if self.max_server_songs is None or added <= 0:
+            return
+        songs = int(await tx.fetchval("SELECT count(*) FROM songs WHERE guild_id = :guild", {"guild": guild_id}))
+        if songs > self.max_server_songs:
+            raise ServerSongLimit(self.max_server_songs, songs - added, added)
 
     async def counts(self, guild_id: int | None = None) -> CatalogCounts:
         params = {"guild": guild_id}
@@ -504,6 +567,10 @@ class CatalogRepo:
 # Each reader lists its queries (all independent of each other, keyed by the requested ids or a
 # sub-query of them) and builds models from their rows: one `fetch_many`, one trip.
 
+# A song's first MusicBrainz recording (its card links to it), as a column of the songs' row.
+_RECORDING = "(SELECT min(r.mbid) FROM song_recordings r WHERE r.song_id = s.id) AS recording_mbid"
+
+
 def _facts_queries(d: Dialect, kind: str, column: str, owners: str, params: dict[str, Any]) -> list[Query]:
     return [
         (f"SELECT f.{column} AS owner, f.kind AS fact_kind, f.text AS fact_text, f.text_ko AS fact_text_ko, "
@@ -618,7 +685,7 @@ class _DramaReader:
             alt_names=tuple(n for n in alt[r["id"]] if n != r["hangul"]), year=r["year"], network=r["network"],
             kind=r["kind"], lead_actors=tuple(json.loads(r["lead_actors"])), facts=tuple(facts[r["id"]]),
             sources=tuple(sources[r["id"]]), guild_id=r["guild_id"], song_count=r["n"],
-            actors=tuple(actors[r["id"]])) for r in entries}
+            actors=tuple(actors[r["id"]]), cover_url=r["cover_url"]) for r in entries}
         return list(by_id.values()) if ids is None else [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
 
     async def read(self, r: Batches, ids: list[int], guild_id: int | None) -> list[Drama]:
@@ -689,7 +756,7 @@ class _SongReader:
         drama_queries = self.dramas.queries([], guild_id, f"SELECT drama_id FROM songs WHERE id IN ({owners})",
                                             params, outline=drama_outline) if dramas else []
         return [
-            (f"SELECT * FROM songs WHERE id IN ({owners})", params),
+            (f"SELECT s.*, {_RECORDING} FROM songs s WHERE s.id IN ({owners})", params),
             *drama_queries,
             (f"SELECT sa.song_id, sa.role, a.id, a.key, a.name, a.hangul FROM song_artists sa "
              f"JOIN artists a ON a.id = sa.artist_id WHERE sa.song_id IN ({owners}) ORDER BY sa.position", params),
@@ -735,7 +802,8 @@ class _SongReader:
                 alt_titles=tuple(n for n in alt[r["id"]] if n != r["hangul"]), year=r["year"],
                 release_date=r["release_date"], episode=r["episode"], styles=tuple(tags[r["id"]]["style"]),
                 moods=tuple(tags[r["id"]]["mood"]), is_ballad=bool(r["is_ballad"]), facts=tuple(facts[r["id"]]),
-                sources=tuple(sources[r["id"]]), guild_id=r["guild_id"], description_ko=r["description_ko"])
+                sources=tuple(sources[r["id"]]), guild_id=r["guild_id"], description_ko=r["description_ko"],
+                cover_url=r["cover_url"], recording_mbid=r["recording_mbid"])
         return [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
 
     async def read(self, r: Batches, ids: list[int], guild_id: int | None, *,
@@ -806,4 +874,5 @@ class _Reads:
 
 def _source(row: Row) -> Source:
     return Source(key=row["key"], title=row["title"], publisher=row["publisher"], author=row["author"],
-                  date=row["published"], note=row["note"], about=row["about"], about_ko=row["about_ko"])
+                  date=row["published"], note=row["note"], about=row["about"], about_ko=row["about_ko"],
+                  url=row["url"])

@@ -17,7 +17,19 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .engine import Database, Migration, MigrationError, Params, Query, Row, Session, StoreError, StoreUnavailable
+from .engine import (
+    Database,
+    Migration,
+    MigrationError,
+    Params,
+    Query,
+    Row,
+    Session,
+    StoreError,
+    StoreUnavailable,
+    ids_param,
+)
+from .song_cards import CARDS_LOCK
 from .sqlite import SqliteDatabase
 from .urls import describe_url, is_postgres_url, mask_url
 
@@ -27,8 +39,15 @@ _MIGRATION_NAME = re.compile(r"^V(\d+)__([a-z0-9_]+)\.sql$")
 ENGINES = ("sqlite", "postgres")
 # What other processes must hear about: the catalog (caches of look-ups, pools, the name index, cards,
 # labels) and server settings. Each has a generation row in `meta`, bumped by every such write.
+# A server's own catalog (its added and hidden songs) is told apart: 'generation:guilds' is bumped by
+# each such write and `catalog_guild_changes` names the server, so only that server's caches go.
 CHANGES = ("catalog", "settings")
-_GENERATIONS = "SELECT key, value FROM meta WHERE key IN ('generation:catalog', 'generation:settings')"
+_GENERATIONS = ("SELECT key, value FROM meta WHERE key IN "
+                "('generation:catalog', 'generation:settings', 'generation:guilds')")
+_GUILD_CHANGES = "SELECT guild_id, seq FROM catalog_guild_changes WHERE seq > :seen"
+_GUILD_CHANGED = ("INSERT INTO catalog_guild_changes (guild_id, seq) VALUES (:guild, :seq) "
+                  "ON CONFLICT (guild_id) DO UPDATE SET seq = excluded.seq")
+
 _BUMP = ("INSERT INTO meta (key, value) VALUES (:key, '1') ON CONFLICT (key) DO UPDATE "
          "SET value = CAST(CAST(meta.value AS BIGINT) + 1 AS TEXT) RETURNING value")
 CHANNEL = "ost_changes"
@@ -68,11 +87,14 @@ class Store:
         self._seen: dict[str, str | None] = {}
         self._next_look = 0.0
         self._look_now = False
+        self._looking: asyncio.Future[None] | None = None  # the look at the generations under way, if any
         # Called when the catalog changed (a write of this process, or one of another process that
         # `refresh` saw) and when a notification came: the song card keeper (bot.app) is woken so.
         self.catalog_watchers: list[Callable[[], None]] = []
         self.notifications = 0  # heard from other processes (and reconnections of the listener)
+        self._write_fault: Callable[[], Exception] | None = None  # see `fail_writes`
         self._changes: dict[int, dict[str, str]] = {}
+        self._own_guild_changes: set[int] = set()  # seqs of this process's server writes, not yet seen by refresh
         from .additions_repo import AdditionsRepo
         from .catalog_repo import CatalogRepo
         from .daily_repo import DailyRepo
@@ -156,9 +178,20 @@ class Store:
 
     # -- transactions and reads --------------------------------------------------------
 
+    def fail_writes(self, error: Callable[[], Exception] | None) -> None:
+        """Fault injection (tests and drills): while set, every write (`transaction`, `append`) raises
+        `error()` before it reaches the database, as a full disk or a read-only file would; reads go on.
+        None: writes work again."""
+        self._write_fault = error
+
+    def _injected_fault(self) -> None:
+        if self._write_fault is not None:
+            raise self._write_fault()
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Session]:
         """One atomic write: committed when the block ends, rolled back if it raises."""
+        self._injected_fault()
         changes: dict[str, str] = {}
         try:
             async with self.db.transaction() as tx:
@@ -168,7 +201,10 @@ class Store:
                 finally:
                     self._changes.pop(id(tx), None)
             for what, value in changes.items():  # committed: this process knows, others are told
-                self._seen[what] = value
+                if what.startswith("guild:"):  # other processes' server changes may come before it
+                    self._own_guild_changes.add(int(value))
+                else:
+                    self._seen[what] = value
                 self._apply(what)
         finally:
             self.writes += 1
@@ -177,6 +213,7 @@ class Store:
         """One statement in a transaction of its own, by the engine's quickest path (`Database.write`),
         for a row written on a click's path that no cache of this process reads (a quiz answer): it
         leaves `writes`, and so the server-settings cache, alone. The rows it changed."""
+        self._injected_fault()
         return await self.db.write(sql, params)
 
     # -- other processes' writes -------------------------------------------------------
@@ -185,7 +222,7 @@ class Store:
         """Inside a write transaction: it changes `what` (one of CHANGES). Its generation row is bumped
         in the same transaction, and on PostgreSQL a NOTIFY (sent at commit) tells every process.
         A catalog write also makes the song cards' documents stale ('generation:cards'), unless it
-        changes no card (`cards=False`: hiding a song for one server changes what it sees, not a card)."""
+        changes no card (`cards=False`). A server's own songs are `guild_changed`, not this."""
         value = await tx.fetchval(_BUMP, {"key": f"generation:{what}"})
         if what == "catalog" and cards:
             await tx.fetchval(_BUMP, {"key": "generation:cards"})
@@ -193,9 +230,30 @@ class Store:
             await tx.execute(notify, {"payload": f"{self.token} {what}"})
         self._changes[id(tx)][what] = value
 
+    async def guild_changed(self, tx: Session, guild_id: int, song_ids: Sequence[int] = ()) -> None:
+        """Inside a write transaction: it changes one server's own catalog (its songs, or the shared
+        songs it hides). Only that server's caches are dropped, here and in every process; the shared
+        name index and the other servers' caches stay. The card documents of `song_ids` (the songs
+        written or removed) are dropped; every other card stays current."""
+        if song_ids and (lock := self.dialect.lock(CARDS_LOCK)):
+            # Before the bump: the card keeper, holding it, either wrote its documents before this
+            # write, or sees the bump after it and leaves this server's songs alone.
+            await tx.execute(lock)
+        seq = await tx.fetchval(_BUMP, {"key": "generation:guilds"})
+        await tx.execute(_GUILD_CHANGED, {"guild": guild_id, "seq": int(seq)})
+        if song_ids:
+            await tx.execute(f"DELETE FROM song_cards WHERE song_id IN ({self.dialect.ids('ids')})",
+                             {"ids": ids_param(song_ids)})
+        if notify := self.dialect.notify(CHANNEL):
+            await tx.execute(notify, {"payload": f"{self.token} guild"})
+        self._changes[id(tx)][f"guild:{guild_id}"] = str(seq)
+
     def _apply(self, what: str) -> None:
-        if what == "catalog":
-            self.catalog.generation += 1
+        if what.startswith("guild:"):
+            self.catalog.guild_changed(int(what.split(":", 1)[1]))
+            self._catalog_moved()
+        elif what == "catalog":
+            self.catalog.shared_changed()
             self._catalog_moved()
         else:
             self.writes += 1
@@ -203,18 +261,40 @@ class Store:
     async def refresh(self, *, force: bool = False, quiet: bool = False) -> None:
         """Drop the caches another process's writes made stale. Cheap: one small read at most every
         `db.look_every` seconds of the event loop's clock, or at once after a notification. Called
-        before serving each interaction, so what another process wrote is seen within a second."""
-        now = asyncio.get_running_loop().time()
+        before serving each interaction, so what another process wrote is seen within a second.
+
+        A caller that arrives while another caller's look is under way waits for that look: returning at
+        once would serve its interaction from the caches that look is about to drop (the song card keeper
+        looks as soon as a notification comes, so a command right after one would otherwise race it)."""
+        if self._looking is not None:
+            await asyncio.shield(self._looking)
+            if not force:
+                return
+        loop = asyncio.get_running_loop()
+        now = loop.time()
         if not (force or self._look_now or now >= self._next_look) or self.closed:
             return
         self._look_now = False
         self._next_look = now + self.db.look_every
+        self._looking = looking = loop.create_future()
         try:
             rows = await self.fetch(_GENERATIONS)
+            values = {r[0].split(":", 1)[1]: r[1] for r in rows}
+            guilds = values.get("guilds")
+            changed = [] if quiet or guilds == self._seen.get("guilds") else await self.fetch(
+                _GUILD_CHANGES, {"seen": int(self._seen.get("guilds") or 0)})
         except StoreUnavailable:  # the database is away: the answer will say so; look again next time
             self._look_now = True
             return
-        values = {r[0].split(":", 1)[1]: r[1] for r in rows}
+        finally:
+            self._looking = None
+            looking.set_result(None)
+        for guild_id, seq in changed:  # only these servers' caches go (this process's writes are known)
+            if seq not in self._own_guild_changes:
+                self._apply(f"guild:{guild_id}")
+        if changed or quiet:
+            self._own_guild_changes.clear()
+        self._seen["guilds"] = guilds
         for what in CHANGES:
             if self._seen.get(what) != values.get(what):
                 self._seen[what] = values.get(what)

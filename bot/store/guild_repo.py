@@ -29,6 +29,7 @@ class GuildSettings:
     daily_timezone: str = "UTC"
     daily_last_date: str | None = None
     daily_error: str | None = None
+    chat_enabled: bool = True   # members may talk to the bot in mentions, replies and DMs
 
 
 _COLUMNS = tuple(f.name for f in fields(GuildSettings))
@@ -74,6 +75,7 @@ class GuildRepo:
             return GuildSettings(guild_id=guild_id)
         values = dict(zip(_COLUMNS, row, strict=True))
         values["random_ballads_only"] = bool(values["random_ballads_only"])
+        values["chat_enabled"] = bool(values["chat_enabled"])
         return GuildSettings(**values)
 
     async def update(self, guild_id: int, **changes: Any) -> GuildSettings:

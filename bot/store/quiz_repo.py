@@ -62,8 +62,7 @@ RANK_BY = {"points": "points DESC, correct DESC", "wins": "wins DESC, points DES
 
 @dataclass(frozen=True, slots=True)
 class RunningGame:
-    """A game left running, with what a new process needs to resume it (`questions` is None for a
-    game from before V6, which cannot be resumed)."""
+    """A game left running, with what a new process needs to resume it."""
 
     game_id: int
     guild_id: int
@@ -453,16 +452,13 @@ class QuizRepo:
             if guild_id is not None and status in ("finished", "idle"):   # its winners' wins count now
                 await bump(tx, guild_id)
 
-    async def interrupt_running(self, now: dt.datetime, owns: Callable[[int], bool] = lambda _guild: True, *,
-                                unresumable_only: bool = False) -> list[InterruptedGame]:
+    async def interrupt_running(self, now: dt.datetime,
+                                owns: Callable[[int], bool] = lambda _guild: True) -> list[InterruptedGame]:
         """Mark every game left running (by a crash or a restart) interrupted, of the servers this
-        process `owns` (in a fleet, each process sweeps its own shards); return them. With
-        `unresumable_only`, only games that cannot be resumed (from before V6: no questions kept)."""
-        where = " AND questions IS NULL" if unresumable_only else ""
+        process `owns` (in a fleet, each process sweeps its own shards); return them."""
         async with self._store.transaction() as tx:
             rows = await tx.fetch(
-                "SELECT id, guild_id, channel_id, message_id FROM quiz_games WHERE status = 'running'"
-                f"{where} ORDER BY id")
+                "SELECT id, guild_id, channel_id, message_id FROM quiz_games WHERE status = 'running' ORDER BY id")
             games = [InterruptedGame(r[0], r[1], r[2], r[3]) for r in rows if owns(r[1])]
             await tx.execute(
                 f"UPDATE quiz_games SET status = 'interrupted', ended_at = :now WHERE status = 'running' "

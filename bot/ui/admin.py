@@ -61,6 +61,7 @@ def settings_embed(settings: GuildSettings, guild: discord.Guild, lang: str,
     embed.add_field(name=t("admin.show.random", lang), value="\n".join((
         t("admin.show.ballads_only", lang, value=yes if settings.random_ballads_only else no),
         t("admin.show.cooldown", lang, value=cooldown),
+        t("chat.show", lang, value=yes if settings.chat_enabled else no),
     )), inline=False)
     if settings.manager_role_id is None:
         role = t("common.none", lang)

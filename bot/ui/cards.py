@@ -13,7 +13,7 @@ from urllib.parse import quote, quote_plus
 
 import discord
 
-from ..catalog.models import Actor, Artist, Drama, Song
+from ..catalog.models import MUSICBRAINZ_SITE, Actor, Artist, Drama, Song
 from ..catalog.search import Label
 from ..catalog.text import clip
 from ..i18n import t
@@ -132,10 +132,23 @@ def song_embed(song: Song, lang: str) -> discord.Embed:
     if song.tags:
         embed.add_field(name=t("ost.card.tags", lang), value=safe(" · ".join(tag_name(tag, lang) for tag in song.tags),
                                                                   1024), inline=False)
+    if links := musicbrainz_links(song, lang):
+        embed.add_field(name=t("fetch.card.source", lang), value=links, inline=False)
+    if song.cover_url:
+        embed.set_thumbnail(url=song.cover_url)
     footer = source_footer(song.sources, lang)
     if footer:
         embed.set_footer(text=footer)
     return embed
+
+
+def musicbrainz_links(song: Song, lang: str) -> str:
+    """"[release title](url) · [recording](url)": the MusicBrainz pages a fetched song cites."""
+    links = [f"[{safe(s.title, 80) or t('fetch.card.release', lang)}]({s.url})" for s in song.sources
+             if s.url and s.url.startswith(MUSICBRAINZ_SITE)][:3]
+    if song.recording_url:
+        links.append(f"[{t('fetch.card.recording', lang)}]({song.recording_url})")
+    return clip(" · ".join(links), 1024) if links else ""
 
 
 def drama_pages(song_count: int) -> int:
@@ -163,6 +176,8 @@ def drama_embed(drama: Drama, songs: Sequence[Song], lang: str, page: int = 0) -
     others = [n for n in drama.alt_names if n != drama.name]
     if others:
         embed.add_field(name=t("ost.card.also_known_as", lang), value=safe(", ".join(others), 1024), inline=False)
+    if drama.cover_url:
+        embed.set_thumbnail(url=drama.cover_url)
     footer = [t("ost.card.page", lang, page=page + 1, pages=pages)] if pages > 1 else []
     if drama.sources:
         footer.append(source_footer(drama.sources, lang))
@@ -171,13 +186,37 @@ def drama_embed(drama: Drama, songs: Sequence[Song], lang: str, page: int = 0) -
     return embed
 
 
-def artist_embed(artist: Artist, songs: Sequence[Song], lang: str) -> discord.Embed:
-    """An artist card: their songs with dramas, and their groups or members."""
-    lines = [f"• {safe(localized_name(s.title, s.hangul, lang), 120)} — "
-             f"{safe(localized_name(s.drama.name, s.drama.hangul, lang), 120)}"
-             for s in songs[:ARTIST_SONG_LINES]]
+def _member_singer(artist: Artist, song: Song, lang: str) -> str:
+    """Who of a group's members sings a song the group itself does not: the member's own name."""
+    credit = next((c for c in song.credits if c.name in artist.members), song.credits[0] if song.credits else None)
+    return ko_name(credit.name, credit.hangul, lang) if credit else ""
+
+
+def artist_song_lines(artist: Artist, songs: Sequence[Song], lang: str) -> list[str]:
+    """The artist's own songs, then (for a group) its members' songs under the member's name:
+    a member's solo is not the group's."""
+    own = [s for s in songs if any(c.artist_id == artist.id for c in s.credits)]
+    own_ids = {s.id for s in own}
+    members = [s for s in songs if s.id not in own_ids]
+
+    def line(song: Song, singer: str = "") -> str:
+        by = f"{safe(singer, 120)}: " if singer else ""
+        return (f"• {by}{safe(localized_name(song.title, song.hangul, lang), 120)} — "
+                f"{safe(localized_name(song.drama.name, song.drama.hangul, lang), 120)}")
+
+    lines = [line(s) for s in own[:ARTIST_SONG_LINES]]
+    room = ARTIST_SONG_LINES - len(lines)
+    if members and room > 0:
+        lines += [*([""] if lines else []), f"**{t('ost.card.member_songs', lang)}**"]
+        lines += [line(s, _member_singer(artist, s, lang)) for s in members[:room]]
     if len(songs) > ARTIST_SONG_LINES:
         lines.append(t("ost.card.more_songs", lang, count=len(songs) - ARTIST_SONG_LINES))
+    return lines
+
+
+def artist_embed(artist: Artist, songs: Sequence[Song], lang: str) -> discord.Embed:
+    """An artist card: their songs with dramas, and their groups or members."""
+    lines = artist_song_lines(artist, songs, lang)
     description = "\n".join(lines) if lines else t("ost.card.no_songs", lang)
     name = localized_name(artist.name, artist.hangul, lang)
     if lang != "ko" and artist.hangul:

@@ -15,7 +15,8 @@ from tests.limits import assert_message_limits
 pytestmark = pytest.mark.both_engines
 
 ADMIN_COMMANDS = ("config show", "config quiz", "config random", "config daily", "config daily-off",
-                  "config manager-role", "config manager-role-clear", "config reset-scores", "config language")
+                  "config manager-role", "config manager-role-clear", "config reset-scores", "config language",
+                  "config chat")
 
 
 def refusals(env) -> list[Refused]:
@@ -48,6 +49,7 @@ async def test_payload_marks_config_guild_only_and_manage_server(simcord_env):
     ("config daily-off", {}),
     ("config manager-role", {}),
     ("config manager-role-clear", {}),
+    ("config chat", {"enabled": False}),
     ("config reset-scores", {}),
     ("config language", {"language": "ko"}),
 ])

@@ -1,4 +1,4 @@
-"""Issue 15 through SimCord, as players use it: hints and skips by vote, elimination, teams, the options
+"""The quiz through SimCord, as players use it: hints and skips by vote, elimination, teams, the options
 Discord validates and the combinations refused, blank typed answers, and a quiz ending early saying why."""
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ async def test_a_hint_uncovers_letters_and_costs_points(simcord_env, world, monk
     await world.alice.slash(world.channel, "quiz start", rounds=1, seconds=30, mode="typed")
     round1 = world.channel.last_message
     assert "each hint takes 25 points off" in round1.embeds[0].description
-    # Nobody has answered yet in this game: whoever asks first gets the hint (/quiz hint works too).
-    hinted = await world.bob.slash(world.channel, "quiz hint")
+    # Nobody has answered yet in this game: the starter may ask on their own (/quiz hint works too).
+    hinted = await world.alice.slash(world.channel, "quiz hint")
     assert hinted.ephemeral and "Hint 1 is up" in hinted.response.content
     shown = message_by_id(world.channel, round1.id)
     assert_message_limits(shown)

@@ -116,7 +116,7 @@ async def test_manual_time_moves_only_on_wait(session, out):
     start = session.env.now()
     await session.handle("/ost goblin")
     await session.handle("wait 20")
-    assert "(20 s later)" in taken(out)
+    assert "(20s later)" in taken(out)
     assert (session.env.now() - start).total_seconds() == pytest.approx(20)
     await session.handle("wait 2m")
     assert (session.env.now() - start).total_seconds() == pytest.approx(140)
@@ -191,7 +191,7 @@ async def test_unknown_input_and_comments(session, out):
     assert await session.handle("quit") is False
 
 
-# -- issue 16: Korean lines, saved files ---------------------------------------------------------------
+# -- Korean lines, saved files ------------------------------------------------------------------------
 
 async def test_korean_lines_run_and_relative_times_follow_the_language(session, out):
     await session.handle("/config language language: ko")

@@ -1,4 +1,4 @@
-"""bot.quiz.game, without Discord or storage: the game state kept for a restart (issue 15), what a resumed game
+"""bot.quiz.game, without Discord or storage: the game state kept for a restart, what a resumed game
 does, and the game loop on the event loop's clock. The session's rules (hints, skips, elimination, teams,
 blank answers) are tested in test_session.py."""
 
@@ -29,7 +29,7 @@ def test_questions_and_state_survive_json_and_the_open_round_resumes_with_its_an
     s.answer_text(11, 1, "nope", 3.0)
     s.close_round()
     s.open_round(30.0)
-    s.vote_hint(4, privileged=True)
+    s.vote_hint(4)
     s.answer_text(10, 2, "Bravo", 35.0)
     kept_answer = s.answer_of(10)
     state = json.loads(json.dumps(s.snapshot()))
@@ -100,7 +100,7 @@ async def test_the_game_loop_plays_rounds_and_a_skip_wakes_it():
     await asyncio.sleep(0)
     assert table.events == ["post 1"]
     s.answer_option(10, 1, 1, game.now())
-    s.vote_skip(4, privileged=True)
+    s.vote_skip(4)
     game.wake()
     await asyncio.sleep(0.01)
     assert table.events == ["post 1", "record 1 skipped"]

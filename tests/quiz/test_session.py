@@ -1,4 +1,4 @@
-"""The round/session state machine, without Discord or storage, and issue 15's rules: hints, skips, elimination,
+"""The round/session state machine, without Discord or storage, and its rules: hints, skips, elimination,
 teams, blank answers."""
 
 from __future__ import annotations
@@ -98,20 +98,20 @@ def test_registry_by_channel_and_game():
 def test_hints_need_a_majority_of_players_or_the_starter_and_cost_points():
     s = session(mode="typed")
     s.open_round(0.0)
-    assert s.vote_hint(50, privileged=False) is Vote.PASSED  # nobody has answered yet: whoever asks
+    assert s.vote_hint(50) is Vote.NOT_PLAYER  # nobody has answered yet: a bystander decides nothing
     for user in (10, 11, 12):
         s.answer_text(user, 1, "wrong", 1.0)
     s.close_round()
     s.open_round(30.0)
     assert s.hints == 0
-    assert s.vote_hint(99, privileged=False) is Vote.NOT_PLAYER  # not a player of this game
-    assert s.vote_hint(10, privileged=False) is Vote.COUNTED
-    assert s.vote_hint(10, privileged=False) is Vote.ALREADY     # a second click does not count twice
+    assert s.vote_hint(99) is Vote.NOT_PLAYER  # not a player of this game
+    assert s.vote_hint(10) is Vote.COUNTED
+    assert s.vote_hint(10) is Vote.ALREADY     # a second click does not count twice
     assert s.votes("hint") == (1, 2)
     assert s.answer_text(12, 2, "Bravo", 30.0) is Outcome.LOCKED  # before any hint: full points
-    assert s.vote_hint(11, privileged=False) is Vote.PASSED      # 2 of 3 players
+    assert s.vote_hint(11) is Vote.PASSED      # 2 of 3 players
     assert s.hints == 1
-    assert s.vote_hint(4, privileged=True) is Vote.PASSED        # the starter (or a manager) alone
+    assert s.vote_hint(4) is Vote.PASSED        # the starter (or a manager) alone
     assert s.answer_text(10, 2, "Bravo", 30.0) is Outcome.LOCKED
     result = s.close_round()
     points = {a.user_id: a.points for a in result.answers}
@@ -119,15 +119,55 @@ def test_hints_need_a_majority_of_players_or_the_starter_and_cost_points():
     assert result.hints == 2
 
 
+def test_a_bystander_who_never_answers_cannot_hint_or_skip():
+    s = session(mode="typed")
+    s.open_round(0.0)
+    carol = 50
+    # Before anyone has answered there is no one to outvote her, yet her ask decides nothing.
+    assert s.vote_hint(carol) is Vote.NOT_PLAYER and s.vote_skip(carol) is Vote.NOT_PLAYER
+    assert s.hints == 0 and not s.skipped and s.votes("hint") == (0, 1) and s.votes("skip") == (0, 1)
+    s.answer_text(10, 1, "wrong", 1.0)
+    assert s.vote_hint(carol) is Vote.NOT_PLAYER and s.vote_skip(carol) is Vote.NOT_PLAYER
+    s.close_round()
+    s.open_round(30.0)
+    assert s.vote_hint(carol) is Vote.NOT_PLAYER and s.vote_skip(carol) is Vote.NOT_PLAYER
+    assert s.hints == 0 and not s.skipped
+    # The one player who has answered is a majority on their own.
+    assert s.vote_hint(10) is Vote.PASSED and s.vote_skip(10) is Vote.PASSED
+
+
+def test_the_starter_and_a_manager_decide_alone_even_before_anyone_answers():
+    s = session(mode="typed")
+    s.open_round(0.0)
+    assert s.decides_alone(4, manager=False) and s.decides_alone(60, manager=True)
+    assert not s.decides_alone(50, manager=False)
+    assert s.vote_hint(4) is Vote.PASSED                   # the starter
+    assert s.vote_hint(60, manager=True) is Vote.PASSED    # a manager who never plays
+    assert s.hints == 2
+    assert s.vote_skip(60, manager=True) is Vote.PASSED and s.skipped
+
+
+def test_a_player_knocked_out_no_longer_votes():
+    s = session(rounds=3, mode="typed", style="elimination", lives=1)
+    s.open_round(0.0)
+    for user in (10, 11, 12):
+        s.answer_text(user, 1, "Bravo" if user != 12 else "wrong", 1.0)
+    s.close_round()
+    assert s.is_out(12)
+    s.open_round(30.0)
+    assert s.vote_skip(12) is Vote.NOT_PLAYER and s.vote_hint(12) is Vote.NOT_PLAYER
+    assert s.vote_skip(10) is Vote.COUNTED and s.votes("skip") == (1, 2)
+
+
 def test_no_hints_in_buttons_mode_nor_beyond_the_last():
     s = session(mode="buttons")
     s.open_round(0.0)
-    assert s.vote_hint(4, privileged=True) is Vote.NOT_NOW
+    assert s.vote_hint(4) is Vote.NOT_NOW
     t = session(mode="typed")
     t.open_round(0.0)
     for _ in range(MAX_HINTS):
-        assert t.vote_hint(4, privileged=True) is Vote.PASSED
-    assert t.vote_hint(4, privileged=True) is Vote.NOT_NOW
+        assert t.vote_hint(4) is Vote.PASSED
+    assert t.vote_hint(4) is Vote.NOT_NOW
 
 
 # -- skips ------------------------------------------------------------------------------------
@@ -139,20 +179,20 @@ def test_a_majority_of_active_players_skips_and_a_second_click_does_not_count():
         s.answer_option(user, 1, 0, 1.0)
     s.close_round()
     s.open_round(30.0)
-    assert s.vote_skip(10, privileged=False) is Vote.COUNTED
-    assert s.vote_skip(10, privileged=False) is Vote.ALREADY
-    assert s.vote_skip(11, privileged=False) is Vote.COUNTED     # 2 of 4 is not a majority
-    assert s.vote_skip(99, privileged=False) is Vote.NOT_PLAYER
+    assert s.vote_skip(10) is Vote.COUNTED
+    assert s.vote_skip(10) is Vote.ALREADY
+    assert s.vote_skip(11) is Vote.COUNTED     # 2 of 4 is not a majority
+    assert s.vote_skip(99) is Vote.NOT_PLAYER
     assert not s.skipped
-    assert s.vote_skip(12, privileged=False) is Vote.PASSED      # 3 of 4
-    assert s.skipped and s.vote_skip(13, privileged=False) is Vote.NOT_NOW
+    assert s.vote_skip(12) is Vote.PASSED      # 3 of 4
+    assert s.skipped and s.vote_skip(13) is Vote.NOT_NOW
     assert s.close_round().skipped
 
 
 def test_the_starter_skips_alone():
     s = session()
     s.open_round(0.0)
-    assert s.vote_skip(4, privileged=True) is Vote.PASSED
+    assert s.vote_skip(4) is Vote.PASSED
 
 
 # -- elimination --------------------------------------------------------------------------------
@@ -208,7 +248,7 @@ def test_a_skipped_round_costs_no_life_for_not_answering():
     s.answer_option(11, 1, 1, 0.0)
     s.close_round()
     s.open_round(30.0)
-    s.vote_skip(4, privileged=True)
+    s.vote_skip(4)
     result = s.close_round()
     assert result.lost_life == () and not s.over
 

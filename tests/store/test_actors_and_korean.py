@@ -1,4 +1,4 @@
-"""The store's side of issue 16 (schema V3), through store methods on both engines: actors seeded
+"""Actors and Korean text in the store, through store methods on both engines: actors seeded
 with their names and dramas, Korean text read back, labels, and the name tiers and index."""
 
 from __future__ import annotations

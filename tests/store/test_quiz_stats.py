@@ -1,4 +1,4 @@
-"""Issue 15 §7 in the store, both engines: leaderboards by points, wins or correct answers over a
+"""Quiz statistics in the store, both engines: leaderboards by points, wins or correct answers over a
 period, a player's accuracy by topic, best streak and wins, and a server's scores reset.
 
 A win: the top score (at least one point) of a game played to its end (status finished or idle);

@@ -58,3 +58,42 @@ async def test_hydration_reads_run_together_and_see_the_latest_commit(store):
         async with store.read() as r:
             await r.fetch_many([("DELETE FROM songs", ())])
     assert (await store.table_counts())["songs"] == len(titles)
+
+
+async def test_a_look_for_other_processes_writes_waits_for_the_look_under_way(store, database):
+    """Two callers of `refresh` at once (the song card keeper after a notification, and a command): the
+    second waits for the first one's read of the generations, so its answer is not served from caches that
+    read is about to drop."""
+    import asyncio
+
+    from bot.catalog.records import SongRecord
+    from bot.store import Store
+
+    await store.refresh(force=True)
+    other = await Store.open(database)  # another process of the fleet
+    try:
+        await other.catalog.import_records([SongRecord(title="Winter Letter", artists=["Ailee"], drama="Goblin")],
+                                           guild_id=42, origin="guild", added_by=1)
+    finally:
+        await other.close()
+    generation = store.catalog.generation
+    gate = asyncio.Event()
+    original = store.fetch
+
+    async def held(*args, **kwargs):
+        await gate.wait()
+        return await original(*args, **kwargs)
+
+    store.fetch = held
+    try:
+        store.heard(None)  # a notification: look before the next answer
+        keeper = asyncio.create_task(store.refresh())
+        await asyncio.sleep(0)  # the keeper's look is under way, held at its read
+        command = asyncio.create_task(store.refresh())
+        await asyncio.sleep(0)
+        assert not command.done(), "the command's refresh returned while the keeper's look was under way"
+        gate.set()
+        await asyncio.gather(keeper, command)
+    finally:
+        store.fetch = original
+    assert store.catalog.generation > generation

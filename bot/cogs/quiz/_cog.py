@@ -13,6 +13,7 @@ import contextlib
 import datetime as dt
 import logging
 import random
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 import discord
@@ -41,6 +42,22 @@ log = logging.getLogger(__name__)
 PERIODS = {"week": dt.timedelta(days=7), "month": dt.timedelta(days=30), "all": None}
 Topic = Literal["any", "dramas", "singers", "facts", "years", "actors"]
 Style = Literal["classic", "elimination", "teams"]
+
+
+@dataclass(frozen=True, slots=True)
+class StartRequest:
+    """A quiz to start: where, by whom, and its settings (the server's defaults filled in)."""
+
+    guild_id: int
+    channel_id: int
+    starter_id: int
+    rounds: int
+    seconds: int
+    mode: str
+    topic: str
+    style: str
+    lives: int | None
+    teams: int | None
 
 
 @app_commands.guild_only()
@@ -108,62 +125,100 @@ class Quiz(PlayerActions, commands.GroupCog, name=ui.QUIZ_COG.name, group_name="
             raise UserError("quiz.error.lives_need_elimination")
         if teams is not None and style != "teams":
             raise UserError("quiz.error.teams_need_teams")
-        settings = await self.store.guilds.get(interaction.guild_id)
-        if settings.quiz_channel_id is not None and settings.quiz_channel_id != interaction.channel_id:
-            raise UserError("quiz.error.wrong_channel", channel=f"<#{settings.quiz_channel_id}>")
-        if (link := self._running_link(interaction.channel_id)) is not None:
-            raise UserError("quiz.error.running", link=link)
-        # Rounds are plain channel messages (they outlive the 15-minute interaction token).
-        missing = missing_post_permissions(interaction.app_permissions)
-        if missing:
-            raise UserError("error.bot_missing_permission", permissions=", ".join(missing))
-        rounds = rounds or settings.quiz_rounds
-        if style == "elimination" and rounds < 2:
-            raise UserError("quiz.error.elimination_rounds")
+        settings = await self._may_start(interaction.guild_id, interaction.channel_id, interaction.app_permissions)
         lang = await self.bot.language_for(interaction)
-        seconds = seconds or settings.quiz_seconds
-        mode = mode or settings.quiz_mode
-        topic = topic or "any"
-        await interaction.response.defer(thinking=True)
-        seen = await self.store.quiz.seen(interaction.channel_id)
-        pool = await self.store.quiz.question_pool(interaction.guild_id, rng=self.rng, topic=topic, seen=seen,
-                                                   rounds=rounds)
-        # Off the event loop: with a big catalog, choosing distractors takes long enough to delay
-        # other servers' clicks (measured in BENCHMARKS.md).
-        rng = random.Random(self.rng.random())
-        questions = await asyncio.to_thread(generate_questions, pool, rounds, topic=topic, seen=seen, rng=rng)
-        if not questions:
-            await self._drop_thinking(interaction)
-            raise UserError("quiz.error.no_questions")
-        if style == "elimination" and len(questions) < 2:
-            await self._drop_thinking(interaction)
+        request = StartRequest(interaction.guild_id, interaction.channel_id, interaction.user.id,
+                               rounds or settings.quiz_rounds, seconds or settings.quiz_seconds,
+                               mode or settings.quiz_mode, topic or "any", style, lives, teams)
+        if style == "elimination" and request.rounds < 2:
             raise UserError("quiz.error.elimination_rounds")
-        if (link := self._running_link(interaction.channel_id)) is not None:  # started while we prepared
+        await interaction.response.defer(thinking=True)
+        try:
+            session = await self._create_game(request, settings.language)
+        except UserError:
             await self._drop_thinking(interaction)
-            raise UserError("quiz.error.running", link=link)
-        session = QuizSession(game_id=0, guild_id=interaction.guild_id, channel_id=interaction.channel_id,
-                              starter_id=interaction.user.id, mode=mode, seconds=seconds, topic=topic,
-                              questions=questions, language=settings.language, style=style,
-                              lives=lives or DEFAULT_LIVES, team_count=(teams or 2) if style == "teams" else 0)
-        game_id = await self.store.quiz.create_game(
-            guild_id=interaction.guild_id, channel_id=interaction.channel_id, started_by=interaction.user.id,
-            mode=mode, topic=topic, rounds=len(questions), seconds=seconds, now=wall(), style=style,
-            lives=session.lives if style == "elimination" else None,
-            teams=session.team_count or None, questions=encode_questions(questions), state=session.snapshot())
-        if game_id is None:  # another process or a race won the channel
-            await self._drop_thinking(interaction)
-            raise UserError("quiz.error.running", link=f"<#{interaction.channel_id}>")
-        session.game_id = game_id
+            raise
         assert interaction.channel is not None
         runner = GameRunner(self.games, Game(session), interaction.channel, lang)  # type: ignore[arg-type]
         self.games.add(runner)
         try:
-            await interaction.edit_original_response(embed=ui.start_embed(session, lang, asked=rounds))
+            await interaction.edit_original_response(embed=ui.start_embed(session, lang, asked=request.rounds))
         except discord.HTTPException as exc:
             # The rounds are channel messages: the game does not need its announcement.
-            log.warning("quiz %s: the start announcement failed (%s); the quiz goes on", game_id, describe(exc))
+            log.warning("quiz %s: the start announcement failed (%s); the quiz goes on", session.game_id,
+                        describe(exc))
         finally:
             await self._launch(runner, interaction)
+
+    async def start_from_chat(self, message: discord.Message, rounds: int | None, lang: str) -> None:
+        """A quiz asked for in a message ("quiz 5 rounds", "퀴즈 하자"): the server's defaults, announced
+        as a reply to the message; refused (a UserError) where /quiz start would refuse."""
+        assert message.guild is not None and message.guild.me is not None
+        channel = message.channel
+        settings = await self._may_start(message.guild.id, channel.id,
+                                         channel.permissions_for(message.guild.me))
+        request = StartRequest(message.guild.id, channel.id, message.author.id, rounds or settings.quiz_rounds,
+                               settings.quiz_seconds, settings.quiz_mode, "any", "classic", None, None)
+        session = await self._create_game(request, settings.language)
+        runner = GameRunner(self.games, Game(session), channel, lang)
+        self.games.add(runner)
+        try:
+            await message.reply(embed=ui.start_embed(session, lang, asked=request.rounds), mention_author=False,
+                                allowed_mentions=discord.AllowedMentions.none())
+        except discord.HTTPException as exc:
+            log.warning("quiz %s: the start announcement failed (%s); the quiz goes on", session.game_id,
+                        describe(exc))
+        if self.games.unloading:
+            log.info("quiz %s: not started, the bot is shutting down; the next start plays it", session.game_id)
+            self.games.forget(session)
+            return
+        self.games.start(runner)
+
+    async def _may_start(self, guild_id: int, channel_id: int, permissions: discord.Permissions):
+        """The server's settings, when a quiz may start in this channel (the quiz channel rule, no quiz
+        running there, the bot may post); a UserError saying why not otherwise."""
+        settings = await self.store.guilds.get(guild_id)
+        if settings.quiz_channel_id is not None and settings.quiz_channel_id != channel_id:
+            raise UserError("quiz.error.wrong_channel", channel=f"<#{settings.quiz_channel_id}>")
+        if (link := self._running_link(channel_id)) is not None:
+            raise UserError("quiz.error.running", link=link)
+        # Rounds are plain channel messages (they outlive the 15-minute interaction token).
+        missing = missing_post_permissions(permissions)
+        if missing:
+            raise UserError("error.bot_missing_permission", permissions=", ".join(missing))
+        return settings
+
+    async def _create_game(self, request: StartRequest, language: str) -> QuizSession:
+        """Questions chosen and the game stored: its session, not yet playing; a UserError when there are
+        too few questions or another start won the channel meanwhile."""
+        seen = await self.store.quiz.seen(request.channel_id)
+        pool = await self.store.quiz.question_pool(request.guild_id, rng=self.rng, topic=request.topic, seen=seen,
+                                                   rounds=request.rounds)
+        # Off the event loop: with a big catalog, choosing distractors takes long enough to delay
+        # other servers' clicks (measured in BENCHMARKS.md).
+        rng = random.Random(self.rng.random())
+        questions = await asyncio.to_thread(generate_questions, pool, request.rounds, topic=request.topic, seen=seen,
+                                            rng=rng)
+        if not questions:
+            raise UserError("quiz.error.no_questions")
+        if request.style == "elimination" and len(questions) < 2:
+            raise UserError("quiz.error.elimination_rounds")
+        if (link := self._running_link(request.channel_id)) is not None:  # started while we prepared
+            raise UserError("quiz.error.running", link=link)
+        style, teams = request.style, request.teams
+        session = QuizSession(game_id=0, guild_id=request.guild_id, channel_id=request.channel_id,
+                              starter_id=request.starter_id, mode=request.mode, seconds=request.seconds,
+                              topic=request.topic, questions=questions, language=language, style=style,
+                              lives=request.lives or DEFAULT_LIVES, team_count=(teams or 2) if style == "teams" else 0)
+        game_id = await self.store.quiz.create_game(
+            guild_id=request.guild_id, channel_id=request.channel_id, started_by=request.starter_id,
+            mode=request.mode, topic=request.topic, rounds=len(questions), seconds=request.seconds, now=wall(),
+            style=style, lives=session.lives if style == "elimination" else None,
+            teams=session.team_count or None, questions=encode_questions(questions), state=session.snapshot())
+        if game_id is None:  # another process or a race won the channel
+            raise UserError("quiz.error.running", link=f"<#{request.channel_id}>")
+        session.game_id = game_id
+        return session
 
     async def _launch(self, runner: GameRunner, interaction: discord.Interaction) -> None:
         """Start the game loop, unless the cog unloaded while /quiz start was on its way: then the game

@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, TypeVar
 import discord
 
 from ...faults import describe, is_passing_fault
+from ...i18n import t
 from ...quiz.game import JOIN_SECONDS, Game
 from ...quiz.session import EndReason, QuizSession, RoundResult, SessionRegistry
-from ...store import StoreUnavailable
+from ...store import StoreUnavailable, write_failure
 from ...ui import pictures as pictures_ui
 from ...ui import quiz as ui
 from ._answers import AnswerWrites
@@ -31,6 +32,11 @@ log = logging.getLogger(__name__)
 # this long on the loop clock and tries once more (discord.py has already retried inside its client).
 RETRY_WAIT = 2.0
 SETTLE_AT_STOP = 10.0  # seconds a shutdown waits for answers still on their way to the store
+# A write the game cannot go on without (a round's record), refused by the store (a full disk, a lost
+# database), is tried again after this many seconds on the loop clock, then twice as long each time, up
+# to PAUSE_RETRY_MAX: the quiz stays paused until it goes through.
+PAUSE_RETRY_FIRST = 5.0
+PAUSE_RETRY_MAX = 60.0
 
 T = TypeVar("T")
 
@@ -113,15 +119,61 @@ class GameRunner:
         s.message_id = self.message.id
 
     async def round_posted(self, game: Game) -> None:
-        await self.save(message_id=self.session.message_id, round_at=wall())
+        try:
+            await self.save(message_id=self.session.message_id, round_at=wall())
+        except Exception as exc:
+            if write_failure(exc) is None or self.games.unloading or self.store.closed:
+                raise
+            # Only a restart needs it (to resume the round); the round's record will carry the state.
+            log.warning("quiz %s: round %d posted but its state not saved (%s: %s); the round goes on",
+                        self.session.game_id, self.session.round_number, type(exc).__name__, exc)
 
     async def record(self, game: Game, result: RoundResult) -> None:
         s = self.session
         await self.games.answers.settled(s.game_id)
-        end = s.end_reason.status if s.end_reason else None
-        await self.store.quiz.record_round(s.game_id, s.guild_id, s.channel_id, result, wall(), end_status=end,
-                                           state=s.snapshot())
-        self.status_written = end is not None
+
+        async def write() -> None:  # the end and the state as they are at each try (a /quiz stop meanwhile)
+            end = s.end_reason.status if s.end_reason else None
+            await self.store.quiz.record_round(s.game_id, s.guild_id, s.channel_id, result, wall(), end_status=end,
+                                               state=s.snapshot())
+            self.status_written = end is not None
+
+        await self.until_stored(f"recording round {result.number}", write)
+
+    async def until_stored(self, what: str, write: Callable[[], Awaitable[object]]) -> None:
+        """`write()`, a write the game cannot go on without. When the store cannot take it (a full disk, a
+        lost database: `write_failure`), it is tried again at once (a dropped connection is replaced by
+        then); when that fails too, the quiz is paused: the channel is told why (once), and the write is
+        tried again on the loop clock (PAUSE_RETRY_FIRST seconds, doubling up to PAUSE_RETRY_MAX) until it
+        goes through; then the channel is told the quiz goes on. Any other error propagates, and so does
+        a failure once the bot is shutting down (the next start resumes the game)."""
+        reason: str | None = None
+        delay = 0.0
+        while True:
+            try:
+                await write()
+                break
+            except Exception as exc:
+                failure = write_failure(exc)
+                if failure is None or self.games.unloading or self.store.closed:
+                    raise
+                log.warning("quiz %s: %s failed (%s: %s); %s", self.session.game_id, what, type(exc).__name__, exc,
+                            f"the quiz is paused, next try in {delay:.0f} s" if delay else "trying again at once")
+                if delay and reason is None:
+                    reason = failure
+                    await self.say("quiz.paused", reason=t(f"quiz.paused.{failure}", self.lang))
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, PAUSE_RETRY_MAX) if delay else PAUSE_RETRY_FIRST
+        if reason is not None:
+            log.info("quiz %s: %s went through; the quiz goes on", self.session.game_id, what)
+            await self.say("quiz.resumed")
+
+    async def say(self, key: str, **params: object) -> None:
+        """A line in the quiz's channel (a pause, the quiz going on); a Discord fault loses only the line."""
+        try:
+            await self.channel.send(t(key, self.lang, **params), allowed_mentions=discord.AllowedMentions.none())
+        except discord.HTTPException as exc:
+            log.warning("quiz %s: could not post %s: %s", self.session.game_id, key, describe(exc))
 
     async def reveal(self, game: Game, result: RoundResult) -> None:
         s = self.session
@@ -144,7 +196,8 @@ class GameRunner:
     async def finish(self, game: Game) -> None:
         s = self.session
         if not self.status_written:  # stopped before the first round or during the pause after a reveal
-            await self.store.quiz.end_game(s.game_id, (s.end_reason or EndReason.STOPPED).status, wall())
+            await self.until_stored("ending the game", lambda: self.store.quiz.end_game(
+                s.game_id, (s.end_reason or EndReason.STOPPED).status, wall()))
             self.status_written = True
         pictures = self.games.pictures
         data = pictures_ui.standings_data(pictures.names(self.games.bot.get_guild(s.guild_id)), s, lang=self.lang)

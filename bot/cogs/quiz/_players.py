@@ -17,6 +17,7 @@ from ...quiz.session import Join, Outcome, QuizSession, Vote
 from ...replies import send_ephemeral
 from ...ui import quiz as ui
 from ...ui.text import safe
+from ._answers import Kept
 from ._games import Games, loop_now
 
 if TYPE_CHECKING:
@@ -61,9 +62,10 @@ class PlayerActions:
         outcome = session.answer_option(interaction.user.id, round_number, option, loop_now())
         locked = outcome is Outcome.LOCKED  # only then is this round's question the one answered
         answer = safe(ui.name_text(session.question.options[option], lang), 200) if locked else ""
+        kept = None
         if locked:  # kept before the player is told
-            await self.games.answers.keep(game_id, round_number, session.answer_of(interaction.user.id))
-        await self._receipt(interaction, outcome, lang, answer)
+            kept = await self.games.answers.keep(game_id, round_number, session.answer_of(interaction.user.id))
+        await self._receipt(interaction, outcome, lang, answer, kept)
 
     async def typed_clicked(self, interaction: discord.Interaction, game_id: int, round_number: int) -> None:
         if (session := await self._session_or_stale(interaction, game_id)) is None:
@@ -84,15 +86,19 @@ class PlayerActions:
             return
         lang = self._lang(session, interaction)
         outcome = session.answer_text(interaction.user.id, round_number, text, loop_now())
+        kept = None
         if outcome is Outcome.LOCKED:  # kept before the player is told
-            await self.games.answers.keep(game_id, round_number, session.answer_of(interaction.user.id))
-        await self._receipt(interaction, outcome, lang, safe(" ".join(text.split()), 100))
+            kept = await self.games.answers.keep(game_id, round_number, session.answer_of(interaction.user.id))
+        await self._receipt(interaction, outcome, lang, safe(" ".join(text.split()), 100), kept)
 
     @staticmethod
-    async def _receipt(interaction: discord.Interaction, outcome: Outcome, lang: str, answer: str) -> None:
-        """The private reply to an answer: locked in (with the answer shown), or why not."""
+    async def _receipt(interaction: discord.Interaction, outcome: Outcome, lang: str, answer: str,
+                       kept: Kept | None = None) -> None:
+        """The private reply to an answer: locked in (with the answer shown), not saved (the store
+        failed), or why not taken."""
         if outcome is Outcome.LOCKED:
-            key, params = "quiz.locked", {"answer": answer}
+            key = "quiz.not_saved" if kept is Kept.FAILED else "quiz.locked"
+            params = {"answer": answer}
         else:
             key, params = RECEIPTS[outcome], {}
         await send_ephemeral(interaction, t(key, lang, **params))
@@ -110,7 +116,7 @@ class PlayerActions:
             return await send_ephemeral(interaction, t("quiz.hint.typed_only", lang))
         if not session.accepts(round_number):
             return await send_ephemeral(interaction, t("quiz.round_over", lang))
-        vote = session.vote_hint(interaction.user.id, await self._privileged(interaction, session))
+        vote = session.vote_hint(interaction.user.id, manager=await self._is_manager(interaction, session))
         votes, needed = session.votes("hint")
         if vote is Vote.PASSED:
             runner = self.games.runners.get(session.game_id)
@@ -130,13 +136,13 @@ class PlayerActions:
         lang = self._lang(session, interaction)
         if not session.accepts(round_number):
             return await send_ephemeral(interaction, t("quiz.round_over", lang))
-        privileged = await self._privileged(interaction, session)
-        vote = session.vote_skip(interaction.user.id, privileged)
+        manager = await self._is_manager(interaction, session)
+        vote = session.vote_skip(interaction.user.id, manager=manager)
         votes, needed = session.votes("skip")
         if vote is Vote.PASSED:
             runner = self.games.runners.get(session.game_id)
             # The starter or a manager skips on their own say; anyone else's vote made the majority.
-            key = "quiz.skip.forced" if privileged else "quiz.skip.done"
+            key = "quiz.skip.forced" if session.decides_alone(interaction.user.id, manager) else "quiz.skip.done"
             try:
                 await interaction.response.send_message(
                     t(key, lang, user=ui.mention(interaction.user.id)),
@@ -181,9 +187,10 @@ class PlayerActions:
         guild_locale = str(interaction.guild_locale) if interaction.guild_locale else None
         return resolve_language(session.language, str(interaction.locale), guild_locale)
 
-    async def _privileged(self, interaction: discord.Interaction, session: QuizSession) -> bool:
-        """The starter, or a manager (Manage Server or the bot-manager role), decides alone."""
+    async def _is_manager(self, interaction: discord.Interaction, session: QuizSession) -> bool:
+        """Manage Server or the bot-manager role: a manager decides hints and skips alone (the session's
+        rule). Not read for the starter, who decides alone anyway."""
         if interaction.user.id == session.starter_id:
-            return True
+            return False
         settings = await self.games.store.guilds.get(session.guild_id)
         return interaction_is_manager(interaction, settings)
