@@ -55,9 +55,32 @@ def child(mode: str, db: Path, workdir: Path, *extra: str, timeout: float = 300.
     return result
 
 
+def pictures_run(workdir: Path, quick: bool) -> dict[str, Any]:
+    """benchmarks/pictures.py in a process of its own; its JSON result."""
+    out = workdir / "pictures.json"
+    command = [sys.executable, "-m", "benchmarks.pictures", "--out", str(out), *(["--quick"] if quick else [])]
+    try:
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600.0)
+    except subprocess.TimeoutExpired:
+        return {"status": "failed: timed out"}
+    if done.returncode != 0 or not out.exists():
+        return {"status": "failed: " + " / ".join((done.stderr or "").strip().splitlines()[-3:])}
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
 def routing(calls: int) -> dict[str, Any]:
     """`benchmarks.routing` in a process of its own: the cost of a quiz click by each route."""
-    command = [sys.executable, "-m", "benchmarks.routing", "--json", "--calls", str(calls)]
+    return alone("benchmarks.routing", "--calls", str(calls))
+
+
+def chat(calls: int) -> dict[str, Any]:
+    """`benchmarks.chat` in a process of its own: a mention against the matching slash command."""
+    return alone("benchmarks.chat", "--calls", str(calls))
+
+
+def alone(module: str, *args: str) -> dict[str, Any]:
+    """A benchmark module that runs alone (`--json` and its own options), in a process of its own."""
+    command = [sys.executable, "-m", module, "--json", *args]
     try:
         done = subprocess.run(command, cwd=ROOT, env={**os.environ, "PYTHONHASHSEED": "0"}, capture_output=True,
                               text=True, timeout=300.0)
@@ -78,7 +101,7 @@ FLEET_PAIRS = 5
 
 def fleet_throughput(server: Any, pg_bases: dict[int, str], databases: dict[int, Path],
                      workdir: Path) -> dict[str, Any]:
-    """Issue 14: interactions per second that one bot process, then two at once, sustain on one
+    """Interactions per second that one bot process, then two at once, sustain on one
     PostgreSQL database (the largest catalog copied there), each keeping FLEET_CONCURRENCY look-ups in
     flight for FLEET_SECONDS; FLEET_PAIRS such pairs in turn."""
     from concurrent.futures import ThreadPoolExecutor
@@ -261,6 +284,13 @@ def main(argv: list[str] | None = None) -> int:
 
         print("routing a quiz click: DynamicItem or the custom-id router ...", flush=True)
         results["routing"] = routing(200 if quick else 3000)
+        print("a mention against /ost ...", flush=True)
+        results["chat"] = chat(30 if quick else 1000)
+        print("adding 100-track fetches from MusicBrainz (network excluded) ...", flush=True)
+        results["fetch"] = alone("benchmarks.fetch", "--fetches", "3" if quick else "20")
+
+        print("pictures: the leaderboard and stats reply paths, 200 standings pictures at once ...", flush=True)
+        results["pictures"] = pictures_run(workdir, quick)
 
         if pg_bases and not quick:
             results["postgres"]["fleet"] = fleet_throughput(server, pg_bases, growth.databases, workdir)

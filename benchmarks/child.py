@@ -95,7 +95,7 @@ async def make_bot(bare: bool, db: Path, url: str | None = None) -> commands.Bot
         from bot.app import open_bot
         from bot.config import Settings
 
-        bot = await open_bot(Settings(database_path=db, database_url=url, log_level="WARNING"))
+        bot = await open_bot(Settings(database_path=db, database_url=url, log_level="WARNING", heartbeat_seconds=None))
     add_floor(bot)
     return bot
 

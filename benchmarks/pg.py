@@ -139,7 +139,7 @@ class Server:
             self.created.clear()
 
 
-# -- where the CPU went (issue 14's fleet benchmark) ---------------------------------------------
+# -- where the CPU went (the fleet benchmark) -----------------------------------------------------
 
 def _jiffies(fields: list[str], *indexes: int) -> int:
     return sum(int(fields[i]) for i in indexes)

@@ -47,6 +47,27 @@ class WriteCounter:
         return sum(1 for t in self.times if low <= t <= high)
 
 
+class StandingsWatch:
+    """Counts the final standings messages posted (and those showing their picture) until `expected`."""
+
+    def __init__(self, expected: int) -> None:
+        self.expected = expected
+        self.posted = 0
+        self.pictures = 0
+        self.last: float | None = None
+        self.done = asyncio.Event()
+
+    def watch(self, message: dict[str, Any]) -> None:
+        embeds = message.get("embeds") or []
+        if not embeds or "Final standings" not in str(embeds[0].get("title", "")):
+            return
+        self.posted += 1
+        self.pictures += str((embeds[0].get("image") or {}).get("url", "")).startswith("attachment://")
+        self.last = time.perf_counter()
+        if self.posted >= self.expected:
+            self.done.set()
+
+
 def round_of(message: dict[str, Any], h: Harness) -> int | None:
     for custom_id in answer_buttons(h, message):
         match = _ANSWER.fullmatch(custom_id)
@@ -98,6 +119,8 @@ async def quiz_load(args: argparse.Namespace) -> dict[str, Any]:
         starts.append((await h.run(payload, collect=False)).seconds)
     started_all = time.perf_counter()
 
+    standings = StandingsWatch(quizzes)
+    h.world.watchers.append(standings.watch)
     clicks: list[float] = []
     floors: list[float] = []
     reveals: list[float] = []
@@ -167,9 +190,15 @@ async def quiz_load(args: argparse.Namespace) -> dict[str, Any]:
             # The pause after a reveal, then the next question.
             await loop.wait_for_timers(quizzes, 0.5, 10.0)
             loop.advance(10.0)
-    # The last reveal is followed by the final standings (a new message per channel).
+    # The last reveal is followed by the final standings (a new message per channel, with its picture).
+    lag_mark = len(lag.lags)
+    standings_start = time.perf_counter()
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(standings.done.wait(), 60)
     await asyncio.sleep(0.2)
     finished = time.perf_counter()
+    standings_lags = lag.lags[lag_mark:]
+    h.world.watchers.remove(standings.watch)
     await lag.stop()
     errors = h.errors.messages()[errors_before:]
     result = {
@@ -177,6 +206,8 @@ async def quiz_load(args: argparse.Namespace) -> dict[str, Any]:
         "start": starts, "click": clicks, "floor": floors, "reveal": reveals, "storms": storms,
         "lag": lag.lags, "click_lag": click_lags, "storm_lag": storm_lags,
         "writes": writes.count, "seconds": finished - began, "start_seconds": started_all - began,
+        "standings": standings.posted, "standings_pictures": standings.pictures,
+        "standings_seconds": (standings.last or standings_start) - standings_start, "standings_lag": standings_lags,
         "peak_rss_kb": peak_rss_kb(), "errors": errors[:5], "error_count": len(errors),
     }
     await h.close()

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .harness import percentile
+from .pictures import section as pictures_section
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_COMMANDS = ("/ost", "/ost autocomplete", "/random")
@@ -237,7 +238,7 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
 
 
 def quiz_start_targets(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
-    """Issue 15 §6: /quiz start within 100 ms (median) at 100,000 songs, less than 2× growth from 1,000."""
+    """/quiz start within 100 ms (median) at 100,000 songs, less than 2× growth from 1,000."""
     inter = results.get("interactions", {})
     small, large = inter.get("1000"), inter.get("100000")
     a = cost(small, "/quiz start") if small else {"status": "not measured"}
@@ -366,7 +367,7 @@ def _fleet_limit(fleet: dict[str, Any]) -> str:
 
 def _fleet_section(results: dict[str, Any]) -> list[str]:
     fleet = results["postgres"]["fleet"]
-    out = ["## Targets (issue 14): a fleet on one PostgreSQL\n",
+    out = ["## Targets: a fleet on one PostgreSQL\n",
            f"Look-ups (/ost, /ost no match, autocomplete, /random, /random mood in turn, {fleet['size']:,} songs) "
            f"kept in flight by {fleet['one'].get('concurrency', '?')} members per process, each issuing one "
            "after another, for a fixed time: first one bot process, then two at once, all on one PostgreSQL "
@@ -531,6 +532,21 @@ def _postgres_section(results: dict[str, Any]) -> list[str]:
 
 # -- rendering ---------------------------------------------------------------------------------
 
+def _fetch_section(fetch: dict[str, Any]) -> list[str]:
+    out = ["## Adding a fetch from MusicBrainz\n"]
+    if fetch.get("status") != "ok":
+        return [*out, fetch.get("status", "not measured"), ""]
+    out.append("`python -m benchmarks.fetch`: 100-track releases built in memory (no network), each planned (the "
+               "/catalog add validation of every title and name) and added in one transaction (linking, reuse of "
+               "singers and dramas, the search index, the catalog's generation), one after the other into one "
+               "seeded SQLite database.\n")
+    rows = [[str(fetch["fetches"]), str(fetch["added"]), fmt_ms(fetch["median_s"]), fmt_ms(fetch["p99_s"]),
+             f"{fetch['songs_per_s']:.0f}"]]
+    out.append(_table(["fetches", "songs added", "median a fetch", "p99", "songs added / s"], rows))
+    out.append("")
+    return out
+
+
 def _routing_section(routing: dict[str, Any]) -> list[str]:
     out = ["## Routing a quiz click\n"]
     if routing.get("status") != "ok":
@@ -552,6 +568,17 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
     lines += ["| " + " | ".join(r) + " |" for r in rows]
     return "\n".join(lines)
+
+
+def _chat_section(chat: dict[str, Any]) -> list[str]:
+    out = ["## Talking to the bot: a mention against the slash command\n"]
+    if chat.get("status") != "ok":
+        return [*out, chat.get("status", "not measured"), ""]
+    from .chat import table
+
+    return [*out, "The same look-ups as `/ost query: …` and as a message mentioning the bot (answered as a "
+            "reply with the same card), in round-robin on one bot with the seeded catalog "
+            "(`python -m benchmarks.chat`).\n", table(chat), ""]
 
 
 def render(results: dict[str, Any]) -> str:
@@ -577,13 +604,13 @@ def render(results: dict[str, Any]) -> str:
     out.append("Absolute times move with whatever else the machine runs; the ratios to the floor, measured in the "
                "same process and interleaved with it, move much less and are what the targets judge.\n")
 
-    out.append("## Targets (issue 7)\n")
+    out.append("## Targets: response time and growth\n")
     out.append(_table(["target", "measured", "verdict"],
                       [[name, value, verdict(ok)] for name, value, ok in targets(results)]))
     out.append("")
 
     if "postgres" in results:
-        out.append("## Targets (issue 13): PostgreSQL\n")
+        out.append("## Targets: PostgreSQL\n")
         out.append("Look-ups compare the two engines' ratios to their own floor (median ÷ floor median, each "
                    "in its own process, both processes right after each other); the absolute ratio is in "
                    "brackets. Start-up compares the median time to ready of processes that took turns.\n")
@@ -711,6 +738,9 @@ def render(results: dict[str, Any]) -> str:
         out.append("")
         rows = [["clicks", fmt_ms(p99(load["click_lag"])), fmt_ms(max(load["click_lag"], default=None))],
                 ["reveals", fmt_ms(p99(load["storm_lag"])), fmt_ms(max(load["storm_lag"], default=None))],
+                *([[f"final standings ({load['standings']} posted, {load['standings_pictures']} with their picture, "
+                    f"in {load['standings_seconds']:.1f} s)", fmt_ms(p99(load["standings_lag"])),
+                    fmt_ms(max(load["standings_lag"], default=None))]] if "standings_lag" in load else []),
                 ["whole run, including the starts", fmt_ms(p99(load["lag"])), fmt_ms(max(load["lag"], default=None))]]
         out.append("Event-loop lag (a task sleeping 5 ms, how late it wakes):\n")
         out.append(_table(["phase", "p99", "max"], rows))
@@ -729,6 +759,9 @@ def render(results: dict[str, Any]) -> str:
     out.append("")
 
     out += _routing_section(results.get("routing", {}))
+    out += _chat_section(results.get("chat", {}))
+    out += _fetch_section(results.get("fetch", {}))
+    out += pictures_section(results.get("pictures", {}))
 
     if "postgres" in results:
         out += _postgres_section(results)

@@ -19,7 +19,7 @@ import discord
 from . import fetch_cli
 from .catalog.recordfiles import parse_records, records_to_csv, records_to_json
 from .catalog.seedfile import CatalogError, load_catalog
-from .config import ConfigError, Settings
+from .config import ConfigError, Settings, is_postgres_url
 from .sharding import parse_shard_ids
 from .store import Store, StoreError, StoreUnavailable
 from .ui.admin import problem_line
@@ -49,7 +49,7 @@ def _settings(args: argparse.Namespace, *, playground: bool = False) -> Settings
     bot's database."""
     settings = Settings.from_env()
     if database := getattr(args, "database", None):
-        if database.startswith(("postgresql://", "postgres://")):
+        if is_postgres_url(database):
             settings = dataclasses.replace(settings, database_url=database)
         else:
             settings = dataclasses.replace(settings, database_path=Path(database), database_url=None)

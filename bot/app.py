@@ -132,7 +132,6 @@ class OstBot(commands.Bot):
         finally:
             store = self.store
             if not store.closed:
-                await self._interrupt_games_left_running(store)
                 if self._heartbeat is not None:
                     await self._leave_fleet(store)
                 await store.close()  # refuses later writes at once, then checkpoints the WAL
@@ -179,16 +178,6 @@ class OstBot(commands.Bot):
     def owns_guild(self, guild_id: int | None) -> bool:
         """Work tied to a server (song of the day, quiz recovery) runs in the process owning its shard."""
         return self.settings.shards.owns(guild_id)
-
-    async def _interrupt_games_left_running(self, store: Store) -> None:
-        """Quizzes stay 'running' over a restart and the next start resumes them (issue 15); only a game
-        that cannot be resumed (one from before V6, without its questions kept) is marked interrupted."""
-        try:
-            if games := await store.quiz.interrupt_running(discord.utils.utcnow(), owns=self.owns_guild,
-                                                           unresumable_only=True):
-                log.info("shutdown: marked %d more quizzes interrupted", len(games))
-        except Exception:  # the next start marks them anyway
-            log.exception("shutdown: could not mark running quizzes interrupted")
 
     # -- song cards kept ready ---------------------------------------------------------------
 

@@ -55,7 +55,7 @@ async def fetch(store: Store, client: MusicBrainzClient, args: argparse.Namespac
     shared = args.guild is None
     preview = await store.catalog.add_fetched(plan, guild_id=args.guild, dry_run=True)
     print(f"\nFrom {', '.join(r.title for r in releases)} (drama {plan.drama}), this fetch would:")
-    print("\n".join(report_lines(preview, LANG, shared=shared, terminal=True)))
+    print("\n".join(report_lines(preview, LANG, shared=shared, terminal=True, preview=True)))
     if not preview.added and not preview.linked:
         print("Nothing to add.")
         return 0

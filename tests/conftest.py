@@ -113,9 +113,10 @@ def database(engine: str, tmp_path: Path, request):
 
 @pytest.fixture
 def settings(database, tmp_path: Path) -> Settings:
+    """The bot's settings on the test's database; no heartbeat (a test that needs one asks for it)."""
     if isinstance(database, Path):
-        return Settings(database_path=database)
-    return Settings(database_path=tmp_path / "ost.db", database_url=database)
+        return Settings(database_path=database, heartbeat_seconds=None)
+    return Settings(database_path=tmp_path / "ost.db", database_url=database, heartbeat_seconds=None)
 
 
 @pytest.fixture

@@ -24,11 +24,15 @@ def test_quick_run_writes_every_table(tmp_path: Path):
     out = tmp_path / "BENCHMARKS.md"
     assert bench_main(["--quick", "--out", str(out), "--workdir", str(tmp_path / "work")]) == 0
     text = out.read_text(encoding="utf-8")
-    for heading in ("## Targets (issue 7)", "## Per-interaction cost", "## Growth: import",
-                    "## Start-up and memory", "## Quizzes at scale", "## Routing a quiz click", "## Method"):
+    for heading in ("## Targets: response time and growth", "## Per-interaction cost", "## Growth: import",
+                    "## Start-up and memory", "## Quizzes at scale", "## Routing a quiz click", "## Pictures",
+                    "## Method"):
         assert heading in text, heading
     for version in ("discord.py", "SQLite", "aiosqlite", "Python", "cores available"):
         assert f"| {version} |" in text
+    # The pictures' reply paths were measured, and the final standings of the quiz load carry theirs.
+    assert re.search(r"^\| leaderboard \| 50 \| [\d.]+ ms", text, re.M)
+    assert re.search(r"final standings \(3 posted, 3 with their picture", text)
     # The floor was measured at both sizes, as an absolute time.
     floor_row = next(line for line in text.splitlines() if line.startswith("| floor (absolute)"))
     assert len(re.findall(r"\d+\.\d+ ms / \d+\.\d+ ms", floor_row)) == 2
@@ -41,7 +45,7 @@ def test_quick_run_writes_every_table(tmp_path: Path):
     assert "start-up with 100,000 songs" in text and "import" in text
     assert "failed:" not in text
     # PostgreSQL (a throwaway embedded server) at the shipped catalog, next to SQLite.
-    for heading in ("## Targets (issue 13): PostgreSQL", "## PostgreSQL and SQLite side by side"):
+    for heading in ("## Targets: PostgreSQL", "## PostgreSQL and SQLite side by side"):
         assert heading in text, heading
     assert "| PostgreSQL | 18" in text
     side = text.split("## PostgreSQL and SQLite side by side", 1)[1]
@@ -55,7 +59,7 @@ def test_quick_run_writes_every_table(tmp_path: Path):
 def test_harness_drives_a_real_command_through_the_parser(tmp_path: Path):
     async def scenario() -> dict:
         world = wire.World.create()
-        bot = await open_bot(Settings(database_path=tmp_path / "h.db"))
+        bot = await open_bot(Settings(database_path=tmp_path / "h.db", heartbeat_seconds=None))
         add_floor(bot)
         harness = Harness(bot, world)
         await harness.start()
@@ -108,3 +112,15 @@ def test_the_fleet_is_judged_on_the_pair_of_windows_with_the_median_ratio():
     assert ok is True and measured.startswith("1.50×")
     section = "\n".join(report._fleet_section(results))
     assert "4 pairs of windows in turn" in section and "1.80× (900/s vs 500/s)" in section and "failed" in section
+
+
+def test_the_chat_benchmark_runs_alone_and_reports(capsys):
+    import json
+
+    from benchmarks import chat, report
+
+    assert chat.main(["--calls", "4", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["slash"]["n"] == result["mention"]["n"] == 4 and result["ratio"] > 0
+    section = "\n".join(report._chat_section({"status": "ok", **result}))
+    assert "a mention against the slash command" in section and "/ost query" in section

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.i18n import LANGUAGES, catalog, placeholders, resolve_language, t
+from bot.i18n import LANGUAGES, catalog, format_duration, placeholders, resolve_language, t
 
 
 def test_every_message_has_korean_with_the_same_placeholders():
@@ -100,3 +100,10 @@ async def test_synced_payload_localises_every_command_and_option(simcord_env):
                 assert node.get("description_localizations", {}).get("ko"), path
             for choice in node.get("choices", []) or []:
                 assert choice.get("name_localizations", {}).get("ko"), (path, choice)
+
+
+def test_durations_in_both_languages():
+    assert [format_duration(s) for s in (0, 300, 7_380, 93_780)] == ["0h 0m", "0h 5m", "2h 3m", "1d 2h 3m"]
+    assert format_duration(93_780, "ko") == "1일 2시간 3분"
+    exact = [format_duration(s, smallest="second", always="second") for s in (20, 0.5, 90, 3_600)]
+    assert exact == ["20s", "0.5s", "1m 30s", "1h 0m 0s"]

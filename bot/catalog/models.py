@@ -227,6 +227,7 @@ class SeedSource:
     author: str | None = None
     date: dt.date | None = None
     note: str | None = None
+    file: str | None = None     # the article's text under data/seeds/
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,6 +236,16 @@ class SeedFact:
     text: str
     source: str                 # a source key
     text_ko: str | None = None
+    quote: str | None = None    # the article's words the fact rests on
+
+
+@dataclass(frozen=True, slots=True)
+class SeedSupport:
+    """The article words behind one mood tag of a song."""
+
+    mood: str
+    source: str                 # a source key
+    quote: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,12 +300,14 @@ class SeedSong:
     ballad: bool
     sources: tuple[str, ...]
     hangul: str | None = None
+    hangul_note: str | None = None    # where the Korean title comes from (the release's own)
     titles: tuple[str, ...] = ()
     year: int | None = None
     release_date: dt.date | None = None
     episode: int | None = None
     description_ko: str | None = None
     facts: tuple[SeedFact, ...] = ()
+    mood_support: tuple[SeedSupport, ...] = ()
 
 
 @dataclass(slots=True)

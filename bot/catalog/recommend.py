@@ -57,9 +57,12 @@ def _jaccard(a: set[str] | frozenset[str], b: set[str] | frozenset[str]) -> floa
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
-def _groups(song: Song) -> set[str]:
-    names = {g for c in song.credits for g in c.groups}
-    return names | {c.name for c in song.credits}  # a group credited directly counts as itself
+def _groups(song: Song) -> dict[str, str]:
+    """The song's groups (a group credited directly counts as itself), each with its Hangul name
+    ("" when unknown)."""
+    names = {g: g_ko if g_ko != g else "" for c in song.credits
+             for g, g_ko in zip(c.groups, c.groups_ko or c.groups, strict=False)}
+    return names | {c.name: c.hangul or "" for c in song.credits}
 
 
 def _pick_style(styles: set[str]) -> str | None:
@@ -79,10 +82,11 @@ def score_pair(target: Song, candidate: Song) -> tuple[float, list[Reason]]:
         score += W_ARTIST
         reasons.append((W_ARTIST + 0.1, Reason("artist", (shared_artists[0].name, shared_artists[0].hangul or ""))))
     else:
-        shared_groups = sorted(_groups(candidate) & _groups(target))
+        target_groups = _groups(target)
+        shared_groups = sorted(_groups(candidate).keys() & target_groups.keys())
         if shared_groups:
             score += W_GROUP
-            reasons.append((W_GROUP, Reason("group", (shared_groups[0],))))
+            reasons.append((W_GROUP, Reason("group", (shared_groups[0], target_groups[shared_groups[0]]))))
     styles = set(candidate.styles) & set(target.styles)
     moods = set(candidate.moods) & set(target.moods)
     style_score = W_STYLE * _jaccard(set(candidate.styles), set(target.styles))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -26,7 +27,17 @@ MAX_ARTISTS = 8
 MAX_TAGS = 10
 ITEM_SHOWN = 40          # characters of a bad list entry quoted in its problem
 
-_MENTION = re.compile(r"@(everyone|here)|<@[!&]?\d+>|<#\d+>|<a?:\w+:\d+>|</[\w -]+:\d+>", re.I)
+# Discord markup that renders as something else than its text: mentions, channels, timestamps
+# (<t:1700000000:R> becomes a live clock), custom emoji and slash-command mentions.
+_MENTION = re.compile(r"@(everyone|here)|<@[!&]?\d+>|<#\d+>|<t:-?\d+(:[a-z])?>|<a?:\w+:\d+>|</[\w -]+:\d+>", re.I)
+# Direction overrides, embeddings and isolates: they reorder the rest of the line on every reader's
+# screen, so a title could show as something else. Refused (not stripped): the manager learns why.
+_DIRECTION = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Invisible characters that carry nothing a reader sees: stripped. A zero-width joiner between two
+# emoji (a family, a flag with a sign) is kept, as is the variation selector of an emoji.
+_ZERO_WIDTH = re.compile("[\u200b-\u200f\u2060\u180e\ufeff]")
+_ZWJ = "\u200d"
+MAX_COMBINING = 2        # marks stacked on one letter: Vietnamese needs two; more is "zalgo" text
 _MARKDOWN = re.compile(r"```|`|\*\*|__|~~|\|\||\[[^\]]*\]\([^)]*\)|^\s*(#{1,3}\s|>\s|-#\s)|https?://")
 _SLUG_CHARS = re.compile(r"[^a-z0-9]+")
 _ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
@@ -79,13 +90,57 @@ def make_slug(text: str) -> str:
 Problem = tuple[str, dict[str, object]]   # (message key, params)
 
 
+_EMOJI_TRAIL = "\ufe0f\U0001f3fb\U0001f3fc\U0001f3fd\U0001f3fe\U0001f3ff"  # variation selector, skin tones
+
+
+def _is_emoji(ch: str) -> bool:
+    return ch >= "\u2190" and unicodedata.category(ch) == "So"
+
+
+def strip_invisible(text: str) -> str:
+    """`text` without zero-width characters, except a joiner between two emoji (👨‍👩‍👧 stays one)."""
+    if not _ZERO_WIDTH.search(text):
+        return text
+    out: list[str] = []
+    for i, ch in enumerate(text):
+        if ch == _ZWJ:
+            before = "".join(out).rstrip(_EMOJI_TRAIL)[-1:]
+            if before and _is_emoji(before) and _is_emoji(text[i + 1:i + 2] or " "):
+                out.append(ch)
+        elif not _ZERO_WIDTH.match(ch):
+            out.append(ch)
+    return "".join(out)
+
+
+def _stacked_marks(text: str) -> bool:
+    """More than MAX_COMBINING combining marks in a row (counted on the composed form, so a
+    decomposed Vietnamese letter is not penalised)."""
+    run = 0
+    for ch in unicodedata.normalize("NFC", text):
+        run = run + 1 if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me") else 0
+        if run > MAX_COMBINING:
+            return True
+    return False
+
+
 def clean_text(value: str, limit: int) -> tuple[str, Problem | None]:
-    """Trim and check user text: (cleaned, (problem name, params) or None). No mentions, no markdown tricks."""
-    text = " ".join(value.split())
+    """Trim and check user text: (cleaned, (problem name, params) or None).
+
+    Every text a manager adds (/catalog add, /catalog import, `ostbot db import`, a MusicBrainz
+    fetch) goes through here. Zero-width characters are stripped (nobody sees them). Refused, with
+    a problem naming why: direction controls, stacked combining marks, Discord mentions, timestamps,
+    custom emoji and command mentions, links and markdown tricks."""
+    text = " ".join(strip_invisible(value).split())
     if len(text) > limit:
         return text, ("too_long", {"limit": limit})
     if any(ord(ch) < 32 for ch in value if ch not in "\t\n\r"):
         return text, ("control", {})
+    if text.isascii():  # most text: none of the Unicode checks can apply
+        pass
+    elif _DIRECTION.search(text):
+        return text, ("direction", {})
+    elif _stacked_marks(text):
+        return text, ("stacked_marks", {"most": MAX_COMBINING})
     if _MENTION.search(text):
         return text, ("mentions", {})
     if _MARKDOWN.search(text):
@@ -103,35 +158,71 @@ def record_from_mapping(row: Mapping[str, object], line: int, problems: list[Rec
     an integer or digits; `ballad` a boolean or yes/no words. Anything else is reported.
     """
     bad = len(problems)
+    checked = _Row(row, line, problems, unit)
+    title = checked.text("title", LIMITS["title"])
+    drama = checked.text("drama", LIMITS["drama"])
+    artists = checked.names("artists", LIMITS["artist"], MAX_ARTISTS)
+    key = checked.text("key", 80)
+    if key and make_slug(key) != key:
+        checked.add("key", "bad_key")
+    year = _year(checked.clean.get("year"))
+    if year is False:
+        checked.add("year", "bad_year")
+        year = None
+    raw_release = checked.clean.get("release_date")
+    release = raw_release.strip() if isinstance(raw_release, str) else ""
+    if (release or raw_release not in (None, "")) and not _is_date(release):
+        checked.add("release_date", "bad_date")
+    ballad = _flag(checked.clean.get("ballad"))
+    if ballad is None:
+        checked.add("ballad", "bad_bool")
+    record = SongRecord(
+        key=key, title=title, artists=artists, drama=drama,
+        hangul=checked.text("hangul", LIMITS["hangul"]),
+        alt_titles=checked.names("alt_titles", LIMITS["title"], MAX_TAGS),
+        year=year, release_date=release,
+        description=checked.text("description", LIMITS["description"]),
+        styles=[s.lower() for s in checked.names("styles", LIMITS["tag"], MAX_TAGS)],
+        moods=[m.lower() for m in checked.names("moods", LIMITS["tag"], MAX_TAGS)],
+        ballad=bool(ballad),
+    )
+    return None if len(problems) > bad else record
 
-    def add(name: str, key: str, item: str | None = None, **params: object) -> None:
-        problems.append(RecordProblem(line, name, PROBLEM_KEY + key, params, item, unit))
 
-    clean: dict[str, object] = {}
-    for raw_key, value in row.items():
-        name = str(raw_key).strip().lower()
-        if name not in COLUMNS:
-            add(str(raw_key)[:ITEM_SHOWN], "unknown_column")
-        else:
-            clean[name] = value
-    for name in REQUIRED:
-        if _missing(clean.get(name), listed=name == "artists"):
-            add(name, "required")
+class _Row:
+    """One row being checked: its known columns (`clean`), and the problems found, each at its place
+    (the row's line or song number and the field)."""
 
-    def text(name: str, limit: int) -> str:
-        raw = clean.get(name)
+    def __init__(self, row: Mapping[str, object], line: int, problems: list[RecordProblem], unit: str) -> None:
+        self.line, self.problems, self.unit = line, problems, unit
+        self.clean: dict[str, object] = {}
+        for raw_key, value in row.items():
+            name = str(raw_key).strip().lower()
+            if name not in COLUMNS:
+                self.add(str(raw_key)[:ITEM_SHOWN], "unknown_column")
+            else:
+                self.clean[name] = value
+        for name in REQUIRED:
+            if _missing(self.clean.get(name), listed=name == "artists"):
+                self.add(name, "required")
+
+    def add(self, name: str, key: str, item: str | None = None, **params: object) -> None:
+        self.problems.append(RecordProblem(self.line, name, PROBLEM_KEY + key, params, item, self.unit))
+
+    def text(self, name: str, limit: int) -> str:
+        raw = self.clean.get(name)
         if raw is None:
             return ""
         if not isinstance(raw, str):
-            add(name, "not_text")
+            self.add(name, "not_text")
             return ""
         value, problem = clean_text(raw, limit)
         if problem:
-            add(name, problem[0], None, **problem[1])
+            self.add(name, problem[0], None, **problem[1])
         return value
 
-    def names(name: str, limit: int, most: int) -> list[str]:
-        raw = clean.get(name)
+    def names(self, name: str, limit: int, most: int) -> list[str]:
+        raw = self.clean.get(name)
         if raw is None:
             return []
         if isinstance(raw, str):
@@ -139,50 +230,21 @@ def record_from_mapping(row: Mapping[str, object], line: int, problems: list[Rec
         elif isinstance(raw, list) and all(isinstance(v, str) for v in raw):
             parts = [piece for v in raw for piece in v.split(LIST_SEPARATOR)]
         else:
-            add(name, "not_text_list")
+            self.add(name, "not_text_list")
             return []
         items = [p.strip() for p in parts if p.strip()]
         if len(items) > most:
-            add(name, "too_many", most=most)
+            self.add(name, "too_many", most=most)
             items = items[:most + 1]
         out = []
         for item in items:
             value, problem = clean_text(item, limit)
             if problem:
-                add(name, problem[0], item=value[:ITEM_SHOWN], **problem[1])
+                self.add(name, problem[0], item=value[:ITEM_SHOWN], **problem[1])
             out.append(value)
         if len({compact(v) for v in out}) != len(out):
-            add(name, "duplicate_entries")
+            self.add(name, "duplicate_entries")
         return out
-
-    title = text("title", LIMITS["title"])
-    drama = text("drama", LIMITS["drama"])
-    artists = names("artists", LIMITS["artist"], MAX_ARTISTS)
-    key = text("key", 80)
-    if key and make_slug(key) != key:
-        add("key", "bad_key")
-    year = _year(clean.get("year"))
-    if year is False:
-        add("year", "bad_year")
-        year = None
-    raw_release = clean.get("release_date")
-    release = raw_release.strip() if isinstance(raw_release, str) else ""
-    if (release or raw_release not in (None, "")) and not _is_date(release):
-        add("release_date", "bad_date")
-    ballad = _flag(clean.get("ballad"))
-    if ballad is None:
-        add("ballad", "bad_bool")
-    record = SongRecord(
-        key=key, title=title, artists=artists, drama=drama,
-        hangul=text("hangul", LIMITS["hangul"]),
-        alt_titles=names("alt_titles", LIMITS["title"], MAX_TAGS),
-        year=year, release_date=release,
-        description=text("description", LIMITS["description"]),
-        styles=[s.lower() for s in names("styles", LIMITS["tag"], MAX_TAGS)],
-        moods=[m.lower() for m in names("moods", LIMITS["tag"], MAX_TAGS)],
-        ballad=bool(ballad),
-    )
-    return None if len(problems) > bad else record
 
 
 def _missing(value: object, *, listed: bool) -> bool:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from .text import compact, normalize
+from .text import compact, is_spaced_freely, normalize, spaced_words
 
 KINDS = ("song", "drama", "artist", "actor")
 EXACT, PREFIX, WORDS, FUZZY = range(4)
@@ -175,8 +175,9 @@ class NameIndex:
     _postings: dict[str, array.array[int]] = field(default_factory=dict)
     # kind -> (compact names sorted, their positions): exact and prefix look-ups by bisection.
     _compacts: dict[str, tuple[list[str], array.array[int]]] = field(default_factory=dict)
-    # kind -> owner by entry id: ABSENT, SHIPPED (0) or the server's id.
-    _owners: dict[str, array.array[int]] = field(default_factory=dict)
+    # kind -> owner by entry id: ABSENT, SHIPPED (0) or the server's id. An array indexed by id; a
+    # dict for one server's own entries (a few ids among a big catalog's: `build(sparse=True)`).
+    _owners: dict[str, array.array[int] | dict[int, int]] = field(default_factory=dict)
     # Typo buckets: "0x" holds the names whose first letter is x, "1x" those whose second is.
     # A typo query is compared with four buckets, not every name (see `fuzzy`).
     _leads: dict[str, tuple[array.array[int], list[str]]] = field(default_factory=dict)
@@ -186,16 +187,18 @@ class NameIndex:
     hidden: dict[int, frozenset[int]] = field(default_factory=dict)  # guild -> song ids it hid
 
     @classmethod
-    def build(cls, entries: Iterable[NameEntry], hidden: dict[int, frozenset[int]] | None = None) -> NameIndex:
+    def build(cls, entries: Iterable[NameEntry], hidden: dict[int, frozenset[int]] | None = None, *,
+              sparse: bool = False) -> NameIndex:
         index = cls()
         postings: dict[str, list[int]] = {}
         keys: dict[str, list[str]] = {kind: [] for kind in KINDS}
         places: dict[str, list[int]] = {kind: [] for kind in KINDS}
         leads: dict[str, tuple[list[int], list[str]]] = {}
-        owners = {kind: array.array("q") for kind in KINDS}
+        owners: dict[str, array.array[int] | dict[int, int]] = {
+            kind: {} if sparse else array.array("q") for kind in KINDS}
         for entry in entries:
             known = owners[entry.kind]
-            if entry.id >= len(known):
+            if isinstance(known, array.array) and entry.id >= len(known):
                 known.extend([ABSENT] * max(entry.id + 1 - len(known), len(known)))
             known[entry.id] = entry.guild_id or SHIPPED
             norm = fast_normalize(entry.name)
@@ -214,7 +217,7 @@ class NameIndex:
                 bucket = leads.setdefault(key, ([], []))
                 bucket[0].append(position)
                 bucket[1].append(norm)
-            for word in set(norm.split()):
+            for word in set(spaced_words(norm)):
                 postings.setdefault(word, []).append(position)
         for kind in KINDS:
             names, positions = keys.pop(kind), places.pop(kind)
@@ -241,9 +244,14 @@ class NameIndex:
     def sees(self, kind: str, entry_id: int, guild_id: int | None) -> bool:
         """Whether this server can see the entry: shipped or its own, and (songs) not hidden."""
         known = self._owners.get(kind)
-        if known is None or not 0 <= entry_id < len(known):
+        if known is None:
             return False
-        owner = known[entry_id]
+        if isinstance(known, dict):
+            owner = known.get(entry_id, ABSENT)
+        elif 0 <= entry_id < len(known):
+            owner = known[entry_id]
+        else:
+            return False
         if owner == ABSENT or (owner != SHIPPED and owner != guild_id):
             return False
         return not (kind == "song" and guild_id is not None and entry_id in self.hidden.get(guild_id, ()))
@@ -293,10 +301,10 @@ class NameIndex:
         words = query_words(query)
         if not words:
             return []
-        sets = [set(self._postings.get(w, ())) for w in words[:-1]] + [self._with_prefix(words[-1])]
-        sets.sort(key=len)
-        hits = set.intersection(*sets) if sets else set()
-        whole = set(self._postings.get(words[-1], ()))
+        hits, whole = self._word_hits(words)
+        if not hits and len(words) > 1 and is_spaced_freely(query):  # Korean spacing varies: "차차 차" is 차차차
+            words = ["".join(words)]
+            hits, whole = self._word_hits(words)
         matches = []
         for position in hits:
             if self._visible(position, guild_id, kinds):
@@ -306,6 +314,13 @@ class NameIndex:
                 score = coverage * 100 + (100 if position in whole else 0)
                 matches.append(self._match(position, WORDS, round(score, 1)))
         return rank_names(matches)[: limit * 3]
+
+    def _word_hits(self, words: list[str]) -> tuple[set[int], set[int]]:
+        """Positions of the names holding every word (the last as a prefix), and of those
+        holding the last one whole."""
+        sets = [set(self._postings.get(w, ())) for w in words[:-1]] + [self._with_prefix(words[-1])]
+        sets.sort(key=len)
+        return set.intersection(*sets), set(self._postings.get(words[-1], ()))
 
     def _one_typo_positions(self, squeezed: str) -> list[int] | None:
         """Names that could be `squeezed` with one typo, found by two range look-ups.

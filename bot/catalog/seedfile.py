@@ -31,6 +31,7 @@ from .models import (
     SeedFact,
     SeedSong,
     SeedSource,
+    SeedSupport,
 )
 from .text import compact
 
@@ -122,15 +123,29 @@ def _credit(value: Any) -> str | None:
 Spec = dict[str, tuple[bool, Callable[[Any], str | None]]]  # field -> (required, checker)
 
 _YEAR = _int(1950, 2100)
-# An article without a title says `untitled = true` and what it is `about` (never a made-up title).
+# An article without a title says `untitled = true` and what it is `about` (never a made-up title);
+# `file` names its text under data/seeds/, which the tests check every quote against.
 SOURCE: Spec = {
     "key": (True, _slug), "title": (False, _str), "untitled": (False, _bool), "about": (False, _str),
     "about_ko": (False, _str), "publisher": (False, _str), "author": (False, _str),
-    "date": (False, _date), "note": (False, _str),
+    "date": (False, _date), "note": (False, _str), "file": (False, _str),
 }
 # `*_ko`: the Korean text beside the English, written from the same facts.
+# `quote`: the words of the article (`source`) the fact rests on, as the article writes them.
 FACT: Spec = {"kind": (True, _choice(FACT_KINDS)), "text": (True, _str), "text_ko": (False, _str),
-              "source": (True, _slug)}
+              "source": (True, _slug), "quote": (False, _str)}
+# One mood tag of a song, with the article words that support it.
+SUPPORT: Spec = {"mood": (True, _str), "source": (True, _slug), "quote": (True, _str)}
+
+
+def _support(value: Any) -> str | None:
+    if not isinstance(value, dict):
+        return '{ mood = "...", source = "key", quote = "..." }'
+    problems: list[str] = []
+    _check_entry("", value, SUPPORT, problems)
+    return "; ".join(p.lstrip(": ") for p in problems) or None
+
+
 _FACTS = (False, lambda v: None if isinstance(v, list) else "must be a list of [[...facts]] tables")
 DRAMA: Spec = {
     "key": (True, _slug), "name": (True, _str), "hangul": (False, _str), "names": (False, _list(_str)),
@@ -143,12 +158,13 @@ ARTIST: Spec = {
     "sources": (True, _list(_slug, 1)), "facts": _FACTS,
 }
 SONG: Spec = {
-    "key": (True, _slug), "title": (True, _str), "hangul": (False, _str), "titles": (False, _list(_str)),
-    "drama": (True, _slug), "artists": (True, _list(_credit, 1)), "year": (False, _YEAR),
+    "key": (True, _slug), "title": (True, _str), "hangul": (False, _str), "hangul_note": (False, _str),
+    "titles": (False, _list(_str)), "drama": (True, _slug), "artists": (True, _list(_credit, 1)),
+    "year": (False, _YEAR),
     "release_date": (False, _date), "episode": (False, _int(1, 500)), "description": (True, _str),
     "description_ko": (False, _str),
     "styles": (True, _list(_str, 1)), "moods": (True, _list(_str, 1)), "ballad": (True, _bool),
-    "sources": (True, _list(_slug, 1)), "facts": _FACTS,
+    "mood_support": (False, _list(_support)), "sources": (True, _list(_slug, 1)), "facts": _FACTS,
 }
 ACTOR: Spec = {"key": (True, _slug), "name": (True, _str), "hangul": (False, _str), "names": (False, _list(_str))}
 SECTIONS: dict[str, Spec] = {"sources": SOURCE, "actors": ACTOR, "dramas": DRAMA, "artists": ARTIST, "songs": SONG}
@@ -164,6 +180,8 @@ def _typed(section: str, entry: dict[str, Any]) -> Any:
             value = tuple(SeedFact(**fact) for fact in value)
         elif name == "artists" and section == "songs":
             value = tuple(SeedCredit(**credit) for credit in value)
+        elif name == "mood_support":
+            value = tuple(SeedSupport(**support) for support in value)
         elif isinstance(value, list):
             value = tuple(value)
         elif name in ("date", "release_date") and isinstance(value, str):
@@ -193,6 +211,20 @@ def _check_entry(where: str, entry: Any, spec: Spec, problems: list[str]) -> boo
     return ok
 
 
+def _check_mood_support(where: str, song: dict[str, Any], sources: set[str], problems: list[str]) -> None:
+    """Each mood backed at most once, by one of the song's moods and a known article."""
+    seen: set[str] = set()
+    for index, support in enumerate(song.get("mood_support", [])):
+        at = f"{where}: mood_support[{index}]"
+        if support["mood"] not in song["moods"]:
+            problems.append(f"{at}: field 'mood': {support['mood']!r} is not one of the song's moods")
+        if support["mood"] in seen:
+            problems.append(f"{at}: field 'mood': {support['mood']!r} is backed twice")
+        seen.add(support["mood"])
+        if support["source"] not in sources:
+            problems.append(f"{at}: field 'source': unknown source {support['source']!r}")
+
+
 def parse_catalog(text: str, filename: str = "catalog.toml") -> SeedCatalog:
     """Validate seed text; raise CatalogError naming every bad file/entry/field."""
     try:
@@ -205,40 +237,55 @@ def parse_catalog(text: str, filename: str = "catalog.toml") -> SeedCatalog:
     version = raw.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         problems.append(f"{filename}: field 'version': must be a whole number >= 1")
+    keys: dict[str, set[str]] = {section: set() for section in SECTIONS}
+    valid = {section: _check_section(filename, section, raw.get(section, []), keys[section], problems)
+             for section in SECTIONS}
+    _check_references(filename, valid, keys, problems)
+    if problems:
+        raise CatalogError(problems)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    assert isinstance(version, int)
+    return SeedCatalog(version=version, digest=digest,
+                       **{section: [_typed(section, entry) for entry in entries] for section, entries in valid.items()})
 
-    keys: dict[str, set[str]] = {}
-    valid: dict[str, list[dict[str, Any]]] = {}
-    for section, spec in SECTIONS.items():
-        entries = raw.get(section, [])
-        if not isinstance(entries, list):
-            problems.append(f"{filename}: {section}: must be an array of tables ([[{section}]])")
-            entries = []
-        seen: set[str] = set()
-        names_seen: dict[str, str] = {}
-        valid[section] = []
-        for index, entry in enumerate(entries):
-            label = entry.get("key") if isinstance(entry, dict) else None
-            where = f"{filename}: {section}[{index}]" + (f" (key {label!r})" if label else "")
-            if not _check_entry(where, entry, spec, problems):
+
+def _check_section(filename: str, section: str, entries: Any, seen: set[str],
+                   problems: list[str]) -> list[dict[str, Any]]:
+    """The section's entries that pass their own checks (fields, unique keys and names); the others'
+    problems appended, and every well-formed key added to `seen`."""
+    if not isinstance(entries, list):
+        problems.append(f"{filename}: {section}: must be an array of tables ([[{section}]])")
+        return []
+    names_seen: dict[str, str] = {}
+    valid: list[dict[str, Any]] = []
+    for index, entry in enumerate(entries):
+        label = entry.get("key") if isinstance(entry, dict) else None
+        where = f"{filename}: {section}[{index}]" + (f" (key {label!r})" if label else "")
+        if not _check_entry(where, entry, SECTIONS[section], problems):
+            continue
+        if entry["key"] in seen:
+            problems.append(f"{where}: field 'key': duplicate key {entry['key']!r}")
+            continue
+        seen.add(entry["key"])
+        display = entry.get("name") or entry.get("title")
+        if section == "sources" and not display and not (entry.get("untitled") and entry.get("about")):
+            problems.append(f"{where}: field 'title': missing (or say untitled = true and what it is about)")
+            continue
+        if section != "sources":
+            folded = compact(display) + ("" if section != "songs" else "|" + entry["drama"])
+            if folded in names_seen:
+                problems.append(f"{where}: duplicate of {names_seen[folded]!r} (same name)")
                 continue
-            if entry["key"] in seen:
-                problems.append(f"{where}: field 'key': duplicate key {entry['key']!r}")
-                continue
-            seen.add(entry["key"])
-            display = entry.get("name") or entry.get("title")
-            if section == "sources" and not display and not (entry.get("untitled") and entry.get("about")):
-                problems.append(f"{where}: field 'title': missing (or say untitled = true and what it is about)")
-                continue
-            if section != "sources":
-                folded = compact(display) + ("" if section != "songs" else "|" + entry["drama"])
-                if folded in names_seen:
-                    problems.append(f"{where}: duplicate of {names_seen[folded]!r} (same name)")
-                    continue
-                names_seen[folded] = entry["key"]
-            for f_index, fact in enumerate(entry.get("facts", [])):
-                _check_entry(f"{where}: facts[{f_index}]", fact, FACT, problems)
-            valid[section].append(entry)
-        keys[section] = seen
+            names_seen[folded] = entry["key"]
+        for f_index, fact in enumerate(entry.get("facts", [])):
+            _check_entry(f"{where}: facts[{f_index}]", fact, FACT, problems)
+        valid.append(entry)
+    return valid
+
+
+def _check_references(filename: str, valid: dict[str, list[dict[str, Any]]], keys: dict[str, set[str]],
+                      problems: list[str]) -> None:
+    """Every key an entry names (sources, drama, artists, groups, lead actors) is an entry of the file."""
 
     def ref(where: str, field: str, value: str, section: str) -> None:
         if value not in keys[section]:
@@ -267,12 +314,7 @@ def parse_catalog(text: str, filename: str = "catalog.toml") -> SeedCatalog:
                 ref(where, "drama", entry["drama"], "dramas")
                 for credit in entry["artists"]:
                     ref(where, "artists", credit["artist"], "artists")
-    if problems:
-        raise CatalogError(problems)
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    assert isinstance(version, int)
-    return SeedCatalog(version=version, digest=digest,
-                       **{section: [_typed(section, entry) for entry in entries] for section, entries in valid.items()})
+                _check_mood_support(where, entry, keys["sources"], problems)
 
 
 def load_catalog(path: Path | None = None) -> SeedCatalog:

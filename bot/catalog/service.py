@@ -2,14 +2,19 @@
 (`store.search`) and the domain (search, shuffle, recommend), shared by the cogs.
 
 The store is typed as a Protocol, so this module imports neither the store nor discord.
-Caches (the in-memory name index, the starting list, tag lists, random pools) are keyed on
-`store.catalog.generation`, which every catalog write bumps.
+Caches (the starting list, tag lists, random pools, labels, cards) are stamped with the shared
+catalog's generation and the server's own (`_stamp`): a write to one server's catalog makes only
+that server's caches stale. The shared name index follows the shared catalog alone, and is built
+again in the background after it changes; each server's own entries have a small index of their
+own (`server_names.ServerNames`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import itertools
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
@@ -19,12 +24,15 @@ from . import search as matching
 from .models import Actor, Artist, Drama, Song
 from .recommend import Recommendation, recommend
 from .search import KINDS, Label, Match, NameIndex
+from .server_names import ServerNames
 from .shuffle import ShuffleBags
 from .text import compact
 
 AUTOCOMPLETE_LIMIT = 25
-CACHE_LIMIT = 4096   # search results, labels and cards kept per catalog generation
+CACHE_LIMIT = 4096   # search results, labels and cards kept (the oldest go first)
+SERVER_INDEXES = 512  # servers whose own name index is kept (the least recently used go first)
 CacheKey = tuple[object, ...]
+Stamp = tuple[int, int]
 T = TypeVar("T")
 
 
@@ -33,6 +41,7 @@ class _SearchRepo(Protocol):
                     limit: int = ...) -> list[Match]: ...
     async def fts_songs(self, words: Sequence[str], guild_id: int | None, limit: int = ...) -> list[Match]: ...
     async def build_name_index(self, build: Callable[..., NameIndex]) -> NameIndex: ...
+    async def build_server_names(self, guild_id: int, build: Callable[..., NameIndex]) -> NameIndex: ...
     async def visible_ids(self, kind: str, ids: Sequence[int], guild_id: int | None) -> set[int]: ...
     async def labels(self, refs: Sequence[tuple[str, int]], guild_id: int | None
                      ) -> dict[tuple[str, int], Label]: ...
@@ -45,7 +54,9 @@ class _SearchRepo(Protocol):
 
 
 class _CatalogRepo(Protocol):
-    generation: int
+    shared_generation: int
+
+    def guild_generation(self, guild_id: int | None) -> int: ...
 
     async def songs_by_ids(self, ids: Sequence[int], guild_id: int | None = ...) -> list[Song]: ...
     async def song_cards_by_ids(self, ids: Sequence[int], guild_id: int | None = ...) -> list[Song]: ...
@@ -80,37 +91,40 @@ class CatalogService:
         self._index: NameIndex | None = None
         self._index_generation = -1
         self._index_lock = asyncio.Lock()
-        self._cache: dict[CacheKey, Any] = {}
-        self._cache_generation = -1
+        self._cache: dict[CacheKey, tuple[Stamp, Any]] = {}
         self._build: asyncio.Task[NameIndex] | None = None
+        # guild -> (its generation, its own index), and the builds under way.
+        self._own: OrderedDict[int, tuple[int, NameIndex]] = OrderedDict()
+        self._own_builds: dict[int, tuple[int, asyncio.Future[NameIndex]]] = {}
 
     # -- caches ---------------------------------------------------------------------------
 
-    @property
-    def generation(self) -> int:
-        return self.store.catalog.generation
+    def _stamp(self, guild_id: int | None) -> Stamp:
+        """What a server's cached answers depend on: the shared catalog and its own."""
+        catalog = self.store.catalog
+        return catalog.shared_generation, catalog.guild_generation(guild_id)
 
-    def _cached(self, key: CacheKey) -> Any:
-        """The cached value, or None; everything from an older catalog generation is dropped first."""
-        if self._cache_generation != self.generation:
-            self._cache.clear()
-            self._cache_generation = self.generation
-        return self._cache.get(key)
+    def _cached(self, key: CacheKey, stamp: Stamp) -> Any:
+        """The cached value if it was computed at `stamp`, else None."""
+        hit = self._cache.get(key)
+        return hit[1] if hit is not None and hit[0] == stamp else None
 
-    def _remember(self, key: CacheKey, value: Any) -> Any:
-        if len(self._cache) >= CACHE_LIMIT:
+    def _remember(self, key: CacheKey, stamp: Stamp, value: Any) -> Any:
+        """Keep `value`, computed from the catalog as it was at `stamp` (taken before reading it: a
+        write meanwhile leaves it stale, never wrong)."""
+        if len(self._cache) >= CACHE_LIMIT and key not in self._cache:
             # Oldest first (dicts keep insertion order): drop a quarter, keep the rest warm.
             for stale in list(itertools.islice(self._cache, CACHE_LIMIT // 4)):
                 del self._cache[stale]
-        self._cache[key] = value
+        self._cache[key] = (stamp, value)
         return value
 
     async def index(self) -> NameIndex:
-        """The in-memory name index, rebuilt when the catalog generation changes."""
+        """The shared catalog's name index, built again (and awaited) when the shared catalog changed."""
         if (current := self._current_index()) is not None:
             return current
         async with self._index_lock:
-            generation = self.generation
+            generation = self.store.catalog.shared_generation
             if self._index is None or self._index_generation != generation:
                 # Normalising 100,000 names takes a while: the store runs it in a worker thread.
                 self._index = await self.store.search.build_name_index(NameIndex.build)
@@ -118,24 +132,60 @@ class CatalogService:
         return self._index
 
     def _current_index(self) -> NameIndex | None:
-        """The index, if it was built for the catalog as it is now."""
-        return self._index if self._index is not None and self._index_generation == self.generation else None
+        """The shared index, if it was built for the shared catalog as it is now."""
+        current = self._index is not None and self._index_generation == self.store.catalog.shared_generation
+        return self._index if current else None
 
     def start_index(self) -> None:
-        """Begin building the index in the background (start-up does not wait for it)."""
+        """Begin building the shared index in the background (start-up does not wait for it)."""
         if self._build is None or self._build.done():
             self._build = asyncio.get_running_loop().create_task(self.index(), name="name-index")
 
-    async def _usable_index(self) -> NameIndex | None:
-        """The index to search with. None only while the very first build runs (the seconds after
-        start-up with a big catalog): callers then use the store's SQL tiers, so nobody waits
-        past Discord's 3-second deadline. After a catalog write the rebuild is awaited, since the
-        old index could still show entries that are gone."""
-        if (current := self._current_index()) is not None:
-            return current
-        if self._index is None and self._build is not None and not self._build.done():
+    async def names_for(self, guild_id: int | None) -> ServerNames:
+        """What this server's look-ups search, every part built for the catalog as it is now (awaited)."""
+        shared = await self.index()
+        return ServerNames(shared) if guild_id is None else ServerNames.of(shared, await self._own_index(guild_id),
+                                                                          guild_id)
+
+    async def _usable_names(self, guild_id: int | None) -> ServerNames | None:
+        """What to search with. None while the shared index is being built (the seconds after start-up
+        with a big catalog, or after the shared catalog changed: the new index is built in the
+        background, then swapped in): callers then use the store's SQL tiers, which read the
+        catalog as it is, so nobody waits past Discord's 3-second deadline and nothing gone is
+        shown. A server's own index is small (OST_MAX_SERVER_SONGS) and awaited after its writes."""
+        shared = self._current_index()
+        if shared is None and self._index is None and self._build is None:
+            shared = await self.index()  # nothing started it (a command-line look-up): build it now
+        if shared is None:
+            self.start_index()
             return None
-        return await self.index()
+        if guild_id is None:
+            return ServerNames(shared)
+        return ServerNames.of(shared, await self._own_index(guild_id), guild_id)
+
+    async def _own_index(self, guild_id: int) -> NameIndex:
+        """The index of this server's own entries (and the shared songs it hides), built again only
+        after its own writes; concurrent look-ups share one build."""
+        generation = self.store.catalog.guild_generation(guild_id)
+        held = self._own.get(guild_id)
+        if held is not None and held[0] == generation:
+            self._own.move_to_end(guild_id)
+            return held[1]
+        building = self._own_builds.get(guild_id)
+        if building is None or building[0] != generation:
+            build = functools.partial(NameIndex.build, sparse=True)
+            future = asyncio.ensure_future(self.store.search.build_server_names(guild_id, build))
+            building = self._own_builds[guild_id] = (generation, future)
+        try:
+            own = await asyncio.shield(building[1])
+        finally:
+            if self._own_builds.get(guild_id) is building and building[1].done():
+                del self._own_builds[guild_id]
+        self._own[guild_id] = (generation, own)
+        self._own.move_to_end(guild_id)
+        while len(self._own) > SERVER_INDEXES:
+            self._own.popitem(last=False)
+        return own
 
     # -- search ---------------------------------------------------------------------------
 
@@ -151,15 +201,16 @@ class CatalogService:
             return []
         kinds = tuple(kinds)
         key = ("search", " ".join(query.split()), guild_id, kinds, limit, best_only)
-        found = self._cached(key)
+        stamp = self._stamp(guild_id)
+        found = self._cached(key, stamp)
         if found is None:
-            index = await self._usable_index()
+            index = await self._usable_names(guild_id)
             found = await self._search(index, query, norm, guild_id, kinds, limit, best_only)
-            if index is not None:  # while the first index builds, results lack typos: not kept
-                self._remember(key, found)
+            if index is not None:  # while the shared index builds, results lack typos: not kept
+                self._remember(key, stamp, found)
         return list(found)
 
-    async def _search(self, index: NameIndex | None, query: str, norm: str, guild_id: int | None,
+    async def _search(self, index: ServerNames | None, query: str, norm: str, guild_id: int | None,
                       kinds: tuple[str, ...], limit: int, best_only: bool) -> tuple[Match, ...]:
         """The tiers in order. Without an index (the first build is still running) the names come
         from the store's SQL tiers, and there is no word or typo search."""
@@ -189,7 +240,7 @@ class CatalogService:
 
     async def suggest(self, query: str, guild_id: int | None, kinds: Sequence[str] = KINDS,
                       limit: int = 3) -> list[Match]:
-        index = await self._usable_index()
+        index = await self._usable_names(guild_id)
         if index is None:
             return []
         # A loose comparison with every name (tens of ms in a big catalog): off the event loop.
@@ -207,7 +258,7 @@ class CatalogService:
                        limit: int = AUTOCOMPLETE_LIMIT) -> list[Match]:
         """The entries a piece of text names exactly ("I cried at Stay with Me" -> the song), the
         longest name first where names overlap, in the order they appear."""
-        index = await self._usable_index()
+        index = await self._usable_names(guild_id)
         found: list[Match] = []
         covered = 0
         for start, end, key in matching.name_windows(text):
@@ -223,26 +274,27 @@ class CatalogService:
         return matching.merge([found], limit)
 
     async def starters(self, guild_id: int | None, kinds: Sequence[str] = KINDS) -> list[Match]:
-        key = ("starters", guild_id)
-        refs = self._cached(key)
+        key, stamp = ("starters", guild_id), self._stamp(guild_id)
+        refs = self._cached(key, stamp)
         if refs is None:
-            refs = self._remember(key, await self.store.search.starters(guild_id))
+            refs = self._remember(key, stamp, await self.store.search.starters(guild_id))
         return [Match(kind, entry_id, matching.EXACT) for kind, entry_id in refs if kind in kinds]
 
     async def labels(self, matches: Sequence[Match], guild_id: int | None) -> list[Label]:
-        labels = {m: self._cached(("label", m.kind, m.id, guild_id)) for m in matches}
+        stamp = self._stamp(guild_id)
+        labels = {m: self._cached(("label", m.kind, m.id, guild_id), stamp) for m in matches}
         missing = [(m.kind, m.id) for m, label in labels.items() if label is None]
         if missing:
             found = await self.store.search.labels(missing, guild_id)
             for m in labels:
                 if labels[m] is None and (m.kind, m.id) in found:
-                    labels[m] = self._remember(("label", m.kind, m.id, guild_id), found[(m.kind, m.id)])
+                    labels[m] = self._remember(("label", m.kind, m.id, guild_id), stamp, found[(m.kind, m.id)])
         return [label for label in labels.values() if label is not None]
 
     # -- entries --------------------------------------------------------------------------
 
     async def _sees(self, kind: str, entry_id: int, guild_id: int | None) -> bool:
-        index = await self._usable_index()
+        index = await self._usable_names(guild_id)
         if index is None:
             return bool(await self.store.search.visible_ids(kind, [entry_id], guild_id))
         return index.sees(kind, entry_id, guild_id)
@@ -252,10 +304,10 @@ class CatalogService:
         """A hydrated entry (cached per catalog generation), or None when this server can't see it."""
         if not await self._sees(kind, entry_id, guild_id):
             return None
-        key = (kind, entry_id, guild_id)
-        found = self._cached(key)
+        key, stamp = (kind, entry_id, guild_id), self._stamp(guild_id)
+        found = self._cached(key, stamp)
         if found is None:
-            found = self._remember(key, await load())
+            found = self._remember(key, stamp, await load())
         entry: T | None = found or None   # False: not found, remembered as such
         return entry
 
@@ -295,10 +347,10 @@ class CatalogService:
     # -- /random --------------------------------------------------------------------------
 
     async def tags(self, guild_id: int | None) -> list[tuple[str, str, int]]:
-        key = ("tags", guild_id)
-        found = self._cached(key)
+        key, stamp = ("tags", guild_id), self._stamp(guild_id)
+        found = self._cached(key, stamp)
         if found is None:
-            found = self._remember(key, await self.store.search.tags(guild_id))
+            found = self._remember(key, stamp, await self.store.search.tags(guild_id))
         tags: list[tuple[str, str, int]] = found
         return tags
 
@@ -316,8 +368,8 @@ class CatalogService:
         return None
 
     async def pool(self, guild_id: int | None, filters: RandomFilters) -> Sequence[int]:
-        key = ("pool", guild_id, filters.key)
-        found = self._cached(key)
+        key, stamp = ("pool", guild_id, filters.key), self._stamp(guild_id)
+        found = self._cached(key, stamp)
         if found is None:
             tags: tuple[str | None, ...] = (None,)
             if filters.mood is not None:
@@ -327,7 +379,7 @@ class CatalogService:
                 ids.update(await self.store.search.pool(
                     guild_id, drama_id=filters.drama_id, artist_id=filters.artist_id, tag=tag,
                     ballads_only=filters.ballads_only))
-            found = self._remember(key, sorted(ids))
+            found = self._remember(key, stamp, sorted(ids))
         pool: Sequence[int] = found
         return pool
 
@@ -335,7 +387,8 @@ class CatalogService:
         """A song from the filtered pool that this channel has not had since the bag refilled."""
         for _ in range(3):
             pool = await self.pool(guild_id, filters)
-            song_id = self.bags.draw((channel_id, guild_id, filters.key), pool, version=(self.generation, len(pool)))
+            song_id = self.bags.draw((channel_id, guild_id, filters.key), pool,
+                                     version=(*self._stamp(guild_id), len(pool)))
             if song_id is None:
                 return None
             song = await self.song(song_id, guild_id)

@@ -3,7 +3,10 @@
 `normalize` folds case, width, accents (not Hangul), punctuation, `&`, zero-width and
 bidirectional control characters, so "Crash  Landing on You!" and "crash landing on you"
 compare equal. `compact` also drops spaces, for names users type without them
-("chachacha", "kwill").
+("chachacha", "kwill"). Spacing never matters in Korean: Korean writers space the same title
+differently (사랑의불시착, 사랑의 불시착), so `spaced_words` gives a Hangul name's tails also
+written together (영원의군주 in 더 킹 영원의 군주), and `is_spaced_freely` says when a query is
+worth comparing without its spaces.
 """
 
 from __future__ import annotations
@@ -69,6 +72,23 @@ def _normalize_unicode(text: str) -> str:
 def compact(text: str) -> str:
     """`normalize` without spaces: the key for exact and prefix name look-ups."""
     return normalize(text).replace(" ", "")
+
+
+def spaced_words(norm: str) -> list[str]:
+    """The words of a normalised name, and for a Hangul name its tails from the second word on,
+    written together: "더 킹 영원의 군주" also gives "킹영원의군주" and "영원의군주". With the search's
+    prefix look-ups that finds any part typed without its spaces (영원의군 too); the whole name
+    without spaces is `compact`'s. A Latin name keeps its words only ("landingonyou" is not typed)."""
+    words = norm.split()
+    if len(words) < 3 or not has_hangul(norm):
+        return words
+    return words + ["".join(words[i:]) for i in range(1, len(words) - 1)]
+
+
+def is_spaced_freely(text: str) -> bool:
+    """Whether spaces in `text` may fall anywhere (Korean): such a query is also looked for with
+    its words written together ("차차 차" is 차차차)."""
+    return has_hangul(text)
 
 
 def strip_bracketed(text: str) -> str:

@@ -13,15 +13,16 @@ import logging
 import math
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol
 
 import discord
 from discord.ext import commands
 
-from ..catalog.search import Match, strong_matches
+from ..catalog.search import EXACT, Match, strong_matches
 from ..catalog.service import RandomFilters
-from ..chat.intents import Intent, parse
+from ..chat.intents import Intent, parse, strip_markup
 from ..chat.limits import ChatLimits
+from ..components import CogRef
 from ..errors import UserError
 from ..i18n import resolve_language, t
 from ..store import StoreUnavailable
@@ -48,7 +49,6 @@ _COOLDOWN_OF = {"lookup": "ost", "random": "random", "another": "random", "recom
                 "like_this": "recommend"}
 
 
-@runtime_checkable
 class QuizStarter(Protocol):
     """What the chat asks of the quiz cog: start a quiz in the message's channel, answering the
     message (a UserError when it may not start there, as /quiz start says)."""
@@ -56,6 +56,7 @@ class QuizStarter(Protocol):
     async def start_from_chat(self, message: discord.Message, rounds: int | None, lang: str) -> None: ...
 
 
+QUIZ_STARTER: CogRef[QuizStarter] = CogRef(QUIZ_COG.name)
 if TYPE_CHECKING:
     _quiz_cog_starts_quizzes: type[QuizStarter] = Quiz  # mypy checks the quiz cog keeps this promise
 
@@ -177,6 +178,8 @@ class Chat(commands.Cog):
     async def reply_for(self, message: discord.Message, intent: Intent, lang: str) -> Reply:
         """The card for what the message asks (a UserError when there is none to show)."""
         guild_id = message.guild.id if message.guild else None
+        if intent.kind in ("random", "recommend") and (named := await self._exact_name(message, guild_id)):
+            intent = Intent("lookup", subject=named, language=intent.language)  # "This Love" is a song, not a mood
         if intent.kind == "help":
             return help_embed(self.bot.tree, lang, admin=False, intro=t("chat.help_intro", lang)), None
         if intent.kind == "lookup":
@@ -191,6 +194,12 @@ class Chat(commands.Cog):
         if intent.kind in ("another", "like_this"):
             return await self._continue(message, intent, guild_id, lang)
         raise UserError("chat.unknown")
+
+    async def _exact_name(self, message: discord.Message, guild_id: int | None) -> str | None:
+        """The message's whole text when it is exactly one of the catalog's names."""
+        text = strip_markup(message.content)
+        matches = await self.bot.catalog.search(text, guild_id, LOOKUP_KINDS, best_only=True)
+        return text if matches and matches[0].tier == EXACT else None
 
     async def _lookup(self, intent: Intent, guild_id: int | None, lang: str) -> Reply:
         svc = self.bot.catalog
@@ -215,8 +224,8 @@ class Chat(commands.Cog):
     async def _quiz(self, message: discord.Message, intent: Intent, lang: str) -> None:
         if message.guild is None:
             raise UserError("chat.dm_no_quiz")
-        starter = self.bot.get_cog(QUIZ_COG.name)
-        if not isinstance(starter, QuizStarter):  # unloaded: the bot is shutting down
+        starter = QUIZ_STARTER.find(self.bot)
+        if starter is None:  # unloaded: the bot is shutting down
             raise UserError("error.unexpected")
         await starter.start_from_chat(message, intent.rounds, lang)
 

@@ -13,7 +13,7 @@ from discord.ext import commands
 
 from .. import __version__
 from ..catalog.text import clip
-from ..i18n import t
+from ..i18n import format_duration, t
 from ..i18n.commands import command_entry, example
 from ..sharding import shard_of
 from ..ui.text import source_credit
@@ -54,16 +54,6 @@ def help_embed(tree: app_commands.CommandTree, lang: str, *, admin: bool, intro:
                          colour=discord.Colour.blurple())
 
 
-def format_uptime(seconds: float, lang: str = "en") -> str:
-    """"1d 2h 3m" / "1일 2시간 3분"."""
-    minutes, _ = divmod(int(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    days, hours = divmod(hours, 24)
-    if days:
-        return t("about.uptime_days", lang, days=days, hours=hours, minutes=minutes)
-    return t("about.uptime_hours", lang, hours=hours, minutes=minutes)
-
-
 class Meta(commands.Cog):
     def __init__(self, bot: OstBot) -> None:
         self.bot = bot
@@ -95,7 +85,7 @@ class Meta(commands.Cog):
                 count=self.bot.shard_count))
         embed.add_field(name=t("about.servers", lang),
                         value=t("about.servers_value", lang, guilds=await self.bot.fleet_guild_count()))
-        embed.add_field(name=t("about.uptime", lang), value=format_uptime(time.time() - self.bot.started_at, lang))
+        embed.add_field(name=t("about.uptime", lang), value=format_duration(time.time() - self.bot.started_at, lang))
         embed.add_field(name=t("about.latency", lang), value=(
             t("about.latency_value", lang, ms=round(latency * 1000)) if math.isfinite(latency)
             else t("about.latency_unknown", lang)))

@@ -35,7 +35,8 @@ def reason_text(reason: Reason, lang: str) -> str:
     if reason.kind == "artist":
         return t("ost.reason.artist", lang, artist=localized_name(values[0], values[1] or None, lang))
     if reason.kind == "group":
-        return t("ost.reason.group", lang, group=values[0])
+        hangul = values[1] if len(values) > 1 else ""
+        return t("ost.reason.group", lang, group=hangul if lang == "ko" and hangul else values[0])
     if reason.kind == "style_mood":
         return t("ost.reason.style_mood", lang, style=tag_name(values[0], lang), mood=tag_name(values[1], lang))
     if reason.kind == "style":

@@ -62,6 +62,24 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: object) -> str:
     return attach(text) if lang == "ko" else text
 
 
+_UNITS = (("day", 86_400), ("hour", 3_600), ("minute", 60), ("second", 1))
+
+
+def format_duration(seconds: float, lang: str = DEFAULT_LANGUAGE, /, *, smallest: str = "minute",
+                    always: str = "hour") -> str:
+    """Units from days down to `smallest` (whole ones, but for fractions of a second); a unit before
+    `always` is left out while it and every unit before it are zero: "1d 2h 3m", "0h 5m" / "1일 2시간 3분";
+    with both "second": "20s", "1m 30s", "0.5s"."""
+    names = [name for name, _ in _UNITS]
+    left, parts = float(seconds), list[str]()
+    for name, size in _UNITS[:names.index(smallest) + 1]:
+        whole, left = divmod(left, size)
+        count = whole + left if name == "second" else whole
+        if count or parts or names.index(name) >= names.index(always):
+            parts.append(t(f"duration.{name}", lang, count=int(count) if count.is_integer() else round(count, 3)))
+    return " ".join(parts)
+
+
 def has(key: str) -> bool:
     return key in catalog()[DEFAULT_LANGUAGE]
 

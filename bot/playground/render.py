@@ -141,7 +141,7 @@ class Names:
         return "en"
 
 
-# Discord's markdown, parsed here rather than by markdown-it-py or rich.markdown (tried for issue 17):
+# Discord's markdown, parsed here rather than by markdown-it-py or rich.markdown (both tried):
 # CommonMark's flanking rules leave `**{song}**을(를)` unbolded when a Korean particle follows, as 21 of
 # the bot's 760 message and catalog strings do, and it has no `__underline__`, `||spoilers||`, `-#`
 # subtext or mentions; the plugins to fix that were as long as this parser.

@@ -26,7 +26,7 @@ from discord import app_commands
 from simcord import BackendError, Env, MemberActor, SetupError
 
 from ..errors import UserError
-from ..i18n import resolve_language
+from ..i18n import format_duration, resolve_language
 from . import chatting, parsing
 from .parsing import ParseError
 from .render import Card, Names, Output, card_from_message
@@ -528,15 +528,7 @@ class Playground:
         if not 0 < seconds <= MAX_WAIT:
             raise ParseError("wait between a moment and 7 days.")
         await self.env.advance_time(seconds)
-        self.output.note(f"({_duration(seconds)} later)")
-
-
-def _duration(seconds: float) -> str:
-    if seconds >= 3600 and seconds % 3600 == 0:
-        return f"{int(seconds // 3600)} h"
-    if seconds >= 60 and seconds % 60 == 0:
-        return f"{int(seconds // 60)} min"
-    return f"{seconds:g} s"
+        self.output.note(f"({format_duration(seconds, smallest='second', always='second')} later)")
 
 
 class _WorldResolver(parsing.Resolver):

@@ -7,7 +7,7 @@ team choices (with the event loop's time), closes the round and hands the return
 state into plain JSON-able data, so a restarted bot resumes the game. `SessionRegistry`
 finds the session for a channel or a game id.
 
-Rules (issue 15):
+Rules:
 - styles: classic; elimination (each player starts with `lives`; once joined, a wrong answer or
   no answer costs one; the last player standing wins); teams (two to four; points add up per team).
 - hints (typed rounds): the starter or a manager alone, or a majority of the players who have answered
@@ -51,11 +51,13 @@ class EndReason(enum.Enum):
     ELIMINATED = "eliminated"    # elimination: one player (or none) left standing
     EXPIRED = "expired"          # the bot was down too long to resume it
     INTERRUPTED = "interrupted"  # the game broke (its channel out of reach, the database gone)
+    STALLED = "stalled"          # paused too long: the database refused to save a round for too long
 
     @property
     def status(self) -> str:
         """The game's stored status (quiz_games.status)."""
-        return {EndReason.ELIMINATED: "finished", EndReason.EXPIRED: "interrupted"}.get(self, self.value)
+        return {EndReason.ELIMINATED: "finished", EndReason.EXPIRED: "interrupted",
+                EndReason.STALLED: "interrupted"}.get(self, self.value)
 
 
 class Vote(enum.Enum):

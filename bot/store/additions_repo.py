@@ -1,7 +1,8 @@
 """A server's own catalog: its added songs and the shipped songs it hides.
 
-Every catalog write runs in one transaction and tells the store (`Store.changed`), so caches built
-from the catalog rebuild. Deleting a song row drops its search row and sources by trigger.
+Every catalog write runs in one transaction and tells the store (`Store.guild_changed`), so this
+server's caches (and only this server's) are built again. Deleting a song row drops its search row
+and sources by trigger.
 """
 
 from __future__ import annotations
@@ -110,7 +111,7 @@ class AdditionsRepo:
                     "DELETE FROM artists WHERE guild_id = ? AND origin = 'guild' "
                     "AND id NOT IN (SELECT artist_id FROM song_artists) "
                     "AND id NOT IN (SELECT group_id FROM artist_groups)", (guild_id,))
-                await self._store.changed(tx, "catalog")
+                await self._store.guild_changed(tx, guild_id, [song_id])
         return removed
 
     async def hide(self, guild_id: int, song_id: int) -> bool:
@@ -122,7 +123,7 @@ class AdditionsRepo:
                 (guild_id, song_id))
             changed = cursor > 0
             if changed:
-                await self._store.changed(tx, "catalog", cards=False)
+                await self._store.guild_changed(tx, guild_id)
         return changed
 
     async def unhide(self, guild_id: int, song_id: int) -> bool:
@@ -131,5 +132,5 @@ class AdditionsRepo:
                                       (guild_id, song_id))
             changed = cursor > 0
             if changed:
-                await self._store.changed(tx, "catalog", cards=False)
+                await self._store.guild_changed(tx, guild_id)
         return changed

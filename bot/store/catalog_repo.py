@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from ..catalog.fetched import FetchPlan, FetchResult
+from ..catalog.limits import ServerSongLimit
 from ..catalog.models import (
     Actor,
     Artist,
@@ -28,6 +29,7 @@ from ..catalog.models import (
     SeedCatalog,
     SeedDrama,
     SeedSong,
+    SeedSource,
     Song,
     Source,
 )
@@ -207,17 +209,23 @@ def _seed_names(main: str, hangul: str | None, others: Iterable[str]) -> tuple[s
     return main, [*([hangul] if hangul else []), *others]
 
 
-async def _seed(w: _Writer, catalog: SeedCatalog) -> SeedReport:
-    tx = w.tx
+async def _seed_sources(w: _Writer, sources: list[SeedSource]) -> dict[str, int]:
+    """The shipped sources written; their ids by key."""
     source_ids: dict[str, int] = {}
-    for s in catalog.sources:
-        source_ids[s.key] = int(await tx.fetchval(
+    for s in sources:
+        source_ids[s.key] = int(await w.tx.fetchval(
             "INSERT INTO sources (key, title, publisher, author, published, note, about, about_ko) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (key) DO UPDATE SET title = excluded.title, publisher = excluded.publisher, "
             "author = excluded.author, published = excluded.published, note = excluded.note, "
             "about = excluded.about, about_ko = excluded.about_ko RETURNING id",
             (s.key, s.title, s.publisher, s.author, str(s.date) if s.date else None, s.note, s.about, s.about_ko)))
+    return source_ids
+
+
+async def _seed(w: _Writer, catalog: SeedCatalog) -> SeedReport:
+    tx = w.tx
+    source_ids = await _seed_sources(w, catalog.sources)
 
     drama_ids = await w.upsert_many("dramas", None, {d.key: {
         "origin": "seed", "name": d.name, "hangul": d.hangul, "year": d.year,
@@ -349,8 +357,28 @@ class CatalogRepo:
         self._reads = _Reads(store.dialect)
         self._cards = SongCards(store, lambda r, ids: self._reads.songs.read(r, ids, None, drama_outline=True))
         # Bumped by every catalog write, in this process or (seen by `Store.refresh`) another:
-        # caches built from the catalog (the fuzzy-name index...) rebuild when it changes.
+        # caches built from the whole catalog rebuild when it changes.
         self.generation = 0
+        # Bumped by writes to the shared catalog only (seeding, `ostbot db import`): the shared name
+        # index and every server's caches depend on it. A server's own writes bump its own counter
+        # (`guild_generation`), which only that server's caches depend on.
+        self.shared_generation = 0
+        self._guild_generations: dict[int, int] = {}
+        # The most songs a server may add (OST_MAX_SERVER_SONGS, set by the bot); None: no limit
+        # (the operator's command line).
+        self.max_server_songs: int | None = None
+
+    def shared_changed(self) -> None:
+        self.generation += 1
+        self.shared_generation += 1
+
+    def guild_changed(self, guild_id: int) -> None:
+        self.generation += 1
+        self._guild_generations[guild_id] = self._guild_generations.get(guild_id, 0) + 1
+
+    def guild_generation(self, guild_id: int | None) -> int:
+        """How many times this server's own catalog changed (0 for the shared catalog alone)."""
+        return 0 if guild_id is None else self._guild_generations.get(guild_id, 0)
 
     async def seed(self, catalog: SeedCatalog, *, force: bool = False) -> SeedReport:
         """Bring the shipped entries in line with the seed file; a no-op when it is unchanged."""
@@ -369,10 +397,16 @@ class CatalogRepo:
 
     async def import_records(self, records: list[SongRecord], *, guild_id: int | None = None,
                              origin: str = "import", added_by: int | None = None) -> ImportReport:
-        """Add or update songs from flat records, all in one transaction."""
+        """Add or update songs from flat records, all in one transaction. For a server (`guild_id`),
+        nothing is written if the server would pass `max_server_songs` (ServerSongLimit), and only
+        that server's caches are dropped."""
         async with self._store.transaction() as tx:
             report = await _import(_Writer(tx, self._d), records, guild_id, origin, added_by)
-            await self._store.changed(tx, "catalog")
+            if guild_id is None:
+                await self._store.changed(tx, "catalog")
+            else:
+                await self.within_song_limit(tx, guild_id, report.added)
+                await self._store.guild_changed(tx, guild_id, report.song_ids)
         return report
 
     async def add_fetched(self, plan: FetchPlan, *, guild_id: int | None = None, origin: str = "import",
@@ -385,10 +419,24 @@ class CatalogRepo:
                 result = await add_fetched(_Writer(tx, self._d), plan, guild_id, origin, added_by)
                 if dry_run:
                     raise _RolledBack(result)
-                await self._store.changed(tx, "catalog")
+                if guild_id is None:
+                    await self._store.changed(tx, "catalog")
+                else:  # a server's fetch writes that server's rows only, as its import does
+                    await self.within_song_limit(tx, guild_id, len(result.added))
+                    written = [*result.added, *(s for s in result.linked if s.guild_id == guild_id)]
+                    await self._store.guild_changed(tx, guild_id, [song.id for song in written])
         except _RolledBack as rolled_back:
             return rolled_back.result
         return result
+
+    async def within_song_limit(self, tx: Session, guild_id: int, added: int) -> None:
+        """Inside a server's write transaction, after its songs are written: raise ServerSongLimit
+        (rolling the whole write back) if the server now has more than `max_server_songs`."""
+        if self.max_server_songs is None or added <= 0:
+            return
+        songs = int(await tx.fetchval("SELECT count(*) FROM songs WHERE guild_id = :guild", {"guild": guild_id}))
+        if songs > self.max_server_songs:
+            raise ServerSongLimit(self.max_server_songs, songs - added, added)
 
     async def counts(self, guild_id: int | None = None) -> CatalogCounts:
         params = {"guild": guild_id}

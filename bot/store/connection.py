@@ -17,7 +17,19 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .engine import Database, Migration, MigrationError, Params, Query, Row, Session, StoreError, StoreUnavailable
+from .engine import (
+    Database,
+    Migration,
+    MigrationError,
+    Params,
+    Query,
+    Row,
+    Session,
+    StoreError,
+    StoreUnavailable,
+    ids_param,
+)
+from .song_cards import CARDS_LOCK
 from .sqlite import SqliteDatabase
 from .urls import describe_url, is_postgres_url, mask_url
 
@@ -27,8 +39,15 @@ _MIGRATION_NAME = re.compile(r"^V(\d+)__([a-z0-9_]+)\.sql$")
 ENGINES = ("sqlite", "postgres")
 # What other processes must hear about: the catalog (caches of look-ups, pools, the name index, cards,
 # labels) and server settings. Each has a generation row in `meta`, bumped by every such write.
+# A server's own catalog (its added and hidden songs) is told apart: 'generation:guilds' is bumped by
+# each such write and `catalog_guild_changes` names the server, so only that server's caches go.
 CHANGES = ("catalog", "settings")
-_GENERATIONS = "SELECT key, value FROM meta WHERE key IN ('generation:catalog', 'generation:settings')"
+_GENERATIONS = ("SELECT key, value FROM meta WHERE key IN "
+                "('generation:catalog', 'generation:settings', 'generation:guilds')")
+_GUILD_CHANGES = "SELECT guild_id, seq FROM catalog_guild_changes WHERE seq > :seen"
+_GUILD_CHANGED = ("INSERT INTO catalog_guild_changes (guild_id, seq) VALUES (:guild, :seq) "
+                  "ON CONFLICT (guild_id) DO UPDATE SET seq = excluded.seq")
+
 _BUMP = ("INSERT INTO meta (key, value) VALUES (:key, '1') ON CONFLICT (key) DO UPDATE "
          "SET value = CAST(CAST(meta.value AS BIGINT) + 1 AS TEXT) RETURNING value")
 CHANNEL = "ost_changes"
@@ -75,6 +94,7 @@ class Store:
         self.notifications = 0  # heard from other processes (and reconnections of the listener)
         self._write_fault: Callable[[], Exception] | None = None  # see `fail_writes`
         self._changes: dict[int, dict[str, str]] = {}
+        self._own_guild_changes: set[int] = set()  # seqs of this process's server writes, not yet seen by refresh
         from .additions_repo import AdditionsRepo
         from .catalog_repo import CatalogRepo
         from .daily_repo import DailyRepo
@@ -181,7 +201,10 @@ class Store:
                 finally:
                     self._changes.pop(id(tx), None)
             for what, value in changes.items():  # committed: this process knows, others are told
-                self._seen[what] = value
+                if what.startswith("guild:"):  # other processes' server changes may come before it
+                    self._own_guild_changes.add(int(value))
+                else:
+                    self._seen[what] = value
                 self._apply(what)
         finally:
             self.writes += 1
@@ -199,7 +222,7 @@ class Store:
         """Inside a write transaction: it changes `what` (one of CHANGES). Its generation row is bumped
         in the same transaction, and on PostgreSQL a NOTIFY (sent at commit) tells every process.
         A catalog write also makes the song cards' documents stale ('generation:cards'), unless it
-        changes no card (`cards=False`: hiding a song for one server changes what it sees, not a card)."""
+        changes no card (`cards=False`). A server's own songs are `guild_changed`, not this."""
         value = await tx.fetchval(_BUMP, {"key": f"generation:{what}"})
         if what == "catalog" and cards:
             await tx.fetchval(_BUMP, {"key": "generation:cards"})
@@ -207,9 +230,30 @@ class Store:
             await tx.execute(notify, {"payload": f"{self.token} {what}"})
         self._changes[id(tx)][what] = value
 
+    async def guild_changed(self, tx: Session, guild_id: int, song_ids: Sequence[int] = ()) -> None:
+        """Inside a write transaction: it changes one server's own catalog (its songs, or the shared
+        songs it hides). Only that server's caches are dropped, here and in every process; the shared
+        name index and the other servers' caches stay. The card documents of `song_ids` (the songs
+        written or removed) are dropped; every other card stays current."""
+        if song_ids and (lock := self.dialect.lock(CARDS_LOCK)):
+            # Before the bump: the card keeper, holding it, either wrote its documents before this
+            # write, or sees the bump after it and leaves this server's songs alone.
+            await tx.execute(lock)
+        seq = await tx.fetchval(_BUMP, {"key": "generation:guilds"})
+        await tx.execute(_GUILD_CHANGED, {"guild": guild_id, "seq": int(seq)})
+        if song_ids:
+            await tx.execute(f"DELETE FROM song_cards WHERE song_id IN ({self.dialect.ids('ids')})",
+                             {"ids": ids_param(song_ids)})
+        if notify := self.dialect.notify(CHANNEL):
+            await tx.execute(notify, {"payload": f"{self.token} guild"})
+        self._changes[id(tx)][f"guild:{guild_id}"] = str(seq)
+
     def _apply(self, what: str) -> None:
-        if what == "catalog":
-            self.catalog.generation += 1
+        if what.startswith("guild:"):
+            self.catalog.guild_changed(int(what.split(":", 1)[1]))
+            self._catalog_moved()
+        elif what == "catalog":
+            self.catalog.shared_changed()
             self._catalog_moved()
         else:
             self.writes += 1
@@ -235,13 +279,22 @@ class Store:
         self._looking = looking = loop.create_future()
         try:
             rows = await self.fetch(_GENERATIONS)
+            values = {r[0].split(":", 1)[1]: r[1] for r in rows}
+            guilds = values.get("guilds")
+            changed = [] if quiet or guilds == self._seen.get("guilds") else await self.fetch(
+                _GUILD_CHANGES, {"seen": int(self._seen.get("guilds") or 0)})
         except StoreUnavailable:  # the database is away: the answer will say so; look again next time
             self._look_now = True
             return
         finally:
             self._looking = None
             looking.set_result(None)
-        values = {r[0].split(":", 1)[1]: r[1] for r in rows}
+        for guild_id, seq in changed:  # only these servers' caches go (this process's writes are known)
+            if seq not in self._own_guild_changes:
+                self._apply(f"guild:{guild_id}")
+        if changed or quiet:
+            self._own_guild_changes.clear()
+        self._seen["guilds"] = guilds
         for what in CHANGES:
             if self._seen.get(what) != values.get(what):
                 self._seen[what] = values.get(what)

@@ -20,6 +20,7 @@ from ..quiz.questions import KINDS, TOPIC_OF_KIND, TOPICS, QuestionPool
 from ..quiz.scoring import Points
 from ..quiz.session import Answer
 from .engine import Conflict, Row
+from .quiz_boards import Boards, bump, to_the_minute
 from .times import stamp
 from .visibility import VISIBLE_SONG
 
@@ -61,8 +62,7 @@ RANK_BY = {"points": "points DESC, correct DESC", "wins": "wins DESC, points DES
 
 @dataclass(frozen=True, slots=True)
 class RunningGame:
-    """A game left running, with what a new process needs to resume it (`questions` is None for a
-    game from before V6, which cannot be resumed)."""
+    """A game left running, with what a new process needs to resume it."""
 
     game_id: int
     guild_id: int
@@ -189,7 +189,7 @@ _WINS = """
 game_points AS (
     SELECT a.game_id, a.user_id, sum(a.points) AS points FROM quiz_answers a
     JOIN quiz_games g ON g.id = a.game_id
-    WHERE a.guild_id = :guild AND g.guild_id = :guild AND g.status IN ('finished', 'idle') AND g.ended_at >= :since
+    WHERE {answers} AND g.guild_id = :guild AND g.status IN ('finished', 'idle') AND g.ended_at >= :since
     GROUP BY a.game_id, a.user_id
 ), tops AS (
     SELECT game_id, max(points) AS top FROM game_points GROUP BY game_id
@@ -212,7 +212,11 @@ WITH totals AS (
 SELECT rank, user_id, points, games, answered, correct, wins FROM ranked
 WHERE rank <= :limit OR user_id = :user ORDER BY rank
 """
-_PLAYER_WINS = "WITH " + _WINS + " SELECT coalesce(max(wins), 0) FROM wins WHERE user_id = :user"
+# One player's wins: only the games they played are ranked (an indexed read of their answers), not
+# every game of the server.
+_PLAYER_WINS = "WITH " + _WINS.format(answers=(
+    "a.game_id IN (SELECT game_id FROM quiz_answers WHERE guild_id = :guild AND user_id = :user)")) + (
+    " SELECT coalesce(max(wins), 0) FROM wins WHERE user_id = :user")
 
 
 def _json(value: object) -> str | None:
@@ -225,6 +229,7 @@ class QuizRepo:
         self._twins = _TWINS.format(keys=store.dialect.texts("keys"), visible=VISIBLE_SONG)
         self._visible = f"SELECT s.id FROM songs s WHERE s.id IN ({store.dialect.ids('ids')}) AND {VISIBLE_SONG}"
         self._bracketed: tuple[int, dict[str, list[int]]] | None = None   # (catalog generation, key -> song ids)
+        self._boards = Boards(store)
 
     # -- questions ------------------------------------------------------------------------
 
@@ -432,6 +437,7 @@ class QuizRepo:
                  now.timestamp(), game_id))
             await tx.execute("DELETE FROM quiz_pending_answers WHERE game_id = ? AND round <= ?",
                              (game_id, result.number))
+            await bump(tx, guild_id)
         return True
 
     async def end_game(self, game_id: int, status: str, now: dt.datetime) -> None:
@@ -439,20 +445,20 @@ class QuizRepo:
         if status not in END_STATUSES:
             raise ValueError(status)
         async with self._store.transaction() as tx:
-            await tx.execute("UPDATE quiz_games SET status = ?, ended_at = ? WHERE id = ? AND status = 'running'",
-                             (status, stamp(now), game_id))
+            guild_id = await tx.fetchval(
+                "UPDATE quiz_games SET status = ?, ended_at = ? WHERE id = ? AND status = 'running' RETURNING guild_id",
+                (status, stamp(now), game_id))
             await tx.execute("DELETE FROM quiz_pending_answers WHERE game_id = ?", (game_id,))
+            if guild_id is not None and status in ("finished", "idle"):   # its winners' wins count now
+                await bump(tx, guild_id)
 
-    async def interrupt_running(self, now: dt.datetime, owns: Callable[[int], bool] = lambda _guild: True, *,
-                                unresumable_only: bool = False) -> list[InterruptedGame]:
+    async def interrupt_running(self, now: dt.datetime,
+                                owns: Callable[[int], bool] = lambda _guild: True) -> list[InterruptedGame]:
         """Mark every game left running (by a crash or a restart) interrupted, of the servers this
-        process `owns` (in a fleet, each process sweeps its own shards); return them. With
-        `unresumable_only`, only games that cannot be resumed (from before V6: no questions kept)."""
-        where = " AND questions IS NULL" if unresumable_only else ""
+        process `owns` (in a fleet, each process sweeps its own shards); return them."""
         async with self._store.transaction() as tx:
             rows = await tx.fetch(
-                "SELECT id, guild_id, channel_id, message_id FROM quiz_games WHERE status = 'running'"
-                f"{where} ORDER BY id")
+                "SELECT id, guild_id, channel_id, message_id FROM quiz_games WHERE status = 'running' ORDER BY id")
             games = [InterruptedGame(r[0], r[1], r[2], r[3]) for r in rows if owns(r[1])]
             await tx.execute(
                 f"UPDATE quiz_games SET status = 'interrupted', ended_at = :now WHERE status = 'running' "
@@ -476,10 +482,15 @@ class QuizRepo:
                           user_id: int | None = None, rank_by: str = "points") -> list[LeaderRow]:
         """The top `limit` players since `since` (None: all time), plus `user_id`'s row if below; ranked
         by points, wins or correct answers (see RANK_BY for ties)."""
-        sql = _TOTALS.format(wins=_WINS.strip(), order=RANK_BY[rank_by])
-        rows = await self._store.fetch(sql, {
-            "guild": guild_id, "since": stamp(since) if since else "", "limit": limit, "user": user_id})
-        return [LeaderRow(*r) for r in rows]
+        start = to_the_minute(stamp(since) if since else "")
+        ranking = await self._boards.ranking(guild_id, start, rank_by, lambda: self._ranking(guild_id, start, rank_by))
+        return ranking.top(limit, user_id)
+
+    async def _ranking(self, guild_id: int, since: str, rank_by: str) -> tuple[LeaderRow, ...]:
+        """Every player of the server since `since`, ranked (see Boards: kept until the scores change)."""
+        sql = _TOTALS.format(wins=_WINS.format(answers="a.guild_id = :guild").strip(), order=RANK_BY[rank_by])
+        rows = await self._store.fetch(sql, {"guild": guild_id, "since": since, "limit": 2**31 - 1, "user": None})
+        return tuple(LeaderRow(*r) for r in rows)
 
     async def player_stats(self, guild_id: int, user_id: int) -> PlayerStats | None:
         row = await self._store.fetchrow(
@@ -506,6 +517,25 @@ class QuizRepo:
         wins = await self._store.fetchval(_PLAYER_WINS, {"guild": guild_id, "since": "", "user": user_id})
         return PlayerStats(row[0], row[1], row[2], row[3], row[4], favourite, int(wins or 0), by_topic)
 
+    async def weekly_points(self, guild_id: int, user_id: int, now: dt.datetime, weeks: int = 8) -> tuple[int, ...]:
+        """Points scored in each of the last `weeks` seven-day spans up to `now`, oldest first (the
+        stats picture's chart); one indexed read of the member's answers, summed by day."""
+        today = now.astimezone(dt.UTC).date()
+        start = today - dt.timedelta(days=7 * weeks - 1)
+        rows = await self._store.fetch(
+            # The day as an expression, so that both engines read the member's answers by (guild, user)
+            # rather than every answer of the server in the period by (guild, time).
+            "SELECT substr(answered_at, 1, 10) AS day, sum(points) FROM quiz_answers "
+            "WHERE guild_id = ? AND user_id = ? AND substr(answered_at, 1, 10) >= ? "
+            "GROUP BY substr(answered_at, 1, 10)",
+            (guild_id, user_id, start.isoformat()))
+        totals = [0] * weeks
+        for day, points in rows:
+            back = (today - dt.date.fromisoformat(day)).days // 7
+            if 0 <= back < weeks:
+                totals[weeks - 1 - back] += int(points or 0)
+        return tuple(totals)
+
     async def clear_scores(self, guild_id: int) -> int:
         """Forget every quiz answer (hence every score and leaderboard row) of one server only (an admin's
         /config reset-scores).
@@ -513,4 +543,6 @@ class QuizRepo:
         Games and rounds stay, so question history is kept. Returns the number of answers removed.
         """
         async with self._store.transaction() as tx:
-            return await tx.execute("DELETE FROM quiz_answers WHERE guild_id = ?", (guild_id,))
+            removed = await tx.execute("DELETE FROM quiz_answers WHERE guild_id = ?", (guild_id,))
+            await bump(tx, guild_id)
+            return removed

@@ -24,7 +24,7 @@ _NAME_TABLES = {
     "song": ("song_titles", "song_id", "songs", "s", VISIBLE_SONG),
     "drama": ("drama_names", "drama_id", "dramas", "d", VISIBLE_ENTRY.format(alias="d")),
     "artist": ("artist_names", "artist_id", "artists", "a", VISIBLE_ENTRY.format(alias="a")),
-    # Actors are shipped entries only (V3): every server sees them.
+    # Actors are shipped entries only: every server sees them.
     "actor": ("actor_names", "actor_id", "actors", "ac", "1 = 1"),
 }
 # Above every Unicode code point: `norm >= q AND norm < q || TOP` is an index range for "starts with q".
@@ -83,11 +83,19 @@ class SearchRepo:
         return [Match("song", r[0], WORDS, float(r[2]), r[1]) for r in rows]
 
     async def build_name_index(self, build: Callable[[Iterable[NameEntry], dict[int, frozenset[int]]], T]) -> T:
-        """`build(names, hidden)` in a worker thread, over every name of every entry (all servers)
-        streamed from one snapshot, and each server's hidden songs: the in-memory name index is
-        built without a list of every row ever being held at once."""
-        return await self._store.db.stream([("SELECT guild_id, song_id FROM hidden_songs", ()), (_ALL_NAMES, ())],
-                                           lambda rows: _build_index(rows, build))
+        """`build(names, {})` in a worker thread, over every name of the shared catalog (shipped and
+        imported entries, and actors) streamed from one snapshot: the shared name index is built
+        without a list of every row ever being held at once. Servers' own entries are not in it."""
+        return await self._store.db.stream([(_SHARED_NAMES, ())], lambda rows: build(_names(rows[0]), {}))
+
+    async def build_server_names(self, guild_id: int,
+                                 build: Callable[[Iterable[NameEntry], dict[int, frozenset[int]]], T]) -> T:
+        """`build(names, {guild_id: hidden})` in a worker thread, over the names of this server's own
+        entries and the shared songs it hides: the server's own small name index."""
+        params = {"guild": guild_id}
+        return await self._store.db.stream(
+            [("SELECT guild_id, song_id FROM hidden_songs WHERE guild_id = :guild", params), (_OWN_NAMES, params)],
+            lambda rows: _build_index(rows, build))
 
     async def visible_ids(self, kind: str, ids: Iterable[int], guild_id: int | None) -> set[int]:
         """The subset of `ids` this server can see."""
@@ -230,13 +238,19 @@ class SearchRepo:
         return [r[0] for r in rows]
 
 
-# Every name of every entry (all servers), one query: the in-memory name index is built from it.
-# Actors have no owner column (shipped entries only): their owner is NULL.
-_ALL_NAMES = " UNION ALL ".join(
-    f"SELECT '{kind}' AS kind, {alias}.id, "
-    f"{'CAST(NULL AS BIGINT)' if kind == 'actor' else alias + '.guild_id'} AS guild_id, n.name, n.is_main "
-    f"FROM {names} n JOIN {table} {alias} ON {alias}.id = n.{column}"
-    for kind, (names, column, table, alias, _) in _NAME_TABLES.items())
+def _all_names(owned: str, *, actors: bool) -> str:
+    """Every name of the entries whose owner column passes `owned` (actors have no owner column:
+    shipped entries only, their owner NULL), one query."""
+    return " UNION ALL ".join(
+        f"SELECT '{kind}' AS kind, {alias}.id, "
+        f"{'CAST(NULL AS BIGINT)' if kind == 'actor' else alias + '.guild_id'} AS guild_id, n.name, n.is_main "
+        f"FROM {names} n JOIN {table} {alias} ON {alias}.id = n.{column}"
+        + ("" if kind == "actor" else f" WHERE {alias}.guild_id {owned}")
+        for kind, (names, column, table, alias, _) in _NAME_TABLES.items() if actors or kind != "actor")
+
+
+_SHARED_NAMES = _all_names("IS NULL", actors=True)
+_OWN_NAMES = _all_names("= :guild", actors=False)
 
 
 def _names(rows: Iterator[Row]) -> Iterator[NameEntry]:

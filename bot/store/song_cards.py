@@ -1,12 +1,13 @@
-"""Song cards kept ready (migration V7, issue 14): one JSON document per song holding everything its
+"""Song cards kept ready: one JSON document per song holding everything its
 card shows, so that a card is one indexed read instead of a batch of nine queries. On PostgreSQL
 that batch was most of the database's CPU per /random, which is what limits how many interactions
 a fleet of bot processes serves (BENCHMARKS.md).
 
 A document counts only while its `generation` is the cards' (meta 'generation:cards', bumped in the
-same transaction by every catalog write that can change a card: all but hiding a song for one server)
+same transaction by every write to the shared catalog; a server's own write drops the documents of
+the songs it wrote instead, see `Store.guild_changed`)
 and its `format` is this code's: a stale document is never shown. A song without a current document
-is read from the catalog's tables, as before. The documents are written in the background by one
+is read from the catalog's tables. The documents are written in the background by one
 process (`bot.app`: the owner of shard 0) after each catalog change; two processes writing them at
 once (a rolling deploy) only repeat each other's work.
 """
@@ -22,6 +23,8 @@ import msgspec
 from ..catalog.models import Song
 from .engine import Batches, ids_param
 
+CARDS_LOCK = 0x05_7BA1_CA4D  # see `Store.guild_changed`
+
 if TYPE_CHECKING:
     from .connection import Store
 
@@ -34,6 +37,8 @@ FORMAT = 2
 BUILD_BATCH = 200
 # Advanced by every catalog write that can change a card (`Store.changed`).
 _CURRENT = "(SELECT CAST(value AS BIGINT) FROM meta WHERE key = 'generation:cards')"
+_SERVERS = "SELECT value FROM meta WHERE key = 'generation:guilds'"
+_LABELS = f"SELECT {_CURRENT}, ({_SERVERS})"
 _UPSERT = ("INSERT INTO song_cards (song_id, generation, format, doc) VALUES (:id, :generation, :format, :doc) "
            "ON CONFLICT (song_id) DO UPDATE SET generation = excluded.generation, format = excluded.format, "
            "doc = excluded.doc WHERE song_cards.generation <= excluded.generation")
@@ -90,9 +95,15 @@ class SongCards:
         written = 0
         for start in range(0, len(missing), batch):
             async with self._store.read() as r:
-                labelled = await r.fetchval(f"SELECT {_CURRENT}")
+                labelled, guilds = await r.fetchrow(_LABELS) or (None, None)
                 songs = await self._read_cards(r, missing[start:start + batch])
             async with self._store.transaction() as tx:
+                if lock := self._store.dialect.lock(CARDS_LOCK):
+                    await tx.execute(lock)
+                if await tx.fetchval(_SERVERS) != guilds:
+                    # A server changed its own songs since they were read (and dropped their documents):
+                    # theirs are written at the next build, the shared songs' now.
+                    songs = [s for s in songs if s.guild_id is None]
                 await tx.executemany(_UPSERT, [{"id": s.id, "generation": labelled, "format": FORMAT,
                                                 "doc": _encode(s).decode()} for s in songs])
             written += len(songs)

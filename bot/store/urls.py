@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-
-def is_postgres_url(target: object) -> bool:
-    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
+from ..config import is_postgres_url as is_postgres_url  # one test of a URL, shared with the settings
 
 
 def mask_url(url: str) -> str:

@@ -186,13 +186,37 @@ def drama_embed(drama: Drama, songs: Sequence[Song], lang: str, page: int = 0) -
     return embed
 
 
-def artist_embed(artist: Artist, songs: Sequence[Song], lang: str) -> discord.Embed:
-    """An artist card: their songs with dramas, and their groups or members."""
-    lines = [f"• {safe(localized_name(s.title, s.hangul, lang), 120)} — "
-             f"{safe(localized_name(s.drama.name, s.drama.hangul, lang), 120)}"
-             for s in songs[:ARTIST_SONG_LINES]]
+def _member_singer(artist: Artist, song: Song, lang: str) -> str:
+    """Who of a group's members sings a song the group itself does not: the member's own name."""
+    credit = next((c for c in song.credits if c.name in artist.members), song.credits[0] if song.credits else None)
+    return ko_name(credit.name, credit.hangul, lang) if credit else ""
+
+
+def artist_song_lines(artist: Artist, songs: Sequence[Song], lang: str) -> list[str]:
+    """The artist's own songs, then (for a group) its members' songs under the member's name:
+    a member's solo is not the group's."""
+    own = [s for s in songs if any(c.artist_id == artist.id for c in s.credits)]
+    own_ids = {s.id for s in own}
+    members = [s for s in songs if s.id not in own_ids]
+
+    def line(song: Song, singer: str = "") -> str:
+        by = f"{safe(singer, 120)}: " if singer else ""
+        return (f"• {by}{safe(localized_name(song.title, song.hangul, lang), 120)} — "
+                f"{safe(localized_name(song.drama.name, song.drama.hangul, lang), 120)}")
+
+    lines = [line(s) for s in own[:ARTIST_SONG_LINES]]
+    room = ARTIST_SONG_LINES - len(lines)
+    if members and room > 0:
+        lines += [*([""] if lines else []), f"**{t('ost.card.member_songs', lang)}**"]
+        lines += [line(s, _member_singer(artist, s, lang)) for s in members[:room]]
     if len(songs) > ARTIST_SONG_LINES:
         lines.append(t("ost.card.more_songs", lang, count=len(songs) - ARTIST_SONG_LINES))
+    return lines
+
+
+def artist_embed(artist: Artist, songs: Sequence[Song], lang: str) -> discord.Embed:
+    """An artist card: their songs with dramas, and their groups or members."""
+    lines = artist_song_lines(artist, songs, lang)
     description = "\n".join(lines) if lines else t("ost.card.no_songs", lang)
     name = localized_name(artist.name, artist.hangul, lang)
     if lang != "ko" and artist.hangul:

@@ -21,7 +21,7 @@ from ..catalog.text import clip
 from ..components import CogRef
 from ..i18n import t
 from ..quiz.hints import hint_text
-from ..quiz.questions import Name, Question
+from ..quiz.questions import TOPICS, Name, Question
 from ..quiz.scoring import HINT_COST, MAX_HINTS
 from ..quiz.session import EndReason, Player, QuizSession, RoundResult
 from .text import localized_name, safe, source_credit
@@ -128,8 +128,11 @@ def question_embed(session: QuizSession, question: Question, lang: str, deadline
             embed.add_field(name=t("quiz.elimination.standing", lang), value=clip(" ".join(
                 t("quiz.elimination.lives", lang, user=mention(p.user_id), lives=p.lives)
                 for p in sorted(standing, key=lambda p: (-p.lives, p.order))[:MAX_LINES * 2]), 1024), inline=False)
-    embed.set_footer(text=t("quiz.round.footer", lang, kind=t(f"quiz.kind.{question.kind}", lang),
-                            topic=topic_label(session.topic, lang)))
+    kind = t(f"quiz.kind.{question.kind}", lang)
+    # A topic of one kind of question (lead actors) would only repeat the kind.
+    alone = TOPICS.get(session.topic) == (question.kind,)
+    embed.set_footer(text=kind if alone else t("quiz.round.footer", lang, kind=kind,
+                                                topic=topic_label(session.topic, lang)))
     return embed
 
 
@@ -249,11 +252,6 @@ def resumed_text(session: QuizSession, lang: str, left: float | None) -> str:
     if left is not None:
         return t("quiz.resumed.round", lang, number=session.round_number, seconds=round(left))
     return t("quiz.resumed.next", lang)
-
-
-def interrupted_embed(lang: str) -> discord.Embed:
-    return discord.Embed(title=t("quiz.interrupted.title", lang), description=t("quiz.interrupted.body", lang),
-                         colour=discord.Colour.dark_grey())
 
 
 def paused_embed(lang: str) -> discord.Embed:

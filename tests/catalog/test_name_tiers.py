@@ -27,7 +27,7 @@ async def _prepared(store):
     song_id = (await store.catalog.visible_song_ids(None))[0]  # the first shipped song
     await store.additions.hide(GUILD, song_id)
     service = CatalogService(store)
-    return service, await service.index()
+    return service, {guild: await service.names_for(guild) for guild in (None, GUILD, OTHER)}
 
 
 def _refs(matches):
@@ -35,7 +35,7 @@ def _refs(matches):
 
 
 async def test_in_memory_tiers_agree_with_sql_for_every_name_and_prefix(store):
-    _service, index = await _prepared(store)
+    _service, indexes = await _prepared(store)
     # every stored name, hidden and foreign ones too: no store method lists them
     names = [r[0] for table in ("song_titles", "drama_names", "artist_names")
              for r in await store.fetch(f"SELECT name FROM {table}")]
@@ -45,17 +45,18 @@ async def test_in_memory_tiers_agree_with_sql_for_every_name_and_prefix(store):
         for guild in (None, GUILD, OTHER):
             for prefix in (False, True):
                 sql = await store.search.names(norm, guild, prefix=prefix, kinds=KINDS, limit=500)
-                memory = index.names(norm, guild, KINDS, prefix=prefix, limit=500)
+                memory = indexes[guild].names(norm, guild, KINDS, prefix=prefix, limit=500)
                 assert _refs(memory) == _refs(sql), (norm, guild, prefix)
                 checked += 1
     assert checked > 500
 
 
 async def test_hidden_and_foreign_entries_stay_out_of_look_ups(store):
-    service, index = await _prepared(store)
+    service, indexes = await _prepared(store)
     [hidden_line] = await store.additions.hidden(GUILD)
     hidden, title = hidden_line.id, hidden_line.title
-    assert index.sees("song", hidden, None) and not index.sees("song", hidden, GUILD)
+    assert indexes[None].sees("song", hidden, None) and not indexes[GUILD].sees("song", hidden, GUILD)
+    assert indexes[OTHER].sees("song", hidden, OTHER)
     assert hidden in [m.id for m in await service.search(title, None)]
     assert hidden not in [m.id for m in await service.search(title, GUILD)]
     assert await service.song(hidden, GUILD) is None

@@ -27,9 +27,12 @@ def test_problems_carry_message_keys_and_render_in_either_language():
     [problem] = parse_records(data, "songs.csv")[1]
     assert (problem.line, problem.field, problem.key, problem.item) == (2, "artists", "admin.problem.mentions",
                                                                         "@here")
-    assert problem_line(problem, "en") == "line 2, artists: '@here' must not contain mentions (@everyone, @here, <@…>)"
+    assert problem_line(problem, "en") == (
+        "line 2, artists: '@here' must not contain mentions or Discord markup "
+        "(@everyone, @here, <@…>, <#…>, <t:…>, custom emoji, command mentions)")
     assert problem_line(problem, "ko") == (
-        "2번째 줄, 가수(artists): '@here': 멘션(@everyone, @here, <@…>)을 넣을 수 없어요")
+        "2번째 줄, 가수(artists): '@here': 멘션이나 디스코드 서식(@everyone, @here, <@…>, <#…>, <t:…>, "
+        "커스텀 이모지, 명령어 멘션)을 넣을 수 없어요")
     assert problem_line(problem, "ko", with_line=False).startswith("가수(artists): ")
     # Control characters in quoted file text are shown, not sent raw.
     [bad] = parse_records((HEADER + "Song,Ai\x07lee,Goblin,,,,,\n").encode(), "songs.csv")[1]

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.catalog.text import clip, compact, has_hangul, normalize, strip_bracketed
+from bot.catalog.text import clip, compact, has_hangul, is_spaced_freely, normalize, spaced_words, strip_bracketed
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
@@ -51,8 +51,16 @@ def test_normalize_is_idempotent_and_never_raises(text):
 
 @given(st.text(alphabet=st.characters(max_codepoint=127)))
 def test_the_ascii_fast_path_gives_what_the_unicode_path_gives(text):
-    """`normalize` skips the per-character Unicode look-ups for ASCII text (issue 15, quiz start
-    speed); the result must be the same."""
+    """`normalize` skips the per-character Unicode look-ups for ASCII text (a quiz start
+    normalizes every name it asks about); the result must be the same."""
     from bot.catalog.text import _normalize_unicode
 
     assert normalize(text) == _normalize_unicode(text)
+
+
+def test_a_hangul_names_words_are_also_found_written_together():
+    assert spaced_words("더 킹 영원의 군주") == ["더", "킹", "영원의", "군주", "킹영원의군주", "영원의군주"]
+    assert spaced_words("crash landing on you") == ["crash", "landing", "on", "you"]  # Latin: words only
+    assert spaced_words("사랑의 불시착") == ["사랑의", "불시착"]  # the whole name without spaces is compact's
+    assert spaced_words("도깨비") == ["도깨비"]
+    assert is_spaced_freely("차차 차") and not is_spaced_freely("cha cha")

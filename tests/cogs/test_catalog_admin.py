@@ -246,7 +246,8 @@ async def test_import_report_in_korean(world):
     assert answer.ephemeral
     assert answer.content.splitlines() == [
         "아무것도 가져오지 않았어요: 파일에 문제가 3개 있어요. 고친 뒤 파일 전체를 다시 가져와 주세요.",
-        "• 4번째 줄, 제목(title): 멘션(@\u200beveryone, @\u200bhere, <@…>)을 넣을 수 없어요",  # escaped: no ping
+        "• 4번째 줄, 제목(title): 멘션이나 디스코드 서식(@\u200beveryone, @\u200bhere, <@…>, <#…>, <t:…>, "
+        "커스텀 이모지, 명령어 멘션)을 넣을 수 없어요",  # escaped: no ping
         "• 5번째 줄, 제목(title): 꼭 필요해요",
         "• 5번째 줄, 연도(year): 1950년에서 2100년 사이의 연도여야 해요",
     ]

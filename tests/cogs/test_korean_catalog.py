@@ -1,4 +1,4 @@
-"""Issue 16: Korean readers get Korean (descriptions, facts, tags, reasons, uptime), actors with
+"""Korean readers get Korean (descriptions, facts, tags, reasons, uptime), actors with
 their Hangul names, quiet "did you mean", song menus under cards, moods by common words, plurals."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ async def test_every_shipped_song_has_its_description_and_facts_in_korean(world)
         result = await ost(world.alice, world.channel, song.title)
         embed = result.response.embeds[0]
         assert embed.description == song.description_ko.replace("*", "\\*")
-        tags = next(f.value for f in embed.fields if f.name == "스타일")
+        tags = next(f.value for f in embed.fields if f.name == "태그")
         assert not re.search(r"[A-Za-z]", tags.replace("R&B", "")), tags  # "파워 발라드", not "power ballad"
         assert "출처" in embed.footer.text and "Source" not in embed.footer.text
 
@@ -107,7 +107,7 @@ async def test_random_mood_understands_common_words_and_lists_every_mood(world):
     listed = none.response.content.split(": ", 1)[1]
     mood_tags = {m for s in SEED.songs for m in s.moods}
     assert "…" not in listed and len(listed.split(", ")) == len(mood_tags)
-    assert "그리움" in listed and "longing" not in listed
+    assert "그리운" in listed and "longing" not in listed
     assert user_errors(world.env) == ["ost.random.no_mood"]
 
 

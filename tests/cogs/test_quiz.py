@@ -240,7 +240,7 @@ async def test_quiz_ends_itself_when_no_one_plays(simcord_env, world):
     final = world.channel.last_message
     assert final.embeds[0].title == "🏁 Final standings"
     assert "no one is playing" in final.embeds[0].description
-    # The last reveal says why the quiz ends early, never "that was the last round" (issue 15).
+    # The last reveal says why the quiz ends early, never "that was the last round" .
     last_reveal = [m for m in world.channel.history() if m.embeds and "the answer" in m.embeds[0].title][-1]
     assert last_reveal.embeds[0].footer.text == "No one is playing, so the quiz ends early: final standings below."
     assert session_of(env, world.channel) is None
@@ -345,7 +345,7 @@ async def test_scores_survive_a_faithful_restart(simcord_env, world, settings):
 
 
 async def test_a_restart_mid_round_resumes_the_quiz_and_counts_every_answer_once(simcord_env, world, settings):
-    """Issue 15: the round open at the restart goes on with its remaining time; the answer given before
+    """The round open at the restart goes on with its remaining time; the answer given before
     the restart counts, and so do answers given after it; nothing is lost or doubled."""
     env = simcord_env
     carol = world.guild.add_member(env.create_user("carol"))
@@ -449,9 +449,9 @@ async def test_a_quiz_whose_channel_is_gone_ends_at_the_next_start(simcord_env, 
     assert env.errors == []
 
 
-async def test_buttons_of_a_quiz_from_an_older_version_answer_kindly(simcord_env, world, settings):
-    """A game left running by a version that did not keep its questions cannot be resumed: the next start
-    marks it interrupted and edits its message; a click on it gets a kind word."""
+async def test_buttons_of_an_interrupted_quiz_answer_kindly(simcord_env, world, settings):
+    """A game the store marked interrupted while the bot was down (one that could not be resumed) is not
+    resumed; a click on its buttons says so and points to `/quiz start`."""
     env = simcord_env
     await world.alice.slash(world.channel, "quiz start", rounds=3, seconds=20)
     game_id = session_of(env, world.channel).game_id
@@ -460,15 +460,16 @@ async def test_buttons_of_a_quiz_from_an_older_version_answer_kindly(simcord_env
     store = await Store.open(settings.database)
     try:
         async with store.transaction() as tx:
-            await tx.execute("UPDATE quiz_games SET questions = NULL")  # the row as an older version wrote it
+            await tx.execute("UPDATE quiz_games SET status = 'interrupted'")
     finally:
         await store.close()
     await env.restart_bot(await open_bot(settings))
     await env.advance_time(0)
-    edited = message_by_id(world.channel, round1.id)
-    assert edited.embeds[0].title == "Quiz interrupted" and edited.components == []
     assert session_of(env, world.channel) is None
     assert (await only_game(world.store, game_id))[0] == "interrupted"
+    clicked = await world.bob.click(message_by_id(world.channel, round1.id), custom_id=button_ids(round1)[0])
+    assert clicked.ephemeral and clicked.response.content == (
+        "This quiz was interrupted when the bot restarted. Start a new one with `/quiz start`.")
 
 
 # -- Korean ------------------------------------------------------------------------------------
@@ -485,7 +486,7 @@ async def test_korean_server_sees_korean_text_and_hangul_names_first(simcord_env
     assert "도깨비 (Goblin)" in [b.label for b in buttons(round1)]
     session = session_of(env, world.channel)
     locked = await world.bob.click(round1, custom_id=button_ids(round1)[session.question.correct])
-    assert locked.response.content.startswith("🔒 **도깨비 (Goblin)**")
+    assert locked.response.content.startswith("🔒 '**도깨비 (Goblin)**'로")
     await env.advance_time(10)
     assert "정답: **도깨비 (Goblin)**" in message_by_id(world.channel, round1.id).embeds[0].description
     assert world.channel.last_message.embeds[0].title == "🏁 최종 순위"
@@ -510,7 +511,7 @@ async def test_no_quiz_where_the_bot_cannot_post(simcord_env, world):
 
 
 async def test_typed_lead_actor_answers_take_the_hangul_name(simcord_env, world, monkeypatch):
-    """Issue 16: `손예진` is Son Ye-jin (and 현빈 Hyun Bin), typed in a lead-actor round."""
+    """`손예진` is Son Ye-jin (and 현빈 Hyun Bin), typed in a lead-actor round."""
     env = simcord_env
     drama = (await world.store.catalog.song_by_key("here-i-am-again")).drama
     assert drama.key == "crash-landing-on-you"
@@ -527,7 +528,7 @@ async def test_typed_lead_actor_answers_take_the_hangul_name(simcord_env, world,
     winners = revealed.fields[0].value
     assert f"<@{world.alice.id}>" in winners and f"<@{world.bob.id}>" in winners
     assert f"<@{carol.id}>" not in winners
-    # Issue 15: either lead is right, and the reveal names both (whichever was the question's option).
+    # Either lead is right, and the reveal names both (whichever was the question's option).
     answer_lines = revealed.description.split("\n\n", 1)[1]
     assert "**Hyun Bin**" in answer_lines and "**Son Ye-jin**" in answer_lines
     assert "Also right:" in answer_lines

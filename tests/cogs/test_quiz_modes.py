@@ -1,4 +1,4 @@
-"""Issue 15 through SimCord, as players use it: hints and skips by vote, elimination, teams, the options
+"""The quiz through SimCord, as players use it: hints and skips by vote, elimination, teams, the options
 Discord validates and the combinations refused, blank typed answers, and a quiz ending early saying why."""
 
 from __future__ import annotations

@@ -110,7 +110,7 @@ async def test_leaderboard_by_wins_and_correct_answers_and_stats_by_topic(simcor
     assert lines[0].startswith(f"1. <@{bob.id}>: **3** correct of 3 · accuracy 100%")
     assert lines[1].startswith(f"2. <@{alice.id}>: **3** correct of 4 · accuracy 75%")
     by_points = await alice.slash(world.channel, "quiz leaderboard")
-    assert by_points.response.embeds[0].title == "🏆 Quiz leaderboard: all time"  # the default, as before
+    assert by_points.response.embeds[0].title == "🏆 Quiz leaderboard: all time"  # points: the default
 
     stats = await alice.slash(world.channel, "quiz stats")
     fields = {f.name: f.value for f in stats.response.embeds[0].fields}

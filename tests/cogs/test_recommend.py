@@ -41,7 +41,7 @@ async def test_reasons_name_what_is_shared(world):
     assert "also from Goblin" in description        # the other Goblin OST
     assert "also from EXO" in description           # For You by EXO-CBX
     message = await recommend(world.alice, world.channel, "This Love")
-    assert "piano ballad about heartbreak" in message.embeds[0].description
+    assert "piano ballad about emotional" in message.embeds[0].description  # You Are My Everything
 
 
 async def test_a_drama_gets_songs_from_other_dramas(world):
@@ -87,10 +87,11 @@ async def test_no_match_is_private(world):
 async def test_korean_reasons_and_title(world):
     await world.store.guilds.update(world.guild.id, language="ko")
     message = await recommend(world.alice, world.channel, "Stay with Me")
-    assert message.embeds[0].title == "Stay with Me와 비슷한 곡"  # the particle follows "Me"
+    assert message.embeds[0].title == "'Stay with Me'와 비슷한 곡"  # the particle follows "Me", after the quote
     description = message.embeds[0].description
     assert "펀치 (Punch)의 또 다른 곡" in description
-    assert "같은 드라마 도깨비 (Goblin)의 OST" in description
+    assert "같은 드라마 '도깨비 (Goblin)'의 OST" in description
+    assert "엑소 멤버의 곡" in description and "출신" not in description  # a member's song, by the Hangul name
     # Tags and moods are Korean too: no "emotional 감성의 power ballad".
     for english in ("romantic", "longing", "emotional", "power ballad", "devoted", "similar story"):
         assert english not in description

@@ -24,7 +24,8 @@ def database(postgres_url):
 @pytest.fixture
 def settings(database, tmp_path, request) -> Settings:
     shard_ids = getattr(request, "param", (0,))
-    return Settings(database_path=tmp_path / "unused.db", database_url=database, shard_count=2, shard_ids=shard_ids)
+    return Settings(database_path=tmp_path / "unused.db", database_url=database, shard_count=2, shard_ids=shard_ids,
+                    heartbeat_seconds=None)
 
 
 async def test_the_song_of_the_day_is_posted_by_the_owner_of_the_servers_shard(simcord_env, settings):

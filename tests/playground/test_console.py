@@ -68,7 +68,7 @@ def test_run_without_a_token_still_exits_2(tmp_path):
     assert "No Discord bot token is configured" in done.stderr
 
 
-# -- issue 16: data that last, seeded randomness --------------------------------------------------------
+# -- data that last, seeded randomness -----------------------------------------------------------------
 
 def _play(database: Path, script: str, cwd: Path, *extra: str) -> str:
     done = _ostbot(["play", "--playground-db", str(database), *extra], script, cwd)

@@ -20,5 +20,5 @@ def test_with_a_musicbrainz_url_it_previews_and_adds(tmp_path):
         done = _ostbot(["play", "--playground-db", str(tmp_path / "play.db")], script, tmp_path,
                        OST_MUSICBRAINZ_RATE="1000", **env)
     assert done.returncode == 0, done.stderr
-    assert "도깨비 OST Part 4" in done.stdout and "Added 1 songs to this server's catalog" in done.stdout
+    assert "도깨비 OST Part 4" in done.stdout and "Added 1 song to this server's catalog" in done.stdout
     assert "Traceback" not in done.stdout + done.stderr

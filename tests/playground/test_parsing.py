@@ -99,7 +99,7 @@ def test_complete_focuses_the_option_with_suggestions():
         focused_option(parse_slash("/random drama: x", COMMANDS))
 
 
-# -- issue 16: Korean command names ----------------------------------------------------------------
+# -- Korean command names -------------------------------------------------------------------------
 
 def test_korean_command_option_and_choice_names_parse():
     commands = COMMANDS

@@ -116,7 +116,7 @@ async def test_manual_time_moves_only_on_wait(session, out):
     start = session.env.now()
     await session.handle("/ost goblin")
     await session.handle("wait 20")
-    assert "(20 s later)" in taken(out)
+    assert "(20s later)" in taken(out)
     assert (session.env.now() - start).total_seconds() == pytest.approx(20)
     await session.handle("wait 2m")
     assert (session.env.now() - start).total_seconds() == pytest.approx(140)
@@ -191,7 +191,7 @@ async def test_unknown_input_and_comments(session, out):
     assert await session.handle("quit") is False
 
 
-# -- issue 16: Korean lines, saved files ---------------------------------------------------------------
+# -- Korean lines, saved files ------------------------------------------------------------------------
 
 async def test_korean_lines_run_and_relative_times_follow_the_language(session, out):
     await session.handle("/config language language: ko")
@@ -219,3 +219,19 @@ async def test_a_file_the_bot_sends_is_saved_and_imports_back(simcord_env, out, 
     await session.handle("/catalog remove song: Snowfall")
     await session.handle(f"/catalog import file: {saved}")
     assert "1 new song," in taken(out)
+
+
+async def test_the_quiz_pictures_are_saved_and_their_paths_printed(simcord_env, out, tmp_path):
+    session = Playground(simcord_env, PlainOutput(out), files=tmp_path / "playground-files")
+    await session.start()
+    await session.handle("/quiz start rounds: 1 seconds: 10 mode: buttons")
+    await session.handle("click 1")
+    await session.handle("wait 11")
+    await session.handle("/quiz leaderboard")
+    await session.handle("/quiz stats")
+    text = taken(out)
+    saved = {Path(path).name: Path(path) for path in re.findall(r"\(saved as ([^)]+\.png)\)", text)}
+    assert set(saved) == {"standings.png", "leaderboard.png", "stats.png"}, text
+    for path in saved.values():
+        assert path.parent == tmp_path / "playground-files"
+        assert (await asyncio.to_thread(path.read_bytes)).startswith(b"\x89PNG\r\n\x1a\n")

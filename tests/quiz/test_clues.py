@@ -1,4 +1,4 @@
-"""Issue 15: a clue never contains the answer under any of its names (title, alternative titles,
+"""A clue never contains the answer under any of its names (title, alternative titles,
 Hangul), in any case or spacing. Two properties: random songs whose facts spell their own names
 in random case and spacing; and the shipped catalog with random server additions."""
 

@@ -1,4 +1,4 @@
-"""bot.quiz.game, without Discord or storage: the game state kept for a restart (issue 15), what a resumed game
+"""bot.quiz.game, without Discord or storage: the game state kept for a restart, what a resumed game
 does, and the game loop on the event loop's clock. The session's rules (hints, skips, elimination, teams,
 blank answers) are tested in test_session.py."""
 

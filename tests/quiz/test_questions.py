@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import random
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -129,7 +130,7 @@ async def test_did_you_know_after_a_clue_is_another_fact_of_that_song(store):
 
 ARTICLE_FACTS = {
     "The article covers eight soundtrack songs released so far, with more expected before the finale.",
-    "The article suggests an intimate live rendition in place of a music video.",
+    "The article suggests an intimate live performance in place of a music video.",
     "The article spells Moon Ga-young's name Mun Kayoung.",
 }
 
@@ -138,9 +139,13 @@ async def test_facts_about_the_article_are_marked_and_never_asked_nor_shown(stor
     songs, artists = await whole_catalog(store, None)
     facts = [f for s in songs for f in (*s.facts, *s.drama.facts)] + [f for a in artists.values() for f in a.facts]
     assert {f.text for f in facts if f.kind == "article"} == ARTICLE_FACTS
-    # No other fact speaks of the article (or "this list", "below"): those are all marked.
+    # No other fact speaks of the article (or "this list", "below"): those are all marked. A claim the
+    # article makes is the fact itself, said to be the article's ("according to the article, ...").
+    attributions = re.compile(r"(according to|at the time of) the article")
     assert not [f.text for f in facts if f.is_trivia and any(
-        w in f.text.lower() for w in ("article", "this list", "below", "so far"))]
+        w in attributions.sub("", f.text.lower()) for w in ("article", "this list", "below", "so far"))]
+    # Nor in Korean: "…로 소개돼요" (is described as) talks about the article, not the song.
+    assert not [f.text_ko for f in facts if f.is_trivia and re.search(r"소개(돼|됐|되)", f.text_ko or "")]
     pool = await store.quiz.question_pool(None)
     for seed in range(10):
         for q in candidate_questions(pool, KINDS, random.Random(seed)):
@@ -229,7 +234,7 @@ def test_property_one_right_option_with_admin_additions(shared, additions, seed,
 
 
 async def test_a_clue_may_name_the_singer_but_the_options_are_titles(store):
-    """Decided in issue 15: the singer stays in a clue ("Hwasa's first-ever solo OST" is the clue's
+    """The singer stays in a clue ("Hwasa's first-ever solo OST" is the clue's
     substance; masked, it would be unanswerable). It does not give the answer away: the options are
     song titles, so knowing who sang what is the trivia asked."""
     pool = await store.quiz.question_pool(None)
@@ -242,9 +247,9 @@ async def test_a_clue_may_name_the_singer_but_the_options_are_titles(store):
 
 
 async def test_every_question_of_the_catalog_survives_a_restart_as_it_was(store):
-    """A running quiz keeps its questions as JSON (schema V6) and a restart reads them back: every
+    """A running quiz keeps its questions as JSON and a restart reads them back: every
     candidate over the shipped catalog, with its other right answers, clue fact and did-you-know, comes
-    back equal (the two issue-15 branches met here: fields added to questions travel with them)."""
+    back equal (every field of a question travels with it)."""
     import json
 
     from bot.quiz.game import decode_questions, encode_questions

@@ -1,4 +1,4 @@
-"""The round/session state machine, without Discord or storage, and issue 15's rules: hints, skips, elimination,
+"""The round/session state machine, without Discord or storage, and its rules: hints, skips, elimination,
 teams, blank answers."""
 
 from __future__ import annotations
@@ -117,6 +117,17 @@ def test_hints_need_a_majority_of_players_or_the_starter_and_cost_points():
     points = {a.user_id: a.points for a in result.answers}
     assert points[12].base == 100 and points[10].base == 100 - 2 * HINT_COST
     assert result.hints == 2
+
+
+def test_a_game_paused_too_long_is_stored_as_interrupted():
+    assert EndReason.STALLED.status == "interrupted"
+    s = session()
+    s.open_round(0.0)
+    s.close_round()
+    s.end(EndReason.STALLED)
+    assert s.over and s.end_reason is EndReason.STALLED
+    s.end(EndReason.STOPPED)  # the first reason stays
+    assert s.end_reason is EndReason.STALLED
 
 
 def test_a_bystander_who_never_answers_cannot_hint_or_skip():

@@ -3,7 +3,7 @@
 Every backup must open, pass `PRAGMA integrity_check`, hold every round reported before the backup
 began (with exactly its answers) and no round without all its answers: a consistent snapshot. Then the
 newest backup is restored by copying it over the database (with the old write-ahead log removed, which
-a restore must do) and the bot starts on it: games the snapshot caught running are resumed (issue 15),
+a restore must do) and the bot starts on it: games the snapshot caught running are resumed,
 and it serves commands.
 """
 

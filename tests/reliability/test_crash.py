@@ -4,7 +4,7 @@ on a PostgreSQL database of the test server (the `engine` fixture; this module r
 After every kill the database must pass `PRAGMA integrity_check` (SQLite), hold every round the child reported as
 committed with exactly its answers, and hold no half round; the next start must leave the games left
 running 'running' (checked right after its "ready" line: nothing is marked interrupted), answer /ost goblin,
-and resume every one of them (issue 15), whose later rounds are then reported by the new process: no round
+and resume every one of them, whose later rounds are then reported by the new process: no round
 is ever reported, nor stored, twice. See tests/reliability/crash_driver.py for the child.
 """
 
@@ -113,7 +113,7 @@ def test_three_kills_lose_nothing(tmp_path, database):
 
 
 def test_a_kill_the_moment_the_receipts_are_out_keeps_every_locked_in_answer(tmp_path, database):
-    """Issue 15: an answer is kept before its player is told "locked in". A SIGKILL right after the
+    """An answer is kept before its player is told "locked in". A SIGKILL right after the
     receipts (no simulated time passes: no timer could have written them) leaves exactly the answers of
     the members who were told, and the next start plays those rounds on with them."""
     child = Child(database, "--mode", "hold", "--channels", "2", seed=41, logs=tmp_path)

@@ -1,6 +1,6 @@
 """Two real bot processes on one PostgreSQL, each owning one shard of two (each on SimCord, with a
 server of its own shard): they start together and migrate once; one is SIGKILLed mid-quiz while
-the other plays on unharmed; restarted, it resumes its own quizzes (issue 15) and plays their next
+the other plays on unharmed; restarted, it resumes its own quizzes and plays their next
 rounds, every reported round stored exactly once, and leaves the other's running quizzes alone.
 
 See crash_driver.py for the child. Waiting here is only for the other processes (bounded).

@@ -123,7 +123,7 @@ async def test_typed_answer_modal_survives_hostile_text(simcord_env, world, capl
     await env.advance_time(61)
     check_errors(env)
     answers = (await world.store.table_counts())["quiz_answers"]
-    # every typed answer was recorded once at the reveal, but those that show nothing (issue 15: refused)
+    # every typed answer was recorded once at the reveal, but those that show nothing (refused)
     assert answers == len([text for text in texts if not is_blank(text)])
     assert_no_mentions_allowed(env)
     assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []

@@ -89,7 +89,8 @@ class Killer:
 @pytest.fixture
 async def simcord_bot(postgres_url, tmp_path):
     """The bot on PostgreSQL (this module's tests are about PostgreSQL's faults only)."""
-    bot = await open_bot(Settings(database_path=tmp_path / "unused.db", database_url=postgres_url))
+    bot = await open_bot(Settings(database_path=tmp_path / "unused.db", database_url=postgres_url,
+                               heartbeat_seconds=None))
     yield bot
     if not bot.store.closed:
         await bot.store.close()

@@ -72,7 +72,8 @@ async def own_server():
 
 @pytest.fixture
 async def simcord_bot(own_server, tmp_path):
-    bot = await open_bot(Settings(database_path=tmp_path / "unused.db", database_url=own_server.url))
+    bot = await open_bot(Settings(database_path=tmp_path / "unused.db", database_url=own_server.url,
+                               heartbeat_seconds=None))
     yield bot
     if not bot.store.closed:
         await bot.store.close()

@@ -189,9 +189,9 @@ async def test_a_batch_reads_each_query_in_order_and_hands_its_ids_to_the_others
 
 async def test_a_card_read_planned_once_for_every_id_list_expects_a_few_ids(postgres_url):
     """The generic plan (the one PostgreSQL keeps for a prepared statement after a few runs) of a song
-    card's batch expects a few ids, so in a large catalog it walks the indexes: with `ost_ids`
-    (migration V5). With jsonb_array_elements_text inline it expected 100, scanned name tables whole
-    at 50,000 songs, and PostgreSQL planned every execution again (BENCHMARKS.md, issue 13)."""
+    card's batch expects a few ids, so in a large catalog it walks the indexes: that is what `ost_ids`
+    is for. With jsonb_array_elements_text inline the plan expects 100, scans name tables whole at
+    50,000 songs, and PostgreSQL plans every execution again (BENCHMARKS.md)."""
     from bot.store import postgres as pg
 
     store = await Store.open(postgres_url)

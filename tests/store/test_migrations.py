@@ -41,10 +41,12 @@ async def _database_at(path, version: int) -> None:
     try:
         if version == len(available_migrations()):
             await store.catalog.seed(load_catalog())
-        await store.catalog.import_records([SongRecord(title="Kept Song", artists=["Gummy"], drama="Goblin")],
-                                           guild_id=77, origin="guild")
-        # Raw SQL: the repository reads every column of the latest schema, which an older one lacks.
+        # Written as a shared song, then given to server 77 by hand: a server's own write of this code
+        # records its change in a table an older schema lacks.
+        await store.catalog.import_records([SongRecord(title="Kept Song", artists=["Gummy"], drama="Goblin")])
+        # Raw SQL: the repositories read and write every column of the latest schema, which an older one lacks.
         async with store.transaction() as tx:
+            await tx.execute("UPDATE songs SET guild_id = 77, origin = 'guild' WHERE title = 'Kept Song'")
             await tx.execute("INSERT INTO guild_settings (guild_id, quiz_rounds, updated_at) VALUES (?, ?, ?)",
                              (77, 12, stamp(dt.datetime.now(dt.UTC))))
         assert await store.schema_version() == version
@@ -64,6 +66,37 @@ async def test_every_older_database_upgrades_and_keeps_its_data(tmp_path, versio
         assert [r.title for r in await store.catalog.export_records(77)] == ["Kept Song"]
         assert (await store.guilds.get(77)).quiz_rounds == 12
         assert await store.integrity_check() == "ok"
+    finally:
+        await store.close()
+
+
+@pytest.fixture
+def empty_database(engine, tmp_path, request):
+    """A new database of the engine, not migrated yet."""
+    return tmp_path / "old.db" if engine == "sqlite" else request.getfixturevalue("postgres_url")
+
+
+async def test_running_games_that_cannot_be_resumed_are_interrupted_once_by_a_migration(engine, empty_database):
+    """A game row left running without its questions cannot be resumed: upgrading the database marks it
+    interrupted (nothing looks for such rows at start-up); a resumable game stays running."""
+    database = empty_database
+    migrations = available_migrations(engine)
+    sweep = next(m for m in migrations if m.name == "interrupt_unresumable_games")
+    older = await Store.open(database, migrations=[m for m in migrations if m.version < sweep.version])
+    try:
+        now = dt.datetime(2026, 1, 2, tzinfo=dt.UTC)
+        game = {"guild_id": 20, "started_by": 7, "mode": "buttons", "topic": "any", "rounds": 3, "seconds": 20,
+                "now": now}
+        unresumable = await older.quiz.create_game(channel_id=30, **game)
+        resumable = await older.quiz.create_game(channel_id=31, questions=[], state={"round": 0}, **game)
+    finally:
+        await older.close()
+    store = await Store.open(database)
+    try:
+        assert await store.schema_version() == migrations[-1].version
+        assert (await store.quiz.game(unresumable)).status == "interrupted"
+        assert await store.fetchval("SELECT ended_at FROM quiz_games WHERE id = ?", (unresumable,)) is not None
+        assert [g.game_id for g in await store.quiz.running_games()] == [resumable]
     finally:
         await store.close()
 

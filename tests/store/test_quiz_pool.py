@@ -1,4 +1,4 @@
-"""Issue 15 §6: the quiz's question pool is drawn without reading every song id, and keeps the rules:
+"""The quiz's question pool is drawn without reading every song id, and keeps the rules:
 server-hidden and other servers' songs are never asked, unseen questions come first per channel,
 every kind can come up at any catalog size, and same-titled songs (bracketed ones too) are known so
 that no distractor is a second right answer. Both engines."""

@@ -1,4 +1,4 @@
-"""What a running quiz keeps in the store so that a new process resumes it (issue 15, schema V6), on
+"""What a running quiz keeps in the store so that a new process resumes it, on
 both engines: its questions and state, the answers of its open round as given, exactly once."""
 
 from __future__ import annotations
@@ -77,17 +77,6 @@ async def test_recording_the_round_moves_its_answers_once_whichever_process_reco
     assert (await first.table_counts())["quiz_pending_answers"] == 0
     [row] = await first.quiz.running_games()
     assert row.state["round"] == 1 and row.state["open"] is False and row.pending == ()
-
-
-async def test_only_games_without_their_questions_are_interrupted_at_start(store):
-    resumable, _ = await start(store)
-    old = await store.quiz.create_game(guild_id=20, channel_id=99, started_by=7, mode="buttons", topic="any",
-                                       rounds=3, seconds=20, now=NOW)
-    swept = await store.quiz.interrupt_running(NOW, unresumable_only=True)
-    assert [g.game_id for g in swept] == [old]
-    assert (await store.quiz.game(resumable)).status == "running"
-    await store.quiz.end_game(resumable, "interrupted", NOW)
-    assert await store.quiz.running_games() == []
 
 
 async def test_of_two_processes_taking_over_a_game_one_does(two_stores):

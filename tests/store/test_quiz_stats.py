@@ -1,4 +1,4 @@
-"""Issue 15 §7 in the store, both engines: leaderboards by points, wins or correct answers over a
+"""Quiz statistics in the store, both engines: leaderboards by points, wins or correct answers over a
 period, a player's accuracy by topic, best streak and wins, and a server's scores reset.
 
 A win: the top score (at least one point) of a game played to its end (status finished or idle);
@@ -100,6 +100,40 @@ async def test_player_stats_by_topic_streak_and_wins(history):
         ("dramas", 1, 1), ("facts", 1, 0), ("actors", 1, 0)]
     assert carol.wins == 1
     assert await history.quiz.player_stats(GUILD + 1, ALICE) is None
+
+
+async def test_points_per_week_oldest_first(history):
+    assert await history.quiz.weekly_points(GUILD, BOB, NOW, weeks=3) == (0, 120, 400)
+    assert await history.quiz.weekly_points(GUILD, ALICE, NOW) == (0,) * 7 + (350,)
+    # a week later, this week's points are last week's; another server has none
+    assert await history.quiz.weekly_points(GUILD, ALICE, NOW + dt.timedelta(days=7), weeks=2) == (350, 0)
+    assert await history.quiz.weekly_points(GUILD + 1, ALICE, NOW) == (0,) * 8
+
+
+async def test_a_ranking_is_kept_until_the_servers_scores_change(history):
+    store = history
+    boards = store.quiz._boards
+    first = await board(store, "points")
+    computed = boards.computed
+    assert await board(store, "points") == first and boards.computed == computed   # kept
+    assert await board(store, "points", user=DAVE) == first and boards.computed == computed
+    await play(store, NOW, "finished", [("drama_of_song", {DAVE: 1000})])   # a round recorded: ranked again
+    assert (await board(store, "points"))[0] == (DAVE, 1, 1100, 2) and boards.computed == computed + 1
+    other = await store.quiz.create_game(guild_id=GUILD + 1, channel_id=CHANNEL, started_by=ALICE, mode="buttons",
+                                         topic="any", rounds=1, seconds=20, now=NOW)
+    await store.quiz.end_game(other, "stopped", NOW)   # another server's game, and no win: nothing to redo
+    await board(store, "points")
+    assert boards.computed == computed + 1
+    assert await store.quiz.clear_scores(GUILD) > 0
+    assert await board(store, "points") == []
+
+
+async def test_a_write_by_another_process_is_seen(two_stores):
+    mine, theirs = two_stores
+    await play(mine, NOW, "finished", [("drama_of_song", {ALICE: 100})])
+    assert await board(mine, "points") == [(ALICE, 1, 100, 1)]
+    await play(theirs, NOW, "finished", [("drama_of_song", {BOB: 300})])
+    assert await board(mine, "points") == [(BOB, 1, 300, 1), (ALICE, 1, 100, 1)]
 
 
 async def test_clear_scores_removes_one_servers_scores_only(store):

@@ -42,14 +42,15 @@ async def test_newer_catalog_updates_shipped_entries_and_keeps_server_data(store
     await store.guilds.update(guild, quiz_rounds=9, language="ko")
 
     text = shipped_catalog_path().read_text(encoding="utf-8")
-    newer = text.replace("version = 1", "version = 2", 1)
+    current = parse_catalog(text).version
+    newer = text.replace(f"version = {current}", f"version = {current + 1}", 1)
     newer = newer.replace('title = "That Woman"', 'title = "That Woman (Remastered)"')
     report = await store.catalog.seed(parse_catalog(newer))
     assert report.changed and report.removed == 0
 
     updated = await store.catalog.song_by_key("that-woman")
     assert updated.id == that_woman.id and updated.title == "That Woman (Remastered)"
-    assert await store.meta.get("catalog_version") == "2"
+    assert await store.meta.get("catalog_version") == str(current + 1)
     own = await store.catalog.export_records(guild)
     assert [r.title for r in own] == ["Our Own Song"]
     assert that_woman.id not in await store.catalog.visible_song_ids(guild)
@@ -151,3 +152,32 @@ async def test_every_field_of_the_seed_file_reaches_the_store(store):
             assert sorted(artist.groups) == sorted(seed_artists[g].name for g in a.groups)
             assert facts(artist) == seed_facts[a.key]
             assert sorted(src.key for src in artist.sources) == sorted(a.sources)
+
+
+async def test_a_database_seeded_with_an_older_catalog_gets_the_korean_titles_and_supported_tags(store):
+    """The catalog's new fields need no migration: a changed seed file reaches an existing database at
+    the next start (forward only), and nothing a server holds is lost."""
+    text = shipped_catalog_path().read_text(encoding="utf-8")
+    older = (text.replace('hangul = "다시 너를"\n', "")
+             .replace('moods = ["emotional"]\nmood_support = [\n'
+                      '  { mood = "emotional", source = "kraze-throwback-ballads", quote = "Baek Jiyoung’s vocals have '
+                      'an emotional quality that leaves a long-lasting impression" },\n]',
+                      'moods = ["emotional", "heartbreak"]')
+             .replace('names = ["DOTS", "태후"]', 'names = ["DOTS"]'))
+    await store.catalog.seed(parse_catalog(older), force=True)
+    await store.catalog.import_records(
+        [SongRecord(title="Our Own Song", artists=["Ailee"], drama="Goblin", description="Added by a server.")],
+        guild_id=77, origin="guild", added_by=7)
+    once_again = await store.catalog.song_by_key("once-again")
+    assert once_again.hangul is None and not await store.search.names("다시너를", None)
+    assert (await store.catalog.song_by_key("that-woman")).moods == ("emotional", "heartbreak")
+    [old_card] = await store.catalog.song_cards_by_ids([once_again.id])
+
+    assert (await store.catalog.seed(load_catalog())).changed
+    assert [m.id for m in await store.search.names("다시너를", None)] == [once_again.id]
+    assert await store.search.names("태후", None, kinds=("drama",))
+    that_woman = await store.catalog.song_by_key("that-woman")
+    assert that_woman.moods == ("emotional",)
+    [card] = await store.catalog.song_cards_by_ids([once_again.id])
+    assert card.hangul == "다시 너를" and old_card.hangul is None  # the kept card is not shown stale
+    assert [r.title for r in await store.catalog.export_records(77)] == ["Our Own Song"]

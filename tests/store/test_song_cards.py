@@ -1,4 +1,4 @@
-"""Song cards kept ready (V7, issue 14): a card is read from its song's document only while that
+"""Song cards kept ready: a card is read from its song's document only while that
 document is current, on both engines; a catalog write, in this store or another, makes every document
 stale at once, and the next build writes them again."""
 

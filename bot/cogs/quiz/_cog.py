@@ -27,6 +27,7 @@ from ...i18n import t
 from ...quiz.game import Game, encode_questions
 from ...quiz.questions import generate_questions
 from ...quiz.session import DEFAULT_LIVES, QuizSession
+from ...ui import pictures as pictures_ui
 from ...ui import quiz as ui
 from ...ui.text import localized_name, safe
 from ._games import GameRunner, Games, wall
@@ -78,6 +79,10 @@ class Quiz(PlayerActions, commands.GroupCog, name=ui.QUIZ_COG.name, group_name="
         # The game loops stop and the games stay resumable (see Games.stop); a /quiz start still on its
         # way starts no game loop from now on (see _launch).
         await self.games.stop(self.recovery.task)
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        self.games.pictures.note(interaction)   # the pictures draw the display names the bot has seen
 
     @commands.Cog.listener()
     async def on_fleet_beat(self) -> None:
@@ -290,8 +295,12 @@ class Quiz(PlayerActions, commands.GroupCog, name=ui.QUIZ_COG.name, group_name="
         since = discord.utils.utcnow() - span if span else None
         rows = await self.bot.store.quiz.leaderboard(interaction.guild_id, since=since, user_id=interaction.user.id,
                                                  rank_by=by)
-        await interaction.response.send_message(
-            embed=ui.leaderboard_embed(rows, period, lang, interaction.user.id, rank_by=by))
+        embed = ui.leaderboard_embed(rows, period, lang, interaction.user.id, rank_by=by)
+        pictures, guild = self.games.pictures, interaction.guild
+        data = pictures_ui.leaderboard_data(guild, pictures.names(guild), rows, lang=lang, period=period, rank_by=by,
+                                            caller_id=interaction.user.id) if rows and guild else None
+        await interaction.response.send_message(embed=embed,
+                                                file=await pictures.attached(interaction.guild_id, embed, data))
 
     # -- /quiz stats --------------------------------------------------------------------------
 
@@ -311,4 +320,8 @@ class Quiz(PlayerActions, commands.GroupCog, name=ui.QUIZ_COG.name, group_name="
             dramas = await self.bot.store.catalog.dramas_by_ids([stats.favourite_drama_id], interaction.guild_id)
             if dramas:
                 favourite = safe(localized_name(dramas[0].name, dramas[0].hangul, lang), 200)
-        await interaction.response.send_message(embed=ui.stats_embed(who, stats, favourite, lang))
+        embed = ui.stats_embed(who, stats, favourite, lang)
+        weeks = await self.bot.store.quiz.weekly_points(interaction.guild_id, who.id, wall(), pictures_ui.WEEKS)
+        data = pictures_ui.stats_data(interaction.guild, who, stats, weeks, lang=lang) if interaction.guild else None
+        await interaction.response.send_message(
+            embed=embed, file=await self.games.pictures.attached(interaction.guild_id, embed, data))

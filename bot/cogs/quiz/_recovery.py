@@ -49,16 +49,10 @@ class Recovery:
         return self.bot.store
 
     async def start(self) -> None:
-        # Games whose questions were not kept cannot be resumed: they are marked interrupted.
-        interrupted = await self.store.quiz.interrupt_running(wall(), owns=self.bot.owns_guild,
-                                                              unresumable_only=True)
-        if interrupted:
-            log.info("marked %d unfinished quizzes from an older version interrupted", len(interrupted))
-        # Every other game this process owns goes on once the bot is connected (its channels known).
-        self.task = asyncio.create_task(self._recover(interrupted), name="quiz-recovery")
+        # Every game this process owns goes on once the bot is connected (its channels known).
+        self.task = asyncio.create_task(self._recover(), name="quiz-recovery")
 
-    async def _recover(self, interrupted) -> None:
-        await self._announce_interrupted(interrupted)
+    async def _recover(self) -> None:
         await self.bot.wait_until_ready()
         await self.resume_games(lambda guild_id: self.bot.get_guild(guild_id) is not None, defer=True)
         self.recovered = True
@@ -195,18 +189,3 @@ class Recovery:
             await channel.send(embed=ui.standings_embed(session, lang))
         except discord.HTTPException as exc:
             log.warning("quiz %s: could not post its standings: %s", session.game_id, describe(exc))
-
-    async def _announce_interrupted(self, games) -> None:
-        for game in games:
-            if game.message_id is None:
-                continue
-            try:
-                setting = (await self.store.guilds.get(game.guild_id)).language
-                lang = resolve_language(setting)
-                message = self.bot.get_partial_messageable(game.channel_id, guild_id=game.guild_id)
-                await message.get_partial_message(game.message_id).edit(
-                    embed=ui.interrupted_embed(lang), view=None)
-            except (discord.NotFound, discord.Forbidden):
-                log.info("quiz %s: its message is gone or out of reach; not edited", game.game_id)
-            except discord.HTTPException as exc:
-                log.warning("quiz %s: could not mark its message interrupted: %s", game.game_id, exc)

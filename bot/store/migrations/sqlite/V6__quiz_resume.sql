@@ -1,4 +1,4 @@
--- V6: quizzes survive a restart (issue 15). A running game keeps what a new process needs to go on:
+-- Quizzes survive a restart. A running game keeps what a new process needs to go on:
 -- its questions and its state between events (JSON written by bot.quiz), when its open round was
 -- posted and when it last showed a sign of life (Unix seconds, sub-second), and the answers of its
 -- open round as they are given (moved into quiz_answers when the round is recorded).
@@ -9,7 +9,7 @@ ALTER TABLE quiz_games ADD COLUMN style TEXT NOT NULL DEFAULT 'classic'
 ALTER TABLE quiz_games ADD COLUMN lives INTEGER;
 ALTER TABLE quiz_games ADD COLUMN teams INTEGER;
 ALTER TABLE quiz_games ADD COLUMN owner TEXT;         -- the store token of the process playing it
-ALTER TABLE quiz_games ADD COLUMN questions TEXT;      -- NULL: a game from before V5 (not resumable)
+ALTER TABLE quiz_games ADD COLUMN questions TEXT;      -- NULL: not resumable (the interrupt_unresumable_games migration)
 ALTER TABLE quiz_games ADD COLUMN state TEXT;
 ALTER TABLE quiz_games ADD COLUMN round_at REAL;       -- the open round was posted (or teams opened)
 ALTER TABLE quiz_games ADD COLUMN alive_at REAL;       -- the last write of its state

@@ -1,4 +1,4 @@
--- V7: song cards kept ready (issue 14). A song card's data, written as one JSON document per song
+-- Song cards kept ready. A song card's data, written as one JSON document per song
 -- by the process that owns shard 0 (bot.app, `CatalogRepo.build_card_docs`), so that a card is one
 -- indexed read instead of a batch of nine queries. A document counts only while its `generation`
 -- is the cards' (meta 'generation:cards', bumped in the same transaction by every catalog write that
