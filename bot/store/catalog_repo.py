@@ -4,8 +4,7 @@ Every write is one transaction; the search index is rebuilt for every touched so
 same transaction, so it never drifts. Imports are set-based (a few statements per batch of songs,
 not per song), so a 10,000-song import costs the same handful of round trips on either engine.
 Reads of a card (a dozen independent queries) go out together in one `fetch_many`.
-Visibility: a server sees the shipped and imported catalog (guild_id NULL) plus its own
-additions, minus the songs it hid. Outside a server (guild None) only guild_id NULL rows.
+Which rows a server sees is `visibility`'s SQL, shared with the other repositories.
 """
 
 from __future__ import annotations
@@ -39,23 +38,10 @@ from ..catalog.text import compact
 from .engine import Batches, Dialect, Query, Row, Session, ids_param
 from .fetched_repo import add_fetched
 from .song_cards import BUILD_BATCH, SongCards
+from .visibility import VISIBLE_ENTRY, VISIBLE_SONG, artist_song_count
 
 if TYPE_CHECKING:
     from .connection import Store
-
-# `:guild` may be NULL: then `s.guild_id = NULL` is never true and nothing is hidden.
-# The unary + keeps the planner off the songs_guild index here: look-ups are driven from the
-# name and FTS indexes, and the visibility test is a cheap filter on the rows they find.
-VISIBLE_SONG = ("(+s.guild_id IS NULL OR +s.guild_id = :guild) AND NOT EXISTS "
-                "(SELECT 1 FROM hidden_songs h WHERE h.guild_id = :guild AND h.song_id = s.id)")
-VISIBLE_ENTRY = "({alias}.guild_id IS NULL OR {alias}.guild_id = :guild)"
-
-
-def artist_song_count(d: Dialect) -> str:
-    """How many visible songs the artist `a` (or its members) sings on: a correlated sub-query."""
-    return (f"(SELECT count(DISTINCT s.id) FROM songs s JOIN song_artists sa ON sa.song_id = s.id "
-            f"WHERE sa.artist_id IN ({d.artist_family('a.id')}) AND {VISIBLE_SONG})")
-
 
 E = TypeVar("E")
 E_co = TypeVar("E_co", covariant=True)
