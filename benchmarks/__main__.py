@@ -68,9 +68,20 @@ def pictures_run(workdir: Path, quick: bool) -> dict[str, Any]:
     return json.loads(out.read_text(encoding="utf-8"))
 
 
-def _json_process(module: str, *args: str, timeout: float) -> dict[str, Any]:
-    """`python -m benchmarks.<module> --json ...` in a process of its own; the JSON it printed last."""
-    command = [sys.executable, "-m", f"benchmarks.{module}", "--json", *args]
+def routing(calls: int) -> dict[str, Any]:
+    """`benchmarks.routing` in a process of its own: the cost of a quiz click by each route."""
+    return alone("benchmarks.routing", "--calls", str(calls))
+
+
+def chat(calls: int) -> dict[str, Any]:
+    """`benchmarks.chat` in a process of its own: a mention against the matching slash command."""
+    return alone("benchmarks.chat", "--calls", str(calls))
+
+
+def alone(module: str, *args: str, timeout: float = 300.0) -> dict[str, Any]:
+    """A benchmark module that runs alone (`--json` and its own options), in a process of its own; the
+    JSON it printed last."""
+    command = [sys.executable, "-m", module, "--json", *args]
     try:
         done = subprocess.run(command, cwd=ROOT, env={**os.environ, "PYTHONHASHSEED": "0"}, capture_output=True,
                               text=True, timeout=timeout)
@@ -83,13 +94,8 @@ def _json_process(module: str, *args: str, timeout: float) -> dict[str, Any]:
 
 def noisy_run(quick: bool, engines: str) -> dict[str, Any]:
     """benchmarks/noisy.py (`quick`: a small catalog): a server's look-ups while another writes."""
-    return _json_process("noisy", "--engine", engines, *(["--shared", "2000", "--own", "500"] if quick else []),
-                         timeout=1200.0)
-
-
-def routing(calls: int) -> dict[str, Any]:
-    """`benchmarks.routing` in a process of its own: the cost of a quiz click by each route."""
-    return _json_process("routing", "--calls", str(calls), timeout=300.0)
+    return alone("benchmarks.noisy", "--engine", engines, *(["--shared", "2000", "--own", "500"] if quick else []),
+                 timeout=1200.0)
 
 
 FLEET_SECONDS = 8.0
@@ -285,6 +291,10 @@ def main(argv: list[str] | None = None) -> int:
 
         print("routing a quiz click: DynamicItem or the custom-id router ...", flush=True)
         results["routing"] = routing(200 if quick else 3000)
+        print("a mention against /ost ...", flush=True)
+        results["chat"] = chat(30 if quick else 1000)
+        print("adding 100-track fetches from MusicBrainz (network excluded) ...", flush=True)
+        results["fetch"] = alone("benchmarks.fetch", "--fetches", "3" if quick else "20")
 
         print("a noisy neighbour: server B's look-ups while server A writes its catalog ...", flush=True)
         results["noisy"] = noisy_run(quick, "both" if pg_bases and not quick else "sqlite")

@@ -87,22 +87,22 @@ CARD_TEXT = ("A duet that opened the drama's soundtrack and topped the charts fo
              "ballad for the leads' first meeting, sung by a main vocalist and a soloist known for OSTs.")
 
 
-def make_bot(bare: bool, db: Path, url: str | None = None) -> commands.Bot:
+async def make_bot(bare: bool, db: Path, url: str | None = None) -> commands.Bot:
     if bare:
         bot = commands.Bot(command_prefix=commands.when_mentioned, intents=discord.Intents.default(),
                            allowed_mentions=discord.AllowedMentions.none(), help_command=None)
     else:
-        from bot.app import create_bot
+        from bot.app import open_bot
         from bot.config import Settings
 
-        bot = create_bot(Settings(database_path=db, database_url=url, log_level="WARNING"))
+        bot = await open_bot(Settings(database_path=db, database_url=url, log_level="WARNING", heartbeat_seconds=None))
     add_floor(bot)
     return bot
 
 
 async def start(bare: bool, db: Path, channels: int = 1, url: str | None = None) -> Harness:
     world = wire.World.create(channels=channels)
-    harness = Harness(make_bot(bare, db, url), world)
+    harness = Harness(await make_bot(bare, db, url), world)
     await harness.start()
     await harness.wait_ready()
     return harness
@@ -113,10 +113,9 @@ async def index_built(h: Harness) -> float:
 
     Look-ups are measured in the steady state: while the first build runs (a second or two at 50,000
     songs) they use the SQL tiers and share the GIL with the build. Start-up is measured apart."""
-    from bot.catalog.service import service_for
 
     began = time.perf_counter()
-    await service_for(h.bot.store).index()
+    await h.bot.catalog.index()
     return time.perf_counter() - began
 
 

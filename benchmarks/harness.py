@@ -174,21 +174,30 @@ class Harness:
 
         collect=False for concurrent runs: the HTTP calls are not sorted out per interaction.
         """
-        assert self.capture is not None
         self.world.bind_interaction(payload)
+        try:
+            return await self._feed(lambda: self.bot._connection.parse_interaction_create(payload), collect)
+        finally:
+            self.world.tokens.pop(payload["token"], None)
+
+    async def run_message(self, payload: dict[str, Any]) -> Outcome:
+        """Feed one MESSAGE_CREATE (a member talking to the bot) and wait for the work it started."""
+        return await self._feed(lambda: self.bot._connection.parse_message_create(payload), True)
+
+    async def _feed(self, parse: Callable[[], None], collect: bool) -> Outcome:
+        assert self.capture is not None
         if collect:
             self.world.calls = []
         captured: list[asyncio.Task[Any]] = []
         self.capture.capturing = captured
         started = time.perf_counter()
         try:
-            self.bot._connection.parse_interaction_create(payload)
+            parse()
         finally:
             self.capture.capturing = None
         if captured:
             await asyncio.gather(*captured, return_exceptions=True)
         elapsed = time.perf_counter() - started
-        self.world.tokens.pop(payload["token"], None)
         if not collect:
             return Outcome(elapsed)
         calls, self.world.calls = self.world.calls, []

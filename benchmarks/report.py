@@ -533,6 +533,21 @@ def _postgres_section(results: dict[str, Any]) -> list[str]:
 
 # -- rendering ---------------------------------------------------------------------------------
 
+def _fetch_section(fetch: dict[str, Any]) -> list[str]:
+    out = ["## Adding a fetch from MusicBrainz\n"]
+    if fetch.get("status") != "ok":
+        return [*out, fetch.get("status", "not measured"), ""]
+    out.append("`python -m benchmarks.fetch`: 100-track releases built in memory (no network), each planned (the "
+               "/catalog add validation of every title and name) and added in one transaction (linking, reuse of "
+               "singers and dramas, the search index, the catalog's generation), one after the other into one "
+               "seeded SQLite database.\n")
+    rows = [[str(fetch["fetches"]), str(fetch["added"]), fmt_ms(fetch["median_s"]), fmt_ms(fetch["p99_s"]),
+             f"{fetch['songs_per_s']:.0f}"]]
+    out.append(_table(["fetches", "songs added", "median a fetch", "p99", "songs added / s"], rows))
+    out.append("")
+    return out
+
+
 def _routing_section(routing: dict[str, Any]) -> list[str]:
     out = ["## Routing a quiz click\n"]
     if routing.get("status") != "ok":
@@ -554,6 +569,17 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
     lines += ["| " + " | ".join(r) + " |" for r in rows]
     return "\n".join(lines)
+
+
+def _chat_section(chat: dict[str, Any]) -> list[str]:
+    out = ["## Talking to the bot: a mention against the slash command\n"]
+    if chat.get("status") != "ok":
+        return [*out, chat.get("status", "not measured"), ""]
+    from .chat import table
+
+    return [*out, "The same look-ups as `/ost query: …` and as a message mentioning the bot (answered as a "
+            "reply with the same card), in round-robin on one bot with the seeded catalog "
+            "(`python -m benchmarks.chat`).\n", table(chat), ""]
 
 
 def render(results: dict[str, Any]) -> str:
@@ -735,6 +761,8 @@ def render(results: dict[str, Any]) -> str:
 
     out += _routing_section(results.get("routing", {}))
     out += noisy_section(results.get("noisy", {}))
+    out += _chat_section(results.get("chat", {}))
+    out += _fetch_section(results.get("fetch", {}))
     out += pictures_section(results.get("pictures", {}))
 
     if "postgres" in results:

@@ -156,6 +156,16 @@ class World:
             payload["message"] = message
         return payload
 
+    def message(self, content: str, *, user_id: int, channel_id: int | None = None,
+                mentions_bot: bool = True) -> dict[str, Any]:
+        """A member's message in a channel (MESSAGE_CREATE), mentioning the bot unless told not to."""
+        return {"id": str(self.ids()), "channel_id": str(channel_id or self.channel_ids[0]),
+                "guild_id": str(self.guild_id), "author": user_payload(user_id, f"user{user_id % 100000}"),
+                "member": {k: v for k, v in self.member_payload(user_id).items() if k not in ("user", "permissions")},
+                "content": content, "timestamp": _now(), "edited_timestamp": None, "tts": False,
+                "mention_everyone": False, "mentions": [self.bot_user] if mentions_bot else [], "mention_roles": [],
+                "attachments": [], "embeds": [], "components": [], "pinned": False, "type": 0, "flags": 0}
+
     def slash(self, name: str, options: dict[str, Any] | None = None, *, user_id: int,
               channel_id: int | None = None, subcommand: str | None = None, admin: bool = False) -> dict[str, Any]:
         opts = [{"name": k, "type": _option_type(v), "value": v} for k, v in (options or {}).items()]
@@ -244,7 +254,8 @@ class World:
                     "owner": user_payload(self.ids(), "owner"), "flags": 0, "team": None}
         if route.method == "PUT" and route.path.endswith("/commands"):
             return [{**c, "id": str(self.ids()), "application_id": str(self.application_id), "version": "1",
-                     "default_member_permissions": c.get("default_member_permissions"), "type": c.get("type", 1)}
+                     "default_member_permissions": c.get("default_member_permissions"), "type": c.get("type", 1),
+                     "description": c.get("description", "")}  # "" for a message menu, as Discord answers
                     for c in payload or []]
         if route.path == "/channels/{channel_id}/messages" and route.method == "POST":
             return self._message(int(route.channel_id), payload or {})

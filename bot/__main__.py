@@ -19,7 +19,7 @@ import discord
 from . import fetch_cli
 from .catalog.recordfiles import parse_records, records_to_csv, records_to_json
 from .catalog.seedfile import CatalogError, load_catalog
-from .config import ConfigError, Settings
+from .config import ConfigError, Settings, is_postgres_url
 from .sharding import parse_shard_ids
 from .store import DatabaseFault, DatabaseUrlError, Store, StoreError, StoreUnavailable
 from .store.sqlite import fault as sqlite_fault
@@ -45,11 +45,12 @@ PLAYGROUND_INSTEAD = ("No DISCORD_TOKEN is set, so here is the offline playgroun
 
 
 def _settings(args: argparse.Namespace, *, playground: bool = False) -> Settings:
-    """Settings from the environment, with the command line's database. The playground keeps its
-    data apart: `play --database`, else playground.db next to the normal database."""
+    """Settings from the environment, with the command line's database (`--database`: always the bot's
+    own). The playground keeps its data apart: `play --playground-db`, else playground.db next to the
+    bot's database."""
     settings = Settings.from_env()
     if database := getattr(args, "database", None):
-        if database.startswith(("postgresql://", "postgres://")):
+        if is_postgres_url(database):
             settings = dataclasses.replace(settings, database_url=database)
         else:
             settings = dataclasses.replace(settings, database_path=Path(database), database_url=None)
@@ -62,7 +63,7 @@ def _settings(args: argparse.Namespace, *, playground: bool = False) -> Settings
         settings = dataclasses.replace(settings, shard_count=count if count is not None else settings.shard_count,
                                        shard_ids=ids)
     if playground:  # always a SQLite file of its own, whatever database the bot uses; never in a fleet
-        own = getattr(args, "play_database", None)
+        own = getattr(args, "playground_db", None)
         settings = dataclasses.replace(
             settings, database_url=None, shard_count=None, shard_ids=None, heartbeat_seconds=None,
             database_path=Path(own) if own else settings.database_path.with_name("playground.db"))
@@ -114,12 +115,9 @@ async def serve_until_signalled(bot, main: Awaitable[object]) -> None:
 
 
 async def _run_bot(settings: Settings, *, force_sync: bool = False) -> int:
-    from .app import create_bot
+    from .app import open_bot
 
-    bot = create_bot(settings)
-    # The store first, before Discord: a database that cannot be reached (PostgreSQL down, a wrong
-    # URL) stops the start-up with one clear line, before any connection to Discord is made.
-    bot.store = await Store.open(settings.database)
+    bot = await open_bot(settings)
     async with bot:
         if force_sync:
             await bot.login(settings.token or "")
@@ -169,6 +167,10 @@ def cmd_play(args: argparse.Namespace) -> int:
     clock = getattr(args, "clock", "auto")
     return run(_settings(args, playground=True), real_time=None if clock == "auto" else clock == "real",
                seed=getattr(args, "seed", None))
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    return cmd_run(args, force_sync=True)
 
 
 def cmd_start(args: argparse.Namespace) -> int:
@@ -338,37 +340,47 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ostbot", description="OST Ballad Bot")
-    parser.add_argument("--database", help="SQLite file or postgresql:// URL "
+    parser.add_argument("--database", help="the bot's SQLite file or postgresql:// URL "
                                            "(default: OST_DATABASE_URL, else OST_DATABASE_PATH or data/ost.db)")
+    parser.set_defaults(func=cmd_run)  # no sub-command: run the bot
     sub = parser.add_subparsers(dest="command")
     run = sub.add_parser("run", help="run the bot (default)")
+    run.set_defaults(func=cmd_run)
     run.add_argument("--shard-count", type=int, help="how many shards the whole bot has (OST_SHARD_COUNT)")
     run.add_argument("--shards", help="the shards this process runs, like 0-3 or 4,5,7 (OST_SHARD_IDS)")
-    sub.add_parser("start", help="run the bot when a token is configured, else the offline playground")
+    sub.add_parser("start", help="run the bot when a token is configured, else the offline playground").set_defaults(
+        func=cmd_start)
     play = sub.add_parser("play", help="try the bot offline in this terminal, on a simulated Discord server")
-    play.add_argument("--database", dest="play_database",
-                      help="SQLite file for the playground (default: playground.db next to the normal database)")
+    play.set_defaults(func=cmd_play)
+    play.add_argument("--playground-db", metavar="PATH",
+                      help="SQLite file for the playground (default: playground.db next to the bot's database)")
     play.add_argument("--clock", choices=("auto", "real", "manual"), default="auto",
                       help="real: time follows the wall clock; manual: only `wait` moves it "
                            "(default: real when typing in a terminal, manual for piped input)")
     play.add_argument("--seed", type=int,
                       help="seed for /random and the quiz (default with a manual clock: 0, so piped scripts "
                            "print the same every time; with a real clock: unseeded)")
-    sub.add_parser("sync", help="push the slash commands to Discord now")
-    sub.add_parser("status", help="the bot processes sharing this database: shards, servers, heartbeats")
+    sub.add_parser("sync", help="push the slash commands to Discord now").set_defaults(func=cmd_sync)
+    sub.add_parser("status", help="the bot processes sharing this database: shards, servers, heartbeats"
+                   ).set_defaults(func=cmd_status)
     db = sub.add_parser("db", help="database tools").add_subparsers(dest="db_command", required=True)
-    db.add_parser("check", help="integrity check and catalog counts (seeds a new database)")
+    db.add_parser("check", help="integrity check and catalog counts (seeds a new database)").set_defaults(
+        func=cmd_db_check)
     backup = db.add_parser("backup", help="online backup, safe while the bot runs")
+    backup.set_defaults(func=cmd_db_backup)
     backup.add_argument("path")
     export = db.add_parser("export", help="export the catalog as JSON (default) or CSV")
+    export.set_defaults(func=cmd_db_export)
     export.add_argument("path", nargs="?", help="file to write (.csv or .json); stdout when left out")
     export.add_argument("--format", choices=("json", "csv"))
     export.add_argument("--guild", type=int, help="export one server's additions instead")
     imp = db.add_parser("import", help="add or update songs from a JSON or CSV file")
+    imp.set_defaults(func=cmd_db_import)
     imp.add_argument("file")
     imp.add_argument("--guild", type=int, help="add them as one server's own songs")
-    fetch_cli.add_parser(db)
+    fetch_cli.add_parser(db).set_defaults(func=cmd_db_fetch)
     copy = db.add_parser("copy", help="copy this SQLite database into an empty PostgreSQL database")
+    copy.set_defaults(func=cmd_db_copy)
     copy.add_argument("--to", required=True, metavar="URL", help="postgresql://user:password@host:5432/database")
     return parser
 
@@ -376,18 +388,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        if args.command in (None, "run"):
-            return cmd_run(args)
-        if args.command == "start":
-            return cmd_start(args)
-        if args.command == "play":
-            return cmd_play(args)
-        if args.command == "sync":
-            return cmd_run(args, force_sync=True)
-        if args.command == "status":
-            return cmd_status(args)
-        return {"check": cmd_db_check, "backup": cmd_db_backup, "export": cmd_db_export,
-                "import": cmd_db_import, "copy": cmd_db_copy, "fetch": cmd_db_fetch}[args.db_command](args)
+        return int(args.func(args))
     except (StoreUnavailable, DatabaseUrlError, DatabaseFault) as exc:  # one line, no traceback
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -1,4 +1,4 @@
-"""The bot factory: `create_bot(settings)` returns the configured commands.Bot subclass."""
+"""The bot: `open_bot(settings)` opens the store, then makes the bot that owns it (`create_bot`)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import os
 import pkgutil
 import socket
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord.ext import commands
@@ -21,8 +21,9 @@ from . import __version__
 from . import cogs as cogs_package
 from .catalog.limits import WriteRate
 from .catalog.seedfile import load_catalog
-from .catalog.service import service_for
+from .catalog.service import CatalogService
 from .config import Settings
+from .error_handler import ServingBot
 from .i18n import resolve_language
 from .i18n.commands import OstTranslator
 from .sharding import fleet_guilds, format_shard_ids
@@ -57,7 +58,13 @@ def bot_intents() -> discord.Intents:
 
 
 class OstBot(commands.Bot):
-    def __init__(self, settings: Settings, **client_options: Any) -> None:
+    """The bot, with what its cogs share: the settings, the store (opened before the bot, closed with
+    it) and the catalog service on that store (its name index, caches and shuffle bags)."""
+
+    store: Store
+    catalog: CatalogService
+
+    def __init__(self, settings: Settings, store: Store, **client_options: Any) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,  # no prefix commands: see on_message
             intents=bot_intents(),
@@ -67,7 +74,8 @@ class OstBot(commands.Bot):
             **client_options,
         )
         self.settings = settings
-        self.store: Store | None = None
+        self.store = store
+        self.catalog = CatalogService(store)
         self.started_at = time.time()
         self.synced_on_start = False
         self._stopping: asyncio.Future[None] | None = None
@@ -79,12 +87,13 @@ class OstBot(commands.Bot):
     # -- lifecycle ------------------------------------------------------------------------
 
     async def setup_hook(self) -> None:
-        self._stopping = None  # started again after a close (tests restart the same bot)
-        if self.store is None or self.store.closed:
-            self.store = await Store.open(self.settings.database)
+        self._stopping = None
+        # The store was opened before the bot, perhaps on another clock (SimCord's virtual one runs from
+        # the bot's start): its next look at other processes' changes is timed on the bot's clock.
+        await self.store.refresh(force=True)
         await self.store.listen()  # hear other processes' catalog and settings changes (PostgreSQL)
         self.store.catalog.max_server_songs = self.settings.max_server_songs
-        service_for(self.store).write_rate = WriteRate(self.settings.catalog_writes_per_minute,
+        self.catalog.write_rate = WriteRate(self.settings.catalog_writes_per_minute,
                                                      lambda: self.loop.time())  # SimCord moves the clock
         if not self.store.catalog_watchers:
             self.store.catalog_watchers.append(lambda: self.dispatch("catalog_moved"))
@@ -126,7 +135,7 @@ class OstBot(commands.Bot):
             await super().close()  # unloads the cogs: the quiz cog stops its game loops (the games stay resumable)
         finally:
             store = self.store
-            if store is not None and not store.closed:
+            if not store.closed:
                 if self._heartbeat is not None:
                     await self._leave_fleet(store)
                 await store.close()  # refuses later writes at once, then checkpoints the WAL
@@ -149,7 +158,6 @@ class OstBot(commands.Bot):
             await asyncio.sleep(seconds)
 
     async def heartbeat(self) -> None:
-        assert self.store is not None
         shards = self.settings.shards
         await self.store.fleet.heartbeat(
             host=socket.gethostname(), pid=os.getpid(), shard_count=shards.count,
@@ -160,7 +168,7 @@ class OstBot(commands.Bot):
 
     async def fleet_guild_count(self) -> int:
         """Servers across every live process (this one's alone when no heartbeat is recorded)."""
-        if self.store is None or not self.settings.heartbeat_seconds:
+        if not self.settings.heartbeat_seconds:
             return len(self.guilds)
         members = await self.store.fleet.members(discord.utils.utcnow())
         return fleet_guilds(members, stale_after=self.settings.stale_after) or len(self.guilds)
@@ -187,7 +195,6 @@ class OstBot(commands.Bot):
 
     async def _keep_cards(self) -> None:
         store = self.store
-        assert store is not None
         while not self.is_closed() and not store.closed:
             generation = store.catalog.generation
             if generation != self.cards_built_at:
@@ -237,7 +244,6 @@ class OstBot(commands.Bot):
     async def sync_commands(self, command_hash: str | None = None) -> None:
         """Push the command tree to Discord (and to the dev server when one is set); `command_hash` is the
         tree's `command_hash()` when the caller has it already (it costs tens of milliseconds)."""
-        assert self.store is not None
         await self.tree.sync()
         if self.settings.dev_guild_id:
             guild = discord.Object(self.settings.dev_guild_id)
@@ -247,7 +253,6 @@ class OstBot(commands.Bot):
         log.info("synced %d application commands", len(self.tree.get_commands()))
 
     async def sync_commands_if_changed(self) -> bool:
-        assert self.store is not None
         current = await self.command_hash()
         if await self.store.meta.get("command_hash") == current:
             log.info("application commands unchanged since the last sync; not syncing")
@@ -261,27 +266,45 @@ class OstBot(commands.Bot):
 
     # -- helpers for cogs -------------------------------------------------------------------
 
-    async def language_for(self, interaction: discord.Interaction) -> str:
+    async def language_for(self, interaction: discord.Interaction, setting: str | None = None) -> str:
+        """The reader's language, the one way it is worked out: the server's language setting (read from
+        the store, unless the caller has it: a quiz's session keeps it, so clicks stay cheap), else the
+        member's Discord language, else the server's; English when none of them is one the bot speaks."""
+        if setting is None:
+            setting = await self._language_setting(interaction)
+        guild_locale = interaction.guild_locale if interaction.guild_id else None
+        return resolve_language(setting, str(interaction.locale), str(guild_locale) if guild_locale else None)
+
+    async def _language_setting(self, interaction: discord.Interaction) -> str:
         setting = "auto"
-        if interaction.guild_id is not None and self.store is not None and not self.store.closed:
+        if interaction.guild_id is not None and not self.store.closed:
             try:
                 setting = (await self.store.guilds.get(interaction.guild_id)).language
             except StoreUnavailable as exc:  # the database went away: the caller meets (and reports) it too
                 log.info("could not read the language setting: %s", exc)
             except Exception:  # a broken store must not stop an error message from going out
                 log.exception("could not read the language setting")
-        guild_locale = interaction.guild_locale if interaction.guild_id else None
-        return resolve_language(setting, str(interaction.locale), str(guild_locale) if guild_locale else None)
+        return setting
+
+
+if TYPE_CHECKING:
+    _answers_like_the_funnel_asks: type[ServingBot] = OstBot  # mypy checks the bot serves the error funnel
 
 
 class ShardedOstBot(OstBot, commands.AutoShardedBot):
     """The same bot on `discord.AutoShardedClient`, for `settings.shard_ids` of `settings.shard_count`."""
 
 
-def create_bot(settings: Settings) -> OstBot:
+def create_bot(settings: Settings, store: Store) -> OstBot:
+    """The bot for these settings (sharded when they say so), owning `store` from now on."""
     if settings.shard_count is None:
-        return OstBot(settings)
-    return ShardedOstBot(settings, shard_count=settings.shard_count,
-                         shard_ids=list(settings.shards.owned))
+        return OstBot(settings, store)
+    return ShardedOstBot(settings, store, shard_count=settings.shard_count, shard_ids=list(settings.shards.owned))
+
+
+async def open_bot(settings: Settings) -> OstBot:
+    """The store first, then the bot: a database that cannot be reached (PostgreSQL down, a wrong URL)
+    stops the start-up before any connection to Discord is made."""
+    return create_bot(settings, await Store.open(settings.database))
 
 

@@ -1,4 +1,4 @@
-"""What command checks raise, and how they read the server's settings."""
+"""How command checks read the server's settings (a check's refusal is a `bot.errors.UserError`)."""
 
 from __future__ import annotations
 
@@ -11,15 +11,6 @@ from .store import StoreUnavailable
 if TYPE_CHECKING:
     from .store import Store
     from .store.guild_repo import GuildSettings
-
-
-class Refused(app_commands.CheckFailure):
-    """A check said no; carries the message key to show (cooldowns, channel rules, roles)."""
-
-    def __init__(self, key: str, /, **params: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.params = params
 
 
 class StoreCheckFailure(app_commands.CheckFailure):

@@ -10,11 +10,9 @@ from typing import Generic, Protocol, TypeVar, cast
 
 import discord
 
+from .error_handler import ServingBot, answer_error
 from .errors import UserError
-from .faults import answer_fault
-from .i18n import t
-from .replies import data_field, reader_language, send_ephemeral
-from .store import StoreUnavailable
+from .replies import data_field
 
 log = logging.getLogger(__name__)
 
@@ -22,22 +20,13 @@ C = TypeVar("C")
 
 
 async def answer_errors(interaction: discord.Interaction, work: Callable[[], Awaitable[object]]) -> None:
-    """Run a component callback (button, select) the way the tree runs a command: a UserError
-    becomes the usual private message, and a Discord fault on the reply (5xx, 429, expired) one
-    log line and, when passing, a private "try again". Anything else is a bug and propagates."""
+    """Run a component callback (button, select, modal) the way the tree runs a command: caches another
+    process made stale dropped first, and any error answered by the one funnel (`answer_error`)."""
     try:
-        store = getattr(interaction.client, "store", None)
-        if store is not None:
-            await store.refresh()
+        await cast(ServingBot, interaction.client).store.refresh()
         await work()
-    except UserError as error:
-        await send_ephemeral(interaction, t(error.key, await reader_language(interaction), **error.params))
-    except StoreUnavailable as error:
-        log.warning("button %s: %s", data_field(interaction, "custom_id"), error)
-        await send_ephemeral(interaction, t("faults.try_again", await reader_language(interaction)), quiet=True)
-    except discord.HTTPException as error:
-        if not await answer_fault(interaction, error, f"button {data_field(interaction, 'custom_id')}"):
-            raise
+    except Exception as error:
+        await answer_error(interaction, error, f"button {data_field(interaction, 'custom_id')}")
 
 
 class CooldownKeeper(Protocol):
@@ -51,9 +40,9 @@ async def spend_cooldown(interaction: discord.Interaction, name: str) -> None:
     member who clicks it, whoever posted the card: `name` is the use it counts as ("random" for
     🎲 Another, like the command it repeats). A member who must wait gets the command's private
     "slow down" (a UserError, so `answer_errors` sends it) and nothing is posted."""
-    store = getattr(interaction.client, "store", None)
+    store = cast(ServingBot, interaction.client).store
     tree: CooldownKeeper | None = getattr(interaction.client, "tree", None)
-    if interaction.guild_id is None or store is None or store.closed or tree is None:
+    if interaction.guild_id is None or store.closed or tree is None:
         return
     seconds = (await store.guilds.get(interaction.guild_id)).cooldown_seconds
     left = tree.spend_cooldown(interaction, name, seconds)

@@ -2,16 +2,18 @@
 
 `Settings(database_path=...)` with every other field at its default is valid (no token
 needed), which is what tests use. `Settings.from_env()` reads the real environment and a
-`.env` file; a real environment variable always wins over the file.
+`.env` file; a real environment variable always wins over the file. Each setting has one
+default, the dataclass field's; every check is in `__post_init__`, whichever way it was built.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from dotenv import dotenv_values
 
@@ -26,6 +28,11 @@ MISSED_BEATS = 3  # heartbeats missed before a process counts as gone
 PROJECT_URL = "https://github.com/ost-ballad-bot/ost-ballad-bot"
 MUSICBRAINZ_URL = "https://musicbrainz.org"
 COVERART_URL = "https://coverartarchive.org"
+
+
+def is_postgres_url(target: object) -> bool:
+    """A postgresql:// (or postgres://) URL selects PostgreSQL; anything else is a SQLite file."""
+    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
 
 
 class ConfigError(ValueError):
@@ -48,12 +55,8 @@ class Settings:
     shard_count: int | None = None
     shard_ids: tuple[int, ...] | None = None
     # How often the process records that it is alive (for `ostbot status` and `/about`); None: never
-    # (tests, unless they ask). `from_env` turns it on: OST_HEARTBEAT_SECONDS, 30 by default.
-    heartbeat_seconds: float | None = None
-    # What one server may write to its own catalog (bot.catalog.limits): OST_MAX_SERVER_SONGS songs,
-    # and OST_CATALOG_WRITES_PER_MINUTE writes (add, remove, hide, restore, import) in any minute.
-    max_server_songs: int = DEFAULT_MAX_SERVER_SONGS
-    catalog_writes_per_minute: int = DEFAULT_WRITES_PER_MINUTE
+    # (the playground, and tests unless they ask).
+    heartbeat_seconds: float | None = DEFAULT_HEARTBEAT_SECONDS
     # MusicBrainz: the site root (requests go to {root}/ws/2/...), the Cover Art Archive's root, the
     # contact in the User-Agent, and this process's share of MusicBrainz's limit of one request per second
     # (a fleet of N processes on one host sets 1/N each; see the README).
@@ -61,14 +64,22 @@ class Settings:
     coverart_url: str = COVERART_URL
     musicbrainz_contact: str = PROJECT_URL
     musicbrainz_rate: float = 1.0
+    # What one server may write to its own catalog (bot.catalog.limits): OST_MAX_SERVER_SONGS songs,
+    # and OST_CATALOG_WRITES_PER_MINUTE writes (add, remove, hide, restore, import, fetch) in any minute.
+    max_server_songs: int = DEFAULT_MAX_SERVER_SONGS
+    catalog_writes_per_minute: int = DEFAULT_WRITES_PER_MINUTE
 
     def __post_init__(self) -> None:
+        if self.max_server_songs < 1 or self.catalog_writes_per_minute < 1:
+            raise ConfigError("OST_MAX_SERVER_SONGS and OST_CATALOG_WRITES_PER_MINUTE must be 1 or more")
         if self.log_level not in LOG_LEVELS:
             raise ConfigError(f"OST_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {self.log_level!r}")
-        if self.database_url is not None and not self.database_url.startswith(("postgresql://", "postgres://")):
+        if self.database_url is not None and not is_postgres_url(self.database_url):
             raise ConfigError("OST_DATABASE_URL must be a postgresql:// URL (leave it out to use SQLite)")
         if self.dev_guild_id is not None and self.dev_guild_id <= 0:
             raise ConfigError("OST_DEV_GUILD_ID must be a positive server id")
+        if self.heartbeat_seconds is not None and not 1 <= self.heartbeat_seconds <= 3600:
+            raise ConfigError("OST_HEARTBEAT_SECONDS must be between 1 and 3600")
         if self.shard_count is not None and self.shard_count < 1:
             raise ConfigError("OST_SHARD_COUNT must be 1 or more")
         if self.shard_ids is not None:
@@ -117,74 +128,42 @@ class Settings:
     def from_env(
         cls, environ: Mapping[str, str] | None = None, dotenv_path: Path | str | None = ".env"
     ) -> Settings:
+        """The settings of the variables set (an empty one counts as unset); the others keep their default."""
         values: dict[str, str] = {}
         if dotenv_path is not None and Path(dotenv_path).is_file():
             values.update({k: v for k, v in dotenv_values(dotenv_path).items() if v is not None})
         values.update(os.environ if environ is None else environ)
-
-        def text(name: str) -> str | None:
-            value = values.get(name, "").strip()
-            return value or None
-
-        token = text("DISCORD_TOKEN")
-        guild = text("OST_DEV_GUILD_ID")
-        dev_guild_id = None
-        if guild is not None:
-            if not guild.isdigit():
-                raise ConfigError(f"OST_DEV_GUILD_ID must be a server id (digits only), not {guild!r}")
-            dev_guild_id = int(guild)
-        level = (text("OST_LOG_LEVEL") or "INFO").upper()
-        if level not in LOG_LEVELS:
-            raise ConfigError(f"OST_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {level!r}")
-        catalog = text("OST_CATALOG_PATH")
-        shard_count: int | None = None
-        if (count := text("OST_SHARD_COUNT")) is not None:
-            if not count.isdigit():
-                raise ConfigError(f"OST_SHARD_COUNT must be a number of shards, not {count!r}")
-            shard_count = int(count)
-        shard_ids: tuple[int, ...] | None = None
-        if (ids := text("OST_SHARD_IDS")) is not None:
-            try:
-                shard_ids = parse_shard_ids(ids)
-            except ValueError as exc:
-                raise ConfigError(f"OST_SHARD_IDS: {exc} (write them like 0-3 or 4,5,7)") from None
-        beat = text("OST_HEARTBEAT_SECONDS") or str(DEFAULT_HEARTBEAT_SECONDS)
-        try:
-            heartbeat_seconds = float(beat)
-        except ValueError:
-            raise ConfigError(f"OST_HEARTBEAT_SECONDS must be a number of seconds, not {beat!r}") from None
-        if not 1 <= heartbeat_seconds <= 3600:
-            raise ConfigError("OST_HEARTBEAT_SECONDS must be between 1 and 3600")
-        rate_text = text("OST_MUSICBRAINZ_RATE") or "1"
-        try:
-            musicbrainz_rate = float(rate_text)
-        except ValueError:
-            raise ConfigError(f"OST_MUSICBRAINZ_RATE must be a number of requests per second, "
-                              f"not {rate_text!r}") from None
-        return cls(
-            max_server_songs=_count(text("OST_MAX_SERVER_SONGS"), "OST_MAX_SERVER_SONGS", DEFAULT_MAX_SERVER_SONGS),
-            catalog_writes_per_minute=_count(text("OST_CATALOG_WRITES_PER_MINUTE"), "OST_CATALOG_WRITES_PER_MINUTE",
-                                             DEFAULT_WRITES_PER_MINUTE),
-            musicbrainz_url=text("OST_MUSICBRAINZ_URL") or MUSICBRAINZ_URL,
-            coverart_url=text("OST_COVERART_URL") or COVERART_URL,
-            musicbrainz_contact=text("OST_MUSICBRAINZ_CONTACT") or PROJECT_URL,
-            musicbrainz_rate=musicbrainz_rate,
-            token=token,
-            heartbeat_seconds=heartbeat_seconds,
-            database_path=Path(text("OST_DATABASE_PATH") or "data/ost.db"),
-            database_url=text("OST_DATABASE_URL"),
-            dev_guild_id=dev_guild_id,
-            log_level=level,
-            catalog_path=Path(catalog) if catalog else None,
-            shard_count=shard_count,
-            shard_ids=shard_ids,
-        )
+        fields: dict[str, Any] = {}
+        for name, (field_name, parse, expected) in _ENVIRONMENT.items():
+            if text := values.get(name, "").strip():
+                try:
+                    fields[field_name] = parse(text)
+                except ValueError:
+                    raise ConfigError(f"{name} must be {expected}, not {text!r}") from None
+        return cls(**fields)
 
 
-def _count(value: str | None, name: str, default: int) -> int:
-    """A whole number of at least 1 from the environment, or the default when unset."""
-    if value is None:
-        return default
-    if not value.isdigit() or int(value) < 1:
-        raise ConfigError(f"{name} must be a whole number of at least 1, not {value!r}")
-    return int(value)
+def _digits(text: str) -> int:
+    if not text.isdigit():
+        raise ValueError(text)
+    return int(text)
+
+
+# Variable -> (field, parser, what a value must be: for the message when it does not parse).
+_ENVIRONMENT: dict[str, tuple[str, Callable[[str], Any], str]] = {
+    "DISCORD_TOKEN": ("token", str, "a bot token"),
+    "OST_DATABASE_PATH": ("database_path", Path, "a file path"),
+    "OST_DATABASE_URL": ("database_url", str, "a postgresql:// URL"),
+    "OST_DEV_GUILD_ID": ("dev_guild_id", _digits, "a server id (digits only)"),
+    "OST_LOG_LEVEL": ("log_level", str.upper, "a log level"),
+    "OST_CATALOG_PATH": ("catalog_path", Path, "a file path"),
+    "OST_SHARD_COUNT": ("shard_count", _digits, "a number of shards"),
+    "OST_SHARD_IDS": ("shard_ids", parse_shard_ids, "shard ids written like 0-3 or 4,5,7"),
+    "OST_HEARTBEAT_SECONDS": ("heartbeat_seconds", float, "a number of seconds"),
+    "OST_MUSICBRAINZ_URL": ("musicbrainz_url", str, "an http:// or https:// URL"),
+    "OST_COVERART_URL": ("coverart_url", str, "an http:// or https:// URL"),
+    "OST_MUSICBRAINZ_CONTACT": ("musicbrainz_contact", str, "a URL or an e-mail address"),
+    "OST_MUSICBRAINZ_RATE": ("musicbrainz_rate", float, "a number of requests per second"),
+    "OST_MAX_SERVER_SONGS": ("max_server_songs", _digits, "a whole number of songs"),
+    "OST_CATALOG_WRITES_PER_MINUTE": ("catalog_writes_per_minute", _digits, "a whole number of writes"),
+}

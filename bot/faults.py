@@ -12,7 +12,7 @@ from typing import TypeGuard
 import discord
 
 from .i18n import t
-from .replies import reader_language, send_ephemeral
+from .replies import send_ephemeral
 from .store import StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -43,8 +43,7 @@ def describe(error: discord.HTTPException) -> str:
     return f"{error.status} {error.text or 'no message'}"[:200] + (f" (code {error.code})" if error.code else "")
 
 
-async def answer_fault(interaction: discord.Interaction, error: BaseException, where: str,
-                       lang: str | None = None) -> bool:
+async def answer_fault(interaction: discord.Interaction, error: BaseException, where: str, lang: str) -> bool:
     """Deal with a Discord error raised while answering `interaction`: one log line, no traceback,
     and for a passing fault a private "try again" (which may itself fail, quietly). False when
     `error` is not Discord's fault: the caller treats it as a bug."""
@@ -54,8 +53,7 @@ async def answer_fault(interaction: discord.Interaction, error: BaseException, w
     assert isinstance(error, discord.HTTPException)
     log.log(level, "%s: the reply to interaction %s failed: %s", where, interaction.id, describe(error))
     if is_passing_fault(error):
-        await send_ephemeral(interaction, t("faults.try_again", lang or await reader_language(interaction)),
-                             quiet=True)
+        await send_ephemeral(interaction, t("faults.try_again", lang), quiet=True)
     return True
 
 

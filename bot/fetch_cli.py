@@ -26,7 +26,8 @@ from .ui.fetch import report_lines
 LANG = "en"
 
 
-def add_parser(db: argparse._SubParsersAction) -> None:
+def add_parser(db: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """`ostbot db fetch`'s options; the caller says what runs it (`set_defaults(func=...)`)."""
     fetch = db.add_parser("fetch", help="add a drama's OST from MusicBrainz (shows what it adds, then asks)")
     fetch.add_argument("query", help="a drama or OST album name, or a MusicBrainz release (group) link or id")
     fetch.add_argument("--guild", type=int, help="add them as one server's own songs")
@@ -34,6 +35,7 @@ def add_parser(db: argparse._SubParsersAction) -> None:
     fetch.add_argument("--drama", help="the drama the songs are from (default: read from the release's title)")
     fetch.add_argument("--instrumentals", action="store_true", help="add instrumental tracks too")
     fetch.add_argument("--all-parts", action="store_true", help="every OST part of the found release's drama")
+    return fetch
 
 
 def _found_lines(found: fetching.Found) -> list[str]:
@@ -53,7 +55,7 @@ async def fetch(store: Store, client: MusicBrainzClient, args: argparse.Namespac
     shared = args.guild is None
     preview = await store.catalog.add_fetched(plan, guild_id=args.guild, dry_run=True)
     print(f"\nFrom {', '.join(r.title for r in releases)} (drama {plan.drama}), this fetch would:")
-    print("\n".join(report_lines(preview, LANG, shared=shared, terminal=True)))
+    print("\n".join(report_lines(preview, LANG, shared=shared, terminal=True, preview=True)))
     if not preview.added and not preview.linked:
         print("Nothing to add.")
         return 0

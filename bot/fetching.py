@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .catalog.fetched import FetchPlan, FetchRefused, FetchResult, plan_fetch
+from .catalog.limits import ServerSongLimit
 from .errors import UserError
 from .musicbrainz.client import MusicBrainzClient, MusicBrainzError
 from .musicbrainz.models import Release, ReleaseSummary
@@ -41,11 +42,12 @@ class Found:
 
 @asynccontextmanager
 async def fetch_faults(what: str) -> AsyncIterator[None]:
-    """MusicBrainz's faults, a query naming no OST and a refused plan, as the reader's message
-    (one log line each; a bad query is the reader's, not logged)."""
+    """MusicBrainz's faults, a query naming no OST and a refused plan, as the reader's message, with
+    one log line each (INFO for the reader's own mistakes, WARNING for MusicBrainz's faults)."""
     try:
         yield
     except BadQuery as error:
+        log.info("%s: %s", what, error.key)
         raise UserError(error.key, **error.params) from error
     except FetchRefused as error:
         log.info("%s: %s", what, error.key)
@@ -101,8 +103,13 @@ def plan(releases: list[Release], *, drama: str | None, instrumentals: bool) -> 
 
 async def add(store: Store, fetch_plan: FetchPlan, *, guild_id: int | None, added_by: int | None) -> FetchResult:
     """Add the plan to the shared catalog (guild None) or one server's, in one transaction."""
-    result = await store.catalog.add_fetched(fetch_plan, guild_id=guild_id, origin="import" if guild_id is None
-                                             else "guild", added_by=added_by)
+    try:
+        result = await store.catalog.add_fetched(fetch_plan, guild_id=guild_id, origin="import" if guild_id is None
+                                                 else "guild", added_by=added_by)
+    except ServerSongLimit as error:  # the transaction rolled back: nothing was added
+        log.info("fetch into server %s refused: %s", guild_id, error)
+        raise UserError("fetch.error.server_limit", limit=error.limit, songs=error.songs,
+                        adding=error.adding) from error
     log.info("fetched %s into %s: %d added, %d already there, %d left out", ", ".join(
         r.mbid for r in fetch_plan.releases), "the shared catalog" if guild_id is None else f"server {guild_id}",
         len(result.added), len(result.linked), len(result.left_out))

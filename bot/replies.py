@@ -1,4 +1,4 @@
-"""Private replies to an interaction, whatever state it is in, and the reader's language."""
+"""Private replies to an interaction, whatever state it is in."""
 
 from __future__ import annotations
 
@@ -36,8 +36,3 @@ async def send_ephemeral(interaction: discord.Interaction, content: str | None =
         log.log(logging.DEBUG if quiet else logging.WARNING, "could not send an ephemeral reply to interaction %s: %s",
                 interaction.id, exc)
 
-
-async def reader_language(interaction: discord.Interaction) -> str:
-    """The reader's language, as the bot chooses it (English from a client without that choice)."""
-    language_for = getattr(interaction.client, "language_for", None)
-    return await language_for(interaction) if language_for is not None else "en"

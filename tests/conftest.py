@@ -13,7 +13,7 @@ from pathlib import Path
 import discord
 import pytest
 
-from bot.app import create_bot
+from bot.app import open_bot
 from bot.config import Settings
 from bot.store import Store
 
@@ -113,17 +113,18 @@ def database(engine: str, tmp_path: Path, request):
 
 @pytest.fixture
 def settings(database, tmp_path: Path) -> Settings:
+    """The bot's settings on the test's database; no heartbeat (a test that needs one asks for it)."""
     if isinstance(database, Path):
-        return Settings(database_path=database)
-    return Settings(database_path=tmp_path / "ost.db", database_url=database)
+        return Settings(database_path=database, heartbeat_seconds=None)
+    return Settings(database_path=tmp_path / "ost.db", database_url=database, heartbeat_seconds=None)
 
 
 @pytest.fixture
 async def simcord_bot(settings: Settings):
-    bot = create_bot(settings)
+    bot = await open_bot(settings)
     yield bot
     # SimCord's shutdown never calls bot.close(): close the store here, before the test database goes.
-    if bot.store is not None and not bot.store.closed:
+    if not bot.store.closed:
         await bot.store.close()
 
 

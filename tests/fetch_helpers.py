@@ -57,11 +57,13 @@ def big_release(count: int, mbid: str = "d1a6e2a1-0000-4000-8000-00000000b16b") 
 
 
 @contextlib.contextmanager
-def standin_process() -> Iterator[dict[str, str]]:
-    """`python -m tests.musicbrainz.standin` as a process of its own; yields the environment naming it
-    (OST_MUSICBRAINZ_URL, OST_COVERART_URL). Its start is polled, at most 30 seconds."""
+def standin_process(*faults: str) -> Iterator[dict[str, str]]:
+    """`python -m tests.musicbrainz.standin` as a process of its own (`faults`: its `--fail PATH=MODE`);
+    yields the environment naming it (OST_MUSICBRAINZ_URL, OST_COVERART_URL). Its start is polled, at
+    most 30 seconds."""
     root = Path(__file__).resolve().parent.parent
-    process = subprocess.Popen([sys.executable, "-m", "tests.musicbrainz.standin", "--port", "0"], cwd=root,
+    fail = [arg for fault in faults for arg in ("--fail", fault)]
+    process = subprocess.Popen([sys.executable, "-m", "tests.musicbrainz.standin", "--port", "0", *fail], cwd=root,
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, bufsize=0)
     assert process.stdout is not None
     out = b""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.app import cog_modules, create_bot
+from bot.app import cog_modules, open_bot
 
 
 async def test_first_start_syncs_and_faithful_restart_does_not(simcord_env, settings):
@@ -11,7 +11,7 @@ async def test_first_start_syncs_and_faithful_restart_does_not(simcord_env, sett
     assert await bot.store.meta.get("command_hash") == await bot.command_hash()
 
     await bot.close()
-    again = create_bot(settings)
+    again = await open_bot(settings)
     await simcord_env.restart_bot(again)
     assert again.synced_on_start is False
     assert (await again.store.catalog.counts()).songs == 19
@@ -21,7 +21,7 @@ async def test_changed_commands_sync_again(simcord_env, settings):
     bot = simcord_env.bot
     await bot.store.meta.set("command_hash", "stale")
     await bot.close()
-    again = create_bot(settings)
+    again = await open_bot(settings)
     await simcord_env.restart_bot(again)
     assert again.synced_on_start is True
 

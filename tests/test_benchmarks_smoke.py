@@ -16,7 +16,7 @@ from benchmarks.__main__ import main as bench_main
 from benchmarks.catalogs import SyntheticCatalog, chunks_to
 from benchmarks.child import add_floor, typo
 from benchmarks.harness import Harness, run
-from bot.app import create_bot
+from bot.app import open_bot
 from bot.config import Settings
 
 
@@ -59,7 +59,7 @@ def test_quick_run_writes_every_table(tmp_path: Path):
 def test_harness_drives_a_real_command_through_the_parser(tmp_path: Path):
     async def scenario() -> dict:
         world = wire.World.create()
-        bot = create_bot(Settings(database_path=tmp_path / "h.db"))
+        bot = await open_bot(Settings(database_path=tmp_path / "h.db", heartbeat_seconds=None))
         add_floor(bot)
         harness = Harness(bot, world)
         await harness.start()
@@ -112,3 +112,15 @@ def test_the_fleet_is_judged_on_the_pair_of_windows_with_the_median_ratio():
     assert ok is True and measured.startswith("1.50×")
     section = "\n".join(report._fleet_section(results))
     assert "4 pairs of windows in turn" in section and "1.80× (900/s vs 500/s)" in section and "failed" in section
+
+
+def test_the_chat_benchmark_runs_alone_and_reports(capsys):
+    import json
+
+    from benchmarks import chat, report
+
+    assert chat.main(["--calls", "4", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["slash"]["n"] == result["mention"]["n"] == 4 and result["ratio"] > 0
+    section = "\n".join(report._chat_section({"status": "ok", **result}))
+    assert "a mention against the slash command" in section and "/ost query" in section

@@ -86,7 +86,7 @@ def test_the_playground_never_uses_the_real_database(tmp_path, monkeypatch):
     assert settings("--database", str(real), "start", playground=True).database_path == real.with_name("playground.db")
     assert settings("--database", str(real), "play", playground=True).database_path == real.with_name("playground.db")
     own = tmp_path / "mine.db"
-    assert settings("play", "--database", str(own), playground=True).database_path == own
+    assert settings("play", "--playground-db", str(own), playground=True).database_path == own
 
 
 @pytest.mark.parametrize("blocked", [("simcord",), ("rich",), ("simcord", "rich")])

@@ -51,8 +51,8 @@ async def test_every_part_into_the_shared_catalog_with_yes(database, standin):
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "MusicBrainz found for '도깨비'" in out and "도깨비 OST Part 1" in out
-    assert "this fetch would:" in out and "Round and Round" in out
-    assert "Already there, linked to the release" in out and "Stay with Me (Goblin)" in out
+    assert "this fetch would:" in out and "Add 98 songs to the shared catalog:" in out and "Round and Round" in out
+    assert "Link 2 songs already there to the release:" in out and "Stay with Me (Goblin)" in out
     assert "A fetch adds at most 100 songs" in out                    # the box set
     assert "Done:" in out and "Traceback" not in result.stderr
     assert await own_titles(database) == ["Round and Round"]
@@ -97,3 +97,10 @@ def test_bad_input_and_faults_are_one_clear_line(tmp_path, standin, query, env, 
     result = fetch(tmp_path / "ost.db", [query, "--yes"], {**standin, **env})
     assert result.returncode == 1
     assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_musicbrainz_that_never_answers_is_one_clear_line_after_the_timeout(tmp_path):
+    with standin_process("/ws/2=hang") as env:
+        result = fetch(tmp_path / "ost.db", ["도깨비", "--yes"], env)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "MusicBrainz can't be reached right now. Nothing was added" in result.stderr

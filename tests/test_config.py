@@ -49,7 +49,8 @@ def test_a_database_url_selects_postgres_and_its_password_stays_out_of_repr(tmp_
 def test_a_process_counts_as_gone_after_three_missed_heartbeats(tmp_path):
     """One rule for `ostbot status`, `/about`'s fleet count and a quiz's owner during a deploy."""
     assert Settings(database_path=tmp_path / "a.db", heartbeat_seconds=10).stale_after == 30
-    assert Settings(database_path=tmp_path / "a.db").stale_after == 90  # none recorded: the default 30 s
+    assert Settings(database_path=tmp_path / "a.db").stale_after == 90  # the default: 30 s
+    assert Settings(heartbeat_seconds=None).stale_after == 90  # none recorded (`ostbot status`): the default's
 
 
 def test_musicbrainz_settings_default_to_the_real_services_and_read_the_environment():
@@ -74,3 +75,27 @@ def test_musicbrainz_settings_default_to_the_real_services_and_read_the_environm
 def test_bad_musicbrainz_settings_name_the_variable(env, name):
     with pytest.raises(ConfigError, match=name):
         Settings.from_env(env, dotenv_path=None)
+
+
+def test_an_empty_environment_gives_the_same_settings_as_the_dataclass():
+    """One default per setting: the field's, whether the settings come from the environment or not."""
+    assert Settings.from_env({}, dotenv_path=None) == Settings()
+    assert Settings().heartbeat_seconds == 30
+
+
+@pytest.mark.parametrize(("env", "name"), [
+    ({"OST_HEARTBEAT_SECONDS": "often"}, "OST_HEARTBEAT_SECONDS"),
+    ({"OST_HEARTBEAT_SECONDS": "0.5"}, "OST_HEARTBEAT_SECONDS"),
+    ({"OST_DEV_GUILD_ID": "0"}, "OST_DEV_GUILD_ID"),
+    ({"OST_SHARD_COUNT": "two"}, "OST_SHARD_COUNT"),
+])
+def test_bad_numbers_name_the_variable(env, name):
+    with pytest.raises(ConfigError, match=name):
+        Settings.from_env(env, dotenv_path=None)
+
+
+def test_keyword_settings_are_checked_as_the_environment_is():
+    with pytest.raises(ConfigError, match="OST_LOG_LEVEL"):
+        Settings(log_level="LOUD")
+    with pytest.raises(ConfigError, match="OST_DATABASE_URL"):
+        Settings(database_url="mysql://u:p@h/db")

@@ -17,7 +17,7 @@ HANGUL = re.compile(r"[\uac00-\ud7a3]")
 # A quoted title: an apostrophe between two letters (Don't) belongs to the title.
 QUOTED = re.compile(r"'(?:[^'\n]|(?<=[A-Za-z])'(?=[A-Za-z]))+'")
 PLACEHOLDER = re.compile(r"\{[^}]*\}")
-CODE = re.compile(r"`[^`]*`")
+CODE = re.compile(r"`[^`]*`|<[^>]*>|“[^”]*”")  # code, Discord markup, and quoted titles (“Orbit 같은 노래”)
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.&+\-/]*")
 
 # Latin words a Korean text may hold: proper names the catalog writes in Latin letters, formats
@@ -27,7 +27,7 @@ ALLOWED_LATIN = {
     "OST", "TV", "SBS", "TOP", "R&B", "MB", "CSV", "JSON", "UTF-8", "UTF-16", "ms", "SG",
     # names written in Latin letters (the article's spelling of an actor, time zones, a key)
     "Mun", "Kayoung", "Asia/Seoul", "Europe/London", "UTC", "Ctrl+R", "everyone", "here", "MusicBrainz", "ID",
-    "musicbrainz.org", "musicbrainz.org/release",
+    "musicbrainz.org", "musicbrainz.org/release", "DM", "CC0", "Cover", "Art", "Archive",
     # what a user types or a file holds, as it is
     "True", "False", "true", "false", "YYYY-MM-DD", "xlsx", "songs.csv", "ost",
     "title", "hangul", "alt_titles", "artists", "drama", "year", "release_date", "description",
@@ -52,7 +52,8 @@ def korean_catalog_texts() -> list[tuple[str, str]]:
 def korean_messages() -> dict[str, str]:
     found = dict(messages()["ko"])
     for path, entry in table()["commands"].items():
-        found[f"commands.{path}.description"] = entry["description"]
+        if "description" in entry:  # a message menu (Find OST) has a name only
+            found[f"commands.{path}.description"] = entry["description"]
         for option, fields in entry.get("options", {}).items():
             found[f"commands.{path}.{option}"] = fields["description"]
     return found
@@ -132,6 +133,14 @@ def test_mood_tags_are_adjectives():
     assert not [name for name in names.values() if (ord(name[-1]) - 0xAC00) % 28 != 4], names
     assert names["devoted"] == "한결같은"
     assert len(set(names.values())) == len(names)  # 뭉클한 and 감상적인 stay apart
+
+
+def test_korean_texts_name_commands_as_a_korean_client_shows_them():
+    """"/퀴즈 시작", not "/quiz start": a Korean reader's command picker shows the Korean names."""
+    roots = {path for path in table()["commands"] if " " not in path and command_entry(path)["name"] != path}
+    english = re.compile(r"/(" + "|".join(sorted(roots)) + r")\b")
+    assert "quiz" in roots and "ost" not in roots
+    assert not {key: text for key, text in korean_messages().items() if english.search(text)}
 
 
 def korean_path(qualified_name: str) -> str:

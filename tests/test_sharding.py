@@ -7,6 +7,7 @@ import pytest
 from bot.app import OstBot, ShardedOstBot, create_bot
 from bot.config import ConfigError, Settings
 from bot.sharding import Member, Shards, fleet_guilds, fleet_problems, format_shard_ids, parse_shard_ids, shard_of
+from bot.store import Store
 
 URL = "postgresql://ost@db/ost"
 
@@ -48,14 +49,18 @@ def test_bad_shard_settings_name_the_variable(env, words):
         Settings.from_env(env, dotenv_path=None)
 
 
-def test_shard_settings_pick_the_client(tmp_path):
-    assert type(create_bot(Settings(database_path=tmp_path / "a.db"))) is OstBot
-    whole = create_bot(Settings(database_path=tmp_path / "a.db", shard_count=2))  # SQLite: one process, all shards
-    assert isinstance(whole, ShardedOstBot) and whole.shard_count == 2 and whole.shard_ids == [0, 1]
-    part = create_bot(Settings.from_env({"OST_SHARD_COUNT": "4", "OST_SHARD_IDS": "2-3", "OST_DATABASE_URL": URL},
-                                        dotenv_path=None))
-    assert isinstance(part, ShardedOstBot) and part.shard_ids == [2, 3]
-    assert part.owns_guild((6 << 22) | 1) and not part.owns_guild((5 << 22) | 1)
+async def test_shard_settings_pick_the_client(tmp_path):
+    store = await Store.open(tmp_path / "a.db")  # what the bot is handed; the choice of client ignores it
+    try:
+        assert type(create_bot(Settings(database_path=tmp_path / "a.db"), store)) is OstBot
+        whole = create_bot(Settings(database_path=tmp_path / "a.db", shard_count=2), store)  # SQLite: all shards
+        assert isinstance(whole, ShardedOstBot) and whole.shard_count == 2 and whole.shard_ids == [0, 1]
+        part = create_bot(Settings.from_env({"OST_SHARD_COUNT": "4", "OST_SHARD_IDS": "2-3", "OST_DATABASE_URL": URL},
+                                            dotenv_path=None), store)
+        assert isinstance(part, ShardedOstBot) and part.shard_ids == [2, 3]
+        assert part.owns_guild((6 << 22) | 1) and not part.owns_guild((5 << 22) | 1)
+    finally:
+        await store.close()
 
 
 def test_fleet_problems_name_missing_and_doubled_shards():

@@ -99,6 +99,7 @@ class StoredSong:
     title: str
     hangul: str | None
     drama: str
+    guild_id: int | None = None     # whose song: None for the shared catalog
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +115,13 @@ class FetchResult:
 # -- from releases to a plan -----------------------------------------------------------------------
 
 def fetched_release(release: Release) -> FetchedRelease:
-    return FetchedRelease(release.mbid, release.title, release.date, release.cover_url)
+    """The release as the source its songs cite. A title that breaks the catalog's text rules is
+    not kept: the source is then named after its drama ("<drama> OST")."""
+    for wanted in (release.title, f"{release.drama} OST"):
+        title, problem = clean_text(wanted, LIMITS["title"])
+        if title and problem is None:
+            return FetchedRelease(release.mbid, title, release.date, release.cover_url)
+    return FetchedRelease(release.mbid, "MusicBrainz", release.date, release.cover_url)
 
 
 def song_titles(track: Track) -> tuple[str, str | None, list[str]]:
@@ -183,7 +190,11 @@ def plan_fetch(releases: Sequence[Release], *, drama: str | None = None, instrum
 def _song(track: Track, release: FetchedRelease, drama: str, seen: set[str]) -> FetchedSong | LeftOut:
     """One track as a song, or why it is left out. `seen`: recordings and titles already planned."""
     title, hangul, others = song_titles(track)
-    singers = tuple(singer(s) for s in track.singers)
+    # One singer credited twice (a joined credit naming the same artist) is one singer.
+    unique: dict[str, FetchedSinger] = {}
+    for credit in track.singers:
+        unique.setdefault(compact(credit.name), singer(credit))
+    singers = tuple(unique.values())
     if not singers:
         return LeftOut(track.title, LEFT_OUT + "no_singer")
     year, release_date = _dates(release.date)

@@ -158,35 +158,71 @@ def record_from_mapping(row: Mapping[str, object], line: int, problems: list[Rec
     an integer or digits; `ballad` a boolean or yes/no words. Anything else is reported.
     """
     bad = len(problems)
+    checked = _Row(row, line, problems, unit)
+    title = checked.text("title", LIMITS["title"])
+    drama = checked.text("drama", LIMITS["drama"])
+    artists = checked.names("artists", LIMITS["artist"], MAX_ARTISTS)
+    key = checked.text("key", 80)
+    if key and make_slug(key) != key:
+        checked.add("key", "bad_key")
+    year = _year(checked.clean.get("year"))
+    if year is False:
+        checked.add("year", "bad_year")
+        year = None
+    raw_release = checked.clean.get("release_date")
+    release = raw_release.strip() if isinstance(raw_release, str) else ""
+    if (release or raw_release not in (None, "")) and not _is_date(release):
+        checked.add("release_date", "bad_date")
+    ballad = _flag(checked.clean.get("ballad"))
+    if ballad is None:
+        checked.add("ballad", "bad_bool")
+    record = SongRecord(
+        key=key, title=title, artists=artists, drama=drama,
+        hangul=checked.text("hangul", LIMITS["hangul"]),
+        alt_titles=checked.names("alt_titles", LIMITS["title"], MAX_TAGS),
+        year=year, release_date=release,
+        description=checked.text("description", LIMITS["description"]),
+        styles=[s.lower() for s in checked.names("styles", LIMITS["tag"], MAX_TAGS)],
+        moods=[m.lower() for m in checked.names("moods", LIMITS["tag"], MAX_TAGS)],
+        ballad=bool(ballad),
+    )
+    return None if len(problems) > bad else record
 
-    def add(name: str, key: str, item: str | None = None, **params: object) -> None:
-        problems.append(RecordProblem(line, name, PROBLEM_KEY + key, params, item, unit))
 
-    clean: dict[str, object] = {}
-    for raw_key, value in row.items():
-        name = str(raw_key).strip().lower()
-        if name not in COLUMNS:
-            add(str(raw_key)[:ITEM_SHOWN], "unknown_column")
-        else:
-            clean[name] = value
-    for name in REQUIRED:
-        if _missing(clean.get(name), listed=name == "artists"):
-            add(name, "required")
+class _Row:
+    """One row being checked: its known columns (`clean`), and the problems found, each at its place
+    (the row's line or song number and the field)."""
 
-    def text(name: str, limit: int) -> str:
-        raw = clean.get(name)
+    def __init__(self, row: Mapping[str, object], line: int, problems: list[RecordProblem], unit: str) -> None:
+        self.line, self.problems, self.unit = line, problems, unit
+        self.clean: dict[str, object] = {}
+        for raw_key, value in row.items():
+            name = str(raw_key).strip().lower()
+            if name not in COLUMNS:
+                self.add(str(raw_key)[:ITEM_SHOWN], "unknown_column")
+            else:
+                self.clean[name] = value
+        for name in REQUIRED:
+            if _missing(self.clean.get(name), listed=name == "artists"):
+                self.add(name, "required")
+
+    def add(self, name: str, key: str, item: str | None = None, **params: object) -> None:
+        self.problems.append(RecordProblem(self.line, name, PROBLEM_KEY + key, params, item, self.unit))
+
+    def text(self, name: str, limit: int) -> str:
+        raw = self.clean.get(name)
         if raw is None:
             return ""
         if not isinstance(raw, str):
-            add(name, "not_text")
+            self.add(name, "not_text")
             return ""
         value, problem = clean_text(raw, limit)
         if problem:
-            add(name, problem[0], None, **problem[1])
+            self.add(name, problem[0], None, **problem[1])
         return value
 
-    def names(name: str, limit: int, most: int) -> list[str]:
-        raw = clean.get(name)
+    def names(self, name: str, limit: int, most: int) -> list[str]:
+        raw = self.clean.get(name)
         if raw is None:
             return []
         if isinstance(raw, str):
@@ -194,50 +230,21 @@ def record_from_mapping(row: Mapping[str, object], line: int, problems: list[Rec
         elif isinstance(raw, list) and all(isinstance(v, str) for v in raw):
             parts = [piece for v in raw for piece in v.split(LIST_SEPARATOR)]
         else:
-            add(name, "not_text_list")
+            self.add(name, "not_text_list")
             return []
         items = [p.strip() for p in parts if p.strip()]
         if len(items) > most:
-            add(name, "too_many", most=most)
+            self.add(name, "too_many", most=most)
             items = items[:most + 1]
         out = []
         for item in items:
             value, problem = clean_text(item, limit)
             if problem:
-                add(name, problem[0], item=value[:ITEM_SHOWN], **problem[1])
+                self.add(name, problem[0], item=value[:ITEM_SHOWN], **problem[1])
             out.append(value)
         if len({compact(v) for v in out}) != len(out):
-            add(name, "duplicate_entries")
+            self.add(name, "duplicate_entries")
         return out
-
-    title = text("title", LIMITS["title"])
-    drama = text("drama", LIMITS["drama"])
-    artists = names("artists", LIMITS["artist"], MAX_ARTISTS)
-    key = text("key", 80)
-    if key and make_slug(key) != key:
-        add("key", "bad_key")
-    year = _year(clean.get("year"))
-    if year is False:
-        add("year", "bad_year")
-        year = None
-    raw_release = clean.get("release_date")
-    release = raw_release.strip() if isinstance(raw_release, str) else ""
-    if (release or raw_release not in (None, "")) and not _is_date(release):
-        add("release_date", "bad_date")
-    ballad = _flag(clean.get("ballad"))
-    if ballad is None:
-        add("ballad", "bad_bool")
-    record = SongRecord(
-        key=key, title=title, artists=artists, drama=drama,
-        hangul=text("hangul", LIMITS["hangul"]),
-        alt_titles=names("alt_titles", LIMITS["title"], MAX_TAGS),
-        year=year, release_date=release,
-        description=text("description", LIMITS["description"]),
-        styles=[s.lower() for s in names("styles", LIMITS["tag"], MAX_TAGS)],
-        moods=[m.lower() for m in names("moods", LIMITS["tag"], MAX_TAGS)],
-        ballad=bool(ballad),
-    )
-    return None if len(problems) > bad else record
 
 
 def _missing(value: object, *, listed: bool) -> bool:

@@ -302,10 +302,9 @@ class NameIndex:
         if not words:
             return []
         hits, whole = self._word_hits(words)
-        if len(words) > 1 and is_spaced_freely(query):  # Korean spacing varies: "차차 차" is 차차차
-            joined = ["".join(words)]
-            more, more_whole = self._word_hits(joined)
-            hits, whole = hits | more, whole | more_whole
+        if not hits and len(words) > 1 and is_spaced_freely(query):  # Korean spacing varies: "차차 차" is 차차차
+            words = ["".join(words)]
+            hits, whole = self._word_hits(words)
         matches = []
         for position in hits:
             if self._visible(position, guild_id, kinds):

@@ -237,40 +237,55 @@ def parse_catalog(text: str, filename: str = "catalog.toml") -> SeedCatalog:
     version = raw.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         problems.append(f"{filename}: field 'version': must be a whole number >= 1")
+    keys: dict[str, set[str]] = {section: set() for section in SECTIONS}
+    valid = {section: _check_section(filename, section, raw.get(section, []), keys[section], problems)
+             for section in SECTIONS}
+    _check_references(filename, valid, keys, problems)
+    if problems:
+        raise CatalogError(problems)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    assert isinstance(version, int)
+    return SeedCatalog(version=version, digest=digest,
+                       **{section: [_typed(section, entry) for entry in entries] for section, entries in valid.items()})
 
-    keys: dict[str, set[str]] = {}
-    valid: dict[str, list[dict[str, Any]]] = {}
-    for section, spec in SECTIONS.items():
-        entries = raw.get(section, [])
-        if not isinstance(entries, list):
-            problems.append(f"{filename}: {section}: must be an array of tables ([[{section}]])")
-            entries = []
-        seen: set[str] = set()
-        names_seen: dict[str, str] = {}
-        valid[section] = []
-        for index, entry in enumerate(entries):
-            label = entry.get("key") if isinstance(entry, dict) else None
-            where = f"{filename}: {section}[{index}]" + (f" (key {label!r})" if label else "")
-            if not _check_entry(where, entry, spec, problems):
+
+def _check_section(filename: str, section: str, entries: Any, seen: set[str],
+                   problems: list[str]) -> list[dict[str, Any]]:
+    """The section's entries that pass their own checks (fields, unique keys and names); the others'
+    problems appended, and every well-formed key added to `seen`."""
+    if not isinstance(entries, list):
+        problems.append(f"{filename}: {section}: must be an array of tables ([[{section}]])")
+        return []
+    names_seen: dict[str, str] = {}
+    valid: list[dict[str, Any]] = []
+    for index, entry in enumerate(entries):
+        label = entry.get("key") if isinstance(entry, dict) else None
+        where = f"{filename}: {section}[{index}]" + (f" (key {label!r})" if label else "")
+        if not _check_entry(where, entry, SECTIONS[section], problems):
+            continue
+        if entry["key"] in seen:
+            problems.append(f"{where}: field 'key': duplicate key {entry['key']!r}")
+            continue
+        seen.add(entry["key"])
+        display = entry.get("name") or entry.get("title")
+        if section == "sources" and not display and not (entry.get("untitled") and entry.get("about")):
+            problems.append(f"{where}: field 'title': missing (or say untitled = true and what it is about)")
+            continue
+        if section != "sources":
+            folded = compact(display) + ("" if section != "songs" else "|" + entry["drama"])
+            if folded in names_seen:
+                problems.append(f"{where}: duplicate of {names_seen[folded]!r} (same name)")
                 continue
-            if entry["key"] in seen:
-                problems.append(f"{where}: field 'key': duplicate key {entry['key']!r}")
-                continue
-            seen.add(entry["key"])
-            display = entry.get("name") or entry.get("title")
-            if section == "sources" and not display and not (entry.get("untitled") and entry.get("about")):
-                problems.append(f"{where}: field 'title': missing (or say untitled = true and what it is about)")
-                continue
-            if section != "sources":
-                folded = compact(display) + ("" if section != "songs" else "|" + entry["drama"])
-                if folded in names_seen:
-                    problems.append(f"{where}: duplicate of {names_seen[folded]!r} (same name)")
-                    continue
-                names_seen[folded] = entry["key"]
-            for f_index, fact in enumerate(entry.get("facts", [])):
-                _check_entry(f"{where}: facts[{f_index}]", fact, FACT, problems)
-            valid[section].append(entry)
-        keys[section] = seen
+            names_seen[folded] = entry["key"]
+        for f_index, fact in enumerate(entry.get("facts", [])):
+            _check_entry(f"{where}: facts[{f_index}]", fact, FACT, problems)
+        valid.append(entry)
+    return valid
+
+
+def _check_references(filename: str, valid: dict[str, list[dict[str, Any]]], keys: dict[str, set[str]],
+                      problems: list[str]) -> None:
+    """Every key an entry names (sources, drama, artists, groups, lead actors) is an entry of the file."""
 
     def ref(where: str, field: str, value: str, section: str) -> None:
         if value not in keys[section]:
@@ -300,12 +315,6 @@ def parse_catalog(text: str, filename: str = "catalog.toml") -> SeedCatalog:
                 for credit in entry["artists"]:
                     ref(where, "artists", credit["artist"], "artists")
                 _check_mood_support(where, entry, keys["sources"], problems)
-    if problems:
-        raise CatalogError(problems)
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    assert isinstance(version, int)
-    return SeedCatalog(version=version, digest=digest,
-                       **{section: [_typed(section, entry) for entry in entries] for section, entries in valid.items()})
 
 
 def load_catalog(path: Path | None = None) -> SeedCatalog:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import itertools
-import weakref
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -417,13 +416,3 @@ class CatalogService:
         candidates = await self.store.catalog.songs_by_ids(ids, guild_id)
         return recommend(targets, candidates, limit)
 
-
-_services: weakref.WeakKeyDictionary[Any, CatalogService] = weakref.WeakKeyDictionary()
-
-
-def service_for(store: CatalogStore) -> CatalogService:
-    """One service (and one name index, one set of shuffle bags) per open store."""
-    service = _services.get(store)
-    if service is None:
-        service = _services[store] = CatalogService(store)
-    return service

@@ -4,7 +4,7 @@
 bidirectional control characters, so "Crash  Landing on You!" and "crash landing on you"
 compare equal. `compact` also drops spaces, for names users type without them
 ("chachacha", "kwill"). Spacing never matters in Korean: Korean writers space the same title
-differently (사랑의불시착, 사랑의 불시착), so `spaced_words` gives a Hangul name's words also
+differently (사랑의불시착, 사랑의 불시착), so `spaced_words` gives a Hangul name's tails also
 written together (영원의군주 in 더 킹 영원의 군주), and `is_spaced_freely` says when a query is
 worth comparing without its spaces.
 """
@@ -74,19 +74,15 @@ def compact(text: str) -> str:
     return normalize(text).replace(" ", "")
 
 
-MAX_JOINED_WORDS = 8   # a name's first words joined in runs; a longer name's tail is rarely typed so
-
-
 def spaced_words(norm: str) -> list[str]:
-    """The words of a normalised name, and for a Hangul name every run of two or more neighbouring
-    words written together: "더 킹 영원의 군주" also gives "영원의군주" and "더킹영원의군주". A Latin
-    name keeps its words only ("landing on you" is not typed "landingon")."""
+    """The words of a normalised name, and for a Hangul name its tails from the second word on,
+    written together: "더 킹 영원의 군주" also gives "킹영원의군주" and "영원의군주". With the search's
+    prefix look-ups that finds any part typed without its spaces (영원의군 too); the whole name
+    without spaces is `compact`'s. A Latin name keeps its words only ("landingonyou" is not typed)."""
     words = norm.split()
-    if len(words) < 2 or not has_hangul(norm):
+    if len(words) < 3 or not has_hangul(norm):
         return words
-    head = words[:MAX_JOINED_WORDS]
-    runs = ["".join(head[i:j]) for i in range(len(head)) for j in range(i + 2, len(head) + 1)]
-    return words + runs
+    return words + ["".join(words[i:]) for i in range(1, len(words) - 1)]
 
 
 def is_spaced_freely(text: str) -> bool:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from ..catalog.limits import CatalogWritesTooFast, ServerSongLimit
-from ..catalog.service import CatalogStore, service_for
+from ..catalog.service import CatalogService
 from ..errors import UserError
 from ..store import DiskFull
 
@@ -16,12 +16,12 @@ log = logging.getLogger(__name__)
 
 
 @contextmanager
-def server_write(store: CatalogStore, guild_id: int) -> Iterator[None]:
+def server_write(catalog: CatalogService, guild_id: int) -> Iterator[None]:
     """Around a write to this server's catalog: refused (UserError) past OST_CATALOG_WRITES_PER_MINUTE
     before it starts; past OST_MAX_SERVER_SONGS (the store rolls the whole write back) or on a full
     disk, said so instead of "something went wrong"."""
     try:
-        service_for(store).admit_write(guild_id)
+        catalog.admit_write(guild_id)
     except CatalogWritesTooFast as exc:
         raise UserError("admin.catalog.too_fast", seconds=int(exc.retry_after)) from None
     try:

@@ -157,8 +157,7 @@ class FetchFlow:
             else:
                 releases = [preview.chosen]
             plan = fetching.plan(releases, drama=preview.drama_option, instrumentals=preview.instrumentals)
-            assert self.bot.store is not None
-            with server_write(self.bot.store, preview.guild_id):
+            with server_write(self.bot.catalog, preview.guild_id):
                 result = await fetching.add(self.bot.store, plan, guild_id=preview.guild_id,
                                             added_by=interaction.user.id)
         except UserError as error:   # MusicBrainz failed or the plan was refused: nothing was written

@@ -10,7 +10,6 @@ import discord
 from discord import app_commands
 
 from ..catalog.search import Match, strong_matches
-from ..catalog.service import CatalogService, service_for
 from ..catalog.text import compact
 from ..errors import UserError
 from ..ui import cards
@@ -26,16 +25,11 @@ CANDIDATES_MAX = 24
 LOOKUP_KINDS = ("song", "drama", "artist", "actor")
 
 
-def service(bot: OstBot) -> CatalogService:
-    assert bot.store is not None
-    return service_for(bot.store)
-
-
 async def choices_for(bot: OstBot, interaction: discord.Interaction, current: str,
                       kinds: Sequence[str]) -> list[app_commands.Choice[str]]:
     """Autocomplete choices for `current` among `kinds`; a starting list when it is empty."""
     lang = await bot.language_for(interaction)
-    svc = service(bot)
+    svc = bot.catalog
     guild_id = interaction.guild_id
     current = current[:QUERY_MAX]
     matches = await svc.search(current, guild_id, kinds) if compact(current) else await svc.starters(guild_id, kinds)
@@ -47,7 +41,7 @@ async def choices_for(bot: OstBot, interaction: discord.Interaction, current: st
 async def no_match(bot: OstBot, query: str, guild_id: int | None, kinds: Sequence[str], lang: str,
                    key: str = "ost.none") -> UserError:
     """The "nothing found" error, with up to three "did you mean" suggestions."""
-    svc = service(bot)
+    svc = bot.catalog
     suggestions = await svc.labels(await svc.suggest(query, guild_id, kinds), guild_id)
     shown = safe(" ".join(query.split()), 100) or "…"
     if not suggestions:
@@ -69,7 +63,7 @@ def _with_songs_menu(view: discord.ui.View | None, songs: Sequence, lang: str) -
 async def card_for(bot: OstBot, match: Match, lang: str, guild_id: int | None, *, page: int = 0,
                    others: Sequence[Match] = ()) -> tuple[discord.Embed, discord.ui.View | None]:
     """The card (embed and components) for one match; `others` become a candidates select."""
-    svc = service(bot)
+    svc = bot.catalog
     view: discord.ui.View | None = None
     if match.kind == "song":
         song = await svc.song(match.id, guild_id)
@@ -114,7 +108,7 @@ async def lookup_card(bot: OstBot, query: str, guild_id: int | None, lang: str,
                       kinds: Sequence[str] = LOOKUP_KINDS) -> tuple[discord.Embed, discord.ui.View | None]:
     """/ost's answer: the best match's card, the other strong matches in a select; the "nothing
     found" error (with suggestions) when nothing matches."""
-    matches = await service(bot).resolve(query, guild_id, kinds)
+    matches = await bot.catalog.resolve(query, guild_id, kinds)
     if not matches:
         raise await no_match(bot, query, guild_id, kinds, lang)
     return await card_for(bot, matches[0], lang, guild_id, others=strong_matches(matches)[1:])

@@ -20,7 +20,7 @@ from ..catalog.additions import record_from_options
 from ..catalog.duplicates import near_duplicates, title_candidates
 from ..catalog.recordfiles import parse_records, records_to_csv
 from ..catalog.records import SongRecord
-from ..checks import Refused, settings_for_check
+from ..checks import settings_for_check
 from ..errors import UserError
 from ..i18n import t
 from ..store.additions_repo import SongLine
@@ -75,30 +75,25 @@ class CatalogAdmin(commands.GroupCog, name=ADD_COG.name, group_name="catalog",
     async def cog_unload(self) -> None:
         await self.fetches.close()
 
-    @property
-    def store(self):
-        assert self.bot.store is not None
-        return self.bot.store
-
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.guild_id is None:
             raise app_commands.NoPrivateMessage()
-        if not interaction_is_manager(interaction, await settings_for_check(self.store, interaction.guild_id)):
-            raise Refused("admin.error.not_manager")
+        if not interaction_is_manager(interaction, await settings_for_check(self.bot.store, interaction.guild_id)):
+            raise UserError("admin.error.not_manager")
         return True
 
     async def _is_manager(self, interaction: discord.Interaction) -> bool:
         if interaction.guild_id is None:
             return False
-        return interaction_is_manager(interaction, await self.store.guilds.get(interaction.guild_id))
+        return interaction_is_manager(interaction, await self.bot.store.guilds.get(interaction.guild_id))
 
     def _now(self) -> float:
         return self.bot.loop.time()
 
     async def _import(self, records: list[SongRecord], guild_id: int, user_id: int) -> ImportReport:
         """The records into this server's catalog, all or nothing (see `server_write`)."""
-        with server_write(self.store, guild_id):
-            return await self.store.catalog.import_records(records, guild_id=guild_id, origin="guild",
+        with server_write(self.bot.catalog, guild_id):
+            return await self.bot.store.catalog.import_records(records, guild_id=guild_id, origin="guild",
                                                            added_by=user_id)
 
     # -- /catalog add --------------------------------------------------------------------------
@@ -123,14 +118,14 @@ class CatalogAdmin(commands.GroupCog, name=ADD_COG.name, group_name="catalog",
         if record is None:
             details = "\n".join("• " + safe(problem_line(p, lang, with_line=False), 300) for p in problems[:10])
             raise UserError("admin.catalog.invalid", problems=details)
-        if await self.store.additions.addition_id_by_key(interaction.guild_id, record.slug()) is not None:
+        if await self.bot.store.additions.addition_id_by_key(interaction.guild_id, record.slug()) is not None:
             raise UserError("admin.catalog.already_added", song=safe(record.title, 100))
         await interaction.response.defer(ephemeral=True, thinking=True)
         titles = [record.title, *([record.hangul] if record.hangul else [])]
         # Compares with every title the server sees: off the event loop (a second at 100,000 songs).
         ids = await asyncio.to_thread(title_candidates, titles,
-                                      await self.store.additions.visible_titles(interaction.guild_id))
-        songs = await self.store.catalog.songs_by_ids(ids, interaction.guild_id)
+                                      await self.bot.store.additions.visible_titles(interaction.guild_id))
+        songs = await self.bot.store.catalog.songs_by_ids(ids, interaction.guild_id)
         similar = near_duplicates(titles, record.drama, record.artists, songs)
         if similar:
             self._prune_pending()
@@ -215,22 +210,22 @@ class CatalogAdmin(commands.GroupCog, name=ADD_COG.name, group_name="catalog",
         assert interaction.guild_id is not None
         guild_id = interaction.guild_id
         kind, song_id = await self._resolve_song(guild_id, song)
-        line = await self.store.additions.song_line(song_id)
+        line = await self.bot.store.additions.song_line(song_id)
         if line is None:
             raise UserError("admin.catalog.unknown_song")
-        with server_write(self.store, guild_id):
+        with server_write(self.bot.catalog, guild_id):
             message = await self._remove(guild_id, kind, song_id, line, lang)
         await interaction.response.send_message(message, ephemeral=True)
 
     async def _remove(self, guild_id: int, kind: str, song_id: int, line: SongLine, lang: str) -> str:
         """Remove one of this server's songs, or hide a shipped one here; the reply."""
         if kind == "song" and not line.shipped:
-            if not await self.store.additions.remove_addition(guild_id, song_id):
+            if not await self.bot.store.additions.remove_addition(guild_id, song_id):
                 raise UserError("admin.catalog.unknown_song")
             log.info("server %s: removed song %s", guild_id, song_id)
             return t("admin.catalog.removed", lang, song=safe(song_line(line, lang), 200))
         if line.shipped:
-            if not await self.store.additions.hide(guild_id, song_id):
+            if not await self.bot.store.additions.hide(guild_id, song_id):
                 raise UserError("admin.catalog.already_hidden", song=safe(song_line(line, lang), 200))
             return t("admin.catalog.hidden", lang, song=safe(song_line(line, lang), 200))
         raise UserError("admin.catalog.unknown_song")
@@ -240,10 +235,10 @@ class CatalogAdmin(commands.GroupCog, name=ADD_COG.name, group_name="catalog",
         match = SONG_VALUE.match(value.strip())
         if match:
             return match["kind"], int(match["id"])
-        own = await self.store.additions.additions(guild_id, value, 2, exact=True)
+        own = await self.bot.store.additions.additions(guild_id, value, 2, exact=True)
         if len(own) == 1:
             return "song", own[0].id
-        shipped = [] if own else await self.store.additions.shipped_visible(guild_id, value, 2, exact=True)
+        shipped = [] if own else await self.bot.store.additions.shipped_visible(guild_id, value, 2, exact=True)
         if len(shipped) == 1:
             return "hide", shipped[0].id
         raise UserError("admin.catalog.pick_from_list")
@@ -255,10 +250,10 @@ class CatalogAdmin(commands.GroupCog, name=ADD_COG.name, group_name="catalog",
             return []
         lang = await self.bot.language_for(interaction)
         query = current[:100]
-        own = await self.store.additions.additions(interaction.guild_id, query, 25)
+        own = await self.bot.store.additions.additions(interaction.guild_id, query, 25)
         choices = [app_commands.Choice(name=song_choice_name(line, lang), value=f"song:{line.id}") for line in own]
         if len(choices) < 25:
-            shipped = await self.store.additions.shipped_visible(interaction.guild_id, query, 25 - len(choices))
+            shipped = await self.bot.store.additions.shipped_visible(interaction.guild_id, query, 25 - len(choices))
             choices += [app_commands.Choice(name=song_choice_name(line, lang, hide=True), value=f"hide:{line.id}")
                         for line in shipped]
         return choices[:25]
@@ -272,13 +267,13 @@ class CatalogAdmin(commands.GroupCog, name=ADD_COG.name, group_name="catalog",
         if match:
             song_id = int(match["id"])
         else:
-            hidden = await self.store.additions.hidden(interaction.guild_id, song, 2, exact=True)
+            hidden = await self.bot.store.additions.hidden(interaction.guild_id, song, 2, exact=True)
             if len(hidden) != 1:
                 raise UserError("admin.catalog.pick_from_list")
             song_id = hidden[0].id
-        line = await self.store.additions.song_line(song_id)
-        with server_write(self.store, interaction.guild_id):
-            if line is None or not await self.store.additions.unhide(interaction.guild_id, song_id):
+        line = await self.bot.store.additions.song_line(song_id)
+        with server_write(self.bot.catalog, interaction.guild_id):
+            if line is None or not await self.bot.store.additions.unhide(interaction.guild_id, song_id):
                 raise UserError("admin.catalog.not_hidden")
         await interaction.response.send_message(
             t("admin.catalog.restored", lang, song=safe(song_line(line, lang), 200)), ephemeral=True)
@@ -289,7 +284,7 @@ class CatalogAdmin(commands.GroupCog, name=ADD_COG.name, group_name="catalog",
         if interaction.guild_id is None or not await self._is_manager(interaction):
             return []
         lang = await self.bot.language_for(interaction)
-        hidden = await self.store.additions.hidden(interaction.guild_id, current[:100], 25)
+        hidden = await self.bot.store.additions.hidden(interaction.guild_id, current[:100], 25)
         return [app_commands.Choice(name=song_choice_name(line, lang), value=f"song:{line.id}") for line in hidden]
 
     # -- /catalog import, export ---------------------------------------------------------------
@@ -330,7 +325,7 @@ class CatalogAdmin(commands.GroupCog, name=ADD_COG.name, group_name="catalog",
         lang = await self.bot.language_for(interaction)
         assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
-        records = await self.store.catalog.export_records(interaction.guild_id)
+        records = await self.bot.store.catalog.export_records(interaction.guild_id)
         if not records:
             await interaction.followup.send(t("admin.export.empty", lang), ephemeral=True)
             return

@@ -13,22 +13,22 @@ import logging
 import math
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol
 
 import discord
 from discord.ext import commands
 
-from ..catalog.search import Match, strong_matches
+from ..catalog.search import EXACT, Match, strong_matches
 from ..catalog.service import RandomFilters
-from ..chat.intents import Intent, parse
+from ..chat.intents import Intent, parse, strip_markup
 from ..chat.limits import ChatLimits
-from ..checks import Refused
+from ..components import CogRef
 from ..errors import UserError
 from ..i18n import resolve_language, t
 from ..store import StoreUnavailable
 from ..ui import cards
 from ..ui.quiz import QUIZ_COG
-from ._lookup import LOOKUP_KINDS, card_for, no_match, service
+from ._lookup import LOOKUP_KINDS, card_for, no_match
 from .meta import help_embed
 from .random_pick import pick_reply, random_filters
 from .recommend import recommend_card, recommend_from
@@ -49,7 +49,6 @@ _COOLDOWN_OF = {"lookup": "ost", "random": "random", "another": "random", "recom
                 "like_this": "recommend"}
 
 
-@runtime_checkable
 class QuizStarter(Protocol):
     """What the chat asks of the quiz cog: start a quiz in the message's channel, answering the
     message (a UserError when it may not start there, as /quiz start says)."""
@@ -57,6 +56,7 @@ class QuizStarter(Protocol):
     async def start_from_chat(self, message: discord.Message, rounds: int | None, lang: str) -> None: ...
 
 
+QUIZ_STARTER: CogRef[QuizStarter] = CogRef(QUIZ_COG.name)
 if TYPE_CHECKING:
     _quiz_cog_starts_quizzes: type[QuizStarter] = Quiz  # mypy checks the quiz cog keeps this promise
 
@@ -121,7 +121,7 @@ class Chat(commands.Cog):
         if not self.addressed(message) or not message.content.strip():
             return  # a reply with its ping off arrives without text: nothing to read
         store = self.bot.store
-        if store is None or store.closed:
+        if store.closed:
             return
         guild = message.guild
         try:
@@ -149,7 +149,7 @@ class Chat(commands.Cog):
         try:
             self._cooldown(message, intent.kind, cooldown)
             embed, view = await self.reply_for(message, intent, lang)
-        except (UserError, Refused) as error:
+        except UserError as error:
             content = t(error.key, lang, **error.params)
         except StoreUnavailable as error:
             log.warning("chat: %s", error)
@@ -171,13 +171,15 @@ class Chat(commands.Cog):
         tree: OstTree = self.bot.tree  # type: ignore[assignment]
         left = tree.cooldowns.hit((message.guild.id, message.author.id, name), seconds, self.bot.loop.time())
         if left > 0:
-            raise Refused("error.cooldown", seconds=max(1, math.ceil(left)))
+            raise UserError("error.cooldown", seconds=max(1, math.ceil(left)))
 
     # -- the answers -------------------------------------------------------------------------
 
     async def reply_for(self, message: discord.Message, intent: Intent, lang: str) -> Reply:
         """The card for what the message asks (a UserError when there is none to show)."""
         guild_id = message.guild.id if message.guild else None
+        if intent.kind in ("random", "recommend") and (named := await self._exact_name(message, guild_id)):
+            intent = Intent("lookup", subject=named, language=intent.language)  # "This Love" is a song, not a mood
         if intent.kind == "help":
             return help_embed(self.bot.tree, lang, admin=False, intro=t("chat.help_intro", lang)), None
         if intent.kind == "lookup":
@@ -193,8 +195,14 @@ class Chat(commands.Cog):
             return await self._continue(message, intent, guild_id, lang)
         raise UserError("chat.unknown")
 
+    async def _exact_name(self, message: discord.Message, guild_id: int | None) -> str | None:
+        """The message's whole text when it is exactly one of the catalog's names."""
+        text = strip_markup(message.content)
+        matches = await self.bot.catalog.search(text, guild_id, LOOKUP_KINDS, best_only=True)
+        return text if matches and matches[0].tier == EXACT else None
+
     async def _lookup(self, intent: Intent, guild_id: int | None, lang: str) -> Reply:
-        svc = service(self.bot)
+        svc = self.bot.catalog
         matches = await svc.resolve(intent.subject, guild_id, intent.kinds) if intent.kinds else []
         matches = matches or await svc.resolve(intent.subject, guild_id, LOOKUP_KINDS)
         if not matches:
@@ -206,7 +214,7 @@ class Chat(commands.Cog):
     async def _random(self, message: discord.Message, intent: Intent, guild_id: int | None, lang: str) -> Reply:
         drama = artist = None
         if intent.subject:
-            matches = await service(self.bot).resolve(intent.subject, guild_id, ("drama", "artist"))
+            matches = await self.bot.catalog.resolve(intent.subject, guild_id, ("drama", "artist"))
             if not matches:
                 raise await no_match(self.bot, intent.subject, guild_id, ("drama", "artist"), lang)
             drama, artist = (matches[0].ref, None) if matches[0].kind == "drama" else (None, matches[0].ref)
@@ -216,8 +224,8 @@ class Chat(commands.Cog):
     async def _quiz(self, message: discord.Message, intent: Intent, lang: str) -> None:
         if message.guild is None:
             raise UserError("chat.dm_no_quiz")
-        starter = self.bot.get_cog(QUIZ_COG.name)
-        if not isinstance(starter, QuizStarter):  # unloaded: the bot is shutting down
+        starter = QUIZ_STARTER.find(self.bot)
+        if starter is None:  # unloaded: the bot is shutting down
             raise UserError("error.unexpected")
         await starter.start_from_chat(message, intent.rounds, lang)
 
@@ -247,7 +255,7 @@ class Chat(commands.Cog):
         """The song or drama a card shows: its name resolved among its kind, from the card's drama first."""
         if context.kind is None or context.title is None:
             return None
-        svc = service(self.bot)
+        svc = self.bot.catalog
         names = [context.title, *(part.strip() for part in context.title.rstrip(")").split(" (", 1))]
         for name in dict.fromkeys(n for n in names if n):
             for match in (await svc.resolve(name, guild_id, (context.kind,)))[:5]:

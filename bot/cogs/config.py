@@ -12,9 +12,9 @@ from discord.ext import commands
 
 from ..access import bot_permissions_in, interaction_is_admin, interaction_is_manager, missing_post_permissions
 from ..catalog.daily import first_handled_date, next_post_at, parse_timezone, timezone_suggestions
-from ..checks import Refused, settings_for_check
+from ..checks import settings_for_check
 from ..errors import UserError
-from ..i18n import resolve_language, t
+from ..i18n import t
 from ..ui.admin import RESET_COG, ResetScoresButton, reset_view, settings_embed
 from ..ui.text import safe
 
@@ -47,11 +47,6 @@ class ConfigCog(commands.GroupCog, name=RESET_COG.name, group_name="config",
         self._reset_expiry: dict[int, asyncio.Task] = {}
         super().__init__()
 
-    @property
-    def store(self):
-        assert self.bot.store is not None
-        return self.bot.store
-
     async def cog_unload(self) -> None:
         for task in self._reset_expiry.values():
             task.cancel()
@@ -60,14 +55,14 @@ class ConfigCog(commands.GroupCog, name=RESET_COG.name, group_name="config",
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.guild_id is None:
             raise app_commands.NoPrivateMessage()
-        settings = await settings_for_check(self.store, interaction.guild_id)
+        settings = await settings_for_check(self.bot.store, interaction.guild_id)
         if not interaction_is_manager(interaction, settings):
-            raise Refused("admin.error.not_manager")
+            raise UserError("admin.error.not_manager")
         return True
 
     async def _settings(self, interaction: discord.Interaction) -> tuple[GuildSettings, str]:
         assert interaction.guild_id is not None
-        return await self.store.guilds.get(interaction.guild_id), await self.bot.language_for(interaction)
+        return await self.bot.store.guilds.get(interaction.guild_id), await self.bot.language_for(interaction)
 
     def _next_post(self, settings: GuildSettings):
         if settings.daily_channel_id is None or settings.daily_hour is None:
@@ -125,7 +120,7 @@ class ConfigCog(commands.GroupCog, name=RESET_COG.name, group_name="config",
             changes["quiz_channel_id"] = None
         if not changes:
             raise UserError("admin.error.nothing_to_change")
-        settings = await self.store.guilds.update(settings.guild_id, **changes)
+        settings = await self.bot.store.guilds.update(settings.guild_id, **changes)
         where = (t("admin.show.anywhere", lang) if settings.quiz_channel_id is None
                  else f"<#{settings.quiz_channel_id}>")
         await interaction.response.send_message(
@@ -150,7 +145,7 @@ class ConfigCog(commands.GroupCog, name=RESET_COG.name, group_name="config",
             changes["cooldown_seconds"] = cooldown
         if not changes:
             raise UserError("admin.error.nothing_to_change")
-        settings = await self.store.guilds.update(settings.guild_id, **changes)
+        settings = await self.bot.store.guilds.update(settings.guild_id, **changes)
         cooldown_text = (t("admin.show.cooldown_none", lang) if settings.cooldown_seconds == 0
                          else t("admin.show.cooldown_seconds", lang, seconds=settings.cooldown_seconds))
         await interaction.response.send_message(
@@ -173,9 +168,9 @@ class ConfigCog(commands.GroupCog, name=RESET_COG.name, group_name="config",
             raise UserError("admin.error.bad_timezone", timezone=safe(zone_name, 64))
         require_posting(channel, lang)
         now = discord.utils.utcnow()
-        last_posted = await self.store.daily.last_post(settings.guild_id)
+        last_posted = await self.bot.store.daily.last_post(settings.guild_id)
         handled = first_handled_date(now, hour, zone, last_posted)
-        settings = await self.store.guilds.update(
+        settings = await self.bot.store.guilds.update(
             settings.guild_id, daily_channel_id=channel.id, daily_hour=hour, daily_timezone=zone.key,
             daily_error=None, daily_last_date=handled)
         self._wake_daily()
@@ -194,7 +189,7 @@ class ConfigCog(commands.GroupCog, name=RESET_COG.name, group_name="config",
         settings, lang = await self._settings(interaction)
         if settings.daily_channel_id is None:
             raise UserError("admin.error.daily_already_off")
-        await self.store.guilds.update(settings.guild_id, daily_channel_id=None, daily_hour=None, daily_error=None)
+        await self.bot.store.guilds.update(settings.guild_id, daily_channel_id=None, daily_hour=None, daily_error=None)
         self._wake_daily()
         await interaction.response.send_message(t("admin.daily.off", lang), ephemeral=True)
 
@@ -207,20 +202,20 @@ class ConfigCog(commands.GroupCog, name=RESET_COG.name, group_name="config",
         # Only Manage Server may decide who else manages: otherwise a manager could hand the
         # role to everyone.
         if not interaction_is_admin(interaction):
-            raise Refused("error.no_permission")
+            raise UserError("error.no_permission")
         if role.is_default():
             raise UserError("admin.error.everyone_role")
-        await self.store.guilds.update(settings.guild_id, manager_role_id=role.id)
+        await self.bot.store.guilds.update(settings.guild_id, manager_role_id=role.id)
         await interaction.response.send_message(t("admin.manager.saved", lang, role=role.mention), ephemeral=True)
 
     @app_commands.command(name="manager-role-clear", description="Remove the bot-manager role")
     async def config_manager_role_clear(self, interaction: discord.Interaction) -> None:
         settings, lang = await self._settings(interaction)
         if not interaction_is_admin(interaction):
-            raise Refused("error.no_permission")
+            raise UserError("error.no_permission")
         if settings.manager_role_id is None:
             raise UserError("admin.error.no_manager_role")
-        await self.store.guilds.update(settings.guild_id, manager_role_id=None)
+        await self.bot.store.guilds.update(settings.guild_id, manager_role_id=None)
         await interaction.response.send_message(t("admin.manager.cleared", lang), ephemeral=True)
 
     # -- /config language --------------------------------------------------------------------
@@ -230,9 +225,8 @@ class ConfigCog(commands.GroupCog, name=RESET_COG.name, group_name="config",
     async def config_language(self, interaction: discord.Interaction,
                               language: Literal["auto", "en", "ko"]) -> None:
         settings, _ = await self._settings(interaction)
-        await self.store.guilds.update(settings.guild_id, language=language)
-        guild_locale = str(interaction.guild_locale) if interaction.guild_locale else None
-        lang = resolve_language(language, str(interaction.locale), guild_locale)
+        await self.bot.store.guilds.update(settings.guild_id, language=language)
+        lang = await self.bot.language_for(interaction, language)
         await interaction.response.send_message(
             t("admin.language.saved", lang, language=t(f"admin.language.{language}", lang)), ephemeral=True)
 
@@ -242,7 +236,7 @@ class ConfigCog(commands.GroupCog, name=RESET_COG.name, group_name="config",
     @app_commands.describe(enabled="On: the bot answers messages that mention it or reply to it (default)")
     async def config_chat(self, interaction: discord.Interaction, enabled: bool) -> None:
         settings, lang = await self._settings(interaction)
-        await self.store.guilds.update(settings.guild_id, chat_enabled=enabled)
+        await self.bot.store.guilds.update(settings.guild_id, chat_enabled=enabled)
         await interaction.response.send_message(t("chat.config.on" if enabled else "chat.config.off", lang),
                                                 ephemeral=True)
 
@@ -279,7 +273,7 @@ class ConfigCog(commands.GroupCog, name=RESET_COG.name, group_name="config",
             await interaction.response.send_message(t("admin.reset.not_yours", lang, user=f"<@{user_id}>"),
                                                     ephemeral=True)
             return
-        settings = await self.store.guilds.get(interaction.guild_id)
+        settings = await self.bot.store.guilds.get(interaction.guild_id)
         age = (interaction.created_at - interaction.message.created_at).total_seconds()
         if action == "yes" and age <= RESET_WINDOW and not interaction_is_manager(interaction, settings):
             # Manage Server (or the manager role) was taken away since the prompt: refuse privately
@@ -295,7 +289,7 @@ class ConfigCog(commands.GroupCog, name=RESET_COG.name, group_name="config",
         elif age > RESET_WINDOW:
             await interaction.response.edit_message(content=t("admin.reset.expired", lang), view=None)
         else:
-            cleared = await self.store.quiz.clear_scores(interaction.guild_id)
+            cleared = await self.bot.store.quiz.clear_scores(interaction.guild_id)
             log.info("quiz scores of server %s reset by %s (%d rows)", interaction.guild_id, user_id, cleared)
             await interaction.response.edit_message(
                 content=t("admin.reset.done", lang, user=interaction.user.mention), view=None)

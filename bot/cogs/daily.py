@@ -99,7 +99,7 @@ class Daily(commands.Cog, name="Daily"):
     async def run_due(self) -> float:
         """Post wherever a post is due; the seconds until the next one might be."""
         store = self.bot.store
-        if store is None or store.closed:
+        if store.closed:
             return MAX_SLEEP
         delay = MAX_SLEEP
         await store.refresh()  # settings another process changed
@@ -132,7 +132,7 @@ class Daily(commands.Cog, name="Daily"):
         """Post today's song in one server; the seconds until this server needs a look again:
         tomorrow's post once today is handled (posted, or failed for good), or a retry later."""
         store = self.bot.store
-        assert store is not None and settings.daily_hour is not None
+        assert settings.daily_hour is not None
         guild_id, channel_id = settings.guild_id, settings.daily_channel_id
         assert channel_id is not None
         day = local_date(now, zone)
@@ -187,7 +187,6 @@ class Daily(commands.Cog, name="Daily"):
 
     async def _failed(self, settings: GuildSettings, today: str, code: str, detail: str) -> None:
         """A lasting problem: skip today, remember why, and log it only when it is new."""
-        assert self.bot.store is not None
         if settings.daily_error != code:
             log.warning("song of the day for server %s not posted in channel %s: %s",
                         settings.guild_id, settings.daily_channel_id, detail)

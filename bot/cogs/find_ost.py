@@ -15,7 +15,7 @@ from ..catalog.search import Match
 from ..errors import UserError
 from ..i18n import t
 from ..ui import cards
-from ._lookup import card_for, service
+from ._lookup import card_for
 
 if TYPE_CHECKING:
     from ..app import OstBot
@@ -53,7 +53,7 @@ async def found_cards(bot: OstBot, matches: Sequence[Match], lang: str, guild_id
             break
         embeds.append(embed)
         total += len(embed)
-    labels = await service(bot).labels(matches[:25], guild_id)
+    labels = await bot.catalog.labels(matches[:25], guild_id)
     view = discord.ui.View(timeout=None)
     select = cards.candidates_select([(f"{label.kind}:{label.id}", cards.label_text(label, lang), None)
                                       for label in labels], lang)
@@ -76,7 +76,7 @@ class FindOst(commands.Cog):
     async def find_ost(self, interaction: discord.Interaction, message: discord.Message) -> None:
         lang = await self.bot.language_for(interaction)
         guild_id = interaction.guild_id
-        matches = await service(self.bot).names_in(message_text(message), guild_id)
+        matches = await self.bot.catalog.names_in(message_text(message), guild_id)
         if not matches:
             raise UserError("chat.find.none")
         embeds, view = await found_cards(self.bot, matches, lang, guild_id)

@@ -69,7 +69,6 @@ class Meta(commands.Cog):
     async def about_command(self, interaction: discord.Interaction) -> None:
         lang = await self.bot.language_for(interaction)
         store = self.bot.store
-        assert store is not None
         counts = await store.catalog.counts(interaction.guild_id)
         sources = await store.catalog.sources()
         latency = self.bot.latency

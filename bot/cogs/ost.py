@@ -15,7 +15,7 @@ from ..components import answer_errors, spend_cooldown
 from ..errors import UserError
 from ..replies import data_field
 from ..ui import cards
-from ._lookup import LOOKUP_KINDS, QUERY_MAX, card_for, choices_for, lookup_card, service
+from ._lookup import LOOKUP_KINDS, QUERY_MAX, card_for, choices_for, lookup_card
 
 if TYPE_CHECKING:
     from ..app import OstBot
@@ -93,7 +93,7 @@ class PickCandidate(discord.ui.DynamicItem[discord.ui.Select], template=cards.PI
             lang = await bot.language_for(interaction)
             values = data_field(interaction, "values")
             first = values[0] if isinstance(values, list) and values else ""
-            matches = await service(bot).resolve(str(first), interaction.guild_id)
+            matches = await bot.catalog.resolve(str(first), interaction.guild_id)
             if not matches or matches[0].tier != 0:
                 raise UserError("ost.gone")
             embed, view = await card_for(bot, matches[0], lang, interaction.guild_id)
@@ -112,7 +112,7 @@ class Ost(commands.Cog):
     async def on_ready(self) -> None:
         # The name index is built in the background once the bot is up, so start-up does not wait
         # for it; until it is ready, look-ups use the store's SQL tiers (everything but typos).
-        service(self.bot).start_index()
+        self.bot.catalog.start_index()
 
     @app_commands.command(name="ost", description="Look up a K-drama OST song, a drama or a singer")
     @app_commands.describe(query="A song title, drama or singer: any of their names, in English or Hangul")

@@ -20,7 +20,7 @@ from ..errors import UserError
 from ..i18n import t
 from ..ui import cards
 from ..ui.text import localized_name, safe, tag_from_name, tag_name
-from ._lookup import QUERY_MAX, choices_for, no_match, service
+from ._lookup import QUERY_MAX, choices_for, no_match
 
 if TYPE_CHECKING:
     from ..app import OstBot
@@ -41,7 +41,7 @@ def another_button(filters: RandomFilters, lang: str) -> discord.ui.Button | Non
 async def pick_reply(bot: OstBot, channel_id: int | None, guild_id: int | None, filters: RandomFilters,
                      lang: str) -> tuple[discord.Embed, discord.ui.View]:
     """Draw the next song for this channel; explain which filter emptied the pool if none."""
-    svc = service(bot)
+    svc = bot.catalog
     song = await svc.draw(channel_id or 0, guild_id, filters)
     if song is None:
         raise await explain_empty(svc, guild_id, filters, lang)
@@ -124,7 +124,7 @@ class AnotherPick(discord.ui.DynamicItem[discord.ui.Button], template=cards.RAND
 async def _resolve(bot: OstBot, text: str | None, kind: str, guild_id: int | None, lang: str) -> int | None:
     if text is None:
         return None
-    matches = await service(bot).resolve(text, guild_id, (kind,))
+    matches = await bot.catalog.resolve(text, guild_id, (kind,))
     if not matches:
         raise await no_match(bot, text, guild_id, (kind,), lang, key=f"ost.random.no_{kind}")
     return matches[0].id
@@ -135,7 +135,7 @@ async def random_filters(bot: OstBot, guild_id: int | None, lang: str, *, drama:
                          ballads_only: bool | None = None) -> RandomFilters:
     """/random's options as filters: names resolved (an error naming the one that matched nothing),
     a mood by its tag or a common word, ballads only by the server's setting unless given."""
-    svc = service(bot)
+    svc = bot.catalog
     drama_id = await _resolve(bot, drama, "drama", guild_id, lang)
     artist_id = await _resolve(bot, artist, "artist", guild_id, lang)
     tag = None
@@ -146,7 +146,7 @@ async def random_filters(bot: OstBot, guild_id: int | None, lang: str, *, drama:
             moods = [tag_name(name, lang) for kind, name, _ in await svc.tags(guild_id) if kind == "mood"]
             raise UserError("ost.random.no_mood", query=safe(" ".join(mood.split()), 60), moods=_every(moods))
     if ballads_only is None:
-        ballads_only = (await bot.store.guilds.get(guild_id)).random_ballads_only  # type: ignore[union-attr]
+        ballads_only = (await bot.store.guilds.get(guild_id)).random_ballads_only
     return RandomFilters(drama_id, artist_id, tag, ballads_only)
 
 
@@ -189,7 +189,7 @@ class RandomPick(commands.Cog):
         from ..catalog.text import compact
 
         wanted = compact(current[:QUERY_MAX])
-        tags = await service(self.bot).tags(interaction.guild_id)
+        tags = await self.bot.catalog.tags(interaction.guild_id)
         found = [(name, count) for _, name, count in tags
                  if wanted in compact(name) or wanted in compact(tag_name(name, lang))]
         return [app_commands.Choice(name=clip(f"{tag_name(name, lang)} · {cards.song_count(count, lang)}", 100),

@@ -16,7 +16,7 @@ from ..errors import UserError
 from ..i18n import t
 from ..ui import cards
 from ..ui.text import localized_name, safe, tag_name
-from ._lookup import QUERY_MAX, choices_for, no_match, service
+from ._lookup import QUERY_MAX, choices_for, no_match
 
 if TYPE_CHECKING:
     from ..app import OstBot
@@ -53,7 +53,7 @@ def reason_text(reason: Reason, lang: str) -> str:
 async def recommend_card(bot: OstBot, like: str, guild_id: int | None, lang: str, *,
                          mood: str | None = None) -> tuple[discord.Embed, discord.ui.View]:
     """/recommend's answer for a song or drama by name; the "not found" error with suggestions."""
-    matches = await service(bot).resolve(like, guild_id, KINDS)
+    matches = await bot.catalog.resolve(like, guild_id, KINDS)
     if not matches:
         raise await no_match(bot, like, guild_id, KINDS, lang, key="ost.recommend.none")
     return await recommend_from(bot, matches[0], guild_id, lang, mood=mood)
@@ -63,7 +63,7 @@ async def recommend_from(bot: OstBot, best: Match, guild_id: int | None, lang: s
                          mood: str | None = None) -> tuple[discord.Embed, discord.ui.View]:
     """Up to five songs like one song or a drama's songs, each with its reasons, and a select to open
     them. A mood word ("sad") puts the picks with that mood first."""
-    svc = service(bot)
+    svc = bot.catalog
     if best.kind == "song":
         song = await svc.song(best.id, guild_id)
         targets = [song] if song else []

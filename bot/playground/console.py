@@ -16,12 +16,15 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import discord
 
 from ..config import Settings
 from .render import Output, PlainOutput, RichOutput
+
+if TYPE_CHECKING:
+    from .session import Playground
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +99,7 @@ async def play(settings: Settings, *, stdin: TextIO | None = None, output: Outpu
     """Run a playground session until `quit` or the end of input; returns the exit status."""
     import simcord
 
-    from ..app import create_bot
+    from ..app import open_bot
     from .session import CHANNEL_NAME, GUILD_NAME, YOU, Playground
 
     stdin = stdin or sys.stdin
@@ -105,7 +108,7 @@ async def play(settings: Settings, *, stdin: TextIO | None = None, output: Outpu
     output = output or choose_output()
     # No token and no dev server: nothing leaves the process.
     settings = dataclasses.replace(settings, token=None, dev_guild_id=None)
-    bot = create_bot(settings)
+    bot = await open_bot(settings)
     bot.offline = True
     # strict_sync=False: SimCord starts empty each run, while the database remembers the last
     # sync, so the bot may (rightly) not sync; SimCord then registers the commands on first use.
@@ -131,19 +134,7 @@ async def play(settings: Settings, *, stdin: TextIO | None = None, output: Outpu
                 loop.add_signal_handler(signal.SIGINT, reader.stop)
             ticker = asyncio.create_task(_ticker(session, output)) if real_time else None
             try:
-                while True:
-                    if interactive:
-                        output.waiting_prompt = session.prompt
-                    line = await reader.read(session.prompt)
-                    output.waiting_prompt = None
-                    if line is None:
-                        if interactive:
-                            output.note("")  # Ctrl-D or Ctrl-C left the cursor after the prompt
-                        break
-                    if not interactive:
-                        output.echo(session.prompt, line)
-                    if not await session.handle(line):
-                        break
+                await _read_lines(session, reader, output, interactive=interactive)
             finally:
                 if ticker is not None:
                     ticker.cancel()
@@ -154,6 +145,23 @@ async def play(settings: Settings, *, stdin: TextIO | None = None, output: Outpu
         finally:
             await bot.close()
     return 0
+
+
+async def _read_lines(session: Playground, reader: LineReader, output: Output, *, interactive: bool) -> None:
+    """Hand each line read to the session until `quit` or the end of input."""
+    while True:
+        if interactive:
+            output.waiting_prompt = session.prompt
+        line = await reader.read(session.prompt)
+        output.waiting_prompt = None
+        if line is None:
+            if interactive:
+                output.note("")  # Ctrl-D or Ctrl-C left the cursor after the prompt
+            return
+        if not interactive:
+            output.echo(session.prompt, line)
+        if not await session.handle(line):
+            return
 
 
 def setup_logging(settings: Settings) -> None:

@@ -25,8 +25,6 @@ import discord
 from discord import app_commands
 from simcord import BackendError, Env, MemberActor, SetupError
 
-from ..catalog.service import service_for
-from ..checks import Refused
 from ..errors import UserError
 from ..i18n import format_duration, resolve_language
 from . import chatting, parsing
@@ -52,7 +50,7 @@ _ID_MS = 157_766_400_000
 _MEMBER_ID_SPAN = 1 << 24
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?)?$", re.I)
 # Errors the bot answers on purpose (bad input, a refused check); SimCord still records them.
-_EXPECTED = (UserError, Refused, app_commands.CheckFailure, app_commands.CommandOnCooldown,
+_EXPECTED = (UserError, app_commands.CheckFailure, app_commands.CommandOnCooldown,
              app_commands.TransformerError)
 
 HELP = """\
@@ -195,16 +193,13 @@ class Playground:
         if self.seed is None:
             return
         bot = cast("OstBot", self.env.bot)
-        if bot.store is not None:
-            service_for(bot.store).bags.rng = random.Random(self.seed)
+        bot.catalog.bags.rng = random.Random(self.seed)
         quiz = bot.get_cog("Quiz")
         if quiz is not None and hasattr(quiz, "rng"):
             quiz.rng = random.Random(self.seed)
 
     async def _read_language(self) -> None:
-        store = getattr(self.env.bot, "store", None)
-        if store is None:
-            return
+        store = cast("OstBot", self.env.bot).store
         with contextlib.suppress(Exception):  # a closed store at the very end: keep the last one
             setting = (await store.guilds.get(self.guild.id)).language
             self.names.lang = resolve_language(setting, "en-US", "en-US")

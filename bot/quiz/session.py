@@ -51,11 +51,13 @@ class EndReason(enum.Enum):
     ELIMINATED = "eliminated"    # elimination: one player (or none) left standing
     EXPIRED = "expired"          # the bot was down too long to resume it
     INTERRUPTED = "interrupted"  # the game broke (its channel out of reach, the database gone)
+    STALLED = "stalled"          # paused too long: the database refused to save a round for too long
 
     @property
     def status(self) -> str:
         """The game's stored status (quiz_games.status)."""
-        return {EndReason.ELIMINATED: "finished", EndReason.EXPIRED: "interrupted"}.get(self, self.value)
+        return {EndReason.ELIMINATED: "finished", EndReason.EXPIRED: "interrupted",
+                EndReason.STALLED: "interrupted"}.get(self, self.value)
 
 
 class Vote(enum.Enum):

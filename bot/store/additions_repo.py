@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..catalog.text import compact
-from .catalog_repo import VISIBLE_SONG
 from .engine import Row
+from .visibility import VISIBLE_SONG
 
 if TYPE_CHECKING:
     from .connection import Store

@@ -4,8 +4,7 @@ Every write is one transaction; the search index is rebuilt for every touched so
 same transaction, so it never drifts. Imports are set-based (a few statements per batch of songs,
 not per song), so a 10,000-song import costs the same handful of round trips on either engine.
 Reads of a card (a dozen independent queries) go out together in one `fetch_many`.
-Visibility: a server sees the shipped and imported catalog (guild_id NULL) plus its own
-additions, minus the songs it hid. Outside a server (guild None) only guild_id NULL rows.
+Which rows a server sees is `visibility`'s SQL, shared with the other repositories.
 """
 
 from __future__ import annotations
@@ -30,6 +29,7 @@ from ..catalog.models import (
     SeedCatalog,
     SeedDrama,
     SeedSong,
+    SeedSource,
     Song,
     Source,
 )
@@ -38,23 +38,10 @@ from ..catalog.text import compact
 from .engine import Batches, Dialect, Query, Row, Session, ids_param
 from .fetched_repo import add_fetched
 from .song_cards import BUILD_BATCH, SongCards
+from .visibility import VISIBLE_ENTRY, VISIBLE_SONG, artist_song_count
 
 if TYPE_CHECKING:
     from .connection import Store
-
-# `:guild` may be NULL: then `s.guild_id = NULL` is never true and nothing is hidden.
-# The unary + keeps the planner off the songs_guild index here: look-ups are driven from the
-# name and FTS indexes, and the visibility test is a cheap filter on the rows they find.
-VISIBLE_SONG = ("(+s.guild_id IS NULL OR +s.guild_id = :guild) AND NOT EXISTS "
-                "(SELECT 1 FROM hidden_songs h WHERE h.guild_id = :guild AND h.song_id = s.id)")
-VISIBLE_ENTRY = "({alias}.guild_id IS NULL OR {alias}.guild_id = :guild)"
-
-
-def artist_song_count(d: Dialect) -> str:
-    """How many visible songs the artist `a` (or its members) sings on: a correlated sub-query."""
-    return (f"(SELECT count(DISTINCT s.id) FROM songs s JOIN song_artists sa ON sa.song_id = s.id "
-            f"WHERE sa.artist_id IN ({d.artist_family('a.id')}) AND {VISIBLE_SONG})")
-
 
 E = TypeVar("E")
 E_co = TypeVar("E_co", covariant=True)
@@ -225,17 +212,23 @@ def _seed_names(main: str, hangul: str | None, others: Iterable[str]) -> tuple[s
     return main, [*([hangul] if hangul else []), *others]
 
 
-async def _seed(w: _Writer, catalog: SeedCatalog) -> SeedReport:
-    tx = w.tx
+async def _seed_sources(w: _Writer, sources: list[SeedSource]) -> dict[str, int]:
+    """The shipped sources written; their ids by key."""
     source_ids: dict[str, int] = {}
-    for s in catalog.sources:
-        source_ids[s.key] = int(await tx.fetchval(
+    for s in sources:
+        source_ids[s.key] = int(await w.tx.fetchval(
             "INSERT INTO sources (key, title, publisher, author, published, note, about, about_ko) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (key) DO UPDATE SET title = excluded.title, publisher = excluded.publisher, "
             "author = excluded.author, published = excluded.published, note = excluded.note, "
             "about = excluded.about, about_ko = excluded.about_ko RETURNING id",
             (s.key, s.title, s.publisher, s.author, str(s.date) if s.date else None, s.note, s.about, s.about_ko)))
+    return source_ids
+
+
+async def _seed(w: _Writer, catalog: SeedCatalog) -> SeedReport:
+    tx = w.tx
+    source_ids = await _seed_sources(w, catalog.sources)
 
     drama_ids = await w.upsert_many("dramas", None, {d.key: {
         "origin": "seed", "name": d.name, "hangul": d.hangul, "year": d.year,
@@ -433,7 +426,8 @@ class CatalogRepo:
                     await self._store.changed(tx, "catalog")
                 else:  # a server's fetch writes that server's rows only, as its import does
                     await self.within_song_limit(tx, guild_id, len(result.added))
-                    await self._store.guild_changed(tx, guild_id, [song.id for song in result.added])
+                    written = [*result.added, *(s for s in result.linked if s.guild_id == guild_id)]
+                    await self._store.guild_changed(tx, guild_id, [song.id for song in written])
         except _RolledBack as rolled_back:
             return rolled_back.result
         return result

@@ -19,8 +19,8 @@ from .engine import StoreError
 TABLES = (
     "meta", "sources", "dramas", "drama_names", "artists", "artist_names", "artist_groups", "songs",
     "song_titles", "song_artists", "song_tags", "song_recordings", "facts", "entry_sources", "actors", "actor_names",
-    "drama_actors", "hidden_songs", "guild_settings", "daily_posts", "quiz_games", "quiz_rounds", "quiz_answers",
-    "quiz_seen", "quiz_pending_answers", "processes", "catalog_guild_changes",
+    "drama_actors", "hidden_songs", "catalog_guild_changes", "guild_settings", "daily_posts", "quiz_games",
+    "quiz_rounds", "quiz_answers", "quiz_seen", "quiz_pending_answers", "processes",
 )
 # Tables whose SQLite rowid orders their rows (PostgreSQL numbers them in insertion order).
 _BY_ROWID = {"drama_names", "artist_names", "song_titles", "song_tags", "actor_names"}

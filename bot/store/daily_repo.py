@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from .catalog_repo import VISIBLE_SONG
 from .times import parse_stamp, stamp
+from .visibility import VISIBLE_SONG
 
 if TYPE_CHECKING:
     from .connection import Store

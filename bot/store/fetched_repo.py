@@ -112,7 +112,8 @@ async def _existing(w: _Writer, songs: Sequence[FetchedSong], artists: dict[Fetc
             (by_title[(compact(t), artists[x])] for t in song.titles for x in song.singers
              if (compact(t), artists[x]) in by_title), None)
         if row is not None:
-            found[id(song)] = (StoredSong(int(row["id"]), row["title"], row["hangul"], row["drama"]), row["guild_id"])
+            owner = row["guild_id"]
+            found[id(song)] = (StoredSong(int(row["id"]), row["title"], row["hangul"], row["drama"], owner), owner)
     return found
 
 
@@ -138,7 +139,7 @@ async def _insert_songs(w: _Writer, songs: Sequence[FetchedSong], dramas: dict[F
     await w.replace_names("songs", {i: (s.record.title, s.titles[1:]) for i, s in zip(song_ids, songs, strict=True)})
     await w.replace_song_children({i: ([(artists[x], "main" if n == 0 else "duet") for n, x in enumerate(s.singers)],
                                        [], []) for i, s in zip(song_ids, songs, strict=True)})
-    return [StoredSong(i, s.record.title, s.record.hangul or None, s.record.drama)
+    return [StoredSong(i, s.record.title, s.record.hangul or None, s.record.drama, guild_id)
             for i, s in zip(song_ids, songs, strict=True)]
 
 

@@ -19,10 +19,10 @@ from ..quiz.matching import answer_key
 from ..quiz.questions import KINDS, TOPIC_OF_KIND, TOPICS, QuestionPool
 from ..quiz.scoring import Points
 from ..quiz.session import Answer
-from .catalog_repo import VISIBLE_SONG
 from .engine import Conflict, Row
 from .quiz_boards import Boards, bump, to_the_minute
 from .times import stamp
+from .visibility import VISIBLE_SONG
 
 if TYPE_CHECKING:
     from ..quiz.session import RoundResult

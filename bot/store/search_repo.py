@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 from ..catalog.search import EXACT, KINDS, PREFIX, WORDS, Label, Match, NameEntry
-from .catalog_repo import VISIBLE_ENTRY, VISIBLE_SONG, artist_song_count
 from .engine import Row
+from .visibility import VISIBLE_ENTRY, VISIBLE_SONG, artist_song_count
 
 if TYPE_CHECKING:
     from .connection import Store

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urlsplit, urlunsplit
 
+from ..config import is_postgres_url as is_postgres_url  # one test of a URL, shared with the settings
 from .engine import StoreError
 
 # A password given as a query parameter (`?password=…`, which libpq and asyncpg accept).
@@ -21,8 +22,6 @@ class DatabaseUrlError(StoreError):
     """OST_DATABASE_URL (or --database, --to) does not parse. The message never holds the URL."""
 
 
-def is_postgres_url(target: object) -> bool:
-    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
 
 
 def check_url(url: str) -> None:

@@ -17,7 +17,7 @@ from ..catalog.fetched import MAX_SONGS, FetchResult, LeftOut, StoredSong
 from ..catalog.text import clip
 from ..components import CogRef, hand_over
 from ..i18n import t
-from ..musicbrainz.models import Release, ReleaseSummary
+from ..musicbrainz.models import Release, ReleaseSummary, Track
 from ..musicbrainz.releases import vocal_tracks
 from ..replies import data_field
 from .admin import problem_line
@@ -44,6 +44,18 @@ def _singers(names: Sequence[str], limit: int = 80) -> str:
     return safe(", ".join(names), limit) or "—"
 
 
+def _release_line(n: int, release: ReleaseSummary, lang: str) -> str:
+    return t("fetch.preview.line", lang, n=n, title=safe(release.title, 120),
+             date=release.date or t("fetch.preview.no_date", lang), singers=_singers(release.singers),
+             tracks=release.track_count)
+
+
+def _track_line(n: int, track: Track, lang: str) -> str:
+    title = f"{track.title} ({track.latin_title})" if track.latin_title else track.title
+    return t("fetch.preview.track", lang, n=n, title=safe(title, 100),
+             singers=_singers([s.name for s in track.singers], 60))
+
+
 def preview_embed(query: str, found: Sequence[ReleaseSummary], chosen: Release | None, drama: str, lang: str,
                   parts: int) -> discord.Embed:
     """What was found (one line a release) and what is chosen: one release's vocal tracks and cover,
@@ -51,25 +63,21 @@ def preview_embed(query: str, found: Sequence[ReleaseSummary], chosen: Release |
     title = chosen.title if chosen is not None else t("fetch.preview.all_chosen", lang, drama=drama)
     embed = discord.Embed(title=safe(t("fetch.preview.title", lang, title=title), 256), colour=COLOUR,
                           url=chosen.url if chosen is not None else None)
-    lines = [t("fetch.preview.found", lang, query=safe(query, 100))]
-    lines += [t("fetch.preview.line", lang, n=i, title=safe(r.title, 120), date=r.date or t("fetch.preview.no_date",
-                                                                                            lang),
-                singers=_singers(r.singers), tracks=r.track_count) for i, r in enumerate(found, start=1)]
-    embed.description = "\n".join(lines)[:4096]
+    lines = [t("fetch.preview.found", lang, query=safe(query, 100)),
+             *(_release_line(n, r, lang) for n, r in enumerate(found, start=1))]
+    embed.description = clip("\n".join(lines), 4096)
     if chosen is None:
-        embed.add_field(name=safe(title, 256), value=t("fetch.preview.all_parts", lang, drama=safe(drama, 100),
-                                                       parts=parts), inline=False)
+        embed.add_field(name=safe(title, 256), inline=False,
+                        value=t("fetch.preview.all_parts", lang, drama=safe(drama, 100), parts=parts))
     else:
         vocal = vocal_tracks(chosen)
-        shown = [t("fetch.preview.track", lang, n=i, title=safe(x.title + (f" ({x.latin_title})" if x.latin_title
-                                                                            else ""), 100),
-                   singers=_singers([s.name for s in x.singers], 60)) for i, x in enumerate(vocal[:TRACKS_SHOWN], 1)]
+        shown = [_track_line(n, x, lang) for n, x in enumerate(vocal[:TRACKS_SHOWN], start=1)]
         if len(vocal) > TRACKS_SHOWN:
             shown.append(t("fetch.preview.more", lang, count=len(vocal) - TRACKS_SHOWN))
         if instrumentals := len(chosen.tracks) - len(vocal):
             shown.append(t("fetch.preview.instrumentals", lang, count=instrumentals))
         embed.add_field(name=safe(t("fetch.preview.chosen", lang, title=chosen.title, count=len(vocal)), 256),
-                        value=("\n".join(shown) or t("fetch.preview.none", lang))[:1024], inline=False)
+                        value=clip("\n".join(shown) or t("fetch.preview.none", lang), 1024), inline=False)
         if chosen.cover_url:
             embed.set_thumbnail(url=chosen.cover_url)
     embed.set_footer(text=t("fetch.preview.footer", lang))
@@ -161,16 +169,19 @@ def _listed(head: str, lines: Sequence[str], lang: str) -> list[str]:
     return out
 
 
-def report_lines(result: FetchResult, lang: str, *, shared: bool, terminal: bool = False) -> list[str]:
+def report_lines(result: FetchResult, lang: str, *, shared: bool, terminal: bool = False,
+                 preview: bool = False) -> list[str]:
     """What was added, what was already there (linked), what was left out and why: plain lines,
-    for the reply (an embed's description) or, `terminal`, for the command line (not escaped)."""
+    for the reply (an embed's description) or, `terminal`, for the command line (not escaped);
+    `preview`: what a fetch would do (the command line's dry run)."""
     escape: Escape = _plain if terminal else safe
+    done = "fetch.would." if preview else "fetch.done."
     where = t("fetch.where.shared" if shared else "fetch.where.server", lang)
     added = [_song(s, lang, escape) for s in result.added]
-    lines = (_listed(t("fetch.done.added", lang, count=len(added), where=where), added, lang) if added
-             else [t("fetch.done.none_added", lang, where=where)])
+    lines = (_listed(t(done + "added", lang, count=len(added), where=where), added, lang) if added
+             else [t(done + "none_added", lang, where=where)])
     if result.linked:
-        lines += _listed(t("fetch.done.linked", lang, count=len(result.linked)),
+        lines += _listed(t(done + "linked", lang, count=len(result.linked)),
                          [_song(s, lang, escape) for s in result.linked], lang)
     if result.left_out:
         lines += _listed(t("fetch.done.left", lang, count=len(result.left_out)),
@@ -182,14 +193,14 @@ def report_lines(result: FetchResult, lang: str, *, shared: bool, terminal: bool
             if result.new_dramas else ""
         singers = t("fetch.done.new_singers", lang, names=escape(", ".join(result.new_singers), 400)) \
             if result.new_singers else ""
-        lines.append(t("fetch.done.new", lang, dramas=dramas, singers=singers).strip())
+        lines.append(t("fetch.done.new", lang, what=" ".join(part for part in (dramas, singers) if part)))
     return lines
 
 
 def report_embed(result: FetchResult, releases: Sequence[Release], lang: str) -> discord.Embed:
     titles = ", ".join(r.title for r in releases)
     embed = discord.Embed(title=safe(t("fetch.done.title", lang, releases=titles), 256), colour=COLOUR,
-                          description="\n".join(report_lines(result, lang, shared=False))[:4096])
+                          description=clip("\n".join(report_lines(result, lang, shared=False)), 4096))
     if releases and releases[0].cover_url:
         embed.set_thumbnail(url=releases[0].cover_url)
     return embed

@@ -305,9 +305,9 @@ def team_button(game_id: int, team: int, *, label: str, disabled: bool = False) 
                              custom_id=f"quiz:j:{game_id}:{team}")
 
 
-def quiz_click(interaction: discord.Interaction) -> tuple[str, QuizClick] | None:
+def quiz_click(interaction: discord.Interaction) -> QuizClick | None:
     """What a click on a quiz button (or a typed answer's modal) asks of the quiz cog, read from its
-    custom id, and what it was (for the log); None for any other interaction."""
+    custom id; None for any other interaction."""
     data: Any = interaction.data or {}
     custom_id = str(data.get("custom_id", ""))
     if not custom_id.startswith("quiz:"):
@@ -315,22 +315,25 @@ def quiz_click(interaction: discord.Interaction) -> tuple[str, QuizClick] | None
     if interaction.type is discord.InteractionType.modal_submit:
         if (m := MODAL_PATTERN.fullmatch(custom_id)) is None:
             return None
-        text = submitted_text(data)
-        return "an answer from the modal", lambda cog: cog.typed_submitted(
-            interaction, int(m["game"]), int(m["round"]), text)
+        game, number, text = int(m["game"]), int(m["round"]), submitted_text(data)
+        return lambda cog: cog.typed_submitted(interaction, game, number, text)
     if interaction.type is not discord.InteractionType.component:
         return None
-    if m := ANSWER_PATTERN.fullmatch(custom_id):
-        return "an answer button", lambda cog: cog.answer_clicked(
-            interaction, int(m["game"]), int(m["round"]), int(m["option"]))
-    if m := TYPED_PATTERN.fullmatch(custom_id):
-        return "the Answer button", lambda cog: cog.typed_clicked(interaction, int(m["game"]), int(m["round"]))
-    if m := HINT_PATTERN.fullmatch(custom_id):
-        return "the Hint button", lambda cog: cog.hint_clicked(interaction, int(m["game"]), int(m["round"]))
-    if m := SKIP_PATTERN.fullmatch(custom_id):
-        return "the Skip button", lambda cog: cog.skip_clicked(interaction, int(m["game"]), int(m["round"]))
-    if m := TEAM_PATTERN.fullmatch(custom_id):
-        return "a team button", lambda cog: cog.team_clicked(interaction, int(m["game"]), int(m["team"]))
+    if (m := ANSWER_PATTERN.fullmatch(custom_id)) is not None:
+        game, number, option = int(m["game"]), int(m["round"]), int(m["option"])
+        return lambda cog: cog.answer_clicked(interaction, game, number, option)
+    if (m := TEAM_PATTERN.fullmatch(custom_id)) is not None:
+        game, team = int(m["game"]), int(m["team"])
+        return lambda cog: cog.team_clicked(interaction, game, team)
+    if (m := TYPED_PATTERN.fullmatch(custom_id)) is not None:
+        game, number = int(m["game"]), int(m["round"])
+        return lambda cog: cog.typed_clicked(interaction, game, number)
+    if (m := HINT_PATTERN.fullmatch(custom_id)) is not None:
+        game, number = int(m["game"]), int(m["round"])
+        return lambda cog: cog.hint_clicked(interaction, game, number)
+    if (m := SKIP_PATTERN.fullmatch(custom_id)) is not None:
+        game, number = int(m["game"]), int(m["round"])
+        return lambda cog: cog.skip_clicked(interaction, game, number)
     return None
 
 

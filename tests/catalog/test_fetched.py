@@ -81,3 +81,13 @@ def test_nothing_or_a_bad_drama_name_refuses_the_whole_fetch():
 def test_a_track_without_singers_is_left_out():
     plan = plan_fetch([release(PART1, track("Nobody", n=1))])
     assert plan.songs == () and plan.left_out[0].reason == "fetch.left.no_singer"
+
+
+def test_a_singer_credited_twice_is_one_singer():
+    plan = plan_fetch([release(PART1, track("둘이서", CHANYEOL, PUNCH, CHANYEOL, n=1))])
+    assert [x.name for x in plan.songs[0].singers] == ["Chanyeol", "Punch"] and plan.left_out == ()
+
+
+def test_a_release_title_with_markup_is_not_kept_as_the_source_title():
+    plan = plan_fetch([release(PART1, track("노래", NEW_SINGER, n=1), title="**도깨비** @everyone OST")])
+    assert plan.releases[0].title == "도깨비 OST" and plan.songs[0].release.title == "도깨비 OST"

@@ -1,9 +1,7 @@
 """The chat reader: every example of the request forms, in English, Korean and a mix; the reply
-language; and any text read without an error in bounded time."""
+language; and any text read without an error."""
 
 from __future__ import annotations
-
-import time
 
 import pytest
 from hypothesis import given, settings
@@ -101,10 +99,9 @@ def test_the_requests_own_words_decide_over_the_letters():
 @given(st.text(max_size=2500) | st.lists(st.sampled_from(
     ["like", "같은", "노래", "ost", "quiz", "퀴즈", " ", "from", "who sang", "<@1>", "sad", "슬픈", "a", "more",
      "\u200b", "(", "  ", "드라마", "아무거나", "9"]), max_size=400).map("".join))
-def test_any_text_is_read_without_error_in_bounded_time(text):
-    started = time.perf_counter()
+def test_any_text_is_read_without_error(text):
+    # How long a read takes is measured by `python -m benchmarks.chat`, not asserted here.
     intent = parse(text)
-    assert time.perf_counter() - started < 0.05  # generous: a read takes well under a millisecond
     assert intent.language in (None, "en", "ko")
     assert len(intent.subject) <= TEXT_MAX
     assert intent.rounds is None or 1 <= intent.rounds <= 20

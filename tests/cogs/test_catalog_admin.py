@@ -10,8 +10,8 @@ import discord
 import pytest
 from simcord import SetupError
 
-from bot.app import create_bot
-from bot.checks import Refused
+from bot.app import open_bot
+from bot.errors import UserError
 from tests.cogs.admin_helpers import allow_command, reply
 from tests.helpers import text_of
 from tests.limits import assert_choices, assert_message_limits
@@ -49,7 +49,7 @@ async def test_catalog_is_hidden_from_members_and_stale_clients_are_refused(worl
         assert result.response.ephemeral and "Manage Server" in result.response.content, command
         assert result.response.attachments == []
     assert await simcord_env.bot.store.content_hash() == before
-    assert [e.key for e in simcord_env.errors if isinstance(e, Refused)] == ["admin.error.not_manager"] * 5
+    assert [e.key for e in simcord_env.errors if isinstance(e, UserError)] == ["admin.error.not_manager"] * 5
     # Autocomplete tells a stale client nothing either.
     assert await world.alice.autocomplete(world.channel, "catalog remove", "song", "") == []
 
@@ -128,7 +128,7 @@ async def test_add_anyway_after_a_restart_says_it_expired(world, simcord_env, se
     result = await world.admin.slash(world.channel, "catalog add", title="Stay with me", artist="Chanyeol",
                                      drama="Goblin")
     await simcord_env.bot.close()
-    await simcord_env.restart_bot(create_bot(settings))
+    await simcord_env.restart_bot(await open_bot(settings))
     late = await world.admin.click(reply(result), label="Add anyway")
     assert "expired" in late.response.content and late.response.components == []
     assert await additions(simcord_env.bot.store, world.guild.id) == []

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 
 import pytest
 
-from bot.app import create_bot
+from bot.app import open_bot
 from bot.musicbrainz import client
 
 from .admin_helpers import reply
@@ -72,7 +73,7 @@ async def test_pick_another_part_then_add_it_with_its_featuring_singers(world):
     shown = embed(reply(picked))
     assert "도깨비 OST Part 4" in shown.title and "Round and Round" in shown.fields[0].value
     added = await world.admin.click(reply(picked), label="Add")
-    assert "Added 1 songs to this server's catalog" in embed(reply(added)).description
+    assert "Added 1 song to this server's catalog" in embed(reply(added)).description
     assert await own_titles(world.store, world.guild.id) == ["Round and Round"]
     (line,) = await world.store.additions.additions(world.guild.id)
     (song,) = await world.store.catalog.songs_by_ids([line.id], world.guild.id)
@@ -85,6 +86,13 @@ async def test_a_link_goes_straight_to_that_release(world, musicbrainz):
                                      query=f"https://musicbrainz.org/release/{PART4}")
     assert "도깨비 OST Part 4" in embed(reply(result)).title
     assert not any("query" in r.query for r in musicbrainz.requests)   # no search
+
+
+async def test_a_release_group_link_lists_its_releases(world):
+    result = await world.admin.slash(world.channel, "catalog fetch",
+                                     query="https://musicbrainz.org/release-group/d0cca0f1-0000-4000-8000-000000000001")
+    shown = embed(reply(result))
+    assert "도깨비 OST Part 1" in shown.title and "Stay With Me" in shown.fields[0].value
 
 
 async def test_every_part_of_the_drama(world):
@@ -118,7 +126,7 @@ async def test_the_preview_expires_disabled_and_says_so(world, simcord_env):
 async def test_a_click_after_a_restart_says_the_preview_expired(world, simcord_env, settings):
     result = await world.admin.slash(world.channel, "catalog fetch", query="도깨비")
     await simcord_env.bot.close()
-    await simcord_env.restart_bot(create_bot(settings))
+    await simcord_env.restart_bot(await open_bot(settings))
     late = await world.admin.click(reply(result), label="Add")
     assert "expired" in late.response.content and late.response.components == []
     assert await own_titles(simcord_env.bot.store, world.guild.id) == []
@@ -130,10 +138,12 @@ async def test_a_click_after_a_restart_says_the_preview_expired(world, simcord_e
     ("a1000001-0000-4000-8000-000000000001", "MusicBrainz has no release with that id"),
     ("nothing like this at all", "MusicBrainz has no soundtrack matching"),
 ])
-async def test_bad_queries_get_a_clear_private_answer(world, simcord_env, query, answer):
+async def test_bad_queries_get_a_clear_private_answer(world, simcord_env, query, answer, caplog):
+    caplog.set_level(logging.INFO, logger="bot.fetching")
     before = await world.store.content_hash()
     result = await world.admin.slash(world.channel, "catalog fetch", query=query)
     assert answer in reply(result).content and reply(result).ephemeral
+    assert len([r for r in caplog.records if r.name == "bot.fetching"]) == 1
     assert await world.store.content_hash() == before
     simcord_env.errors.clear()
 
@@ -169,3 +179,13 @@ async def test_korean_server_gets_korean_preview_and_report(world):
     assert "MusicBrainz에서 찾았어요" in embed(reply(result)).title
     added = await world.admin.click(reply(result), label="추가")
     assert "릴리스와 연결했어요" in embed(reply(added)).description
+
+
+async def test_a_fetch_past_the_servers_song_limit_adds_nothing(world, simcord_env):
+    world.store.catalog.max_server_songs = 1
+    result = await world.admin.slash(world.channel, "catalog fetch", query="도깨비")
+    picked = await world.admin.select(reply(result), ["all"])
+    before = await world.store.content_hash()
+    added = await world.admin.click(reply(picked), label="Add")
+    assert "Nothing was added: a server may have 1 song of its own" in reply(added).content
+    assert await world.store.content_hash() == before

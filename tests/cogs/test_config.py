@@ -6,8 +6,8 @@ import discord
 import pytest
 from simcord import SetupError
 
-from bot.app import create_bot
-from bot.checks import Refused
+from bot.app import open_bot
+from bot.errors import UserError
 from tests.cogs.admin_helpers import allow_command, record_score, reply, set_role_permissions
 from tests.helpers import text_of
 from tests.limits import assert_message_limits
@@ -19,8 +19,8 @@ ADMIN_COMMANDS = ("config show", "config quiz", "config random", "config daily",
                   "config chat")
 
 
-def refusals(env) -> list[Refused]:
-    return [e for e in env.errors if isinstance(e, Refused)]
+def refusals(env) -> list[UserError]:
+    return [e for e in env.errors if isinstance(e, UserError)]
 
 
 # -- who may configure ------------------------------------------------------------------------
@@ -182,7 +182,7 @@ async def test_settings_survive_a_restart(world, simcord_env, settings):
     await world.admin.slash(world.channel, "config random", ballads_only=False, cooldown=90)
     await world.admin.slash(world.channel, "config language", language="ko")
     await simcord_env.bot.close()
-    await simcord_env.restart_bot(create_bot(settings))
+    await simcord_env.restart_bot(await open_bot(settings))
     stored = await simcord_env.bot.store.guilds.get(world.guild.id)
     assert (stored.quiz_rounds, stored.quiz_mode, stored.random_ballads_only, stored.cooldown_seconds,
             stored.language) == (12, "typed", False, 90, "ko")
@@ -280,7 +280,7 @@ async def test_a_press_after_sixty_seconds_is_refused_even_after_a_restart(world
     prompt = await world.admin.slash(world.channel, "config reset-scores")
     # A restart loses the task that greys the prompt out; the buttons are still there.
     await simcord_env.bot.close()
-    await simcord_env.restart_bot(create_bot(settings))
+    await simcord_env.restart_bot(await open_bot(settings))
     await simcord_env.advance_time(61)
     late = await world.admin.click(prompt.response, label="Reset scores")
     assert "expired" in late.response.content and late.response.components == []
@@ -291,7 +291,7 @@ async def test_a_confirmation_within_the_window_after_a_restart_still_works(worl
     await record_score(world.store, world.guild.id, world.channel.id, world.alice.id)
     prompt = await world.admin.slash(world.channel, "config reset-scores")
     await simcord_env.bot.close()
-    await simcord_env.restart_bot(create_bot(settings))
+    await simcord_env.restart_bot(await open_bot(settings))
     await simcord_env.advance_time(30)
     done = await world.admin.click(prompt.response, label="Reset scores")
     assert "reset every quiz score" in done.response.content

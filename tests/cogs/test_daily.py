@@ -14,7 +14,7 @@ import discord
 from simcord.backend.models.channel import Overwrite
 from simcord.enums import OverwriteType
 
-from bot.app import create_bot
+from bot.app import open_bot
 from tests.helpers import text_of, utc
 from tests.limits import assert_message_limits
 
@@ -57,7 +57,7 @@ async def test_posts_at_the_hour_once_a_day_even_across_a_restart(world, simcord
     assert len(posts(world.channel)) == 1
     # A faithful restart the same (Seoul) day: nothing new.
     await simcord_env.bot.close()
-    await simcord_env.restart_bot(create_bot(settings))
+    await simcord_env.restart_bot(await open_bot(settings))
     await advance_to(simcord_env, utc(2026, 1, 1, 14, 59))
     assert len(posts(world.channel)) == 1
     # Midnight in Seoul passed, but 10:00 has not.

@@ -8,7 +8,7 @@ from urllib.parse import unquote, unquote_plus
 import pytest
 from simcord.backend.errors import OptionError
 
-from bot.app import create_bot
+from bot.app import open_bot
 from bot.catalog.records import SongRecord
 from bot.catalog.seedfile import load_catalog
 from tests.limits import assert_choices, assert_message_limits
@@ -201,7 +201,7 @@ async def test_drama_pager_and_buttons_survive_a_restart(world, settings):
     here = await ost(world.alice, world.channel, "here")
 
     await env.bot.close()
-    await env.restart_bot(create_bot(settings))
+    await env.restart_bot(await open_bot(settings))
 
     turned = await world.bob.click(first, custom_id="ost:drama:1:1")
     assert turned.response.id == first.id  # the same message, edited in place

@@ -17,7 +17,6 @@ import time
 import asyncpg
 import pytest
 
-from bot.catalog.service import service_for
 from bot.store import Store
 from tests.cogs.test_ost import user_errors
 
@@ -147,7 +146,7 @@ async def test_the_card_keeper_writes_the_song_cards_again_after_another_process
     assert found.response.embeds[0].title.startswith("🎵 Snowfall Ballad")
     await until(lambda: bot.cards_built_at == store.catalog.generation)
     assert await store.fetchval(current) == songs + 1
-    service_for(store)._cache.clear()  # as a process that never showed the card: it reads the store
+    bot.catalog._cache.clear()  # as a process that never showed the card: it reads the store
     store.fetch_many = None  # so no batch can be read: the card can only come from its document
     try:
         card = await world.bob.slash(world.channel, "ost", query="snowfall ballad")

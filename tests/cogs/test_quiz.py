@@ -8,7 +8,7 @@ import pytest
 from simcord.backend.errors import SetupError
 
 import bot.quiz.questions as questions_module
-from bot.app import create_bot
+from bot.app import open_bot
 from bot.quiz.game import encode_questions
 from bot.quiz.questions import Name, Question
 from bot.quiz.scoring import score_answer
@@ -338,7 +338,7 @@ async def test_scores_survive_a_faithful_restart(simcord_env, world, settings):
     await play_one_round(env, world.channel, world.alice, [world.alice, world.bob])
     before = await world.alice.slash(world.channel, "quiz leaderboard")
     await env.bot.close()
-    await env.restart_bot(create_bot(settings))
+    await env.restart_bot(await open_bot(settings))
     after = await world.alice.slash(world.channel, "quiz leaderboard")
     assert after.response.embeds[0].description == before.response.embeds[0].description
     assert "**150**" in after.response.embeds[0].description
@@ -361,7 +361,7 @@ async def test_a_restart_mid_round_resumes_the_quiz_and_counts_every_answer_once
     await world.bob.click(round2, custom_id=button_ids(round2)[right2])  # before the restart: +150
     await env.advance_time(5)
     await env.bot.close()
-    await env.restart_bot(create_bot(settings))
+    await env.restart_bot(await open_bot(settings))
     await env.advance_time(0)
     resumed = session_of(env, world.channel)
     assert resumed is not None and resumed is not session and resumed.game_id == game_id
@@ -399,7 +399,7 @@ async def test_a_round_whose_time_ran_out_while_down_closes_at_once_with_its_ans
     await world.bob.click(round1, custom_id=button_ids(round1)[session.question.correct])
     await env.bot.close()
     await env.advance_time(60)  # down for a minute: the round's 20 s are long gone
-    await env.restart_bot(create_bot(settings))
+    await env.restart_bot(await open_bot(settings))
     await env.advance_time(0)
     revealed = message_by_id(world.channel, round1.id).embeds[0]
     assert revealed.title == "Round 1 of 2: the answer"
@@ -420,7 +420,7 @@ async def test_a_quiz_down_for_over_ten_minutes_ends_with_its_standings(simcord_
     await world.bob.click(round1, custom_id=button_ids(round1)[session.question.correct])
     await env.bot.close()
     await env.advance_time(11 * 60)
-    await env.restart_bot(create_bot(settings))
+    await env.restart_bot(await open_bot(settings))
     await env.advance_time(0)
     final = world.channel.last_message
     assert final.embeds[0].title == "🏁 Final standings"
@@ -443,7 +443,7 @@ async def test_a_quiz_whose_channel_is_gone_ends_at_the_next_start(simcord_env, 
                                         mode="buttons", topic="any", rounds=1, seconds=20, now=env.now(),
                                         questions=encode_questions([question]), state=state)
     await env.bot.close()
-    await env.restart_bot(create_bot(settings))
+    await env.restart_bot(await open_bot(settings))
     await env.advance_time(0)
     assert (await game_state(world.store, game))[0] == "interrupted"
     assert env.errors == []
@@ -463,7 +463,7 @@ async def test_buttons_of_an_interrupted_quiz_answer_kindly(simcord_env, world, 
             await tx.execute("UPDATE quiz_games SET status = 'interrupted'")
     finally:
         await store.close()
-    await env.restart_bot(create_bot(settings))
+    await env.restart_bot(await open_bot(settings))
     await env.advance_time(0)
     assert session_of(env, world.channel) is None
     assert (await only_game(world.store, game_id))[0] == "interrupted"
@@ -486,7 +486,7 @@ async def test_korean_server_sees_korean_text_and_hangul_names_first(simcord_env
     assert "도깨비 (Goblin)" in [b.label for b in buttons(round1)]
     session = session_of(env, world.channel)
     locked = await world.bob.click(round1, custom_id=button_ids(round1)[session.question.correct])
-    assert locked.response.content.startswith("🔒 **도깨비 (Goblin)**")
+    assert locked.response.content.startswith("🔒 '**도깨비 (Goblin)**'로")
     await env.advance_time(10)
     assert "정답: **도깨비 (Goblin)**" in message_by_id(world.channel, round1.id).embeds[0].description
     assert world.channel.last_message.embeds[0].title == "🏁 최종 순위"
@@ -547,7 +547,7 @@ async def test_a_new_process_leaves_a_quiz_its_live_owner_plays_and_takes_it_ove
                                       started_at=now, now=now)  # the old process, alive
     old_token = world.store.token
     await env.bot.close()  # (a process without heartbeats of its own keeps the row written above)
-    await env.restart_bot(create_bot(settings))
+    await env.restart_bot(await open_bot(settings))
     await env.advance_time(0)
     new = env.bot.store
     assert [process.id for process in await new.fleet.processes()] == [old_token]

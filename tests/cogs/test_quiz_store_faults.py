@@ -11,7 +11,7 @@ import sqlite3
 import asyncpg
 import pytest
 
-from bot.cogs.quiz._games import PAUSE_RETRY_MAX
+from bot.cogs.quiz._games import PAUSE_RETRY_MAX, STALL_LIMIT
 from tests.cogs.quiz_helpers import button_ids, message_by_id, only_game, player_totals, session_of
 from tests.cogs.test_quiz import only_keys
 from tests.helpers import text_of
@@ -142,4 +142,28 @@ async def test_a_round_posted_while_writes_fail_goes_on(simcord_env, world, engi
     assert await only_game(store, game_id) == ("finished", 2)
     # Right, 1 s after the round was posted (4 s after the reveal): 100 + 45 for speed.
     assert await player_totals(store, world.guild.id) == {world.bob.id: (1, 1, 145)}
+    assert env.errors == []
+
+
+async def test_a_pause_longer_than_ten_minutes_ends_the_quiz_with_its_standings(simcord_env, world, engine):
+    env, ch, store = simcord_env, world.channel, simcord_env.bot.store
+    await world.alice.slash(ch, "quiz start", rounds=3, seconds=20)
+    session = session_of(env, ch)
+    game_id, round1 = session.game_id, ch.last_message
+    store.fail_writes(disk_full(engine))
+    receipt = await world.bob.click(round1, custom_id=button_ids(round1)[session.question.correct])
+    assert NOT_SAVED in receipt.response.content
+    await env.advance_time(24 + STALL_LIMIT + 1)
+    assert len(lines(ch, "The quiz is paused")) == 1
+    store.fail_writes(None)
+    await env.advance_time(PAUSE_RETRY_MAX + 1)
+    assert not lines(ch, GOES_ON)  # no new round for players who have long gone
+    footer = message_by_id(ch, round1.id).embeds[0].footer.text
+    assert footer == "The quiz was paused for more than 10 minutes, too long to go on: final standings below."
+    standings = ch.last_message.embeds[0]
+    assert standings.title == "🏁 Final standings"
+    assert standings.description.startswith("The results could not be saved for more than 10 minutes")
+    assert world.bob.mention in standings.description
+    assert await only_game(store, game_id) == ("interrupted", 1)
+    assert await player_totals(store, world.guild.id) == {world.bob.id: (1, 1, 150)}
     assert env.errors == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.app import create_bot
+from bot.app import open_bot
 from bot.catalog.seedfile import load_catalog
 from tests.cogs.test_ost import HOSTILE, components, custom_ids, user_errors
 from tests.limits import assert_choices, assert_message_limits
@@ -90,7 +90,7 @@ async def test_autocomplete_for_each_filter(world):
     assert artists and all(c["value"].startswith("artist:") for c in artists)
     moods = await world.alice.autocomplete(world.channel, "random", "mood", "")
     assert_choices(moods)
-    assert len(moods) == 25 and moods[0] == {"name": "romantic · 12 songs", "value": "romantic"}
+    assert len(moods) == 25 and moods[0] == {"name": "romantic · 11 songs", "value": "romantic"}
     piano = await world.alice.autocomplete(world.channel, "random", "mood", "piano")
     assert piano == [{"name": "piano ballad · 4 songs", "value": "piano ballad"}]
 
@@ -99,9 +99,9 @@ async def test_autocomplete_for_each_filter(world):
     ({"drama": "qqqqzzzz"}, "ost.random.no_drama", "No drama in the catalog matches **qqqqzzzz**."),
     ({"artist": "Goblin"}, "ost.random.no_artist", "No singer in the catalog matches **Goblin**."),  # none close
     ({"mood": "grumpy"}, "ost.random.no_mood", "There is no mood **grumpy** in the catalog. Moods you can pick: "
-                                               "romantic, longing"),
+                                               "romantic, emotional"),
     ({"drama": "Goblin", "mood": "hip-hop"}, "ost.random.empty_mood",
-     "No song left by your other filters has the mood **hip-hop**. Moods there: heartbreak, longing"),
+     "No song left by your other filters has the mood **hip-hop**. Moods there: heartbreak, emotional"),
     ({"drama": "Goblin", "artist": "Gummy"}, "ost.random.empty_artist",
      "No song by **Gummy** fits your other filters. Singers that do: Ailee, Chanyeol, Punch"),
     ({"artist": "Mad Clown"}, "ost.random.empty_ballads",
@@ -146,7 +146,7 @@ async def test_another_keeps_its_filters_after_a_restart(world, settings):
     assert button.startswith("ost:rnd:1::1:")
     first = title_of(message)
     await env.bot.close()
-    await env.restart_bot(create_bot(settings))
+    await env.restart_bot(await open_bot(settings))
     clicked = await world.bob.click(message, custom_id=button)
     second = title_of(clicked.response)
     assert {first, second} <= {"I Will Go to You Like the First Snow", "Stay with Me"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.app import create_bot
+from bot.app import open_bot
 from bot.catalog.seedfile import load_catalog
 from tests.cogs.test_ost import HOSTILE, components, user_errors
 from tests.limits import assert_choices, assert_message_limits
@@ -57,7 +57,7 @@ async def test_the_select_opens_a_song_card_even_after_a_restart(world, settings
     assert len(select["options"]) == len(picked_titles(message))
     value = select["options"][0]["value"]
     await world.env.bot.close()
-    await world.env.restart_bot(create_bot(settings))
+    await world.env.restart_bot(await open_bot(settings))
     opened = await world.bob.select(message, [value], custom_id="ost:pick")
     assert opened.ephemeral and opened.response.embeds[0].title == "🎵 " + picked_titles(message)[0]
     assert world.env.errors == []

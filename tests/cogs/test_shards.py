@@ -24,7 +24,8 @@ def database(postgres_url):
 @pytest.fixture
 def settings(database, tmp_path, request) -> Settings:
     shard_ids = getattr(request, "param", (0,))
-    return Settings(database_path=tmp_path / "unused.db", database_url=database, shard_count=2, shard_ids=shard_ids)
+    return Settings(database_path=tmp_path / "unused.db", database_url=database, shard_count=2, shard_ids=shard_ids,
+                    heartbeat_seconds=None)
 
 
 async def test_the_song_of_the_day_is_posted_by_the_owner_of_the_servers_shard(simcord_env, settings):
@@ -59,11 +60,11 @@ async def test_a_process_without_shard_zero_never_syncs_commands(simcord_env, se
 async def test_about_names_the_shard_and_counts_servers_across_the_fleet(simcord_env, settings, database):
     import dataclasses
 
-    from bot.app import create_bot
+    from bot.app import open_bot
 
     await simcord_env.bot.close()
     beating = dataclasses.replace(settings, heartbeat_seconds=30.0)
-    await simcord_env.restart_bot(create_bot(beating))
+    await simcord_env.restart_bot(await open_bot(beating))
     bot = simcord_env.bot
     guild = simcord_env.create_guild(name="Mine", shard_id=0)
     channel = guild.create_text_channel("general")

@@ -36,7 +36,7 @@ def test_a_piped_script_drives_the_real_bot(tmp_path):
         "quit",
         "/ost never reached",
     ]) + "\n"
-    done = _ostbot(["play", "--database", str(database)], script, tmp_path)
+    done = _ostbot(["play", "--playground-db", str(database)], script, tmp_path)
     assert done.returncode == 0, done.stderr
     text = done.stdout
     assert "you> /ost query: goblin" in text
@@ -71,7 +71,7 @@ def test_run_without_a_token_still_exits_2(tmp_path):
 # -- data that last, seeded randomness -----------------------------------------------------------------
 
 def _play(database: Path, script: str, cwd: Path, *extra: str) -> str:
-    done = _ostbot(["play", "--database", str(database), *extra], script, cwd)
+    done = _ostbot(["play", "--playground-db", str(database), *extra], script, cwd)
     assert done.returncode == 0, done.stderr
     return done.stdout
 

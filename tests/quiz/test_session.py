@@ -119,6 +119,17 @@ def test_hints_need_a_majority_of_players_or_the_starter_and_cost_points():
     assert result.hints == 2
 
 
+def test_a_game_paused_too_long_is_stored_as_interrupted():
+    assert EndReason.STALLED.status == "interrupted"
+    s = session()
+    s.open_round(0.0)
+    s.close_round()
+    s.end(EndReason.STALLED)
+    assert s.over and s.end_reason is EndReason.STALLED
+    s.end(EndReason.STOPPED)  # the first reason stays
+    assert s.end_reason is EndReason.STALLED
+
+
 def test_a_bystander_who_never_answers_cannot_hint_or_skip():
     s = session(mode="typed")
     s.open_round(0.0)

@@ -35,7 +35,7 @@ from pathlib import Path
 import simcord
 
 from bot.__main__ import serve_until_signalled
-from bot.app import create_bot
+from bot.app import open_bot
 from bot.config import Settings
 from bot.store.engine import number_parameters
 from bot.store.postgres import is_postgres_url
@@ -199,12 +199,13 @@ async def drive(bot, args: argparse.Namespace) -> None:
 
 
 async def main(args: argparse.Namespace) -> int:
+    # No heartbeat: the driver's processes are told apart by their store tokens alone.
     shards = {"shard_count": args.shard_count, "shard_ids": (args.shard,)} if args.shard_count else {}
     if is_postgres_url(args.database):
-        settings = Settings(database_url=args.database, **shards)
+        settings = Settings(database_url=args.database, heartbeat_seconds=None, **shards)
     else:
-        settings = Settings(database_path=Path(args.database), **shards)
-    bot = create_bot(settings)
+        settings = Settings(database_path=Path(args.database), heartbeat_seconds=None, **shards)
+    bot = await open_bot(settings)
     await serve_until_signalled(bot, drive(bot, args))
     return 0
 

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from bot.checks import Refused
+from bot.errors import UserError
 from bot.quiz.game import REVEAL_PAUSE
 from tests.cogs.quiz_helpers import button_ids, player_totals, quiz_cog, session_of
 from tests.limits import assert_message_limits
@@ -168,7 +168,7 @@ async def test_one_member_flooding_random_and_ost_meets_the_cooldown(simcord_env
     assert len(ch.history()) == posts_before + 3  # no other public post
     assert await world.store.content_hash() == store_before  # refusals write nothing
 
-    refusals = [e for e in env.errors if isinstance(e, Refused)]
+    refusals = [e for e in env.errors if isinstance(e, UserError)]
     assert len(refusals) == 5 + 39 and {e.key for e in refusals} == {"error.cooldown"}
     assert len(env.errors) == len(refusals)  # reading env.errors acknowledges them
     cursor = env.error_cursor

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import asyncpg
 import pytest
 
-from bot.app import create_bot
+from bot.app import open_bot
 from bot.config import Settings
 from bot.store import StoreUnavailable
 from tests.cogs.quiz_helpers import button_ids, count, message_by_id, only_game, session_of
@@ -87,9 +87,13 @@ class Killer:
 
 
 @pytest.fixture
-def simcord_bot(postgres_url, tmp_path):
+async def simcord_bot(postgres_url, tmp_path):
     """The bot on PostgreSQL (this module's tests are about PostgreSQL's faults only)."""
-    return create_bot(Settings(database_path=tmp_path / "unused.db", database_url=postgres_url))
+    bot = await open_bot(Settings(database_path=tmp_path / "unused.db", database_url=postgres_url,
+                               heartbeat_seconds=None))
+    yield bot
+    if not bot.store.closed:
+        await bot.store.close()
 
 
 @pytest.fixture

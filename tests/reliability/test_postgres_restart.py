@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from bot.app import create_bot
+from bot.app import open_bot
 from bot.config import Settings
 from bot.store import StoreUnavailable
 from tests import postgres_server
@@ -71,8 +71,12 @@ async def own_server():
 
 
 @pytest.fixture
-def simcord_bot(own_server, tmp_path):
-    return create_bot(Settings(database_path=tmp_path / "unused.db", database_url=own_server.url))
+async def simcord_bot(own_server, tmp_path):
+    bot = await open_bot(Settings(database_path=tmp_path / "unused.db", database_url=own_server.url,
+                               heartbeat_seconds=None))
+    yield bot
+    if not bot.store.closed:
+        await bot.store.close()
 
 
 async def test_the_bot_rides_out_a_server_restart_without_restarting(simcord_env, world, own_server, caplog):

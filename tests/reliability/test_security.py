@@ -21,7 +21,7 @@ HOSTILE = "@everyone @here <@&123456789012345678> <@123456789012345678> <@!1> go
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     # Overrides tests/conftest.py's fixture for this module: the bot runs with a recognisable token.
-    return Settings(database_path=tmp_path / "ost.db", token=FAKE_TOKEN)
+    return Settings(database_path=tmp_path / "ost.db", token=FAKE_TOKEN, heartbeat_seconds=None)
 
 
 def message_payloads(env) -> list[tuple[str, dict]]:

@@ -21,7 +21,7 @@ import time
 
 import pytest
 
-from bot.app import create_bot
+from bot.app import open_bot
 from bot.store import Store
 from tests.cogs.quiz_helpers import button_ids, count, quiz_cog, rows
 from tests.reliability.crash_driver import Child, assert_wal_checkpointed, check_database, game_statuses, query
@@ -110,7 +110,7 @@ async def test_closing_during_a_round_leaves_the_game_to_resume(simcord_env, wor
     assert row == ("running", 1, 0) and answers == 0
     assert await stored(settings, "SELECT user_id FROM quiz_pending_answers") == [(world.bob.id,)]
 
-    await env.restart_bot(create_bot(settings))
+    await env.restart_bot(await open_bot(settings))
     await env.advance_time(0)
     assert world.channel.last_message.content.startswith("▶️")
     await env.advance_time(10)
@@ -186,7 +186,7 @@ async def test_a_quiz_start_overtaken_by_shutdown_starts_no_game_loop(simcord_en
     loud = [r for r in caplog.records if r.name.startswith("bot") and r.levelno > logging.INFO]
     assert loud == [] and not any(r.exc_info for r in caplog.records)
 
-    await env.restart_bot(create_bot(settings))
+    await env.restart_bot(await open_bot(settings))
     await env.advance_time(0)
     assert world.channel.last_message.embeds[0].title == "Round 1 of 3"
 
@@ -201,7 +201,7 @@ async def test_two_closes_racing_share_one_stop_and_leave_no_thread(simcord_env,
     env = simcord_env
     before = set(threading.enumerate())
     await env.bot.close()
-    await env.restart_bot(create_bot(settings))  # a store opened in this test: its threads are known
+    await env.restart_bot(await open_bot(settings))  # a store opened in this test: its threads are known
     waiting = {t for t in threading.enumerate() if t not in before and "_connection_worker_thread" in t.name}
     if engine == "sqlite":
         assert len(waiting) >= 2  # aiosqlite's threads: the store's writer and readers

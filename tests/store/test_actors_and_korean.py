@@ -65,10 +65,10 @@ async def test_a_song_read_for_its_card_has_the_song_whole_and_its_drama_in_outl
 
 async def test_korean_text_is_read_back_and_the_untitled_source_keeps_no_title(store):
     song = await store.catalog.song_by_key("orbit")
-    assert song.description_ko.startswith("화사의 첫 솔로 OST")
+    assert song.description_ko.startswith("화사가 처음으로 혼자 부른")
     assert song.facts and all(f.text_ko for f in song.facts)
     secret_garden = await _drama(store, "secret-garden")
-    assert secret_garden.facts[0].text_ko.startswith("2010년 방영 당시")
+    assert secret_garden.facts[0].text_ko.startswith("기사에 따르면 2010년 방영 당시")
     [untitled] = [s for s in await store.catalog.sources() if s.key == "dotsun-soundtrack-garbled"]
     assert untitled.title == "" and untitled.untitled
     assert (untitled.about, untitled.about_ko) == ("the Descendants of the Sun soundtrack", "태양의 후예 OST")

@@ -70,10 +70,6 @@ class Quiz(PlayerActions, commands.GroupCog, name=ui.QUIZ_COG.name, group_name="
         self.rng = random.Random()
         super().__init__()
 
-    @property
-    def store(self):
-        return self.games.store
-
     # -- lifecycle ------------------------------------------------------------------------
 
     async def cog_load(self) -> None:
@@ -177,7 +173,7 @@ class Quiz(PlayerActions, commands.GroupCog, name=ui.QUIZ_COG.name, group_name="
     async def _may_start(self, guild_id: int, channel_id: int, permissions: discord.Permissions):
         """The server's settings, when a quiz may start in this channel (the quiz channel rule, no quiz
         running there, the bot may post); a UserError saying why not otherwise."""
-        settings = await self.store.guilds.get(guild_id)
+        settings = await self.bot.store.guilds.get(guild_id)
         if settings.quiz_channel_id is not None and settings.quiz_channel_id != channel_id:
             raise UserError("quiz.error.wrong_channel", channel=f"<#{settings.quiz_channel_id}>")
         if (link := self._running_link(channel_id)) is not None:
@@ -191,8 +187,8 @@ class Quiz(PlayerActions, commands.GroupCog, name=ui.QUIZ_COG.name, group_name="
     async def _create_game(self, request: StartRequest, language: str) -> QuizSession:
         """Questions chosen and the game stored: its session, not yet playing; a UserError when there are
         too few questions or another start won the channel meanwhile."""
-        seen = await self.store.quiz.seen(request.channel_id)
-        pool = await self.store.quiz.question_pool(request.guild_id, rng=self.rng, topic=request.topic, seen=seen,
+        seen = await self.bot.store.quiz.seen(request.channel_id)
+        pool = await self.bot.store.quiz.question_pool(request.guild_id, rng=self.rng, topic=request.topic, seen=seen,
                                                    rounds=request.rounds)
         # Off the event loop: with a big catalog, choosing distractors takes long enough to delay
         # other servers' clicks (measured in BENCHMARKS.md).
@@ -210,7 +206,7 @@ class Quiz(PlayerActions, commands.GroupCog, name=ui.QUIZ_COG.name, group_name="
                               starter_id=request.starter_id, mode=request.mode, seconds=request.seconds,
                               topic=request.topic, questions=questions, language=language, style=style,
                               lives=request.lives or DEFAULT_LIVES, team_count=(teams or 2) if style == "teams" else 0)
-        game_id = await self.store.quiz.create_game(
+        game_id = await self.bot.store.quiz.create_game(
             guild_id=request.guild_id, channel_id=request.channel_id, started_by=request.starter_id,
             mode=request.mode, topic=request.topic, rounds=len(questions), seconds=request.seconds, now=wall(),
             style=style, lives=session.lives if style == "elimination" else None,
@@ -272,7 +268,7 @@ class Quiz(PlayerActions, commands.GroupCog, name=ui.QUIZ_COG.name, group_name="
         if session is None or session.over:
             raise UserError("quiz.error.not_running")
         if interaction.user.id != session.starter_id:
-            settings = await self.store.guilds.get(interaction.guild_id)
+            settings = await self.bot.store.guilds.get(interaction.guild_id)
             if not interaction_is_manager(interaction, settings):
                 raise UserError("quiz.error.stop_refused")
         session.stop()
@@ -297,7 +293,7 @@ class Quiz(PlayerActions, commands.GroupCog, name=ui.QUIZ_COG.name, group_name="
         lang = await self.bot.language_for(interaction)
         span = PERIODS[period]
         since = discord.utils.utcnow() - span if span else None
-        rows = await self.store.quiz.leaderboard(interaction.guild_id, since=since, user_id=interaction.user.id,
+        rows = await self.bot.store.quiz.leaderboard(interaction.guild_id, since=since, user_id=interaction.user.id,
                                                  rank_by=by)
         embed = ui.leaderboard_embed(rows, period, lang, interaction.user.id, rank_by=by)
         pictures, guild = self.games.pictures, interaction.guild
@@ -314,18 +310,18 @@ class Quiz(PlayerActions, commands.GroupCog, name=ui.QUIZ_COG.name, group_name="
         assert interaction.guild_id is not None
         lang = await self.bot.language_for(interaction)
         who = member or interaction.user
-        stats = await self.store.quiz.player_stats(interaction.guild_id, who.id)
+        stats = await self.bot.store.quiz.player_stats(interaction.guild_id, who.id)
         if stats is None:
             await interaction.response.send_message(
                 t("quiz.stats.none", lang, member=ui.mention(who.id)), ephemeral=True)
             return
         favourite = None
         if stats.favourite_drama_id is not None:
-            dramas = await self.store.catalog.dramas_by_ids([stats.favourite_drama_id], interaction.guild_id)
+            dramas = await self.bot.store.catalog.dramas_by_ids([stats.favourite_drama_id], interaction.guild_id)
             if dramas:
                 favourite = safe(localized_name(dramas[0].name, dramas[0].hangul, lang), 200)
         embed = ui.stats_embed(who, stats, favourite, lang)
-        weeks = await self.store.quiz.weekly_points(interaction.guild_id, who.id, wall(), pictures_ui.WEEKS)
+        weeks = await self.bot.store.quiz.weekly_points(interaction.guild_id, who.id, wall(), pictures_ui.WEEKS)
         data = pictures_ui.stats_data(interaction.guild, who, stats, weeks, lang=lang) if interaction.guild else None
         await interaction.response.send_message(
             embed=embed, file=await self.games.pictures.attached(interaction.guild_id, embed, data))

@@ -15,9 +15,9 @@ import discord
 
 from ...faults import describe, is_passing_fault
 from ...i18n import t
-from ...quiz.game import JOIN_SECONDS, Game
+from ...quiz.game import JOIN_SECONDS, RESUME_LIMIT, Game
 from ...quiz.session import EndReason, QuizSession, RoundResult, SessionRegistry
-from ...store import StoreUnavailable, write_failure
+from ...store import Store, StoreUnavailable, write_failure
 from ...ui import pictures as pictures_ui
 from ...ui import quiz as ui
 from ._answers import AnswerWrites
@@ -37,6 +37,9 @@ SETTLE_AT_STOP = 10.0  # seconds a shutdown waits for answers still on their way
 # to PAUSE_RETRY_MAX: the quiz stays paused until it goes through.
 PAUSE_RETRY_FIRST = 5.0
 PAUSE_RETRY_MAX = 60.0
+# Paused longer than this, the quiz ends with its standings once the round is saved (as a quiz the bot
+# was down for that long does), instead of posting rounds to players who have left.
+STALL_LIMIT = RESUME_LIMIT
 
 T = TypeVar("T")
 
@@ -71,8 +74,8 @@ class GameRunner:
         return self.game.session
 
     @property
-    def store(self):
-        return self.games.store
+    def store(self) -> Store:
+        return self.games.bot.store
 
     def wake(self) -> None:
         self.game.wake()
@@ -138,17 +141,21 @@ class GameRunner:
                                                state=s.snapshot())
             self.status_written = end is not None
 
-        await self.until_stored(f"recording round {result.number}", write)
+        paused = await self.until_stored(f"recording round {result.number}", write)
+        if paused > STALL_LIMIT:  # the players have long gone: the standings, as after a long restart
+            s.end(EndReason.STALLED)
 
-    async def until_stored(self, what: str, write: Callable[[], Awaitable[object]]) -> None:
+    async def until_stored(self, what: str, write: Callable[[], Awaitable[object]]) -> float:
         """`write()`, a write the game cannot go on without. When the store cannot take it (a full disk, a
         lost database: `write_failure`), it is tried again at once (a dropped connection is replaced by
         then); when that fails too, the quiz is paused: the channel is told why (once), and the write is
         tried again on the loop clock (PAUSE_RETRY_FIRST seconds, doubling up to PAUSE_RETRY_MAX) until it
         goes through; then the channel is told the quiz goes on. Any other error propagates, and so does
-        a failure once the bot is shutting down (the next start resumes the game)."""
+        a failure once the bot is shutting down (the next start resumes the game). Returns the seconds
+        the quiz was paused (0: it never was)."""
         reason: str | None = None
         delay = 0.0
+        began = loop_now()
         while True:
             try:
                 await write()
@@ -164,9 +171,13 @@ class GameRunner:
                     await self.say("quiz.paused", reason=t(f"quiz.paused.{failure}", self.lang))
             await asyncio.sleep(delay)
             delay = min(delay * 2, PAUSE_RETRY_MAX) if delay else PAUSE_RETRY_FIRST
-        if reason is not None:
-            log.info("quiz %s: %s went through; the quiz goes on", self.session.game_id, what)
+        if reason is None:
+            return 0.0
+        paused = loop_now() - began
+        log.info("quiz %s: %s went through after %.0f s", self.session.game_id, what, paused)
+        if paused <= STALL_LIMIT:
             await self.say("quiz.resumed")
+        return paused
 
     async def say(self, key: str, **params: object) -> None:
         """A line in the quiz's channel (a pause, the quiz going on); a Discord fault loses only the line."""
@@ -236,8 +247,7 @@ class Games:
         self.unloading = False  # shutting down: no game loop starts from now on
 
     @property
-    def store(self):
-        assert self.bot.store is not None
+    def store(self) -> Store:
         return self.bot.store
 
     def add(self, runner: GameRunner) -> None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from ...access import interaction_is_manager
-from ...i18n import resolve_language, t
+from ...i18n import t
 from ...quiz.scoring import HINT_COST
 from ...quiz.session import Join, Outcome, QuizSession, Vote
 from ...replies import send_ephemeral
@@ -58,7 +58,7 @@ class PlayerActions:
                              option: int) -> None:
         if (session := await self._session_or_stale(interaction, game_id)) is None:
             return
-        lang = self._lang(session, interaction)
+        lang = await self.bot.language_for(interaction, session.language)
         outcome = session.answer_option(interaction.user.id, round_number, option, loop_now())
         locked = outcome is Outcome.LOCKED  # only then is this round's question the one answered
         answer = safe(ui.name_text(session.question.options[option], lang), 200) if locked else ""
@@ -70,7 +70,7 @@ class PlayerActions:
     async def typed_clicked(self, interaction: discord.Interaction, game_id: int, round_number: int) -> None:
         if (session := await self._session_or_stale(interaction, game_id)) is None:
             return
-        lang = self._lang(session, interaction)
+        lang = await self.bot.language_for(interaction, session.language)
         if not session.accepts(round_number):
             return await send_ephemeral(interaction, t("quiz.round_over", lang))
         refused = session.may_answer(interaction.user.id)
@@ -84,7 +84,7 @@ class PlayerActions:
                               text: str) -> None:
         if (session := await self._session_or_stale(interaction, game_id)) is None:
             return
-        lang = self._lang(session, interaction)
+        lang = await self.bot.language_for(interaction, session.language)
         outcome = session.answer_text(interaction.user.id, round_number, text, loop_now())
         kept = None
         if outcome is Outcome.LOCKED:  # kept before the player is told
@@ -111,7 +111,7 @@ class PlayerActions:
         await self._hint(interaction, session, round_number)
 
     async def _hint(self, interaction: discord.Interaction, session: QuizSession, round_number: int) -> None:
-        lang = self._lang(session, interaction)
+        lang = await self.bot.language_for(interaction, session.language)
         if session.mode != "typed":
             return await send_ephemeral(interaction, t("quiz.hint.typed_only", lang))
         if not session.accepts(round_number):
@@ -133,7 +133,7 @@ class PlayerActions:
     async def skip_clicked(self, interaction: discord.Interaction, game_id: int, round_number: int) -> None:
         if (session := await self._session_or_stale(interaction, game_id)) is None:
             return
-        lang = self._lang(session, interaction)
+        lang = await self.bot.language_for(interaction, session.language)
         if not session.accepts(round_number):
             return await send_ephemeral(interaction, t("quiz.round_over", lang))
         manager = await self._is_manager(interaction, session)
@@ -163,7 +163,7 @@ class PlayerActions:
         await self._join(interaction, session, team)
 
     async def _join(self, interaction: discord.Interaction, session: QuizSession, team: int) -> None:
-        lang = self._lang(session, interaction)
+        lang = await self.bot.language_for(interaction, session.language)
         outcome = session.join_team(interaction.user.id, team, loop_now())
         name = ui.team_name(team, lang) if 0 <= team < max(session.team_count, 1) and session.team_count else ""
         await send_ephemeral(interaction, t(f"quiz.team.{outcome.value}", lang, team=name,
@@ -180,12 +180,6 @@ class PlayerActions:
                     await runner.teams_message.edit(embed=ui.teams_embed(session, runner.lang, left))
 
     # -- helpers --------------------------------------------------------------------------
-
-    @staticmethod
-    def _lang(session: QuizSession, interaction: discord.Interaction) -> str:
-        """The reader's language without a store read (clicks must stay cheap)."""
-        guild_locale = str(interaction.guild_locale) if interaction.guild_locale else None
-        return resolve_language(session.language, str(interaction.locale), guild_locale)
 
     async def _is_manager(self, interaction: discord.Interaction, session: QuizSession) -> bool:
         """Manage Server or the bot-manager role: a manager decides hints and skips alone (the session's

@@ -21,6 +21,7 @@ from ...faults import describe
 from ...i18n import resolve_language
 from ...quiz.game import RESUME_LIMIT, Game, decode_questions, resume_plan
 from ...quiz.session import DEFAULT_LIVES, EndReason, QuizSession
+from ...store import Store
 from ...store.quiz_repo import RunningGame
 from ...store.times import parse_stamp
 from ...ui import quiz as ui
@@ -44,8 +45,8 @@ class Recovery:
         self.recovered = False  # the start's first pass over the games to resume is done
 
     @property
-    def store(self):
-        return self.games.store
+    def store(self) -> Store:
+        return self.bot.store
 
     async def start(self) -> None:
         # Every game this process owns goes on once the bot is connected (its channels known).

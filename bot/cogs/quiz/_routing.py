@@ -9,28 +9,17 @@ dynamic item at all.
 
 from __future__ import annotations
 
-import logging
-
 import discord
 
 from ...components import hand_over
-from ...i18n import t
-from ...replies import reader_language, send_ephemeral
 from ...ui import quiz as ui
-
-log = logging.getLogger(__name__)
 
 
 async def route_by_custom_id(interaction: discord.Interaction) -> None:
-    """The bot's `on_interaction` listener for the quiz's components, handed to the cog (`hand_over`: a
-    friendly message when the cog is gone). A function of the quiz extension, so unloading the
-    extension removes it."""
+    """The bot's `on_interaction` listener for the quiz's components, handed to the cog (`hand_over`:
+    errors go through the one funnel, and the cog being gone is a friendly message). A function of the
+    quiz extension, so unloading the extension removes it."""
     click = ui.quiz_click(interaction)
     if click is None:
         return
-    what, call = click
-    try:
-        await hand_over(interaction, ui.QUIZ_COG, call)
-    except Exception:
-        log.exception("quiz: %s failed", what)
-        await send_ephemeral(interaction, t("error.unexpected", await reader_language(interaction)))
+    await hand_over(interaction, ui.QUIZ_COG, click)

@@ -1,4 +1,4 @@
--- On PostgreSQL, as migrations/sqlite/V8 (read that file for why): running games that cannot be
+-- On PostgreSQL, as migrations/sqlite/V10 (read that file for why): running games that cannot be
 -- resumed are marked interrupted once.
 
 UPDATE quiz_games
