@@ -64,6 +64,7 @@ class Settings:
     coverart_url: str = COVERART_URL
     musicbrainz_contact: str = PROJECT_URL
     musicbrainz_rate: float = 1.0
+    musicbrainz_timeout: float = 10.0   # seconds for one MusicBrainz or Cover Art Archive request
     # What one server may write to its own catalog (bot.catalog.limits): OST_MAX_SERVER_SONGS songs,
     # and OST_CATALOG_WRITES_PER_MINUTE writes (add, remove, hide, restore, import, fetch) in any minute.
     max_server_songs: int = DEFAULT_MAX_SERVER_SONGS
@@ -95,6 +96,8 @@ class Settings:
                 raise ConfigError(f"{name} must be an http:// or https:// URL, not {url!r}")
         if not self.musicbrainz_contact.strip():
             raise ConfigError("OST_MUSICBRAINZ_CONTACT must name who runs the bot (a URL or an e-mail address)")
+        if not self.musicbrainz_timeout > 0:
+            raise ConfigError("OST_MUSICBRAINZ_TIMEOUT must be a positive number of seconds")
         if not self.musicbrainz_rate > 0:
             raise ConfigError("OST_MUSICBRAINZ_RATE must be a positive number of requests per second")
         if self.musicbrainz_rate > 1 and self.musicbrainz_url.rstrip("/") == MUSICBRAINZ_URL:
@@ -164,6 +167,7 @@ _ENVIRONMENT: dict[str, tuple[str, Callable[[str], Any], str]] = {
     "OST_COVERART_URL": ("coverart_url", str, "an http:// or https:// URL"),
     "OST_MUSICBRAINZ_CONTACT": ("musicbrainz_contact", str, "a URL or an e-mail address"),
     "OST_MUSICBRAINZ_RATE": ("musicbrainz_rate", float, "a number of requests per second"),
+    "OST_MUSICBRAINZ_TIMEOUT": ("musicbrainz_timeout", float, "a number of seconds"),
     "OST_MAX_SERVER_SONGS": ("max_server_songs", _digits, "a whole number of songs"),
     "OST_CATALOG_WRITES_PER_MINUTE": ("catalog_writes_per_minute", _digits, "a whole number of writes"),
 }

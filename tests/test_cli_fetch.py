@@ -100,7 +100,7 @@ def test_bad_input_and_faults_are_one_clear_line(tmp_path, standin, query, env, 
 
 
 def test_musicbrainz_that_never_answers_is_one_clear_line_after_the_timeout(tmp_path):
-    with standin_process("/ws/2=hang") as env:
-        result = fetch(tmp_path / "ost.db", ["도깨비", "--yes"], env)
+    with standin_process("/ws/2=hang") as env:  # a one-second timeout: the default is ten
+        result = fetch(tmp_path / "ost.db", ["도깨비", "--yes"], {**env, "OST_MUSICBRAINZ_TIMEOUT": "1"})
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "MusicBrainz can't be reached right now. Nothing was added" in result.stderr

@@ -137,7 +137,8 @@ class MusicBrainzClient:
     @classmethod
     def from_settings(cls, settings: Settings) -> MusicBrainzClient:
         return cls(musicbrainz_url=settings.musicbrainz_url, coverart_url=settings.coverart_url,
-                   contact=settings.musicbrainz_contact, limiter=shared_limiter(settings.musicbrainz_rate))
+                   contact=settings.musicbrainz_contact, limiter=shared_limiter(settings.musicbrainz_rate),
+                   timeout=settings.musicbrainz_timeout)
 
     def _http(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
