@@ -21,7 +21,7 @@ from .models import Entry, Leaderboard, Picture, Standings, Stats, Team, TopicLi
 __all__ = ["Entry", "Leaderboard", "PictureCache", "Standings", "Stats", "Team", "TopicLine", "filename", "render"]
 
 CACHE_SIZE = 64            # pictures kept (about 100 kB each)
-RENDERERS_AT_ONCE = 2      # renders under way at once in this process
+RENDERERS_AT_ONCE = 1      # renders under way at once in this process
 RENDERERS: dict[type, Callable[[Any], bytes]] = {
     Leaderboard: leaderboard.render, Stats: stats.render, Standings: standings.render}
 VIEWS = {Leaderboard: "leaderboard", Stats: "stats", Standings: "standings"}

@@ -3,9 +3,14 @@ Discord validates and the combinations refused, blank typed answers, and a quiz 
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from PIL import Image
 
 from bot.app import open_bot
+from bot.pictures import Entry, Standings, Team, render
+from bot.pictures import standings as standings_picture
 from bot.quiz.game import JOIN_SECONDS
 from tests.cogs.quiz_helpers import button_ids, count, message_by_id, only_game, player_totals, rows, session_of
 from tests.cogs.test_quiz import buttons, only_keys
@@ -17,6 +22,13 @@ pytestmark = pytest.mark.both_engines
 async def type_answer(member, message, text):
     shown = await member.click(message, label="Answer")
     return await member.submit_modal(shown, {"answer": text})
+
+
+async def picture_bytes(message, name: str) -> bytes:
+    """The picture `message` shows in its embed (its one attachment, named `name`)."""
+    assert [a.filename for a in message.attachments] == [name]
+    assert message.embeds[0].image.url in (f"attachment://{name}", message.attachments[0].url)
+    return await message.attachments[0].read()
 
 
 async def test_a_hint_uncovers_letters_and_costs_points(simcord_env, world, monkeypatch):
@@ -142,6 +154,13 @@ async def test_elimination_until_the_last_player_standing(simcord_env, world):
     assert lines[-3].startswith(f"1. <@{world.alice.id}>") and lines[-3].endswith("❤️ 2")
     assert lines[-2].startswith(f"2. <@{carol.id}>") and lines[-2].endswith(" · out")
     assert lines[-1].startswith(f"3. <@{world.bob.id}>") and lines[-1].endswith(" · out")
+    # the picture: the podium with the lives left, drawn from the same standings and the names seen
+    totals = await player_totals(world.store, world.guild.id)
+    expected = Standings(world.guild.name, "en", "elimination", tuple(
+        Entry(rank, member.name, member.id, totals[member.id][2], correct=totals[member.id][1],
+              answered=totals[member.id][0], lives=lives)
+        for rank, (member, lives) in enumerate(((world.alice, 2), (carol, 0), (world.bob, 0)), 1)))
+    assert await picture_bytes(world.channel.last_message, "standings.png") == render(expected)
     # the game's style and lives as stored: store.quiz.game does not read them
     assert await rows(world.store, "SELECT status, rounds_played, style, lives FROM quiz_games") == [
         ("finished", 3, "elimination", 2)]
@@ -185,6 +204,9 @@ async def test_teams_pick_with_buttons_or_join_and_points_add_up(simcord_env, wo
     red, blue = text.split("2. 🔵 Blue")
     assert f"<@{world.alice.id}>" in red and f"<@{world.admin.id}>" in red
     assert f"<@{world.bob.id}>" in blue and f"<@{carol.id}>" in blue
+    image = Image.open(io.BytesIO(await picture_bytes(world.channel.last_message, "standings.png")))
+    two = Team(0, 0, 0, (Entry(1, "", 1, 0), Entry(2, "", 2, 0)))
+    assert image.height == standings_picture.height(Standings("", "en", "teams", (), (two, two)))  # two teams of two
 
 
 async def test_option_combinations_are_refused_clearly(simcord_env, world):

@@ -50,6 +50,14 @@ def test_each_picture_is_an_opaque_png_of_its_computed_size(kind, lang):
     assert len(image.getcolors(2**16) or range(2**16 + 1)) > 50   # text and shapes, not a blank card
 
 
+def test_the_png_holds_exactly_the_drawn_pixels():
+    card = Card(200)
+    card.avatar((100, 100), 40, "김민지", 7)
+    card.text((160, 110), "Lee Jae-won 이도현", 30, weight="bold")
+    image = decode(card.png())
+    assert image.size == card.image.size and image.tobytes() == card.image.tobytes()
+
+
 def test_the_same_data_give_byte_identical_pictures():
     for make in PICTURES.values():
         assert render(make("ko")) == render(make("ko"))
