@@ -24,7 +24,7 @@ from ..checks import settings_for_check
 from ..errors import UserError
 from ..i18n import t
 from ..store.additions_repo import SongLine
-from ..store.catalog_repo import ImportReport
+from ..store.catalog_writes import ImportReport
 from ..ui.admin import (
     ADD_COG,
     AddAnywayButton,

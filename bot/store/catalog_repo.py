@@ -1,19 +1,17 @@
-"""Catalog storage: seeding, record import/export, the full-text index, and reads into models.
+"""Catalog storage: the repository the bot and the command line use (seed, import, export, counts,
+cards, look-ups by id). How it writes is `catalog_writes`, how it reads entries into models is
+`catalog_reads`, which rows a server sees is `visibility`.
 
 Every write is one transaction; the search index is rebuilt for every touched song inside that
 same transaction, so it never drifts. Imports are set-based (a few statements per batch of songs,
 not per song), so a 10,000-song import costs the same handful of round trips on either engine.
 Reads of a card (a dozen independent queries) go out together in one `fetch_many`.
-Which rows a server sees is `visibility`'s SQL, shared with the other repositories.
 """
 
 from __future__ import annotations
 
-import json
-from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from ..catalog.fetched import FetchPlan, FetchResult
 from ..catalog.limits import ServerSongLimit
@@ -21,24 +19,18 @@ from ..catalog.models import (
     Actor,
     Artist,
     CatalogCounts,
-    Credit,
     Drama,
-    Fact,
-    SeedActor,
-    SeedArtist,
     SeedCatalog,
-    SeedDrama,
-    SeedSong,
-    SeedSource,
     Song,
     Source,
 )
-from ..catalog.records import SongRecord, make_slug
-from ..catalog.text import compact
-from .engine import Batches, Dialect, Query, Row, Session, ids_param
+from ..catalog.records import SongRecord
+from .catalog_reads import DramaReader, Reads, source_from_row
+from .catalog_writes import ImportReport, SeedReport, Writer, import_songs, owned_by, seed_catalog
+from .engine import Query, Row, Session
 from .fetched_repo import add_fetched
 from .song_cards import BUILD_BATCH, SongCards
-from .visibility import VISIBLE_ENTRY, VISIBLE_SONG, artist_song_count
+from .visibility import VISIBLE_ENTRY, VISIBLE_SONG
 
 if TYPE_CHECKING:
     from .connection import Store
@@ -48,7 +40,7 @@ E_co = TypeVar("E_co", covariant=True)
 
 
 class _EntryReader(Protocol[E_co]):
-    """What a card reads its entry with (`_DramaReader`, `_ArtistReader`): its queries, then its models."""
+    """What a card reads its entry with (`Reads.dramas`, `Reads.artists`): its queries, then its models."""
 
     def queries(self, ids: list[int], guild_id: int | None) -> list[Query]: ...
 
@@ -56,17 +48,6 @@ class _EntryReader(Protocol[E_co]):
 
 
 SEED_LOCK = 0x05_7BA1_5EED  # the advisory lock of seeding the shipped catalog
-_NAMES = {"dramas": ("drama_names", "drama_id"), "artists": ("artist_names", "artist_id"),
-          "songs": ("song_titles", "song_id"), "actors": ("actor_names", "actor_id")}
-
-
-@dataclass(frozen=True, slots=True)
-class SeedReport:
-    changed: bool
-    songs: int = 0
-    dramas: int = 0
-    artists: int = 0
-    removed: int = 0
 
 
 class _RolledBack(Exception):
@@ -75,289 +56,13 @@ class _RolledBack(Exception):
         self.result = result
 
 
-@dataclass(frozen=True, slots=True)
-class ImportReport:
-    added: int
-    updated: int
-    song_ids: tuple[int, ...]
-
-
-def owned_by(guild_id: int | None) -> str:
-    """`guild_id IS NULL` or `guild_id = :guild`: either form uses the partial unique indexes on key."""
-    return "guild_id IS NULL" if guild_id is None else "guild_id = :guild"
-
-
-# -- writing ----------------------------------------------------------------------------------
-
-class _Writer:
-    """The statements of one write transaction, in the store's dialect."""
-
-    def __init__(self, tx: Session, d: Dialect) -> None:
-        self.tx = tx
-        self.d = d
-
-    async def upsert_many(self, table: str, guild_id: int | None, rows: dict[str, dict[str, Any]]) -> dict[str, int]:
-        """Insert or update many entries of one owner, keyed by `key`; returns key -> id."""
-        if not rows:
-            return {}
-        found_sql = f"SELECT id, key FROM {table} WHERE {owned_by(guild_id)} AND key IN ({self.d.texts('keys')})"
-        params = {"keys": json.dumps(list(rows)), "guild": guild_id}
-        found = {r[1]: int(r[0]) for r in await self.tx.fetch(found_sql, params)}
-        names = sorted(next(iter(rows.values())))
-        new = [k for k in rows if k not in found]
-        if new:
-            await self.tx.executemany(
-                f"INSERT INTO {table} (key, guild_id, {', '.join(names)}) "
-                f"VALUES (?, ?, {', '.join('?' for _ in names)})",
-                [(k, guild_id, *(rows[k][n] for n in names)) for k in new])
-        old = [k for k in rows if k in found]
-        if old:
-            await self.tx.executemany(
-                f"UPDATE {table} SET {', '.join(f'{n} = ?' for n in names)} WHERE id = ?",
-                [(*(rows[k][n] for n in names), found[k]) for k in old])
-        if new:
-            found = {r[1]: int(r[0]) for r in await self.tx.fetch(found_sql, params)}
-        return {k: found[k] for k in rows}
-
-    async def free_keys(self, table: str, guild_id: int | None, slugs: dict[str, str]) -> dict[str, str]:
-        """For each wanted slug, itself or the first `slug-2`, `slug-3` ... no entry of this owner has."""
-        taken = {r[0] for r in await self.tx.fetch(f"SELECT key FROM {table} WHERE {owned_by(guild_id)}",
-                                                   {"guild": guild_id})}
-        keys: dict[str, str] = {}
-        for wanted, slug in slugs.items():
-            key, n = slug, 2
-            while key in taken:
-                key, n = f"{slug}-{n}", n + 1
-            taken.add(key)
-            keys[wanted] = key
-        return keys
-
-    async def replace_names(self, table: str, names_by_id: Mapping[int, tuple[str, Iterable[str]]]) -> None:
-        """Each entry's names: its main name, then the others (duplicates and blanks dropped)."""
-        names_table, column = _NAMES[table]
-        if not names_by_id:
-            return
-        await self.tx.execute(f"DELETE FROM {names_table} WHERE {column} IN ({self.d.ids('ids')})",
-                              {"ids": ids_param(names_by_id)})
-        rows = []
-        for entry_id, (main, others) in names_by_id.items():
-            rows.append((entry_id, main, compact(main), 1))
-            rows += [(entry_id, n, compact(n), 0) for n in dict.fromkeys(others) if n and n != main]
-        await self.tx.executemany(f"INSERT INTO {names_table} ({column}, name, norm, is_main) VALUES (?, ?, ?, ?) "
-                                  "ON CONFLICT DO NOTHING", rows)
-
-    async def replace_song_children(self, songs: dict[int, tuple[list[tuple[int, str]], Iterable[str], Iterable[str]]]
-                                    ) -> None:
-        """Each song's (credits [(artist id, role)], styles, moods)."""
-        if not songs:
-            return
-        params = {"ids": ids_param(songs)}
-        await self.tx.execute(f"DELETE FROM song_artists WHERE song_id IN ({self.d.ids('ids')})", params)
-        await self.tx.executemany(
-            "INSERT INTO song_artists (song_id, artist_id, role, position) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            [(song_id, artist_id, role, i) for song_id, (credits, _, _) in songs.items()
-             for i, (artist_id, role) in enumerate(credits)])
-        await self.tx.execute(f"DELETE FROM song_tags WHERE song_id IN ({self.d.ids('ids')})", params)
-        await self.tx.executemany(
-            "INSERT INTO song_tags (song_id, kind, tag) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-            [(song_id, kind, tag) for song_id, (_, styles, moods) in songs.items()
-             for kind, tags in (("style", styles), ("mood", moods)) for tag in tags])
-
-    async def replace_facts_and_sources(self, kind: str, entries: Mapping[int, SeedDrama | SeedArtist | SeedSong],
-                                        source_ids: dict[str, int]) -> None:
-        """Each seed entry's facts and the articles naming it, for many entries of one `kind` at once."""
-        column = f"{kind}_id"
-        params = {"ids": ids_param(entries), "kind": kind}
-        await self.tx.execute(f"DELETE FROM facts WHERE {column} IN ({self.d.ids('ids')})", params)
-        await self.tx.executemany(
-            f"INSERT INTO facts ({column}, kind, text, text_ko, source_id, position) VALUES (?, ?, ?, ?, ?, ?)",
-            [(entry_id, f.kind, f.text, f.text_ko, source_ids[f.source], i)
-             for entry_id, e in entries.items() for i, f in enumerate(e.facts)])
-        await self.tx.execute(f"DELETE FROM entry_sources WHERE kind = :kind AND entry_id IN ({self.d.ids('ids')})",
-                              params)
-        await self.tx.executemany("INSERT INTO entry_sources (kind, entry_id, source_id) VALUES (?, ?, ?)",
-                                  [(kind, entry_id, source_ids[k]) for entry_id, e in entries.items()
-                                   for k in e.sources])
-
-    async def reindex(self, song_ids: Sequence[int]) -> None:
-        d = self.d
-        ids = d.ids("ids")
-        names = d.concat_agg("name", "' | '", "rowid")
-        titles = f"(SELECT {names} FROM song_titles WHERE song_id = s.id)"
-        artists = (f"(SELECT {names} FROM artist_names "
-                   "WHERE artist_id IN (SELECT artist_id FROM song_artists WHERE song_id = s.id "
-                   "UNION SELECT group_id FROM artist_groups WHERE member_id IN "
-                   "(SELECT artist_id FROM song_artists WHERE song_id = s.id)))")
-        drama = f"(SELECT {names} FROM drama_names WHERE drama_id = s.drama_id)"
-        tags = f"(SELECT {d.concat_agg('tag', chr(39) + ' ' + chr(39), 'rowid')} FROM song_tags WHERE song_id = s.id)"
-        params = {"ids": ids_param(song_ids)}
-        await self.tx.execute(d.search_delete(ids), params)
-        await self.tx.execute(d.search_insert(ids, titles, artists, drama, tags), params)
-
-    async def resolver(self, table: str, guild_id: int | None, norms: Iterable[str]) -> dict[str, int]:
-        """Name (compact) -> id for the entries a server can see that have one of `norms`; the shipped
-        entry wins a tie. Only those names are read (an index look-up each): a one-song write reads
-        two rows, not every drama and artist name of a big catalog on the event loop."""
-        names_table, column = _NAMES[table]
-        rows = await self.tx.fetch(
-            f"SELECT n.norm, e.id FROM {names_table} n JOIN {table} e ON e.id = n.{column} "
-            f"WHERE n.norm IN ({self.d.texts('norms')}) AND (e.guild_id IS NULL OR e.guild_id = :guild) "
-            "ORDER BY e.guild_id IS NULL, n.is_main",
-            {"guild": guild_id, "norms": json.dumps(sorted(set(norms)))})
-        return {norm: int(entry_id) for norm, entry_id in rows}
-
-
-def _seed_names(main: str, hangul: str | None, others: Iterable[str]) -> tuple[str, list[str]]:
-    """A seed entry's main name, and its other names: the Hangul one first."""
-    return main, [*([hangul] if hangul else []), *others]
-
-
-async def _seed_sources(w: _Writer, sources: list[SeedSource]) -> dict[str, int]:
-    """The shipped sources written; their ids by key."""
-    source_ids: dict[str, int] = {}
-    for s in sources:
-        source_ids[s.key] = int(await w.tx.fetchval(
-            "INSERT INTO sources (key, title, publisher, author, published, note, about, about_ko) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (key) DO UPDATE SET title = excluded.title, publisher = excluded.publisher, "
-            "author = excluded.author, published = excluded.published, note = excluded.note, "
-            "about = excluded.about, about_ko = excluded.about_ko RETURNING id",
-            (s.key, s.title, s.publisher, s.author, str(s.date) if s.date else None, s.note, s.about, s.about_ko)))
-    return source_ids
-
-
-async def _seed(w: _Writer, catalog: SeedCatalog) -> SeedReport:
-    tx = w.tx
-    source_ids = await _seed_sources(w, catalog.sources)
-
-    drama_ids = await w.upsert_many("dramas", None, {d.key: {
-        "origin": "seed", "name": d.name, "hangul": d.hangul, "year": d.year,
-        "network": d.network, "kind": d.kind,
-        "lead_actors": json.dumps(d.lead_actors, ensure_ascii=False)} for d in catalog.dramas})
-    await w.replace_names("dramas", {drama_ids[d.key]: _seed_names(d.name, d.hangul, d.names) for d in catalog.dramas})
-    await w.replace_facts_and_sources("drama", {drama_ids[d.key]: d for d in catalog.dramas}, source_ids)
-    await _seed_actors(w, catalog.actors, {d.key: d.lead_actors for d in catalog.dramas}, drama_ids)
-
-    artist_ids = await w.upsert_many("artists", None, {a.key: {
-        "origin": "seed", "name": a.name, "hangul": a.hangul, "kind": a.kind} for a in catalog.artists})
-    await w.replace_names("artists", {artist_ids[a.key]: _seed_names(a.name, a.hangul, a.names)
-                                      for a in catalog.artists})
-    await w.replace_facts_and_sources("artist", {artist_ids[a.key]: a for a in catalog.artists}, source_ids)
-    await tx.execute(f"DELETE FROM artist_groups WHERE member_id IN ({w.d.ids('ids')})",
-                     {"ids": ids_param(artist_ids.values())})
-    await tx.executemany("INSERT INTO artist_groups (member_id, group_id) VALUES (?, ?)",
-                         [(artist_ids[a.key], artist_ids[g]) for a in catalog.artists for g in a.groups])
-
-    song_ids = await w.upsert_many("songs", None, {s.key: {
-        "origin": "seed", "title": s.title, "hangul": s.hangul,
-        "drama_id": drama_ids[s.drama], "year": s.year,
-        "release_date": str(s.release_date) if s.release_date else None,
-        "episode": s.episode, "description": s.description,
-        "description_ko": s.description_ko, "is_ballad": int(s.ballad)} for s in catalog.songs})
-    await w.replace_names("songs", {song_ids[s.key]: _seed_names(s.title, s.hangul, s.titles) for s in catalog.songs})
-    await w.replace_song_children({song_ids[s.key]: (
-        [(artist_ids[c.artist], c.role) for c in s.artists], s.styles, s.moods)
-        for s in catalog.songs})
-    await w.replace_facts_and_sources("song", {song_ids[s.key]: s for s in catalog.songs}, source_ids)
-
-    # Shipped entries dropped from the file go; nothing a server or an import added is touched.
-    ids = w.d.ids("ids")
-    removed = await tx.execute(f"DELETE FROM songs WHERE origin = 'seed' AND id NOT IN ({ids})",
-                               {"ids": ids_param(song_ids.values())})
-    for table, kept in (("dramas", drama_ids), ("artists", artist_ids)):
-        ref = ("SELECT drama_id FROM songs" if table == "dramas" else
-               "SELECT artist_id FROM song_artists UNION SELECT group_id FROM artist_groups")
-        await tx.execute(f"DELETE FROM {table} WHERE origin = 'seed' AND id NOT IN ({ids}) AND id NOT IN ({ref})",
-                         {"ids": ids_param(kept.values())})
-    # Songs of other origins that use a shipped drama or artist carry its names in the index too.
-    affected = [r[0] for r in await tx.fetch(
-        "SELECT id FROM songs WHERE origin = 'seed' OR drama_id IN (SELECT id FROM dramas WHERE origin = 'seed') "
-        "OR id IN (SELECT song_id FROM song_artists WHERE artist_id IN "
-        "(SELECT id FROM artists WHERE origin = 'seed'))")]
-    await w.reindex(affected)
-    await tx.executemany("INSERT INTO meta (key, value) VALUES (?, ?) "
-                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                         [("catalog_digest", catalog.digest), ("catalog_version", str(catalog.version))])
-    return SeedReport(True, len(song_ids), len(drama_ids), len(artist_ids), removed)
-
-
-async def _seed_actors(w: _Writer, actors: list[SeedActor], leads: dict[str, tuple[str, ...]],
-                       drama_ids: dict[str, int]) -> None:
-    """The seed's actors (upserted by key, dropped when gone from the file) and, per drama, the
-    actors its `lead_actors` name, in that order. Actors are shipped entries only (no guild_id)."""
-    tx = w.tx
-    actor_ids: dict[str, int] = {}
-    names: dict[int, tuple[str, list[str]]] = {}
-    for a in actors:
-        actor_id = int(await tx.fetchval(
-            "INSERT INTO actors (key, name, hangul) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE "
-            "SET name = excluded.name, hangul = excluded.hangul RETURNING id", (a.key, a.name, a.hangul)))
-        names[actor_id] = _seed_names(a.name, a.hangul, a.names)
-        for name in (a.name, *a.names):
-            actor_ids[compact(name)] = actor_id
-    await w.replace_names("actors", names)
-    await tx.execute(f"DELETE FROM actors WHERE key NOT IN ({w.d.texts('keys')})",
-                     {"keys": json.dumps([a.key for a in actors])})
-    await tx.execute(f"DELETE FROM drama_actors WHERE drama_id IN ({w.d.ids('ids')})",
-                     {"ids": ids_param(drama_ids[key] for key in leads)})
-    await tx.executemany(
-        "INSERT INTO drama_actors (drama_id, actor_id, position) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-        [(drama_ids[key], actor_ids[compact(n)], i) for key, lead in leads.items()
-         for i, n in enumerate(lead) if compact(n) in actor_ids])
-
-
-async def _import(w: _Writer, records: list[SongRecord], guild_id: int | None, origin: str,
-                  added_by: int | None) -> ImportReport:
-    entries: dict[str, dict[str, int]] = {}
-    for table, names in (("dramas", [r.drama for r in records]),
-                         ("artists", [name for r in records for name in r.artists])):
-        known = await w.resolver(table, guild_id, (compact(n) for n in names))
-        missing = {compact(n): n for n in reversed(names) if compact(n) not in known}  # the first spelling wins
-        if missing:
-            # A new name gets a key of its own, even when its slug is taken ("91" and "91가" are two dramas).
-            keys = await w.free_keys(table, guild_id, {norm: make_slug(name) for norm, name in missing.items()})
-            by_key = await w.upsert_many(table, guild_id, {keys[norm]: {"origin": origin, "name": name}
-                                                           for norm, name in missing.items()})
-            await w.replace_names(table, {by_key[keys[norm]]: (name, ()) for norm, name in missing.items()})
-            known.update({norm: by_key[keys[norm]] for norm in missing})
-        entries[table] = known
-    dramas, artists = entries["dramas"], entries["artists"]
-
-    song_keys = list(dict.fromkeys(r.slug() for r in records))
-    rows = await w.tx.fetch(f"SELECT key, origin FROM songs WHERE {owned_by(guild_id)} "
-                            f"AND key IN ({w.d.texts('keys')})", {"keys": json.dumps(song_keys), "guild": guild_id})
-    origins = {r[0]: r[1] for r in rows}
-    added = updated = 0
-    latest: dict[str, SongRecord] = {}
-    for r in records:  # in order: a key met twice is added once, then updated
-        key = r.slug()
-        if key in origins or key in latest:
-            updated += 1
-        else:
-            added += 1
-        latest[key] = r
-    song_ids = await w.upsert_many("songs", guild_id, {key: {
-        "origin": origins.get(key, origin), "title": r.title, "hangul": r.hangul or None,
-        "drama_id": dramas[compact(r.drama)], "year": r.year, "release_date": r.release_date or None,
-        "description": r.description, "is_ballad": int(r.ballad), "added_by": added_by} for key, r in latest.items()})
-    await w.replace_names("songs", {song_ids[key]: (r.title, [*([r.hangul] if r.hangul else []), *r.alt_titles])
-                                    for key, r in latest.items()})
-    await w.replace_song_children({song_ids[key]: (
-        [(artists[compact(name)], "main" if i == 0 else "duet") for i, name in enumerate(r.artists)], r.styles, r.moods)
-        for key, r in latest.items()})
-    await w.reindex(list(song_ids.values()))
-    if len(records) >= 1000:
-        await w.tx.execute(w.d.after_bulk_write)
-    return ImportReport(added, updated, tuple(song_ids[r.slug()] for r in records))
-
-
 # -- the repository --------------------------------------------------------------------
 
 class CatalogRepo:
     def __init__(self, store: Store) -> None:
         self._store = store
         self._d = store.dialect
-        self._reads = _Reads(store.dialect)
+        self._reads = Reads(store.dialect)
         self._cards = SongCards(store, lambda r, ids: self._reads.songs.read(r, ids, None, drama_outline=True))
         # Bumped by every catalog write, in this process or (seen by `Store.refresh`) another:
         # caches built from the whole catalog rebuild when it changes.
@@ -394,7 +99,7 @@ class CatalogRepo:
             digest = await tx.fetchval("SELECT value FROM meta WHERE key = 'catalog_digest'")
             if not force and digest == catalog.digest:
                 return SeedReport(changed=False)
-            report = await _seed(_Writer(tx, self._d), catalog)
+            report = await seed_catalog(Writer(tx, self._d), catalog)
             await self._store.changed(tx, "catalog")
         return report
 
@@ -404,7 +109,7 @@ class CatalogRepo:
         nothing is written if the server would pass `max_server_songs` (ServerSongLimit), and only
         that server's caches are dropped."""
         async with self._store.transaction() as tx:
-            report = await _import(_Writer(tx, self._d), records, guild_id, origin, added_by)
+            report = await import_songs(Writer(tx, self._d), records, guild_id, origin, added_by)
             if guild_id is None:
                 await self._store.changed(tx, "catalog")
             else:
@@ -419,7 +124,7 @@ class CatalogRepo:
         `dry_run`: what it would add, link and leave out, with the transaction rolled back."""
         try:
             async with self._store.transaction() as tx:
-                result = await add_fetched(_Writer(tx, self._d), plan, guild_id, origin, added_by)
+                result = await add_fetched(Writer(tx, self._d), plan, guild_id, origin, added_by)
                 if dry_run:
                     raise _RolledBack(result)
                 if guild_id is None:
@@ -455,7 +160,7 @@ class CatalogRepo:
 
     async def sources(self) -> list[Source]:
         rows = await self._store.fetch("SELECT * FROM sources ORDER BY id")
-        return [_source(r) for r in rows]
+        return [source_from_row(r) for r in rows]
 
     async def visible_song_ids(self, guild_id: int | None) -> list[int]:
         rows = await self._store.fetch(f"SELECT s.id FROM songs s WHERE {VISIBLE_SONG} ORDER BY s.id",
@@ -482,7 +187,7 @@ class CatalogRepo:
         # drama: their drama is not read twice.
         params = {"entry": entry_id, "guild": guild_id}
         entry_queries = load.queries([entry_id], guild_id)
-        own_drama = isinstance(load, _DramaReader)
+        own_drama = isinstance(load, DramaReader)
         ids_rows, *rows = await self._store.fetch_many(
             [*entry_queries, *self._reads.songs.queries([], guild_id, self._d.batch_ids(), params,
                                                          dramas=not own_drama)],
@@ -540,7 +245,7 @@ class CatalogRepo:
         return await self._reads.artists.read(self._store, list(ids), guild_id, outline=True)
 
     async def song_outlines_by_ids(self, ids: Iterable[int], guild_id: int | None = None) -> list[Song]:
-        """Songs with titles, year, drama and credited names only (see `_OutlineReader`)."""
+        """Songs with titles, year, drama and credited names only (see `catalog_reads._OutlineReader`)."""
         return await self._reads.outlines.read(self._store, list(ids), guild_id)
 
     async def actors_by_ids(self, ids: Iterable[int]) -> list[Actor]:
@@ -558,318 +263,3 @@ class CatalogRepo:
             artists=[c.name for c in s.credits], drama=s.drama.name, year=s.year,
             release_date=s.release_date or "", description=s.description, styles=list(s.styles),
             moods=list(s.moods), ballad=s.is_ballad) for s in songs]
-
-
-# -- hydration ---------------------------------------------------------------------------------
-# Each reader lists its queries (all independent of each other, keyed by the requested ids or a
-# sub-query of them) and builds models from their rows: one `fetch_many`, one trip.
-
-# A song's first MusicBrainz recording (its card links to it), as a column of the songs' row.
-_RECORDING = "(SELECT min(r.mbid) FROM song_recordings r WHERE r.song_id = s.id) AS recording_mbid"
-
-
-def _facts_queries(d: Dialect, kind: str, column: str, owners: str, params: dict[str, Any]) -> list[Query]:
-    return [
-        (f"SELECT f.{column} AS owner, f.kind AS fact_kind, f.text AS fact_text, f.text_ko AS fact_text_ko, "
-         f"src.* FROM facts f "
-         f"JOIN sources src ON src.id = f.source_id WHERE f.{column} IN ({owners}) ORDER BY f.position", params),
-        (f"SELECT es.entry_id AS owner, src.* FROM entry_sources es JOIN sources src ON src.id = es.source_id "
-         f"WHERE es.kind = '{kind}' AND es.entry_id IN ({owners}) ORDER BY src.id", params),
-    ]
-
-
-def _facts_build(fact_rows: list[Row], source_rows: list[Row]) -> tuple[dict[int, list[Fact]], dict[int, list[Source]]]:
-    facts: dict[int, list[Fact]] = defaultdict(list)
-    for r in fact_rows:
-        facts[r["owner"]].append(Fact(r["fact_kind"], r["fact_text"], _source(r), r["fact_text_ko"]))
-    sources: dict[int, list[Source]] = defaultdict(list)
-    for r in source_rows:
-        sources[r["owner"]].append(_source(r))
-    return facts, sources
-
-
-def _alt_query(table: str, column: str, owners: str, params: dict[str, Any]) -> Query:
-    return f"SELECT {column}, name FROM {table} WHERE is_main = 0 AND {column} IN ({owners}) ORDER BY rowid", params
-
-
-def _alt_build(rows: list[Row]) -> dict[int, list[str]]:
-    out: dict[int, list[str]] = defaultdict(list)
-    for r in rows:
-        out[r[0]].append(r[1])
-    return out
-
-
-class _ActorReader:
-    """Actors with the ids of the dramas they lead (shipped entries only: every server sees every
-    actor; the cards keep only the dramas a server can see)."""
-
-    QUERIES = 3
-
-    def __init__(self, d: Dialect) -> None:
-        self.d = d
-
-    def queries(self, ids: list[int], owners: str | None = None, params: dict[str, Any] | None = None) -> list[Query]:
-        """`owners`: a sub-query of the actors' ids (default: the `ids` themselves)."""
-        if owners is None:
-            owners, params = self.d.ids("ids"), {"ids": ids_param(dict.fromkeys(ids))}
-        params = params or {}
-        return [
-            (f"SELECT id, key, name, hangul FROM actors WHERE id IN ({owners})", params),
-            _alt_query("actor_names", "actor_id", owners, params),
-            (f"SELECT actor_id, drama_id FROM drama_actors WHERE actor_id IN ({owners}) ORDER BY drama_id", params),
-        ]
-
-    def build(self, ids: list[int] | None, rows: list[list[Row]]) -> list[Actor]:
-        entries, alt_rows, drama_rows = rows
-        alt = _alt_build(alt_rows)
-        dramas: dict[int, list[int]] = defaultdict(list)
-        for r in drama_rows:
-            dramas[r[0]].append(r[1])
-        by_id = {r["id"]: Actor(r["id"], r["key"], r["name"], r["hangul"],
-                                tuple(n for n in alt[r["id"]] if n != r["hangul"]), tuple(dramas[r["id"]]))
-                 for r in entries}
-        return list(by_id.values()) if ids is None else [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
-
-    async def read(self, r: Batches, ids: list[int]) -> list[Actor]:
-        if not ids:
-            return []
-        return self.build(ids, await r.fetch_many(self.queries(ids)))
-
-
-class _DramaReader:
-    QUERIES = 5 + _ActorReader.QUERIES
-    OUTLINE_QUERIES = 2
-
-    def __init__(self, d: Dialect) -> None:
-        self.d = d
-        self.actors = _ActorReader(d)
-
-    def queries(self, ids: list[int], guild_id: int | None, owners: str | None = None,
-                params: dict[str, Any] | None = None, *, outline: bool = False) -> list[Query]:
-        """`owners`: a sub-query of the dramas' ids (default: the `ids` themselves). `outline`: the
-        drama's row and names only (song_count 0, no facts, sources or actor entries): what a song
-        card shows of its drama, in 2 queries instead of 8."""
-        if owners is None:
-            owners, params = self.d.ids("ids"), {"ids": ids_param(dict.fromkeys(ids))}
-        params = {**(params or {}), "guild": guild_id}
-        if outline:
-            return [(f"SELECT d.*, 0 AS n FROM dramas d WHERE d.id IN ({owners})", params),
-                    _alt_query("drama_names", "drama_id", owners, params)]
-        return [
-            (f"SELECT d.*, (SELECT count(*) FROM songs s WHERE s.drama_id = d.id AND {VISIBLE_SONG}) AS n "
-             f"FROM dramas d WHERE d.id IN ({owners})", params),
-            _alt_query("drama_names", "drama_id", owners, params),
-            *_facts_queries(self.d, "drama", "drama_id", owners, params),
-            # The lead actors known as catalog entries, in billing order.
-            (f"SELECT drama_id, actor_id FROM drama_actors WHERE drama_id IN ({owners}) "
-             "ORDER BY drama_id, position", params),
-            *self.actors.queries([], f"SELECT actor_id FROM drama_actors WHERE drama_id IN ({owners})", params),
-        ]
-
-    def build(self, ids: list[int] | None, rows: list[list[Row]]) -> list[Drama]:
-        """From the rows of `queries` (an outline's two, or all of them)."""
-        padded: list[list[Row]] = [*rows, *([] for _ in range(self.QUERIES - len(rows)))]  # an outline's: empty
-        entries, alt_rows, fact_rows, source_rows, link_rows, *actor_rows = padded
-        alt = _alt_build(alt_rows)
-        facts, sources = _facts_build(fact_rows, source_rows)
-        known = {a.id: a for a in self.actors.build(None, actor_rows)}
-        actors: dict[int, list[Actor]] = defaultdict(list)
-        for drama_id, actor_id in link_rows:
-            if actor_id in known:
-                actors[drama_id].append(known[actor_id])
-        by_id = {r["id"]: Drama(
-            id=r["id"], key=r["key"], name=r["name"], hangul=r["hangul"],
-            alt_names=tuple(n for n in alt[r["id"]] if n != r["hangul"]), year=r["year"], network=r["network"],
-            kind=r["kind"], lead_actors=tuple(json.loads(r["lead_actors"])), facts=tuple(facts[r["id"]]),
-            sources=tuple(sources[r["id"]]), guild_id=r["guild_id"], song_count=r["n"],
-            actors=tuple(actors[r["id"]]), cover_url=r["cover_url"]) for r in entries}
-        return list(by_id.values()) if ids is None else [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
-
-    async def read(self, r: Batches, ids: list[int], guild_id: int | None) -> list[Drama]:
-        if not ids:
-            return []
-        return self.build(ids, await r.fetch_many(self.queries(ids, guild_id)))
-
-
-class _ArtistReader:
-    def __init__(self, d: Dialect) -> None:
-        self.d = d
-
-    def queries(self, ids: list[int], guild_id: int | None, *, outline: bool = False) -> list[Query]:
-        """`outline`: names, groups and members only (no song count, facts or sources): what the quiz
-        needs of a singer, without the song count that PostgreSQL plans badly."""
-        owners = self.d.ids("ids")
-        params = {"ids": ids_param(dict.fromkeys(ids)), "guild": guild_id}
-        count = "0" if outline else artist_song_count(self.d)
-        return [
-            (f"SELECT a.*, {count} AS n FROM artists a WHERE a.id IN ({owners})", params),
-            _alt_query("artist_names", "artist_id", owners, params),
-            (f"SELECT ag.member_id, m.name AS member, m.hangul AS member_ko, ag.group_id, g.name AS grp, "
-             f"g.hangul AS grp_ko FROM artist_groups ag "
-             f"JOIN artists m ON m.id = ag.member_id JOIN artists g ON g.id = ag.group_id "
-             f"WHERE ag.member_id IN ({owners}) OR ag.group_id IN ({owners}) ORDER BY g.id, m.id", params),
-            *(() if outline else _facts_queries(self.d, "artist", "artist_id", owners, params)),
-        ]
-
-    def build(self, ids: list[int], rows: list[list[Row]]) -> list[Artist]:
-        entries, alt_rows, group_rows, fact_rows, source_rows = rows if len(rows) == 5 else [*rows, [], []]
-        alt = _alt_build(alt_rows)
-        groups: dict[int, list[str]] = defaultdict(list)
-        members: dict[int, list[str]] = defaultdict(list)
-        hangul: dict[str, str] = {}
-        for r in group_rows:
-            groups[r["member_id"]].append(r["grp"])
-            members[r["group_id"]].append(r["member"])
-            hangul.update({r["grp"]: r["grp_ko"] or r["grp"], r["member"]: r["member_ko"] or r["member"]})
-        facts, sources = _facts_build(fact_rows, source_rows)
-        by_id = {r["id"]: Artist(
-            id=r["id"], key=r["key"], name=r["name"], kind=r["kind"], hangul=r["hangul"],
-            alt_names=tuple(n for n in alt[r["id"]] if n != r["hangul"]), groups=tuple(groups[r["id"]]),
-            members=tuple(members[r["id"]]), facts=tuple(facts[r["id"]]), sources=tuple(sources[r["id"]]),
-            guild_id=r["guild_id"], song_count=r["n"], related_hangul=hangul) for r in entries}
-        return [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
-
-    async def read(self, r: Batches, ids: list[int], guild_id: int | None, *, outline: bool = False) -> list[Artist]:
-        if not ids:
-            return []
-        return self.build(ids, await r.fetch_many(self.queries(ids, guild_id, outline=outline)))
-
-
-class _SongReader:
-    def __init__(self, d: Dialect, dramas: _DramaReader) -> None:
-        self.d = d
-        self.dramas = dramas
-
-    def queries(self, ids: list[int], guild_id: int | None, owners: str | None = None,
-                params: dict[str, Any] | None = None, *, dramas: bool = True,
-                drama_outline: bool = False) -> list[Query]:
-        """`owners`: a sub-query of the songs' ids, with its `params` (default: the `ids` themselves).
-        `dramas=False`: the songs' drama is read elsewhere (a drama card's songs), and given to `build`.
-        `drama_outline`: each song's drama as an outline (see `_DramaReader.queries`)."""
-        if owners is None:
-            owners, params = self.d.ids("ids"), {"ids": ids_param(dict.fromkeys(ids))}
-        params = params or {}
-        credited = f"SELECT artist_id FROM song_artists WHERE song_id IN ({owners})"
-        drama_queries = self.dramas.queries([], guild_id, f"SELECT drama_id FROM songs WHERE id IN ({owners})",
-                                            params, outline=drama_outline) if dramas else []
-        return [
-            (f"SELECT s.*, {_RECORDING} FROM songs s WHERE s.id IN ({owners})", params),
-            *drama_queries,
-            (f"SELECT sa.song_id, sa.role, a.id, a.key, a.name, a.hangul FROM song_artists sa "
-             f"JOIN artists a ON a.id = sa.artist_id WHERE sa.song_id IN ({owners}) ORDER BY sa.position", params),
-            (f"SELECT ag.member_id, g.name, g.hangul FROM artist_groups ag JOIN artists g ON g.id = ag.group_id "
-             f"WHERE ag.member_id IN ({credited}) ORDER BY g.kind = 'subunit', g.id", params),
-            _alt_query("song_titles", "song_id", owners, params),
-            (f"SELECT song_id, kind, tag FROM song_tags WHERE song_id IN ({owners}) ORDER BY rowid", params),
-            *_facts_queries(self.d, "song", "song_id", owners, params),
-        ]
-
-    def build(self, ids: list[int], rows: list[list[Row]], drama: Drama | None = None, *,
-              drama_outline: bool = False) -> list[Song]:
-        """`drama`: the songs' one drama, when their queries were made with `dramas=False`;
-        `drama_outline` as given to `queries`."""
-        song_rows, *rest = rows
-        if drama is None:
-            n = self.dramas.OUTLINE_QUERIES if drama_outline else self.dramas.QUERIES
-            dramas = {d.id: d for d in self.dramas.build(None, rest[:n])}
-            rest = rest[n:]
-        else:
-            known = drama
-            dramas = defaultdict(lambda: known)
-        credit_rows, group_rows, alt_rows, tag_rows, fact_rows, source_rows = rest
-        groups: dict[int, list[str]] = defaultdict(list)
-        groups_ko: dict[int, list[str]] = defaultdict(list)  # the same groups by their Hangul names where known
-        for r in group_rows:
-            groups[r[0]].append(r[1])
-            groups_ko[r[0]].append(r[2] or r[1])
-        credits: dict[int, list[Credit]] = defaultdict(list)
-        for r in credit_rows:
-            credits[r["song_id"]].append(Credit(r["id"], r["key"], r["name"], r["role"], r["hangul"],
-                                                tuple(groups[r["id"]]), tuple(groups_ko[r["id"]])))
-        alt = _alt_build(alt_rows)
-        tags: dict[int, dict[str, list[str]]] = defaultdict(lambda: {"style": [], "mood": []})
-        for r in tag_rows:
-            tags[r[0]][r[1]].append(r[2])
-        facts, sources = _facts_build(fact_rows, source_rows)
-        by_id = {}
-        for r in song_rows:
-            by_id[r["id"]] = Song(
-                id=r["id"], key=r["key"], title=r["title"], drama=dramas[r["drama_id"]],
-                credits=tuple(credits[r["id"]]), description=r["description"], hangul=r["hangul"],
-                alt_titles=tuple(n for n in alt[r["id"]] if n != r["hangul"]), year=r["year"],
-                release_date=r["release_date"], episode=r["episode"], styles=tuple(tags[r["id"]]["style"]),
-                moods=tuple(tags[r["id"]]["mood"]), is_ballad=bool(r["is_ballad"]), facts=tuple(facts[r["id"]]),
-                sources=tuple(sources[r["id"]]), guild_id=r["guild_id"], description_ko=r["description_ko"],
-                cover_url=r["cover_url"], recording_mbid=r["recording_mbid"])
-        return [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
-
-    async def read(self, r: Batches, ids: list[int], guild_id: int | None, *,
-                   drama_outline: bool = False) -> list[Song]:
-        if not ids:
-            return []
-        # The ids are read once, as the batch's ids, instead of by each query (on PostgreSQL a JSON
-        # parameter parsed by every one of the batch's 9 or 15 sub-queries: a tenth of its CPU).
-        _ids, *rows = await r.fetch_many(
-            self.queries([], guild_id, self.d.batch_ids(), {}, drama_outline=drama_outline),
-            ids=(self.d.ids("ids"), {"ids": ids_param(dict.fromkeys(ids))}))
-        return self.build(ids, rows, drama_outline=drama_outline)
-
-
-class _OutlineReader:
-    """Songs with only what tells them apart: titles, year, drama (full), credits (names, no groups);
-    no description, tags, facts or sources. For the quiz's same-titled songs, which are many in a big
-    catalog and are only checked against, never shown."""
-
-    def __init__(self, d: Dialect, dramas: _DramaReader) -> None:
-        self.d = d
-        self.dramas = dramas
-
-    def queries(self, ids: list[int], guild_id: int | None) -> list[Query]:
-        owners, params = self.d.ids("ids"), {"ids": ids_param(dict.fromkeys(ids))}
-        # The dramas without their song counts, facts and sources (the two fact queries left out).
-        _entries, alt, _facts, _sources, *actors = self.dramas.queries(
-            [], guild_id, f"SELECT drama_id FROM songs WHERE id IN ({owners})", params)
-        drama_ids = f"SELECT drama_id FROM songs WHERE id IN ({owners})"
-        return [
-            (f"SELECT id, key, title, hangul, year, release_date, drama_id, guild_id FROM songs WHERE id IN ({owners})",
-             params),
-            (f"SELECT d.*, 0 AS n FROM dramas d WHERE d.id IN ({drama_ids})", params), alt, *actors,
-            (f"SELECT sa.song_id, sa.role, a.id, a.key, a.name, a.hangul FROM song_artists sa "
-             f"JOIN artists a ON a.id = sa.artist_id WHERE sa.song_id IN ({owners}) ORDER BY sa.position", params),
-            _alt_query("song_titles", "song_id", owners, params),
-        ]
-
-    def build(self, ids: list[int], rows: list[list[Row]]) -> list[Song]:
-        song_rows, *rest = rows
-        n = self.dramas.QUERIES - 2
-        drama_rows, (credit_rows, alt_rows) = rest[:n], rest[n:]
-        dramas = {d.id: d for d in self.dramas.build(None, [*drama_rows[:2], [], [], *drama_rows[2:]])}
-        credits: dict[int, list[Credit]] = defaultdict(list)
-        for r in credit_rows:
-            credits[r["song_id"]].append(Credit(r["id"], r["key"], r["name"], r["role"], r["hangul"]))
-        alt = _alt_build(alt_rows)
-        by_id = {r["id"]: Song(
-            id=r["id"], key=r["key"], title=r["title"], drama=dramas[r["drama_id"]], credits=tuple(credits[r["id"]]),
-            description="", hangul=r["hangul"], alt_titles=tuple(n for n in alt[r["id"]] if n != r["hangul"]),
-            year=r["year"], release_date=r["release_date"], guild_id=r["guild_id"]) for r in song_rows}
-        return [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
-
-    async def read(self, r: Batches, ids: list[int], guild_id: int | None) -> list[Song]:
-        if not ids:
-            return []
-        return self.build(ids, await r.fetch_many(self.queries(ids, guild_id)))
-
-
-class _Reads:
-    def __init__(self, d: Dialect) -> None:
-        self.dramas = _DramaReader(d)
-        self.artists = _ArtistReader(d)
-        self.songs = _SongReader(d, self.dramas)
-        self.outlines = _OutlineReader(d, self.dramas)
-        self.actors = self.dramas.actors
-
-
-def _source(row: Row) -> Source:
-    return Source(key=row["key"], title=row["title"], publisher=row["publisher"], author=row["author"],
-                  date=row["published"], note=row["note"], about=row["about"], about_ko=row["about_ko"],
-                  url=row["url"])

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .catalog_repo import _Writer
+from .catalog_writes import Writer
 from .connection import Store, available_migrations
 from .engine import StoreError
 
@@ -68,7 +68,7 @@ async def copy_database(source: Store, target: Store) -> list[TableCount]:
             await tx.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                              f"coalesce((SELECT max(id) FROM {table}), 0) + 1, false)")
         song_ids = [r[0] for r in await tx.fetch("SELECT id FROM songs")]
-        await _Writer(tx, target.dialect).reindex(song_ids)
+        await Writer(tx, target.dialect).reindex(song_ids)
         wrong = [c for c in counts if c.source != c.target]
         if wrong:
             raise CopyRefused("row counts differ, nothing was copied: " +

@@ -21,14 +21,14 @@ from ..catalog.records import make_slug
 from ..catalog.text import compact
 
 if TYPE_CHECKING:
-    from .catalog_repo import _Writer
+    from .catalog_writes import Writer
 
 FETCH_LOCK = 0x05_7BA1_FE7C   # fetches into one database run one after the other (no song added twice)
 _VISIBLE = "(s.guild_id IS NULL OR s.guild_id = :guild)"
 _FOUND = "s.id, s.title, s.hangul, d.name AS drama, s.guild_id FROM songs s JOIN dramas d ON d.id = s.drama_id"
 
 
-async def add_fetched(w: _Writer, plan: FetchPlan, guild_id: int | None, origin: str,
+async def add_fetched(w: Writer, plan: FetchPlan, guild_id: int | None, origin: str,
                       added_by: int | None) -> FetchResult:
     if lock := w.d.lock(FETCH_LOCK):
         await w.tx.execute(lock)
@@ -47,7 +47,7 @@ async def add_fetched(w: _Writer, plan: FetchPlan, guild_id: int | None, origin:
                        tuple(d.name for d in new_dramas), tuple(s.name for s in new_singers))
 
 
-async def _sources(w: _Writer, releases: Sequence[FetchedRelease]) -> dict[str, int]:
+async def _sources(w: Writer, releases: Sequence[FetchedRelease]) -> dict[str, int]:
     """Each release's source row (by its key; a release fetched again keeps its row), by MBID."""
     ids: dict[str, int] = {}
     for r in releases:
@@ -63,7 +63,7 @@ def _drama(name: str) -> FetchedSinger:
     return FetchedSinger(name, None, (name,))
 
 
-async def _entries(w: _Writer, table: str, guild_id: int | None, origin: str, wanted: list[FetchedSinger]
+async def _entries(w: Writer, table: str, guild_id: int | None, origin: str, wanted: list[FetchedSinger]
                    ) -> tuple[dict[FetchedSinger, int], list[FetchedSinger]]:
     """Each wanted entry's id: the known entry with one of its names, or a new one (two wanted
     entries sharing a name become one). Also the entries that are new."""
@@ -89,7 +89,7 @@ async def _entries(w: _Writer, table: str, guild_id: int | None, origin: str, wa
     return ids, new
 
 
-async def _existing(w: _Writer, songs: Sequence[FetchedSong], artists: dict[FetchedSinger, int],
+async def _existing(w: Writer, songs: Sequence[FetchedSong], artists: dict[FetchedSinger, int],
                     guild_id: int | None) -> dict[int, tuple[StoredSong, int | None]]:
     """The planned songs the catalog already has, by `id()` of the planned song: (the song, its
     owner). The same recording first, then one of its titles sung by one of its singers."""
@@ -124,7 +124,7 @@ def _owned(found: dict[int, tuple[StoredSong, int | None]], songs: Sequence[Fetc
     return [(stored.id, by_id[key]) for key, (stored, owner) in found.items() if owner == guild_id]
 
 
-async def _insert_songs(w: _Writer, songs: Sequence[FetchedSong], dramas: dict[FetchedSinger, int],
+async def _insert_songs(w: Writer, songs: Sequence[FetchedSong], dramas: dict[FetchedSinger, int],
                         artists: dict[FetchedSinger, int], guild_id: int | None, origin: str,
                         added_by: int | None) -> list[StoredSong]:
     if not songs:
@@ -143,7 +143,7 @@ async def _insert_songs(w: _Writer, songs: Sequence[FetchedSong], dramas: dict[F
             for i, s in zip(song_ids, songs, strict=True)]
 
 
-async def _link(w: _Writer, songs: dict[int, FetchedSong], sources: dict[str, int]) -> None:
+async def _link(w: Writer, songs: dict[int, FetchedSong], sources: dict[str, int]) -> None:
     """Each song cites its release, keeps its recording, and takes the release's cover if it has none."""
     tx = w.tx
     await tx.executemany("INSERT INTO entry_sources (kind, entry_id, source_id) VALUES ('song', ?, ?) "
@@ -154,7 +154,7 @@ async def _link(w: _Writer, songs: dict[int, FetchedSong], sources: dict[str, in
                          [(s.release.cover_url, i) for i, s in songs.items() if s.release.cover_url])
 
 
-async def _drama_covers(w: _Writer, songs: Sequence[FetchedSong], dramas: dict[FetchedSinger, int],
+async def _drama_covers(w: Writer, songs: Sequence[FetchedSong], dramas: dict[FetchedSinger, int],
                         sources: dict[str, int], guild_id: int | None) -> None:
     """Each drama this fetch may write cites the releases of its songs and shows the cover of its
     earliest release (by date; a release without a date counts as the latest)."""

@@ -10,16 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
-from collections.abc import Callable, Iterable
-from collections.abc import Set as AbstractSet
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..quiz.freshness import Freshness
 from ..quiz.matching import answer_key
 from ..quiz.questions import KINDS, TOPIC_OF_KIND, TOPICS, QuestionPool
 from ..quiz.scoring import Points
 from ..quiz.session import Answer
-from .engine import Conflict, Row
+from .engine import Conflict
 from .quiz_boards import Boards, bump, to_the_minute
 from .times import stamp
 from .visibility import VISIBLE_SONG
@@ -40,8 +40,6 @@ MIN_POOL = 24
 # grow with the catalog). SAMPLE_TRIES draws before falling back to reading every id.
 SCAN_BELOW = 2_000
 SAMPLE_TRIES = 4
-SONG_KINDS = frozenset({"drama_of_song", "artist_of_song", "year_of_song", "song_from_fact"})
-DRAMA_KINDS = frozenset({"song_of_drama", "lead_actor"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,31 +157,6 @@ WHERE {VISIBLE_SONG}
 """
 
 
-class _Freshness:
-    """Which songs could still bring a question this channel has not seen, for the topic's kinds."""
-
-    def __init__(self, seen: dict[str, int], kinds: tuple[str, ...]) -> None:
-        self.song_kinds = [k for k in kinds if k in SONG_KINDS]
-        self.drama_kinds = [k for k in kinds if k in DRAMA_KINDS]
-        self.seen: dict[str, set[int]] = {k: set() for k in KINDS}
-        for key in seen:
-            kind, _, rest = key.partition(":")
-            subject = rest.split(":", 1)[0]
-            if kind in self.seen and subject.isdigit():
-                self.seen[kind].add(int(subject))
-
-    def fresh(self, song_id: int, drama_id: int) -> bool:
-        return (any(song_id not in self.seen[k] for k in self.song_kinds)
-                or any(drama_id not in self.seen[k] for k in self.drama_kinds))
-
-    def pick(self, rows: Iterable[Row | tuple[int, int]], count: int, rng: random.Random,
-             taken: AbstractSet[int] = frozenset()) -> list[int]:
-        """Up to `count` song ids of `rows` (id, drama id) not in `taken`: at random, fresh ones first."""
-        pairs = [(r[0], r[1]) for r in rows if r[0] not in taken]
-        rng.shuffle(pairs)
-        pairs.sort(key=lambda r: not self.fresh(*r))  # stable: random within fresh, then within seen
-        return [r[0] for r in pairs[:count]]
-
 # Each player's wins in the games of this server that ended since `:since` (see WIN_STATUSES).
 _WINS = """
 game_points AS (
@@ -251,7 +224,7 @@ class QuizRepo:
         rng = rng or random.Random()
         size = size or min(POOL_SIZE, max(MIN_POOL, SONGS_PER_ROUND * rounds))
         catalog = self._store.catalog
-        fresh = _Freshness(seen or {}, TOPICS.get(topic, KINDS))
+        fresh = Freshness(seen or {}, TOPICS.get(topic, KINDS))
         params = {"guild": guild_id}
         sample: list[int] = []
         if topic in ("facts", "actors", "any"):
@@ -290,7 +263,7 @@ class QuizRepo:
             self._bracketed = (generation, found)
         return self._bracketed[1]
 
-    async def _sample(self, guild_id: int | None, count: int, rng: random.Random, fresh: _Freshness, rounds: int,
+    async def _sample(self, guild_id: int | None, count: int, rng: random.Random, fresh: Freshness, rounds: int,
                       taken: set[int], *, dated: bool) -> list[int]:
         if count <= 0:
             return []
