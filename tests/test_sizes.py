@@ -21,11 +21,10 @@ LONG_MODULES: dict[str, str] = {
                              "click, select, modal answers, wait), each a few lines over one simulated world",
     "quiz/session.py": "the quiz's state machine: rounds, answers, votes, lives and teams change the same "
                        "state, and its snapshot/restore must list every field of it in one place",
-    "store/catalog_repo.py": "does several jobs (seeding, import and export, search-index rebuilds, loaders): "
-                             "to be split by job, the visibility SQL in a module of its own",
     "store/postgres.py": "dialect, pools, JSON batching, LISTEN and migrations: to be split, the migration "
                          "runner shared with SQLite",
-    "store/quiz_repo.py": "holds the question-freshness rules, which are to move to bot/quiz/",
+    "store/quiz_repo.py": "every statement of the quiz's tables (games, rounds, answers, leaderboards, stats "
+                          "and weekly points): to be split by job, as catalog_repo was",
 }
 
 
