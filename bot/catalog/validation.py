@@ -248,7 +248,9 @@ def check_fields(entry: Mapping[str, object], spec: Spec, *, unknown: str = "unk
                  ) -> tuple[dict[str, object], list[Finding]]:
     """Run `spec` over one entry: (its known fields as kept, every problem as (field, item, problem)).
     A field absent or None is missing (a problem if it is required); a field not in `spec` is `unknown`."""
-    findings: list[Finding] = [(str(name)[:ITEM_SHOWN], None, (unknown, {})) for name in entry if name not in spec]
+    findings: list[Finding] = []
+    if not entry.keys() <= spec.keys():
+        findings = [(str(name)[:ITEM_SHOWN], None, (unknown, {})) for name in entry if name not in spec]
     kept: dict[str, object] = {}
     for name, field in spec.items():
         value = entry.get(name)
@@ -257,5 +259,6 @@ def check_fields(entry: Mapping[str, object], spec: Spec, *, unknown: str = "unk
                 findings.append((name, None, ("required", {})))
             continue
         kept[name], found = field.check(value)
-        findings += [(name, item, problem) for item, problem in found]
+        if found:
+            findings += [(name, item, problem) for item, problem in found]
     return kept, findings
