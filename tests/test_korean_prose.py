@@ -24,7 +24,7 @@ LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.&+\-/]*")
 # and identifiers a user types or sees as they are, and abbreviations Korean readers use as words.
 ALLOWED_LATIN = {
     # abbreviations read as words in Korean
-    "OST", "TV", "SBS", "TOP", "R&B", "MB", "CSV", "JSON", "UTF-8", "UTF-16", "ms", "SG",
+    "OST", "TV", "SBS", "TOP", "R&B", "MB", "CSV", "JSON", "TOML", "UTF-8", "UTF-16", "ms", "SG",
     # names written in Latin letters (the article's spelling of an actor, time zones, a key)
     "Mun", "Kayoung", "Asia/Seoul", "Europe/London", "UTC", "Ctrl+R", "everyone", "here", "MusicBrainz", "ID",
     "musicbrainz.org", "musicbrainz.org/release", "DM", "CC0", "Cover", "Art", "Archive",

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from .records import RecordProblem, SongRecord, record_from_mapping
+from .records import SongRecord, record_from_mapping
+from .validation import RecordProblem
 
 _SEPARATORS = re.compile(r"\s*[;,]\s*")
 _WORDS = re.compile(r"[\s/]+")

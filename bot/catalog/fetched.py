@@ -2,10 +2,11 @@
 
 Plain Python, no discord import, no I/O. A release (`bot.musicbrainz.models.Release`, already
 converted from MusicBrainz's JSON) becomes songs validated by the same rules as `/catalog add` and
-`ostbot db import` (`records.record_from_mapping`: lengths, mentions, markdown): a track that breaks
-them is left out with its problem, never cleaned up silently. Instrumentals are left out unless
-asked for, a fetch keeps at most `MAX_SONGS` songs, and the same recording met twice (a single and
-the full album) is kept once. What the store did with a plan comes back as a `FetchResult`.
+`ostbot db import` (the catalog's one validator, `validation`, through `records.record_from_mapping`:
+lengths, mentions, markdown): a track that breaks them is left out with its problem, never cleaned up
+silently. Instrumentals are left out unless asked for, a fetch keeps at most `MAX_SONGS` songs, and
+the same recording met twice (a single and the full album) is kept once. What the store did with a
+plan comes back as a `FetchResult`.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .models import MUSICBRAINZ_SITE
-from .records import LIMITS, RecordProblem, SongRecord, clean_text, record_from_mapping
+from .records import LIMITS, SongRecord, record_from_mapping
 from .text import compact, has_hangul
+from .validation import RecordProblem, clean_text
 
 if TYPE_CHECKING:
     from ..musicbrainz.models import Release, Singer, Track

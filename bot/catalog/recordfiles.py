@@ -14,16 +14,8 @@ import json
 from collections.abc import Mapping
 from dataclasses import asdict
 
-from .records import (
-    COLUMNS,
-    ITEM_SHOWN,
-    LIST_SEPARATOR,
-    PROBLEM_KEY,
-    REQUIRED,
-    RecordProblem,
-    SongRecord,
-    records_from_rows,
-)
+from .records import COLUMNS, LIST_SEPARATOR, REQUIRED, SongRecord, records_from_rows
+from .validation import ITEM_SHOWN, PROBLEM_KEY, RecordProblem
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 ESCAPE = "'"

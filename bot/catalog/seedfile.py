@@ -12,13 +12,13 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
-import re
 import tomllib
-from collections.abc import Callable
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from ..i18n import t
 from .models import (
     ARTIST_KINDS,
     CREDIT_ROLES,
@@ -34,17 +34,46 @@ from .models import (
     SeedSupport,
 )
 from .text import compact
+from .validation import (
+    PROBLEM_KEY,
+    Check,
+    Field,
+    Problem,
+    RecordProblem,
+    Rule,
+    Spec,
+    check_fields,
+    choice,
+    date,
+    flag,
+    listed,
+    number,
+    one,
+    slug,
+    text,
+    year,
+)
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-MAX_TEXT = 500
+MAX_TEXT = 500          # characters of one text of the seed file (an import's are shorter: `records`)
 
 
 class CatalogError(ValueError):
-    """The seed file is invalid; `problems` lists every one of them."""
+    """The seed file is invalid; `found` lists every problem at its place, `problems` as the operator
+    reads them (English): `catalog.toml: songs[3] (key 'orbit'): field 'drama': unknown drama 'the-king'`."""
 
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("invalid catalog:\n" + "\n".join(f"- {p}" for p in problems))
+    def __init__(self, found: list[RecordProblem]) -> None:
+        self.found = found
+        self.problems = [describe(problem) for problem in found]
+        super().__init__("invalid catalog:\n" + "\n".join(f"- {p}" for p in self.problems))
+
+
+def describe(problem: RecordProblem) -> str:
+    """A seed file's problem in English: file, entry, field, then what is wrong (with the list item)."""
+    message = t(problem.key, "en", **problem.params)
+    if problem.item is not None:
+        message = t(PROBLEM_KEY + "with_item", "en", item=problem.item, message=message)
+    place = [problem.file, problem.entry, f"field {problem.field!r}" if problem.field else ""]
+    return ": ".join([*(p for p in place if p), message])
 
 
 def shipped_catalog_path() -> Path:
@@ -52,124 +81,99 @@ def shipped_catalog_path() -> Path:
     return Path(str(resources.files("ostbot_data").joinpath("catalog.toml")))
 
 
-# -- field checkers: each returns an error message or None -------------------------------
+# -- the fields of each section, checked by the catalog's one validator --------------------------
 
-def _str(value: Any) -> str | None:
-    if not isinstance(value, str) or not value.strip():
-        return "must be a non-empty string"
-    if len(value) > MAX_TEXT:
-        return f"must be at most {MAX_TEXT} characters"
-    return None
+def _table(value: object) -> tuple[object, Problem | None]:
+    """A table of a list (a fact, a mood's support): its own fields are checked at its own place."""
+    return value, None if isinstance(value, dict) else ("not_table", {})
 
 
-def _slug(value: Any) -> str | None:
-    if not isinstance(value, str) or not SLUG.match(value):
-        return "must be a slug (lowercase letters, digits and single hyphens)"
-    return None
-
-
-def _int(low: int, high: int) -> Callable[[Any], str | None]:
-    def check(value: Any) -> str | None:
-        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-            return f"must be a whole number from {low} to {high}"
-        return None
-    return check
-
-
-def _bool(value: Any) -> str | None:
-    return None if isinstance(value, bool) else "must be true or false"
-
-
-def _date(value: Any) -> str | None:
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return None
-    if isinstance(value, str):
-        try:
-            dt.date.fromisoformat(value)
-            return None
-        except ValueError:
-            pass
-    return "must be a date as YYYY-MM-DD"
-
-
-def _choice(options: tuple[str, ...]) -> Callable[[Any], str | None]:
-    def check(value: Any) -> str | None:
-        return None if value in options else f"must be one of {', '.join(options)}"
-    return check
-
-
-def _list(item: Callable[[Any], str | None], minimum: int = 0) -> Callable[[Any], str | None]:
-    def check(value: Any) -> str | None:
-        if not isinstance(value, list):
-            return "must be a list"
-        if len(value) < minimum:
-            return f"needs at least {minimum} item(s)"
-        for index, element in enumerate(value):
-            problem = item(element)
-            if problem:
-                return f"item {index}: {problem}"
-        if len({repr(v) for v in value}) != len(value):
-            return "has duplicate items"
-        return None
-    return check
-
-
-def _credit(value: Any) -> str | None:
+def _credit(value: object) -> tuple[object, Problem | None]:
     if not isinstance(value, dict) or set(value) - {"artist", "role"} or "artist" not in value:
-        return "must be { artist = \"key\", role = \"main|duet|featuring\" }"
-    return _slug(value["artist"]) or (_choice(CREDIT_ROLES)(value.get("role", "main")))
+        return value, ("bad_credit", {})
+    problem = slug(value["artist"])[1] or choice(CREDIT_ROLES)(value.get("role", "main"))[1]
+    return value, problem
 
 
-Spec = dict[str, tuple[bool, Callable[[Any], str | None]]]  # field -> (required, checker)
+def _exact(value: str) -> str:
+    return value
 
-_YEAR = _int(1950, 2100)
+
+def _list(rule: Rule, least: int = 0) -> Check:
+    """A list of the seed file: its items are told apart as written (the spellings of one name,
+    "Baek Ji-young" and "Baek Ji Young", are all listed, for search to find each)."""
+    return listed(rule, least=least, fold=_exact)
+
+
+_TEXT = Field(one(text(MAX_TEXT)))
+_NEEDED_TEXT = Field(one(text(MAX_TEXT)), required=True)
+_TEXTS = Field(_list(text(MAX_TEXT)))
+_TAGS = Field(_list(text(MAX_TEXT), least=1), required=True)
+_KEY = Field(one(slug), required=True)
+_SOURCES = Field(_list(slug, least=1), required=True)
+_TABLES = Field(_list(_table))
+_NAMES: Spec = {"key": _KEY, "name": _NEEDED_TEXT, "hangul": _TEXT, "names": _TEXTS}
 # An article without a title says `untitled = true` and what it is `about` (never a made-up title);
 # `file` names its text under data/seeds/, which the tests check every quote against.
 SOURCE: Spec = {
-    "key": (True, _slug), "title": (False, _str), "untitled": (False, _bool), "about": (False, _str),
-    "about_ko": (False, _str), "publisher": (False, _str), "author": (False, _str),
-    "date": (False, _date), "note": (False, _str), "file": (False, _str),
+    "key": _KEY, "title": _TEXT, "untitled": Field(one(flag)), "about": _TEXT, "about_ko": _TEXT,
+    "publisher": _TEXT, "author": _TEXT, "date": Field(one(date)), "note": _TEXT, "file": _TEXT,
 }
 # `*_ko`: the Korean text beside the English, written from the same facts.
 # `quote`: the words of the article (`source`) the fact rests on, as the article writes them.
-FACT: Spec = {"kind": (True, _choice(FACT_KINDS)), "text": (True, _str), "text_ko": (False, _str),
-              "source": (True, _slug), "quote": (False, _str)}
+FACT: Spec = {"kind": Field(one(choice(FACT_KINDS)), required=True), "text": _NEEDED_TEXT, "text_ko": _TEXT,
+              "source": Field(one(slug), required=True), "quote": _TEXT}
 # One mood tag of a song, with the article words that support it.
-SUPPORT: Spec = {"mood": (True, _str), "source": (True, _slug), "quote": (True, _str)}
-
-
-def _support(value: Any) -> str | None:
-    if not isinstance(value, dict):
-        return '{ mood = "...", source = "key", quote = "..." }'
-    problems: list[str] = []
-    _check_entry("", value, SUPPORT, problems)
-    return "; ".join(p.lstrip(": ") for p in problems) or None
-
-
-_FACTS = (False, lambda v: None if isinstance(v, list) else "must be a list of [[...facts]] tables")
-DRAMA: Spec = {
-    "key": (True, _slug), "name": (True, _str), "hangul": (False, _str), "names": (False, _list(_str)),
-    "year": (False, _YEAR), "network": (False, _str), "kind": (False, _str),
-    "lead_actors": (False, _list(_str)), "sources": (True, _list(_slug, 1)), "facts": _FACTS,
-}
-ARTIST: Spec = {
-    "key": (True, _slug), "name": (True, _str), "hangul": (False, _str), "names": (False, _list(_str)),
-    "kind": (True, _choice(ARTIST_KINDS)), "groups": (False, _list(_slug)),
-    "sources": (True, _list(_slug, 1)), "facts": _FACTS,
-}
+SUPPORT: Spec = {"mood": _NEEDED_TEXT, "source": Field(one(slug), required=True), "quote": _NEEDED_TEXT}
+DRAMA: Spec = {**_NAMES, "year": Field(one(year)), "network": _TEXT, "kind": _TEXT, "lead_actors": _TEXTS,
+               "sources": _SOURCES, "facts": _TABLES}
+ARTIST: Spec = {**_NAMES, "kind": Field(one(choice(ARTIST_KINDS)), required=True),
+                "groups": Field(_list(slug)), "sources": _SOURCES, "facts": _TABLES}
 SONG: Spec = {
-    "key": (True, _slug), "title": (True, _str), "hangul": (False, _str), "hangul_note": (False, _str),
-    "titles": (False, _list(_str)), "drama": (True, _slug), "artists": (True, _list(_credit, 1)),
-    "year": (False, _YEAR),
-    "release_date": (False, _date), "episode": (False, _int(1, 500)), "description": (True, _str),
-    "description_ko": (False, _str),
-    "styles": (True, _list(_str, 1)), "moods": (True, _list(_str, 1)), "ballad": (True, _bool),
-    "mood_support": (False, _list(_support)), "sources": (True, _list(_slug, 1)), "facts": _FACTS,
+    "key": _KEY, "title": _NEEDED_TEXT, "hangul": _TEXT, "hangul_note": _TEXT, "titles": _TEXTS,
+    "drama": Field(one(slug), required=True), "artists": Field(_list(_credit, least=1), required=True),
+    "year": Field(one(year)), "release_date": Field(one(date)), "episode": Field(one(number(1, 500))),
+    "description": _NEEDED_TEXT, "description_ko": _TEXT,
+    "styles": _TAGS, "moods": _TAGS, "ballad": Field(one(flag), required=True),
+    "mood_support": _TABLES, "sources": _SOURCES, "facts": _TABLES,
 }
-ACTOR: Spec = {"key": (True, _slug), "name": (True, _str), "hangul": (False, _str), "names": (False, _list(_str))}
+ACTOR: Spec = _NAMES
 SECTIONS: dict[str, Spec] = {"sources": SOURCE, "actors": ACTOR, "dramas": DRAMA, "artists": ARTIST, "songs": SONG}
+# The tables inside an entry, each checked at its own place ("songs[3] (key 'orbit'): facts[0]").
+INNER: dict[str, Spec] = {"facts": FACT, "mood_support": SUPPORT}
 ENTRY_TYPES: dict[str, type] = {"sources": SeedSource, "actors": SeedActor, "dramas": SeedDrama,
                                 "artists": SeedArtist, "songs": SeedSong}
+
+
+@dataclass(frozen=True, slots=True)
+class _Place:
+    """Where in the file: the section (`unit`), the entry's index in it (`line`) and its label."""
+
+    unit: str = "file"
+    line: int = 0
+    entry: str = ""
+
+    def inner(self, name: str, index: int) -> _Place:
+        return _Place(self.unit, self.line, f"{self.entry}: {name}[{index}]")
+
+
+@dataclass
+class _Report:
+    """The problems of one file, each at its place."""
+
+    file: str
+    found: list[RecordProblem] = field(default_factory=list)
+
+    def add(self, at: _Place, name: str, problem: str, item: str | None = None, **params: object) -> None:
+        self.found.append(RecordProblem(at.line, name, PROBLEM_KEY + problem, params, item, at.unit,
+                                        self.file, at.entry))
+
+    def check(self, at: _Place, entry: dict[str, Any], spec: Spec) -> bool:
+        """Check one table's fields against `spec`; True when it has no problem."""
+        _, findings = check_fields(entry, spec)
+        for name, item, (problem, params) in findings:
+            self.add(at, name, problem, item, **params)
+        return not findings
 
 
 def _typed(section: str, entry: dict[str, Any]) -> Any:
@@ -185,146 +189,144 @@ def _typed(section: str, entry: dict[str, Any]) -> Any:
         elif isinstance(value, list):
             value = tuple(value)
         elif name in ("date", "release_date") and isinstance(value, str):
-            value = dt.date.fromisoformat(value)
+            value = dt.date.fromisoformat(value.strip())
         values[name] = value
     return ENTRY_TYPES[section](**values)
 
 
-def _check_entry(where: str, entry: Any, spec: Spec, problems: list[str]) -> bool:
-    if not isinstance(entry, dict):
-        problems.append(f"{where}: must be a table")
-        return False
-    ok = True
-    for name in sorted(set(entry) - set(spec)):
-        problems.append(f"{where}: field {name!r}: unknown field")
-        ok = False
-    for name, (required, check) in spec.items():
-        if name not in entry:
-            if required:
-                problems.append(f"{where}: field {name!r}: missing")
-                ok = False
-            continue
-        problem = check(entry[name])
-        if problem:
-            problems.append(f"{where}: field {name!r}: {problem}")
-            ok = False
-    return ok
-
-
-def _check_mood_support(where: str, song: dict[str, Any], sources: set[str], problems: list[str]) -> None:
+def _check_mood_support(at: _Place, song: dict[str, Any], sources: set[str], report: _Report) -> None:
     """Each mood backed at most once, by one of the song's moods and a known article."""
     seen: set[str] = set()
     for index, support in enumerate(song.get("mood_support", [])):
-        at = f"{where}: mood_support[{index}]"
+        place = at.inner("mood_support", index)
         if support["mood"] not in song["moods"]:
-            problems.append(f"{at}: field 'mood': {support['mood']!r} is not one of the song's moods")
+            report.add(place, "mood", "not_song_mood", mood=support["mood"])
         if support["mood"] in seen:
-            problems.append(f"{at}: field 'mood': {support['mood']!r} is backed twice")
+            report.add(place, "mood", "mood_twice", mood=support["mood"])
         seen.add(support["mood"])
         if support["source"] not in sources:
-            problems.append(f"{at}: field 'source': unknown source {support['source']!r}")
+            report.add(place, "source", "unknown_source", value=support["source"])
 
 
 def parse_catalog(text: str, filename: str = "catalog.toml") -> SeedCatalog:
     """Validate seed text; raise CatalogError naming every bad file/entry/field."""
+    report = _Report(filename)
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise CatalogError([f"{filename}: not valid TOML: {exc}"]) from None
-    problems: list[str] = []
+        report.add(_Place(), "", "bad_toml", error=str(exc))
+        raise CatalogError(report.found) from None
     for name in sorted(set(raw) - {"version", *SECTIONS}):
-        problems.append(f"{filename}: top-level {name!r}: unknown section")
+        report.add(_Place(entry=f"top-level {name!r}"), "", "unknown_section")
     version = raw.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        problems.append(f"{filename}: field 'version': must be a whole number >= 1")
+        report.add(_Place(), "version", "bad_version")
     keys: dict[str, set[str]] = {section: set() for section in SECTIONS}
-    valid = {section: _check_section(filename, section, raw.get(section, []), keys[section], problems)
-             for section in SECTIONS}
-    _check_references(filename, valid, keys, problems)
-    if problems:
-        raise CatalogError(problems)
+    valid = {section: _check_section(report, section, raw.get(section, []), keys[section]) for section in SECTIONS}
+    _check_references(report, valid, keys)
+    if report.found:
+        raise CatalogError(report.found)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     assert isinstance(version, int)
     return SeedCatalog(version=version, digest=digest,
                        **{section: [_typed(section, entry) for entry in entries] for section, entries in valid.items()})
 
 
-def _check_section(filename: str, section: str, entries: Any, seen: set[str],
-                   problems: list[str]) -> list[dict[str, Any]]:
+def _entry_place(section: str, index: int, entry: object) -> _Place:
+    label = entry.get("key") if isinstance(entry, dict) else None
+    return _Place(section, index, f"{section}[{index}]" + (f" (key {label!r})" if label else ""))
+
+
+def _check_inner(report: _Report, at: _Place, entry: dict[str, Any]) -> set[str]:
+    """The tables inside an entry (facts, mood support), each at its own place; the names of those
+    with a problem."""
+    bad: set[str] = set()
+    for name, spec in INNER.items():
+        for index, table in enumerate(entry.get(name, [])):
+            if not report.check(at.inner(name, index), table, spec):
+                bad.add(name)
+    return bad
+
+
+def _check_section(report: _Report, section: str, entries: Any, seen: set[str]) -> list[dict[str, Any]]:
     """The section's entries that pass their own checks (fields, unique keys and names); the others'
-    problems appended, and every well-formed key added to `seen`."""
+    problems reported, and every well-formed key added to `seen`."""
     if not isinstance(entries, list):
-        problems.append(f"{filename}: {section}: must be an array of tables ([[{section}]])")
+        report.add(_Place(section, entry=section), "", "not_tables", section=section)
         return []
     names_seen: dict[str, str] = {}
     valid: list[dict[str, Any]] = []
     for index, entry in enumerate(entries):
-        label = entry.get("key") if isinstance(entry, dict) else None
-        where = f"{filename}: {section}[{index}]" + (f" (key {label!r})" if label else "")
-        if not _check_entry(where, entry, SECTIONS[section], problems):
+        at = _entry_place(section, index, entry)
+        if not isinstance(entry, dict):
+            report.add(at, "", "not_table")
+            continue
+        if not report.check(at, entry, SECTIONS[section]):
             continue
         if entry["key"] in seen:
-            problems.append(f"{where}: field 'key': duplicate key {entry['key']!r}")
+            report.add(at, "key", "duplicate_entry_key", value=entry["key"])
             continue
         seen.add(entry["key"])
-        display = entry.get("name") or entry.get("title")
+        display: str = entry.get("name") or entry.get("title") or ""
         if section == "sources" and not display and not (entry.get("untitled") and entry.get("about")):
-            problems.append(f"{where}: field 'title': missing (or say untitled = true and what it is about)")
+            report.add(at, "title", "untitled_source")
             continue
         if section != "sources":
             folded = compact(display) + ("" if section != "songs" else "|" + entry["drama"])
             if folded in names_seen:
-                problems.append(f"{where}: duplicate of {names_seen[folded]!r} (same name)")
+                report.add(at, "", "same_name", other=names_seen[folded])
                 continue
             names_seen[folded] = entry["key"]
-        for f_index, fact in enumerate(entry.get("facts", [])):
-            _check_entry(f"{where}: facts[{f_index}]", fact, FACT, problems)
-        valid.append(entry)
+        # A fact's problem is its own; a mood's support is checked against the song's moods, so needs it whole.
+        if "mood_support" not in _check_inner(report, at, entry):
+            valid.append(entry)
     return valid
 
 
-def _check_references(filename: str, valid: dict[str, list[dict[str, Any]]], keys: dict[str, set[str]],
-                      problems: list[str]) -> None:
+_UNKNOWN = {"sources": "unknown_source", "dramas": "unknown_drama", "artists": "unknown_artist"}
+
+
+def _check_references(report: _Report, valid: dict[str, list[dict[str, Any]]], keys: dict[str, set[str]]) -> None:
     """Every key an entry names (sources, drama, artists, groups, lead actors) is an entry of the file."""
 
-    def ref(where: str, field: str, value: str, section: str) -> None:
+    def ref(at: _Place, name: str, value: str, section: str) -> None:
         if value not in keys[section]:
-            problems.append(f"{where}: field {field!r}: unknown {section[:-1]} {value!r}")
+            report.add(at, name, _UNKNOWN[section], value=value)
 
     actor_names = {compact(name) for a in valid["actors"] for name in (a["name"], *a.get("names", []))}
-    for index, entry in enumerate(valid["dramas"]):
-        for actor in entry.get("lead_actors", []):
-            if compact(actor) not in actor_names:
-                problems.append(f"{filename}: dramas[{index}] (key {entry['key']!r}): field 'lead_actors': "
-                                f"unknown actor {actor!r} (add it to [[actors]])")
     for section in ("dramas", "artists", "songs"):
         for index, entry in enumerate(valid[section]):
-            where = f"{filename}: {section}[{index}] (key {entry['key']!r})"
+            at = _entry_place(section, index, entry)
+            for actor in entry.get("lead_actors", []):
+                if compact(actor) not in actor_names:
+                    report.add(at, "lead_actors", "unknown_actor", value=actor)
             for src in entry["sources"]:
-                ref(where, "sources", src, "sources")
+                ref(at, "sources", src, "sources")
             for f_index, fact in enumerate(entry.get("facts", [])):
                 if isinstance(fact, dict) and isinstance(fact.get("source"), str):
-                    ref(f"{where}: facts[{f_index}]", "source", fact["source"], "sources")
-            if section == "artists":
-                for group in entry.get("groups", []):
-                    ref(where, "groups", group, "artists")
-                    if group == entry["key"]:
-                        problems.append(f"{where}: field 'groups': an artist cannot be its own group")
+                    ref(at.inner("facts", f_index), "source", fact["source"], "sources")
+            for group in entry.get("groups", []):
+                ref(at, "groups", group, "artists")
+                if group == entry["key"]:
+                    report.add(at, "groups", "own_group")
             if section == "songs":
-                ref(where, "drama", entry["drama"], "dramas")
+                ref(at, "drama", entry["drama"], "dramas")
                 for credit in entry["artists"]:
-                    ref(where, "artists", credit["artist"], "artists")
-                _check_mood_support(where, entry, keys["sources"], problems)
-
+                    ref(at, "artists", credit["artist"], "artists")
+                _check_mood_support(at, entry, keys["sources"], report)
 
 def load_catalog(path: Path | None = None) -> SeedCatalog:
     path = path or shipped_catalog_path()
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise CatalogError([f"{path}: file not found"]) from None
+        report = _Report(str(path))
+        report.add(_Place(), "", "file_not_found")
+        raise CatalogError(report.found) from None
     except UnicodeDecodeError as exc:
-        raise CatalogError([f"{path.name}: not UTF-8 text ({exc.reason})"]) from None
+        report = _Report(path.name)
+        report.add(_Place(), "", "not_utf8_text", byte=exc.start + 1)
+        raise CatalogError(report.found) from None
     parsed = _parse_cached(text, path.name)
     # The entries are frozen; fresh lists keep a caller's changes to its copy out of the next one's.
     return dataclasses.replace(parsed, sources=list(parsed.sources), actors=list(parsed.actors),

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import discord
 
-from ..catalog.records import RecordProblem
 from ..catalog.text import clip
+from ..catalog.validation import RecordProblem
 from ..components import CogRef, hand_over
 from ..i18n import has, t
 from .text import localized_name, safe

@@ -135,7 +135,7 @@ def test_mood_support_loads_typed():
      "mood_support[0]: field 'mood': 'tender' is not one of the song's moods"),
     (lambda t: t.replace('source = "a", quote', 'source = "zzz", quote'),
      "mood_support[0]: field 'source': unknown source 'zzz'"),
-    (lambda t: t.replace(', quote = "longing" }', ' }'), "field 'mood_support': item 0: field 'quote': missing"),
+    (lambda t: t.replace(', quote = "longing" }', ' }'), "mood_support[0]: field 'quote': is required"),
     (lambda t: t.replace('quote = "longing" }]', 'quote = "longing" }, { mood = "longing", source = "a", '
                          'quote = "x" }]'), "'longing' is backed twice"),
 ])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.catalog.records import MAX_COMBINING, clean_text, strip_invisible
+from bot.catalog.validation import MAX_COMBINING, clean_text, strip_invisible
 
 
 @pytest.mark.parametrize("control", ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e",

@@ -230,7 +230,7 @@ def test_minimal_catalog_is_valid():
 @pytest.mark.parametrize(("change", "expected"), [
     (lambda t: t.replace('drama = "d"', 'drama = "nope"'), "songs[0] (key 's'): field 'drama': unknown drama 'nope'"),
     (lambda t: t.replace('ballad = true', 'ballad = "yes"'), "field 'ballad': must be true or false"),
-    (lambda t: t.replace('description = "A song."\n', ''), "songs[0] (key 's'): field 'description': missing"),
+    (lambda t: t.replace('description = "A song."\n', ''), "songs[0] (key 's'): field 'description': is required"),
     (lambda t: t.replace('kind = "solo"', 'kind = "band"'), "artists[0] (key 'x'): field 'kind': must be one of"),
     (lambda t: t + '\n[[songs]]\nkey = "s"\ntitle = "Other"\ndrama = "d"\nartists = [{ artist = "x" }]\n'
      'description = "x"\nstyles = ["b"]\nmoods = ["m"]\nballad = true\nsources = ["a"]\n', "duplicate key 's'"),
@@ -238,7 +238,7 @@ def test_minimal_catalog_is_valid():
     (lambda t: t.replace('sources = ["a"]\n', 'sources = ["zzz"]\n', 1), "unknown source 'zzz'"),
     (lambda t: t.replace('moods = ["longing"]', 'moods = []'), "field 'moods': needs at least 1"),
     (lambda t: t.replace('version = 1', 'version = "one"'), "field 'version'"),
-    (lambda t: t.replace('key = "s"', 'key = "Bad Key"'), "must be a slug"),
+    (lambda t: t.replace('key = "s"', 'key = "Bad Key"'), "must be lowercase letters, digits and hyphens"),
     (lambda t: t + "\n[[songs]\n", "not valid TOML"),
     (lambda t: t.replace('artists = [{ artist = "x", role = "main" }]', 'artists = [{ artist = "x", role = "lead" }]'),
      "must be one of main, duet, featuring"),
