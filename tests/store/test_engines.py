@@ -192,13 +192,13 @@ async def test_a_card_read_planned_once_for_every_id_list_expects_a_few_ids(post
     card's batch expects a few ids, so in a large catalog it walks the indexes: that is what `ost_ids`
     is for. With jsonb_array_elements_text inline the plan expects 100, scans name tables whole at
     50,000 songs, and PostgreSQL plans every execution again (BENCHMARKS.md)."""
-    from bot.store import postgres as pg
+    from bot.store import postgres_batch as pg
 
     store = await Store.open(postgres_url)
     try:
         song_id = await store.fetchval("SELECT min(id) FROM songs")
         queries = store.catalog._reads.songs.queries([song_id], None)
-        batch = pg._batch(None, tuple(sql for sql, _ in queries))
+        batch = pg.batch(None, tuple(sql for sql, _ in queries))
         conn = await asyncpg.connect(postgres_url)
         try:
             await conn.execute("SET plan_cache_mode = force_generic_plan")
