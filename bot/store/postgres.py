@@ -23,14 +23,13 @@ from .engine import (
     DiskFull,
     Fetching,
     Migration,
-    MigrationError,
     Params,
     Query,
     Row,
-    SchemaTooNewError,
     StoreError,
     StoreUnavailable,
 )
+from .migrate import migrate
 from .postgres_dialect import PostgresDialect
 from .postgres_listen import Listener
 from .postgres_session import UNAVAILABLE, PostgresSession, fetch_batch, translated
@@ -187,38 +186,7 @@ class PostgresDatabase(Fetching):
             return await _schema_version(conn)
 
     async def migrate(self, migrations: list[Migration]) -> list[int]:
-        latest = migrations[-1].version if migrations else 0
-        async with self._connection() as conn:
-            with translated():
-                await conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
-            try:
-                with translated():
-                    await conn.execute(
-                        "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, "
-                        "name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())")
-                current = await _schema_version(conn)
-                if current > latest:
-                    raise SchemaTooNewError(
-                        f"The database {self.label} has schema version {current}, but this version of the bot "
-                        f"only knows versions up to {latest}. Upgrade the bot; nothing was changed.")
-                applied = []
-                for migration in (m for m in migrations if m.version > current):
-                    try:
-                        async with conn.transaction():
-                            await conn.execute(migration.sql)
-                            await conn.execute(
-                                "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
-                                migration.version, migration.name)
-                    except asyncpg.PostgresError as exc:
-                        raise MigrationError(
-                            f"migration V{migration.version}__{migration.name} failed and was rolled back: {exc}"
-                        ) from exc
-                    log.info("applied migration V%d__%s", migration.version, migration.name)
-                    applied.append(migration.version)
-                return applied
-            finally:
-                with translated():
-                    await conn.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)
+        return await migrate(_PostgresMigrator(self), migrations)
 
     async def tables(self) -> list[str]:
         rows = await self.fetch(
@@ -255,3 +223,52 @@ async def _schema_version(conn: asyncpg.Connection) -> int:
         if await conn.fetchval("SELECT to_regclass('schema_migrations')") is None:
             return 0
         return int(await conn.fetchval("SELECT coalesce(max(version), 0) FROM schema_migrations"))
+
+
+class _PostgresMigrator:
+    """PostgreSQL's part of migrating (`migrate.Migrator`): a session-level `pg_advisory_lock` on one
+    connection, so processes starting together migrate one after another (exactly once); the versions
+    in `schema_migrations`; no backup (that is pg_dump's job)."""
+
+    advice = "Upgrade the bot"
+    errors: tuple[type[BaseException], ...] = (asyncpg.PostgresError,)
+
+    def __init__(self, db: PostgresDatabase) -> None:
+        self._db = db
+        self.label = db.label
+        self._conn: asyncpg.Connection | None = None  # the one holding the lock
+
+    @asynccontextmanager
+    async def locked(self) -> AsyncIterator[None]:
+        async with self._db._connection() as conn:
+            with translated():
+                await conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
+            try:
+                with translated():
+                    await conn.execute(
+                        "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, "
+                        "name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())")
+                self._conn = conn
+                yield
+            finally:
+                self._conn = None
+                with translated():
+                    await conn.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)
+
+    def _locked_connection(self) -> asyncpg.Connection:
+        if self._conn is None:
+            raise StoreError("migrations run inside `locked()`")
+        return self._conn
+
+    async def version(self) -> int:
+        return await _schema_version(self._locked_connection())
+
+    async def backup(self, version: int) -> None:
+        return None
+
+    async def apply(self, migration: Migration) -> None:
+        conn = self._locked_connection()
+        async with conn.transaction():
+            await conn.execute(migration.sql)
+            await conn.execute("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
+                               migration.version, migration.name)
