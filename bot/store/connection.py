@@ -9,19 +9,16 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import re
 import sqlite3
 import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from .engine import (
     Database,
     Migration,
-    MigrationError,
     Params,
     Query,
     Row,
@@ -30,6 +27,7 @@ from .engine import (
     StoreUnavailable,
     ids_param,
 )
+from .migrate import available_migrations
 from .song_cards import CARDS_LOCK
 from .sqlite import SqliteDatabase
 from .sqlite import fault as sqlite_fault
@@ -37,7 +35,6 @@ from .urls import check_url, describe_url, is_postgres_url, mask_url
 
 log = logging.getLogger(__name__)
 
-_MIGRATION_NAME = re.compile(r"^V(\d+)__([a-z0-9_]+)\.sql$")
 ENGINES = ("sqlite", "postgres")
 # What other processes must hear about: the catalog (caches of look-ups, pools, the name index, cards,
 # labels) and server settings. Each has a generation row in `meta`, bumped by every such write.
@@ -53,22 +50,6 @@ _GUILD_CHANGED = ("INSERT INTO catalog_guild_changes (guild_id, seq) VALUES (:gu
 _BUMP = ("INSERT INTO meta (key, value) VALUES (:key, '1') ON CONFLICT (key) DO UPDATE "
          "SET value = CAST(CAST(meta.value AS BIGINT) + 1 AS TEXT) RETURNING value")
 CHANNEL = "ost_changes"
-
-
-def available_migrations(engine: str = "sqlite") -> list[Migration]:
-    """Every shipped migration of one engine, in order; versions must run 1..N without gaps."""
-    folder = resources.files("bot.store").joinpath("migrations", engine)
-    found: list[Migration] = []
-    for entry in folder.iterdir():
-        match = _MIGRATION_NAME.match(entry.name)
-        if match:
-            found.append(Migration(int(match[1]), match[2], entry.read_text(encoding="utf-8")))
-    found.sort(key=lambda m: m.version)
-    expected = list(range(1, len(found) + 1))
-    if [m.version for m in found] != expected:
-        raise MigrationError(f"migrations must be numbered 1..{len(found)} without gaps: "
-                             f"{[m.version for m in found]}")
-    return found
 
 
 class Store:

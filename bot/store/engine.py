@@ -8,7 +8,8 @@ session, both `Session`s:
 
 `db.fetch`/`fetchrow`/`fetchval` are one-query reads of committed data. SQL is written once, with
 `:name` (or `?`) parameters; the PostgreSQL engine rewrites those to `$n` (cached per statement).
-What the two dialects spell differently lives in one `Dialect` per engine (`sqlite.py`, `postgres.py`).
+What the two dialects spell differently lives in one `Dialect` per engine (`sqlite.py`,
+`postgres_dialect.py`).
 """
 
 from __future__ import annotations

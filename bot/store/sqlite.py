@@ -25,13 +25,12 @@ from .engine import (
     DiskFull,
     Fetching,
     Migration,
-    MigrationError,
     Params,
     Query,
     Row,
-    SchemaTooNewError,
     StoreError,
 )
+from .migrate import migrate
 
 log = logging.getLogger(__name__)
 
@@ -375,33 +374,7 @@ class SqliteDatabase(Fetching):
     async def migrate(self, migrations: list[Migration]) -> list[int]:
         """Apply pending migrations in order, each in its own transaction; a backup first when the
         database already has data."""
-        latest = migrations[-1].version if migrations else 0
-        async with self._write_lock:
-            current = await self.schema_version()
-            if current > latest:
-                raise SchemaTooNewError(
-                    f"The database {self.path} has schema version {current}, but this version of the "
-                    f"bot only knows versions up to {latest}. Upgrade the bot or use a backup; "
-                    "nothing was changed.")
-            pending = [m for m in migrations if m.version > current]
-            if pending and current > 0:
-                target = self.path.with_name(f"{self.path.name}.v{current}.bak")
-                await self._backup(target)
-                log.info("backed up %s to %s before migrating from schema version %d", self.path, target, current)
-            applied = []
-            for migration in pending:
-                script = f"BEGIN IMMEDIATE;\n{migration.sql}\n;PRAGMA user_version = {migration.version};\nCOMMIT;"
-                try:
-                    await self._writer.executescript(script)
-                except sqlite3.Error as exc:
-                    if self._writer.in_transaction:
-                        await self._writer.rollback()
-                    raise MigrationError(
-                        f"migration V{migration.version}__{migration.name} failed and was rolled back: {exc}"
-                    ) from exc
-                log.info("applied migration V%d__%s", migration.version, migration.name)
-                applied.append(migration.version)
-            return applied
+        return await migrate(_SqliteMigrator(self), migrations)
 
     async def backup(self, target: Path | str) -> None:
         """SQLite online backup: a consistent copy, safe while the bot keeps writing."""
@@ -460,3 +433,38 @@ class SqliteDatabase(Fetching):
     @property
     def closed(self) -> bool:
         return self._closing is not None
+
+
+class _SqliteMigrator:
+    """SQLite's part of migrating (`migrate.Migrator`): the writer's lock, the version in `PRAGMA
+    user_version`, a backup next to the file (`ost.db.v{n}.bak`) before an existing database changes, and
+    each migration run with its version as one `BEGIN IMMEDIATE ... COMMIT` script."""
+
+    advice = "Upgrade the bot or use a backup"
+    errors: tuple[type[BaseException], ...] = (sqlite3.Error,)
+
+    def __init__(self, db: SqliteDatabase) -> None:
+        self._db = db
+        self.label = db.label
+
+    def locked(self) -> asyncio.Lock:
+        return self._db._write_lock
+
+    async def version(self) -> int:
+        return await self._db.schema_version()
+
+    async def backup(self, version: int) -> None:
+        path = self._db.path
+        target = path.with_name(f"{path.name}.v{version}.bak")
+        await self._db._backup(target)
+        log.info("backed up %s to %s before migrating from schema version %d", path, target, version)
+
+    async def apply(self, migration: Migration) -> None:
+        writer = self._db._writer
+        script = f"BEGIN IMMEDIATE;\n{migration.sql}\n;PRAGMA user_version = {migration.version};\nCOMMIT;"
+        try:
+            await writer.executescript(script)
+        except sqlite3.Error:
+            if writer.in_transaction:
+                await writer.rollback()
+            raise

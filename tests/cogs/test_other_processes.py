@@ -93,7 +93,8 @@ async def test_the_listener_comes_back_after_its_connection_is_killed(world, sim
         await admin.execute("SELECT pg_terminate_backend($1)", pid)
         deadline = time.monotonic() + 20
         heard = store.notifications
-        while store.db._listening is None or store.db._listening.is_closed() or store.notifications == heard:
+        while (listening := store.db._listener.connection) is None or listening.is_closed() or \
+                store.notifications == heard:
             assert time.monotonic() < deadline, "the listener did not come back"
             await simcord_env.advance_time(1)  # the reconnect waits one second of the bot's clock
             await asyncio.sleep(0.05)

@@ -16,8 +16,8 @@ import asyncpg
 import pytest
 
 from bot.catalog.records import SongRecord
-from bot.store import SchemaTooNewError, Store, StoreUnavailable, available_migrations
-from bot.store.engine import number_parameters
+from bot.store import MigrationError, SchemaTooNewError, Store, StoreUnavailable, available_migrations
+from bot.store.engine import Migration, number_parameters
 from bot.store.postgres import describe_url, mask_url
 
 pytestmark = pytest.mark.both_engines
@@ -192,13 +192,13 @@ async def test_a_card_read_planned_once_for_every_id_list_expects_a_few_ids(post
     card's batch expects a few ids, so in a large catalog it walks the indexes: that is what `ost_ids`
     is for. With jsonb_array_elements_text inline the plan expects 100, scans name tables whole at
     50,000 songs, and PostgreSQL plans every execution again (BENCHMARKS.md)."""
-    from bot.store import postgres as pg
+    from bot.store import postgres_batch as pg
 
     store = await Store.open(postgres_url)
     try:
         song_id = await store.fetchval("SELECT min(id) FROM songs")
         queries = store.catalog._reads.songs.queries([song_id], None)
-        batch = pg._batch(None, tuple(sql for sql, _ in queries))
+        batch = pg.batch(None, tuple(sql for sql, _ in queries))
         conn = await asyncpg.connect(postgres_url)
         try:
             await conn.execute("SET plan_cache_mode = force_generic_plan")
@@ -258,6 +258,22 @@ async def test_a_newer_postgres_schema_refuses_to_start_and_changes_nothing(post
     store = await Store.open(postgres_url, migrate=False)
     try:
         assert await store.content_hash() == before
+    finally:
+        await store.close()
+
+
+async def test_a_failing_postgres_migration_is_rolled_back_whole_and_releases_the_lock(postgres_url):
+    migrations = available_migrations("postgres")
+    broken = Migration(len(migrations) + 1, "broken",
+                       "ALTER TABLE songs ADD COLUMN half TEXT;\nINSERT INTO no_such_table VALUES (1);")
+    with pytest.raises(MigrationError, match=f"V{broken.version}__broken failed and was rolled back"):
+        await Store.open(postgres_url, migrations=[*migrations, broken])
+    store = await Store.open(postgres_url)  # migrating again takes the lock: the failure released it
+    try:
+        assert await store.schema_version() == len(migrations)
+        assert await store.fetchval("SELECT count(*) FROM schema_migrations WHERE name = 'broken'") == 0
+        assert await store.fetchval("SELECT count(*) FROM information_schema.columns "
+                                    "WHERE table_name = 'songs' AND column_name = 'half'") == 0
     finally:
         await store.close()
 
