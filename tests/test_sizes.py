@@ -21,8 +21,6 @@ LONG_MODULES: dict[str, str] = {
                              "click, select, modal answers, wait), each a few lines over one simulated world",
     "quiz/session.py": "the quiz's state machine: rounds, answers, votes, lives and teams change the same "
                        "state, and its snapshot/restore must list every field of it in one place",
-    "store/quiz_repo.py": "every statement of the quiz's tables (games, rounds, answers, leaderboards, stats "
-                          "and weekly points): to be split by job, as catalog_repo was",
 }
 
 

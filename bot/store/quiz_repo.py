@@ -11,7 +11,6 @@ import datetime as dt
 import json
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..quiz.freshness import Freshness
@@ -21,6 +20,7 @@ from ..quiz.scoring import Points
 from ..quiz.session import Answer
 from .engine import Conflict
 from .quiz_boards import Boards, bump, to_the_minute
+from .quiz_rows import GameRow, InterruptedGame, LeaderRow, PlayerStats, RunningGame, TopicAccuracy
 from .times import stamp
 from .visibility import VISIBLE_SONG
 
@@ -42,96 +42,12 @@ SCAN_BELOW = 2_000
 SAMPLE_TRIES = 4
 
 
-@dataclass(frozen=True, slots=True)
-class InterruptedGame:
-    game_id: int
-    guild_id: int
-    channel_id: int
-    message_id: int | None
-
-
 # A win: the top score of a game played to its end (every round, or ended for want of players),
 # with at least one point; players tied at the top all win. A stopped or interrupted game has no winner.
 WIN_STATUSES = ("finished", "idle")
 # option -> ORDER BY (never user text); equal correct answers: the fewer tries first.
 RANK_BY = {"points": "points DESC, correct DESC", "wins": "wins DESC, points DESC, correct DESC",
            "correct": "correct DESC, answered, points DESC"}
-
-
-@dataclass(frozen=True, slots=True)
-class RunningGame:
-    """A game left running, with what a new process needs to resume it."""
-
-    game_id: int
-    guild_id: int
-    channel_id: int
-    started_by: int
-    mode: str
-    topic: str
-    seconds: int
-    style: str
-    lives: int | None
-    teams: int | None
-    message_id: int | None
-    questions: list[Any] | None      # JSON-able, from bot.quiz (encode_questions, QuizSession.snapshot)
-    state: dict[str, Any] | None
-    round_at: float | None
-    alive_at: float | None
-    pending: tuple[Answer, ...]       # the answers given to its open round, as they were given
-    owner: str | None = None          # the store token of the process that plays (or played) it
-    owner_beat: str | None = None     # that process's last heartbeat, if it has a row in `processes`
-
-
-@dataclass(frozen=True, slots=True)
-class LeaderRow:
-    rank: int
-    user_id: int
-    points: int
-    games: int
-    answered: int
-    correct: int
-    wins: int = 0
-
-    @property
-    def accuracy(self) -> float:
-        return self.correct / self.answered if self.answered else 0.0
-
-
-@dataclass(frozen=True, slots=True)
-class TopicAccuracy:
-    topic: str                   # a key of bot.quiz.questions.TOPICS ("dramas", "years", ...)
-    answered: int
-    correct: int
-
-    @property
-    def accuracy(self) -> float:
-        return self.correct / self.answered if self.answered else 0.0
-
-
-@dataclass(frozen=True, slots=True)
-class PlayerStats:
-    games: int
-    answered: int
-    correct: int
-    best_streak: int
-    points: int
-    favourite_drama_id: int | None
-    wins: int = 0
-    by_topic: tuple[TopicAccuracy, ...] = ()   # topics answered, in TOPICS order
-
-    @property
-    def accuracy(self) -> float:
-        return self.correct / self.answered if self.answered else 0.0
-
-
-@dataclass(frozen=True, slots=True)
-class GameRow:
-    id: int
-    guild_id: int
-    channel_id: int
-    status: str
-    rounds_played: int
-    message_id: int | None
 
 
 # Visible titles equal to one of `:keys` (an index look-up each). Bracketed titles ("Stay with Me

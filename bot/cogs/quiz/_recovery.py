@@ -22,7 +22,7 @@ from ...i18n import resolve_language
 from ...quiz.game import RESUME_LIMIT, Game, decode_questions, resume_plan
 from ...quiz.session import DEFAULT_LIVES, EndReason, QuizSession
 from ...store import Store
-from ...store.quiz_repo import RunningGame
+from ...store.quiz_rows import RunningGame
 from ...store.times import parse_stamp
 from ...ui import quiz as ui
 from ._games import GameRunner, Games, loop_now, wall
