@@ -260,18 +260,21 @@ def release_from_json(data: JSON, *, pseudo: JSON | None, cover_url: str | None)
     titles = _pseudo_titles(pseudo)
     media = data.get("media") or ()
     tracks = tuple(_track(m, t, titles) for m in media for t in (m.get("tracks") or ()))
-    group_title = " ".join(str(group.get("title") or data.get("title") or "").split())
     return Release(
-        mbid=str(data.get("id") or ""),
-        title=" ".join(str(data.get("title") or "").split()),
-        date=str(data.get("date") or group.get("first-release-date") or ""),
-        release_group_mbid=str(group.get("id") or ""),
-        release_group_title=group_title,
-        drama=drama_name(group_title),
+        **_release_fields(data, group),
         tracks=tracks,
         cover_url=cover_url,
         track_count=sum(_int(m.get("track-count"), len(m.get("tracks") or ())) for m in media),
     )
+
+
+def _release_fields(data: JSON, group: JSON) -> dict[str, str]:
+    """What a release and a search hit both say of a release: its ids, titles, date and drama."""
+    group_title = " ".join(str(group.get("title") or data.get("title") or "").split())
+    return {"mbid": str(data.get("id") or ""), "title": " ".join(str(data.get("title") or "").split()),
+            "date": str(data.get("date") or group.get("first-release-date") or ""),
+            "release_group_mbid": str(group.get("id") or ""), "release_group_title": group_title,
+            "drama": drama_name(group_title)}
 
 
 def vocal_tracks(release: Release) -> tuple[Track, ...]:
@@ -281,16 +284,10 @@ def vocal_tracks(release: Release) -> tuple[Track, ...]:
 def summary_from_json(data: JSON, *, score: int | None = None) -> ReleaseSummary:
     """One release of a search answer or a browse (`inc=artist-credits+release-groups+media`)."""
     group: JSON = data.get("release-group") or {}
-    group_title = " ".join(str(group.get("title") or data.get("title") or "").split())
     media = data.get("media") or ()
     count = data.get("track-count")
     return ReleaseSummary(
-        mbid=str(data.get("id") or ""),
-        title=" ".join(str(data.get("title") or "").split()),
-        date=str(data.get("date") or group.get("first-release-date") or ""),
-        release_group_mbid=str(group.get("id") or ""),
-        release_group_title=group_title,
-        drama=drama_name(group_title),
+        **_release_fields(data, group),
         singers=tuple(s.name for s in singers_from_credit(data.get("artist-credit"))),
         track_count=_int(count) if isinstance(count, int) else sum(_int(m.get("track-count")) for m in media),
         score=_int(data.get("score"), 100) if score is None else score,
