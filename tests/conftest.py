@@ -53,21 +53,15 @@ def postgres_admin_url() -> str:
 @pytest.fixture
 async def postgres_url(postgres_admin_url):
     """A new, empty PostgreSQL database on the test server (dropped after the test)."""
-    url = await postgres_server.create_database(postgres_admin_url)
-    try:
+    async with postgres_server.throwaway_database(postgres_admin_url) as url:
         yield url
-    finally:
-        await postgres_server.drop_database(postgres_admin_url, url)
 
 
 @pytest.fixture
 async def postgres_seeded_url(postgres_admin_url):
     """A new PostgreSQL database, migrated and seeded with the shipped catalog (dropped after the test)."""
-    url = await postgres_server.create_seeded_database(postgres_admin_url)
-    try:
+    async with postgres_server.throwaway_database(postgres_admin_url, seeded=True) as url:
         yield url
-    finally:
-        await postgres_server.drop_database(postgres_admin_url, url)
 
 
 @pytest.fixture(scope="session")

