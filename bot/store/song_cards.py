@@ -56,9 +56,12 @@ class SongCards:
 
     async def ready(self, ids: Sequence[int]) -> dict[int, Song]:
         """The songs among `ids` whose document is current, by id."""
-        rows = await self._store.fetch(
+        # A batch of one: on SQLite it is read on the event loop's thread (an indexed read of a few rows),
+        # not on a reader's thread, whose round trip was most of a card's time and all of its spread
+        # while another server wrote (benchmarks.noisy).
+        [rows] = await self._store.fetch_many([(
             f"SELECT song_id, doc FROM song_cards WHERE song_id IN ({self._store.dialect.ids('ids')}) "
-            f"AND generation = {_CURRENT} AND format = :format", {"ids": ids_param(ids), "format": FORMAT})
+            f"AND generation = {_CURRENT} AND format = :format", {"ids": ids_param(ids), "format": FORMAT})])
         found = {}
         for song_id, doc in rows:
             try:

@@ -66,7 +66,7 @@ async def test_writes_per_minute_are_limited_and_the_reply_says_when_to_retry(wo
     assert len(world.env.errors) == 1
 
 
-@pytest.mark.parametrize("engine", ["sqlite"])  # the full disk is SQLite's page limit; PostgreSQL's has no such knob
+@pytest.mark.parametrize("engine", ["sqlite"])  # a real full disk: SQLite's page limit (PostgreSQL's: the test below)
 async def test_an_import_on_a_full_disk_says_the_disk_is_full(world, engine):
     writer = world.store.db._writer  # the connection of every write transaction
     [(pages,)] = await writer.execute_fetchall("PRAGMA page_count")
@@ -78,4 +78,24 @@ async def test_an_import_on_a_full_disk_says_the_disk_is_full(world, engine):
     assert answer.ephemeral and answer.content.startswith("Nothing was saved: the bot's disk is full.")
     assert "something went wrong" not in answer.content.lower()
     assert await world.store.content_hash() == before
+    assert len(world.env.errors) == 1
+
+
+@pytest.mark.parametrize("engine", ["postgres"])
+async def test_an_import_on_a_full_postgresql_disk_says_the_disk_is_full(world, engine):
+    """The server's own disk-full error (SQLSTATE 53100, what PostgreSQL sends when it cannot extend a
+    file), raised by the real server from a trigger in the middle of the import's transaction: the
+    bot maps the error asyncpg gives it, and the rows written before it are rolled back."""
+    async with world.store.db.transaction() as tx:
+        await tx.execute("CREATE FUNCTION disk_full() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                         "IF (SELECT count(*) FROM songs WHERE guild_id IS NOT NULL) >= 200 THEN "
+                         "RAISE EXCEPTION 'could not extend file \"base/16384/16385\": No space left on device' "
+                         "USING ERRCODE = 'disk_full'; END IF; RETURN NEW; END $$")
+        await tx.execute("CREATE TRIGGER disk_full BEFORE INSERT ON songs FOR EACH ROW EXECUTE FUNCTION disk_full()")
+    before = await world.store.content_hash()
+    rows = "".join(f"Song number {n},Singer {n},Drama {n}\n" for n in range(400))
+    answer = reply(await world.admin.slash(world.channel, "catalog import",
+                                           file=("songs.csv", ("title,artists,drama\n" + rows).encode())))
+    assert answer.ephemeral and answer.content.startswith("Nothing was saved: the bot's disk is full.")
+    assert await world.store.content_hash() == before and await own_songs(world) == []
     assert len(world.env.errors) == 1

@@ -148,7 +148,13 @@ async def test_the_card_keeper_writes_the_song_cards_again_after_another_process
     await until(lambda: bot.cards_built_at == store.catalog.generation)
     assert await store.fetchval(current) == songs + 1
     bot.catalog._cache.clear()  # as a process that never showed the card: it reads the store
-    store.fetch_many = None  # so no batch can be read: the card can only come from its document
+    documents_only = store.fetch_many
+
+    async def no_catalog_batch(queries, *args, **kwargs):  # the card can only come from its document
+        assert all("FROM song_cards" in sql for sql, _ in queries), "a catalog-table batch was read"
+        return await documents_only(queries, *args, **kwargs)
+
+    store.fetch_many = no_catalog_batch
     try:
         card = await world.bob.slash(world.channel, "ost", query="snowfall ballad")
     finally:

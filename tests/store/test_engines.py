@@ -93,6 +93,34 @@ async def test_sqlite_batches_read_on_the_event_loop_and_never_make_it_wait_for_
         await store.close()
 
 
+async def test_a_sqlite_card_and_the_look_for_other_writers_never_leave_the_event_loop(tmp_path):
+    """What /ost reads for a song whose document is ready (the document, and every half second the
+    store's look at the generations another process may have changed) is read on the event loop's
+    thread: a trip to a reader's thread was most of a card's time, and all of its spread while another
+    server wrote (benchmarks.noisy: B's median 0.4 -> 0.2 ms)."""
+    store = await Store.open(tmp_path / "ost.db")
+    try:
+        await store.catalog.import_records([SongRecord(title="Stay", artists=["Gummy"], drama="Goblin")])
+        await store.catalog.build_card_docs()
+        [song_id] = await store.catalog.visible_song_ids(None)
+        threads = []
+        original = store.db._readers.get
+
+        async def counted_get():
+            threads.append(1)
+            return await original()
+
+        store.db._readers.get = counted_get
+        await store.refresh(force=True)
+        await store.catalog.import_records([SongRecord(title="Other", artists=["Gummy"], drama="Goblin")],
+                                           guild_id=5, origin="guild")
+        await store.refresh(force=True)  # a server changed: its changes are read too
+        [card] = await store.catalog.song_cards_by_ids([song_id])
+        assert card.title == "Stay" and threads == []
+    finally:
+        await store.close()
+
+
 def test_a_bot_on_sqlite_never_imports_asyncpg():
     """asyncpg costs start-up time (BENCHMARKS.md): only a PostgreSQL URL imports it."""
     code = ("import asyncio, sys, tempfile, pathlib, bot.app\n"

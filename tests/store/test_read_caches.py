@@ -78,13 +78,13 @@ async def test_a_look_for_other_processes_writes_waits_for_the_look_under_way(st
         await other.close()
     generation = store.catalog.generation
     gate = asyncio.Event()
-    original = store.fetch
+    original = store.fetch_many
 
     async def held(*args, **kwargs):
         await gate.wait()
         return await original(*args, **kwargs)
 
-    store.fetch = held
+    store.fetch_many = held
     try:
         store.heard(None)  # a notification: look before the next answer
         keeper = asyncio.create_task(store.refresh())
@@ -95,5 +95,5 @@ async def test_a_look_for_other_processes_writes_waits_for_the_look_under_way(st
         gate.set()
         await asyncio.gather(keeper, command)
     finally:
-        store.fetch = original
+        store.fetch_many = original
     assert store.catalog.generation > generation
