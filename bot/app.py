@@ -28,11 +28,11 @@ from .i18n import resolve_language
 from .i18n.commands import OstTranslator
 from .sharding import fleet_guilds, format_shard_ids
 from .store import Store, StoreUnavailable
+from .store.card_keeper import CardKeeper
 from .tree import OstTree
 
 log = logging.getLogger(__name__)
 
-CARD_RETRY = 5.0  # seconds before the song card keeper tries again after a failed build
 # What the bot needs in a channel: read and post, embeds for cards, files for /catalog export.
 REQUIRED_PERMISSIONS = discord.Permissions(
     view_channel=True, send_messages=True, send_messages_in_threads=True, embed_links=True,
@@ -81,7 +81,9 @@ class OstBot(commands.Bot):
         self._stopping: asyncio.Future[None] | None = None
         self._heartbeat: asyncio.Task[None] | None = None
         self._card_keeper: asyncio.Task[None] | None = None
-        self.cards_built_at: int | None = None  # the catalog generation the song cards were last built for
+        # Woken by the store's watcher through discord.py's dispatch, a wait SimCord knows as idle.
+        store.catalog_watchers.append(lambda: self.dispatch("catalog_moved"))
+        self.card_keeper = CardKeeper(store, lambda: self.wait_for("catalog_moved"))
         self.offline = False  # the playground: nothing leaves the process unless a setting names a server
 
     # -- lifecycle ------------------------------------------------------------------------
@@ -95,8 +97,6 @@ class OstBot(commands.Bot):
         self.store.catalog.max_server_songs = self.settings.max_server_songs
         self.catalog.write_rate = WriteRate(self.settings.catalog_writes_per_minute,
                                                      lambda: self.loop.time())  # SimCord moves the clock
-        if not self.store.catalog_watchers:
-            self.store.catalog_watchers.append(lambda: self.dispatch("catalog_moved"))
         report = await self.store.catalog.seed(load_catalog(self.settings.catalog_path))
         if report.changed:
             log.info("seeded catalog: %d songs, %d dramas, %d artists", report.songs, report.dramas, report.artists)
@@ -185,32 +185,16 @@ class OstBot(commands.Bot):
 
     # -- song cards kept ready ---------------------------------------------------------------
 
-    def start_card_keeper(self) -> None:
-        """One process of a fleet (the owner of shard 0) keeps the song cards' documents current: now,
-        and after every catalog change, in this process or another (heard by notification on
-        PostgreSQL, or seen by `Store.refresh` before an interaction). Until they are written, cards
-        are read from the catalog's tables. Nothing is polled: an idle bot does no work for it."""
-        if self.settings.shards.syncs_commands and (self._card_keeper is None or self._card_keeper.done()):
-            self._card_keeper = asyncio.create_task(self._keep_cards(), name="song-cards")
+    @property
+    def cards_built_at(self) -> int | None:
+        """The catalog generation the song cards were last built for."""
+        return self.card_keeper.built_at
 
-    async def _keep_cards(self) -> None:
-        store = self.store
-        while not self.is_closed() and not store.closed:
-            generation = store.catalog.generation
-            if generation != self.cards_built_at:
-                try:
-                    if written := await store.catalog.build_card_docs():
-                        log.info("song cards: %d documents written", written)
-                except Exception as exc:  # a database outage: try again a little later
-                    log.warning("song cards not written: %s: %s", type(exc).__name__, exc)
-                    await asyncio.sleep(CARD_RETRY)
-                    continue
-                self.cards_built_at = generation
-            await store.refresh()  # a notification heard during the build: its change is seen now
-            if store.catalog.generation != generation:
-                continue  # the catalog moved while building
-            await self.wait_for("catalog_moved")  # dispatched by the store's watcher (a listener: no task spins)
-            await store.refresh(force=True)  # a notification from another process: read the generations
+    def start_card_keeper(self) -> None:
+        """One process of a fleet (the owner of shard 0) keeps the song cards' documents current
+        (`CardKeeper`)."""
+        if self.settings.shards.syncs_commands and (self._card_keeper is None or self._card_keeper.done()):
+            self._card_keeper = asyncio.create_task(self.card_keeper.run(), name="song-cards")
 
     async def on_ready(self) -> None:
         self.start_heartbeat()

@@ -25,10 +25,9 @@ from .engine import (
     Session,
     StoreError,
     StoreUnavailable,
-    ids_param,
 )
 from .migrate import available_migrations
-from .song_cards import CARDS_LOCK
+from .song_cards import CARDS_LOCK, mark_stale
 from .sqlite import SqliteDatabase
 from .sqlite import fault as sqlite_fault
 from .urls import check_url, describe_url, is_postgres_url, mask_url
@@ -220,7 +219,8 @@ class Store:
         """Inside a write transaction: it changes one server's own catalog (its songs, or the shared
         songs it hides). Only that server's caches are dropped, here and in every process; the shared
         name index and the other servers' caches stay. The card documents of `song_ids` (the songs
-        written or removed) are dropped; every other card stays current."""
+        written or removed) are marked stale for the keeper (`song_cards.mark_stale`); every other card
+        stays current."""
         if song_ids and (lock := self.dialect.lock(CARDS_LOCK)):
             # Before the bump: the card keeper, holding it, either wrote its documents before this
             # write, or sees the bump after it and leaves this server's songs alone.
@@ -228,8 +228,7 @@ class Store:
         seq = await tx.fetchval(_BUMP, {"key": "generation:guilds"})
         await tx.execute(_GUILD_CHANGED, {"guild": guild_id, "seq": int(seq)})
         if song_ids:
-            await tx.execute(f"DELETE FROM song_cards WHERE song_id IN ({self.dialect.ids('ids')})",
-                             {"ids": ids_param(song_ids)})
+            await mark_stale(tx, self.dialect, song_ids)
         if notify := self.dialect.notify(CHANNEL):
             await tx.execute(notify, {"payload": f"{self.token} guild"})
         self._changes[id(tx)][f"guild:{guild_id}"] = str(seq)

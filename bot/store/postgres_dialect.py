@@ -14,7 +14,7 @@ class PostgresDialect:
         return f"SELECT ost_ids(:{param}) AS value"  # see migrations/postgres/V5__id_lists.sql
 
     def texts(self, param: str) -> str:
-        return f"SELECT value FROM jsonb_array_elements_text(CAST(:{param} AS jsonb)) AS value"
+        return f"SELECT ost_texts(:{param}) AS value"  # see migrations/postgres/V12__song_cards_stale.sql
 
     def batch_ids(self) -> str:
         return f"SELECT {BATCH_IDS}.* FROM {BATCH_IDS}"

@@ -4,6 +4,8 @@ stale at once, and the next build writes them again."""
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 
 from bot.catalog.records import SongRecord
@@ -67,16 +69,44 @@ async def test_a_catalog_write_makes_every_document_stale_at_once(two_stores):
     assert await other.catalog.build_card_docs() == 0
 
 
-async def test_a_document_of_another_format_is_not_read(store):
+async def test_a_document_of_another_format_is_not_read(two_stores):
+    store, newer = two_stores
     ids = await all_ids(store)
     await store.catalog.build_card_docs()
-    async with store.transaction() as tx:
+    async with store.transaction() as tx:  # written by a process of an older version
         await tx.execute("UPDATE song_cards SET format = :old, doc = '{}' WHERE song_id = :id",
                          {"old": song_cards.FORMAT - 1, "id": ids[0]})
     batches = counting_batches(store)
     card = (await store.catalog.song_cards_by_ids(ids[:1]))[0]
     assert card.id == ids[0] and card.title and batches == [1]
-    assert await store.catalog.build_card_docs() == 1
+    # A process started since (a new format comes with a new process) compares every song: written again.
+    assert await newer.catalog.build_card_docs() == 1
+
+
+async def test_after_a_complete_build_a_server_write_costs_the_keeper_its_own_songs_only(two_stores):
+    """A server's write marks the documents of the songs it wrote stale (generation 0); the keeper's
+    next build reads those few rows by the partial index song_cards_stale instead of comparing every
+    song of the catalog with its document (which every other server paid for, benchmarks.noisy)."""
+    store, fresh = two_stores
+    ids = await all_ids(store)
+    assert await store.catalog.build_card_docs() == len(ids)
+    async with store.transaction() as tx:  # stale but not marked: only comparing every song finds it
+        await tx.execute("UPDATE song_cards SET generation = -1 WHERE song_id = :id", {"id": ids[0]})
+    report = await store.catalog.import_records([SongRecord(title="Mine", artists=["Gummy"], drama="Goblin")],
+                                                guild_id=9, origin="guild")
+    [mine] = report.song_ids
+    assert await store.fetchval("SELECT generation FROM song_cards WHERE song_id = :id", {"id": mine}) == 0
+    assert await store.catalog.build_card_docs() == 1  # the marked song only: the catalog was not compared
+    assert await store.catalog.card_docs_counts() == (len(ids), len(ids) + 1)
+    assert await fresh.catalog.build_card_docs() == 1  # a process's first build compares every song
+    assert await store.catalog.card_docs_counts() == (len(ids) + 1, len(ids) + 1)
+    # Changed again, then removed before the keeper runs: its marked row goes, nothing is written.
+    await store.catalog.import_records([SongRecord(title="Mine", artists=["Ailee"], drama="Goblin")],
+                                       guild_id=9, origin="guild")
+    assert await store.fetchval("SELECT generation FROM song_cards WHERE song_id = :id", {"id": mine}) == 0
+    assert await store.additions.remove_addition(9, mine)
+    assert await store.catalog.build_card_docs() == 0
+    assert await store.fetchval("SELECT count(*) FROM song_cards") == len(ids)
 
 
 async def test_a_document_that_does_not_read_as_a_song_is_not_shown(store, caplog):
@@ -141,6 +171,31 @@ async def test_a_catalog_write_wakes_the_keeper(store):
     assert woken == [before + 1]
     store.heard(None)  # a lost listening connection is back: anything may have changed
     assert len(woken) == 2
+
+
+async def test_the_keeper_writes_every_document_then_waits_and_a_server_write_wakes_it(store):
+    """`CardKeeper` with its own event (the loop `benchmarks.noisy` runs; the bot waits for its
+    `catalog_moved` event instead, tested in tests/cogs/test_other_processes.py)."""
+    import asyncio
+
+    from bot.store.card_keeper import CardKeeper
+
+    ids = await all_ids(store)
+    keeper = CardKeeper(store)
+    running = asyncio.create_task(keeper.run())
+    try:
+        await asyncio.wait_for(keeper.idle.wait(), 30)
+        assert keeper.built_at == store.catalog.generation
+        assert await store.catalog.card_docs_counts() == (len(ids), len(ids))
+        await store.catalog.import_records([SongRecord(title="New One", artists=["Gummy"], drama="Goblin")],
+                                           guild_id=7, origin="guild")
+        assert not keeper.idle.is_set()  # woken by the write, at once
+        await asyncio.wait_for(keeper.idle.wait(), 30)
+        assert await store.catalog.card_docs_counts() == (len(ids) + 1, len(ids) + 1)
+    finally:
+        running.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await running
 
 
 async def test_a_database_without_a_cards_generation_gets_one_and_its_documents(store):

@@ -1,4 +1,4 @@
--- V8 on PostgreSQL: which server's own catalog changed, as migrations/sqlite/V8 (read that file for
+-- V11 on PostgreSQL: which server's own catalog changed, as migrations/sqlite/V11 (read that file for
 -- what each column holds).
 
 CREATE TABLE catalog_guild_changes (
