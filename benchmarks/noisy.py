@@ -11,6 +11,7 @@ once per phase (no answer comes from an earlier look-up's cache). B's look-up is
 - At the store (`_measure`): the store's refresh, the best match (`CatalogService.resolve`) and its card
   (`song` or `drama`), cards read from the catalog's tables (no documents: a keeper not caught up).
 - At the store, every card document written first and the card keeper (`CardKeeper`) running.
+- A bare `SELECT 1` (`_measure_floor`): what any await on the database pays for sharing the loop with A.
 
 Target: B's /ost p99 while A writes within 2x of B alone.
 """
@@ -149,6 +150,21 @@ async def _measure(target: Path | str, titles: list[str], keeper: bool = False) 
         await store.close()
 
 
+async def _measure_floor(target: Path | str, titles: list[str]) -> dict[str, Any]:
+    """The floor of sharing a loop: B's "look-up" is one bare query (`SELECT 1`: a trip to SQLite's
+    reader thread, or to the PostgreSQL server) and nothing else, while A writes as in the others."""
+    store = await Store.open(target)
+    try:
+        async def look(_q: str) -> float:
+            started = time.perf_counter()
+            await store.fetch("SELECT 1")
+            return (time.perf_counter() - started) * 1000
+
+        return await _windows(store, titles, look, None)
+    finally:
+        await store.close()
+
+
 async def _measure_bot(target: Path | str, titles: list[str]) -> dict[str, Any]:
     """Through the bot: B's look-up is `/ost query:` fed to the real bot (discord.py's interaction
     machinery, its cog, caches and card keeper; the wire harness of benchmarks.child), A's writes go to
@@ -174,13 +190,15 @@ async def _measure_bot(target: Path | str, titles: list[str]) -> dict[str, Any]:
 
 KINDS = {"": "at the store, cards from the catalog's tables (no documents)",
          "+cards": "at the store, cards from their documents, the card keeper running",
-         "+bot": "/ost through the bot (discord.py, the cog, the card keeper)"}
+         "+bot": "/ost through the bot (discord.py, the cog, the card keeper)",
+         "+floor": "a bare `SELECT 1` (the floor of sharing the loop with A)"}
 
 
 def _measure_kinds(target: Path | str, titles: list[str], engine: str, out: dict[str, Any], log) -> None:
     for suffix in KINDS:
+        measure = {"+bot": _measure_bot, "+floor": _measure_floor}.get(suffix)
         out[engine + suffix] = asyncio.run(
-            _measure_bot(target, titles) if suffix == "+bot" else _measure(target, titles, keeper=bool(suffix)))
+            measure(target, titles) if measure else _measure(target, titles, keeper=bool(suffix)))
         log(engine + suffix, out[engine + suffix])
 
 
@@ -218,7 +236,8 @@ def section(result: dict[str, Any]) -> list[str]:
                f"{result['own']:,} of A's; each query asked once. Three ways for each engine: `/ost query:` through "
                f"the bot (the target's row: the issue asks for B's /ost), and two at the store to show where time "
                f"goes (refresh, best match, its card), with cards read from the catalog's tables or from their "
-               f"documents. Target: B's /ost p99 while A writes within 2x of B alone.\n")
+               f"documents, and a bare `SELECT 1` for the floor of sharing one event loop with A's writes. "
+               f"Target: B's /ost p99 while A writes within 2x of B alone.\n")
     rows = []
     for engine in ("sqlite", "postgres"):
         for suffix, how in KINDS.items():

@@ -35,9 +35,9 @@ FORMAT = 2
 # Songs a batch: building their models holds the event loop. Rebuilding 50,000 on SQLite, the loop's
 # lag was p99 11 ms, max 16 ms with 200 (18 and 30 ms with 500).
 BUILD_BATCH = 200
-# Songs read at once for their documents (a server's write or two): on SQLite on the event loop's thread,
-# as a card for /ost is; larger batches are read on a reader's thread.
-INLINE_MAX = 10
+# Marked songs written by reading them inside the writing transaction (`_write_locked`); a larger batch
+# is read first, on SQLite on a reader's thread, so the writer is not held by the read.
+LOCKED_MAX = 10
 # Advanced by every catalog write that can change a card (`Store.changed`).
 _CURRENT = "(SELECT CAST(value AS BIGINT) FROM meta WHERE key = 'generation:cards')"
 _SERVERS = "SELECT value FROM meta WHERE key = 'generation:guilds'"
@@ -122,13 +122,11 @@ class SongCards:
 
     async def _write(self, ids: list[int], stale_only: bool) -> int:
         """One batch of documents; how many were written (the others are marked stale)."""
-        if len(ids) <= INLINE_MAX:  # on SQLite read on the event loop's thread: no trip to a reader's
-            labels = _Labelled(self._store)
+        if stale_only and len(ids) <= LOCKED_MAX:
+            return await self._write_locked(ids)
+        async with self._store.read() as r:  # on SQLite a reader's thread: the loop is not held
+            labels = _Labelled(r)
             songs = await self._read_cards(labels, ids)
-        else:
-            async with self._store.read() as r:  # on SQLite a reader's thread: the loop is not held
-                labels = _Labelled(r)
-                songs = await self._read_cards(labels, ids)
         labelled, guilds = labels.row or (None, None)
         async with self._store.transaction() as tx:
             if lock := self._store.dialect.lock(CARDS_LOCK):
@@ -142,16 +140,37 @@ class SongCards:
                 songs = [s for s in songs if s.guild_id not in changed]
             await tx.executemany(_UPSERT, [{"id": s.id, "generation": labelled, "format": FORMAT,
                                             "doc": _encode(s).decode()} for s in songs])
-            if stale_only:  # a song removed since it was marked has no card to write
-                await tx.execute(f"DELETE FROM song_cards WHERE generation = 0 AND song_id IN "
-                                 f"({self._store.dialect.ids('ids')}) AND NOT EXISTS "
-                                 "(SELECT 1 FROM songs WHERE songs.id = song_cards.song_id)", {"ids": ids_param(ids)})
+            if stale_only:
+                await self._drop_removed(tx, ids)
         return len(songs)
+
+    async def _write_locked(self, ids: list[int]) -> int:
+        """A few marked songs (a server's write or two), read inside the transaction that writes their
+        documents, after the lock a server's write takes before marking: a write that changes them
+        after this read marks them again after this commit, so nothing read here is ever discarded
+        (read outside, while a server wrote back to back, nearly every such document was)."""
+        async with self._store.transaction() as tx:
+            if lock := self._store.dialect.lock(CARDS_LOCK):
+                await tx.execute(lock)
+            labels = _Labelled(tx)
+            songs = await self._read_cards(labels, ids)
+            labelled = labels.row[0] if labels.row else None
+            await tx.executemany(_UPSERT, [{"id": s.id, "generation": labelled, "format": FORMAT,
+                                            "doc": _encode(s).decode()} for s in songs])
+            await self._drop_removed(tx, ids)
+        return len(songs)
+
+    async def _drop_removed(self, tx: Session, ids: list[int]) -> None:
+        """A song removed since it was marked has no card to write: its mark goes."""
+        ids_sql = self._store.dialect.ids("ids")
+        await tx.execute(f"DELETE FROM song_cards WHERE generation = 0 AND song_id IN ({ids_sql}) "
+                         "AND NOT EXISTS (SELECT 1 FROM songs WHERE songs.id = song_cards.song_id)",
+                         {"ids": ids_param(ids)})
 
 
 class _Labelled:
     """Reads the cards' generation and the servers' sequence (`_LABELS`) in the same batch, so the same
-    snapshot, as the songs' batch: one trip, no read transaction around it."""
+    snapshot, as the songs' batch: one trip."""
 
     def __init__(self, store: Batches) -> None:
         self._store = store

@@ -205,3 +205,69 @@ async def test_a_database_without_a_cards_generation_gets_one_and_its_documents(
     assert await store.catalog.card_docs_counts() == (0, len(ids))
     assert await store.catalog.build_card_docs() == len(ids)
     assert await store.catalog.card_docs_counts() == (len(ids), len(ids))
+
+
+async def waiting_or_done(store, task) -> None:
+    """A server's write has gone as far as it can while the keeper holds its lock. On PostgreSQL it
+    waits at the server for the advisory lock (another process: polled, bounded); on SQLite for the
+    writer's lock in this process (its turns on the event loop are enough)."""
+    import asyncio
+
+    for _ in range(1000):
+        if task.done():
+            return
+        if store.engine == "postgres":
+            if await store.fetchval("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"):
+                return
+            await asyncio.sleep(0.01)
+        else:
+            await asyncio.sleep(0)
+    assert store.engine == "sqlite", "the server's write neither finished nor waited for the lock"
+
+
+@pytest.mark.parametrize("complete_first", [True, False], ids=["marked-only", "every-song"])
+async def test_a_document_read_before_a_server_changes_its_song_is_never_kept_after(store, complete_first):
+    """The keeper reads a song of a server, then that server changes the song before the keeper writes
+    its document. Either way the old document never stands as current: a few marked songs are read
+    inside the keeper's transaction, after the lock the server's write takes before marking (the write
+    waits, then marks the song again); a complete build's batch, read first, sees the server moved and
+    marks the song instead of writing it."""
+    import asyncio
+
+    if complete_first:
+        await store.catalog.build_card_docs()
+    report = await store.catalog.import_records([SongRecord(title="Racing", artists=["Gummy"], drama="Goblin")],
+                                                guild_id=5, origin="guild")
+    [song_id] = report.song_ids
+    cards = store.catalog._cards
+    original, read, go_on = cards._read_cards, asyncio.Event(), asyncio.Event()
+
+    async def paused(r, ids):
+        songs = await original(r, ids)
+        if song_id in ids:
+            read.set()
+            await go_on.wait()
+        return songs
+
+    cards._read_cards = paused
+    try:
+        building = asyncio.create_task(store.catalog.build_card_docs())
+        await asyncio.wait_for(read.wait(), 30)
+        changing = asyncio.create_task(store.catalog.import_records(
+            [SongRecord(title="Racing", artists=["Ailee"], drama="Goblin")], guild_id=5, origin="guild"))
+        if complete_first:  # the keeper holds the lock: the write goes as far as it can, then waits
+            await waiting_or_done(store, changing)
+        else:  # the keeper holds nothing while it reads: the write is committed before it goes on
+            await asyncio.wait_for(changing, 30)
+        go_on.set()
+        await asyncio.wait_for(asyncio.gather(building, changing), 30)
+    finally:
+        cards._read_cards = original
+    generation = await store.fetchval("SELECT generation FROM song_cards WHERE song_id = :id", {"id": song_id})
+    assert generation == 0  # marked: the document read before the change is not current
+    [card] = await store.catalog.song_cards_by_ids([song_id], 5)
+    assert [c.name for c in card.credits] == ["Ailee"]
+    assert await store.catalog.build_card_docs() >= 1
+    [card] = await store.catalog.song_cards_by_ids([song_id], 5)
+    assert [c.name for c in card.credits] == ["Ailee"]
+    assert await store.fetchval("SELECT generation FROM song_cards WHERE song_id = :id", {"id": song_id}) > 0
