@@ -12,11 +12,16 @@ linear (anchored alternations of fixed words, no nested repetition).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from ..catalog import moods
+from ..catalog.search import EXACT
 from ..catalog.text import compact, normalize
+
+if TYPE_CHECKING:
+    from ..catalog.service import CatalogService
 
 TEXT_MAX = 300         # longer messages are read from their start only
 ROUNDS_MAX = 20
@@ -240,3 +245,16 @@ def parse(text: str) -> Intent:
     if subject:
         return Intent("lookup", subject=subject, language=lang)
     return Intent("unknown", language=lang)
+
+
+async def named_outright(intent: Intent, text: str, catalog: CatalogService, guild_id: int | None,
+                         kinds: Sequence[str]) -> Intent:
+    """A pick or a recommendation whose whole text is exactly one of the catalog's names (of `kinds`)
+    asks for that entry instead: "This Love" is a song, not the mood "love"."""
+    if intent.kind not in ("random", "recommend"):
+        return intent
+    text = strip_markup(text)
+    matches = await catalog.search(text, guild_id, kinds, best_only=True)
+    if matches and matches[0].tier == EXACT:
+        return Intent("lookup", subject=text, language=intent.language)
+    return intent

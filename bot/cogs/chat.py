@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Protocol
 import discord
 from discord.ext import commands
 
-from ..catalog.search import EXACT, Match, strong_matches
+from ..catalog.search import Match, strong_matches
 from ..catalog.service import RandomFilters
-from ..chat.intents import Intent, parse, strip_markup
+from ..chat.intents import Intent, named_outright, parse
 from ..chat.limits import ChatLimits
 from ..components import CogRef
 from ..errors import UserError
@@ -178,8 +178,7 @@ class Chat(commands.Cog):
     async def reply_for(self, message: discord.Message, intent: Intent, lang: str) -> Reply:
         """The card for what the message asks (a UserError when there is none to show)."""
         guild_id = message.guild.id if message.guild else None
-        if intent.kind in ("random", "recommend") and (named := await self._exact_name(message, guild_id)):
-            intent = Intent("lookup", subject=named, language=intent.language)  # "This Love" is a song, not a mood
+        intent = await named_outright(intent, message.content, self.bot.catalog, guild_id, LOOKUP_KINDS)
         if intent.kind == "help":
             return help_embed(self.bot.tree, lang, admin=False, intro=t("chat.help_intro", lang)), None
         if intent.kind == "lookup":
@@ -194,12 +193,6 @@ class Chat(commands.Cog):
         if intent.kind in ("another", "like_this"):
             return await self._continue(message, intent, guild_id, lang)
         raise UserError("chat.unknown")
-
-    async def _exact_name(self, message: discord.Message, guild_id: int | None) -> str | None:
-        """The message's whole text when it is exactly one of the catalog's names."""
-        text = strip_markup(message.content)
-        matches = await self.bot.catalog.search(text, guild_id, LOOKUP_KINDS, best_only=True)
-        return text if matches and matches[0].tier == EXACT else None
 
     async def _lookup(self, intent: Intent, guild_id: int | None, lang: str) -> Reply:
         svc = self.bot.catalog

@@ -105,3 +105,21 @@ def test_any_text_is_read_without_error(text):
     assert intent.language in (None, "en", "ko")
     assert len(intent.subject) <= TEXT_MAX
     assert intent.rounds is None or 1 <= intent.rounds <= 20
+
+
+async def test_a_message_that_is_exactly_a_catalog_name_asks_for_that_entry(store):
+    """"This Love" reads as a pick by mood, but it is a song's title: the card of that song is what the
+    member asked for. A name that only starts like one, and every other kind of request, stay as read."""
+    from bot.catalog.service import CatalogService
+    from bot.chat.intents import named_outright
+
+    catalog = CatalogService(store)
+    kinds = ("song", "drama", "artist", "actor")
+    read = parse("This Love")
+    assert read.kind in ("random", "recommend")  # what the words alone say
+    assert await named_outright(read, "<@42> This Love", catalog, None, kinds) == Intent(
+        "lookup", subject="This Love", language=read.language)
+    moody = parse("something sad")
+    assert await named_outright(moody, "something sad", catalog, None, kinds) == moody
+    lookup = parse("goblin")
+    assert await named_outright(lookup, "goblin", catalog, None, kinds) is lookup
