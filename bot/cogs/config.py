@@ -17,6 +17,7 @@ from ..errors import UserError
 from ..i18n import t
 from ..ui.admin import RESET_COG, ResetScoresButton, reset_view, settings_embed
 from ..ui.text import safe
+from .daily import DAILY
 
 if TYPE_CHECKING:
     from ..app import OstBot
@@ -73,10 +74,8 @@ class ConfigCog(commands.GroupCog, name=RESET_COG.name, group_name="config",
         return next_post_at(discord.utils.utcnow(), settings.daily_hour, zone, settings.daily_last_date)
 
     def _wake_daily(self) -> None:
-        # Not isinstance: discord.py loads each cog module afresh, so an imported Daily is another class.
-        wake = getattr(self.bot.get_cog("Daily"), "wake", None)
-        if wake is not None:
-            wake()
+        if (daily := DAILY.find(self.bot)) is not None:  # by name: discord.py loads each cog module afresh
+            daily.wake()
 
     # -- /config show ----------------------------------------------------------------------
 

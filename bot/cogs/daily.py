@@ -11,13 +11,14 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import discord
 from discord.ext import commands
 
 from ..access import bot_permissions_in, missing_post_permissions
 from ..catalog.daily import day_rng, local_date, next_post_at, parse_timezone, pick_song
+from ..components import CogRef
 from ..i18n import resolve_language, t
 from ..ui.cards import song_embed, song_view
 
@@ -33,6 +34,16 @@ log = logging.getLogger(__name__)
 MAX_SLEEP = 6 * 3600.0
 FAILED_PASS_SLEEP = 300.0   # after an unexpected error in a whole pass
 RETRY_AFTER = 900.0         # after a passing fault (Discord 5xx): try again in 15 minutes
+
+
+class Wakes(Protocol):
+    """What /config asks of the song of the day: look at the settings again now (a server changed its
+    hour, channel or time zone, or turned it off)."""
+
+    def wake(self) -> None: ...
+
+
+DAILY: CogRef[Wakes] = CogRef("Daily")
 
 
 class Daily(commands.Cog, name="Daily"):
@@ -196,4 +207,6 @@ class Daily(commands.Cog, name="Daily"):
 
 
 async def setup(bot: OstBot) -> None:
-    await bot.add_cog(Daily(bot))
+    cog = Daily(bot)
+    DAILY.serves(cog)  # mypy: the cog answers what /config asks of it
+    await bot.add_cog(cog)
