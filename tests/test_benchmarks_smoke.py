@@ -52,6 +52,12 @@ def test_quick_run_writes_every_table(tmp_path: Path):
     for name in ("/ost", "/ost autocomplete", "/random", "/recommend", "quiz answer click"):
         row = next(line for line in side.splitlines() if line.startswith(f"| {name} |"))
         assert len(re.findall(r"[\d.]+× / [\d.]+×", row)) == 2, row
+    # The noisy neighbour: B's /ost through the bot judged against the target, the store-level rows and
+    # the floor beside it, each with a ratio.
+    noisy = text.split("## A noisy neighbour", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in noisy.splitlines() if line.startswith("| sqlite |")]
+    assert len(rows) == 4 and all(re.search(r"\| [\d.]+x \|", row) for row in rows), noisy
+    assert re.search(r"/ost through the bot .*\| (met|\*\*missed\*\*) \|$", noisy, re.M), noisy
     startup = next(line for line in text.splitlines() if "start-up with 19 songs, already migrated" in line)
     assert "**met**" in startup or "**missed**" in startup, startup
 
