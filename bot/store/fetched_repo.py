@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from ..catalog.fetched import FetchedRelease, FetchedSinger, FetchedSong, FetchPlan, FetchResult, StoredSong
 from ..catalog.records import make_slug
 from ..catalog.text import compact
+from .engine import ids_param
 
 if TYPE_CHECKING:
     from .catalog_writes import Writer
@@ -139,8 +140,12 @@ async def _insert_songs(w: Writer, songs: Sequence[FetchedSong], dramas: dict[Fe
     await w.replace_names("songs", {i: (s.record.title, s.titles[1:]) for i, s in zip(song_ids, songs, strict=True)})
     await w.replace_song_children({i: ([(artists[x], "main" if n == 0 else "duet") for n, x in enumerate(s.singers)],
                                        [], []) for i, s in zip(song_ids, songs, strict=True)})
-    return [StoredSong(i, s.record.title, s.record.hangul or None, s.record.drama, guild_id)
-            for i, s in zip(song_ids, songs, strict=True)]
+    # Named as the catalog names their drama (Goblin, not the release's 도깨비), as the linked songs are.
+    drama_ids = [dramas[_drama(s.record.drama)] for s in songs]
+    names = {int(r[0]): r[1] for r in await w.tx.fetch(
+        f"SELECT id, name FROM dramas WHERE id IN ({w.d.ids('ids')})", {"ids": ids_param(set(drama_ids))})}
+    return [StoredSong(i, s.record.title, s.record.hangul or None, names[d], guild_id)
+            for i, s, d in zip(song_ids, songs, drama_ids, strict=True)]
 
 
 async def _link(w: Writer, songs: dict[int, FetchedSong], sources: dict[str, int]) -> None:

@@ -37,7 +37,7 @@ async def test_a_shared_fetch_links_the_shipped_song_and_adds_the_new_one(store)
     generation = store.catalog.generation
     before = await store.catalog.counts()
     result = await store.catalog.add_fetched(plan_fetch([goblin_part1()]))
-    assert [s.title for s in result.added] == ["Winter Letter"]
+    assert [(s.title, s.drama) for s in result.added] == [("Winter Letter", "Goblin")]  # the catalog's name
     assert [s.id for s in result.linked] == [stay]                 # "Stay With Me" by 찬열 & 펀치: the shipped song
     assert [x.reason for x in result.left_out] == ["fetch.left.instrumental"]
     assert result.new_dramas == ()                                  # 도깨비 is Goblin's Hangul name
