@@ -29,17 +29,19 @@ from .validation import (
     date,
     flag,
     listed,
+    mbid,
     one,
     slug,
     text,
+    web_address,
     year,
 )
 
 COLUMNS = ("key", "title", "hangul", "alt_titles", "artists", "drama", "year", "release_date",
-           "description", "styles", "moods", "ballad")
+           "description", "styles", "moods", "ballad", "cover_url", "recordings")
 REQUIRED = ("title", "artists", "drama")
 LIST_SEPARATOR = ";"
-LIMITS = {"title": 100, "hangul": 100, "drama": 100, "artist": 80, "description": 300, "tag": 30}
+LIMITS = {"title": 100, "hangul": 100, "drama": 100, "artist": 80, "description": 300, "tag": 30, "cover_url": 500}
 MAX_ARTISTS = 8
 MAX_TAGS = 10
 _SLUG_CHARS = re.compile(r"[^a-z0-9]+")
@@ -59,6 +61,8 @@ class SongRecord:
     styles: list[str] = field(default_factory=list)
     moods: list[str] = field(default_factory=list)
     ballad: bool = True
+    cover_url: str = ""   # its cover's address (a fetched song's, kept by export and import)
+    recordings: list[str] = field(default_factory=list)   # MusicBrainz recording MBIDs (likewise)
 
     def slug(self) -> str:
         return self.key or make_slug(f"{self.title} {self.drama}")
@@ -75,8 +79,11 @@ def make_slug(text: str) -> str:
 
 def _names(limit: int, most: int) -> Check:
     """A list field of a record: names separated by ";" in a string, or a list of such strings."""
-    items = listed(text(limit), most=most)
+    return _separated(listed(text(limit), most=most))
 
+
+def _separated(items: Check) -> Check:
+    """A list field read from a string separated by ";", or a list of such strings."""
     def check(value: object) -> tuple[object, list[tuple[str | None, Problem]]]:
         if isinstance(value, str):
             parts = value.split(LIST_SEPARATOR)
@@ -126,6 +133,8 @@ RECORD: Spec = {
     "styles": Field(_names(LIMITS["tag"], MAX_TAGS)),
     "moods": Field(_names(LIMITS["tag"], MAX_TAGS)),
     "ballad": Field(one(_ballad)),
+    "cover_url": Field(one(web_address(LIMITS["cover_url"]))),
+    "recordings": Field(_separated(listed(mbid, most=MAX_TAGS, fold=str.lower))),
 }
 
 
@@ -175,6 +184,7 @@ def record_from_mapping(row: Mapping[str, object], line: int, problems: list[Rec
         description=texts.get("description", ""),
         styles=[s.lower() for s in lists.get("styles", [])], moods=[m.lower() for m in lists.get("moods", [])],
         ballad=ballad if isinstance(ballad, bool) else True,
+        cover_url=texts.get("cover_url", ""), recordings=lists.get("recordings", []),
     )
 
 

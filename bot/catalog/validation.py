@@ -19,6 +19,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from .text import compact
 
@@ -42,6 +43,8 @@ _MARKDOWN = re.compile(r"```|`|\*\*|__|~~|\|\||\[[^\]]*\]\([^)]*\)|^\s*(#{1,3}\s
 _ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MBID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_URL_CHARS = re.compile(r"^[\x21-\x7e]+$")   # printable ASCII without spaces: an address as sent
 
 Problem = tuple[str, dict[str, object]]             # (problem name under PROBLEM_KEY, params)
 Rule = Callable[[object], tuple[object, Problem | None]]   # value -> (value as kept, problem or None)
@@ -152,6 +155,34 @@ def slug(value: object) -> tuple[object, Problem | None]:
     if len(value) > MAX_KEY:
         return value, ("too_long", {"limit": MAX_KEY})
     return value, None if SLUG.match(value) else ("bad_key", {})
+
+
+def web_address(limit: int) -> Rule:
+    """An image's address (a song's cover): http or https, a host, printable ASCII without spaces, at
+    most `limit` characters; kept trimmed. Shown only as a card's thumbnail, which Discord fetches
+    through its own proxy."""
+    def check(value: object) -> tuple[object, Problem | None]:
+        if not isinstance(value, str):
+            return value, ("not_text", {})
+        value = value.strip()
+        if len(value) > limit:
+            return value, ("too_long", {"limit": limit})
+        try:
+            parts = urlsplit(value)
+        except ValueError:
+            return value, ("bad_address", {})
+        if parts.scheme not in ("http", "https") or not parts.hostname or not _URL_CHARS.match(value):
+            return value, ("bad_address", {})
+        return value, None
+    return check
+
+
+def mbid(value: object) -> tuple[object, Problem | None]:
+    """A MusicBrainz identifier (a recording's): 36 characters, lowercase hexadecimal in five groups."""
+    if not isinstance(value, str):
+        return value, ("not_text", {})
+    value = value.strip().lower()
+    return value, None if MBID.match(value) else ("bad_mbid", {})
 
 
 def number(low: int, high: int) -> Rule:

@@ -27,7 +27,7 @@ from ..catalog.models import (
 from ..catalog.records import SongRecord
 from .catalog_reads import DramaReader, Reads, source_from_row
 from .catalog_writes import ImportReport, SeedReport, Writer, import_songs, owned_by, seed_catalog
-from .engine import Query, Row, Session
+from .engine import Query, Row, Session, ids_param
 from .fetched_repo import add_fetched
 from .song_cards import BUILD_BATCH, SongCards
 from .visibility import VISIBLE_ENTRY, VISIBLE_SONG
@@ -257,9 +257,16 @@ class CatalogRepo:
         """guild None: the shared catalog (shipped and imported); else that server's additions."""
         rows = await self._store.fetch(f"SELECT id FROM songs WHERE {owned_by(guild_id)} ORDER BY id",
                                        {"guild": guild_id})
-        songs = await self.songs_by_ids([r[0] for r in rows], guild_id)
+        ids = [r[0] for r in rows]
+        songs = await self.songs_by_ids(ids, guild_id)
+        recordings: dict[int, list[str]] = {}
+        for song_id, mbid in await self._store.fetch(
+                f"SELECT song_id, mbid FROM song_recordings WHERE song_id IN ({self._store.dialect.ids('ids')}) "
+                "ORDER BY song_id, mbid", {"ids": ids_param(ids)}):
+            recordings.setdefault(song_id, []).append(mbid)
         return [SongRecord(
             key=s.key, title=s.title, hangul=s.hangul or "", alt_titles=list(s.alt_titles),
             artists=[c.name for c in s.credits], drama=s.drama.name, year=s.year,
             release_date=s.release_date or "", description=s.description, styles=list(s.styles),
-            moods=list(s.moods), ballad=s.is_ballad) for s in songs]
+            moods=list(s.moods), ballad=s.is_ballad, cover_url=s.cover_url or "",
+            recordings=recordings.get(s.id, [])) for s in songs]

@@ -266,6 +266,16 @@ async def _seed_actors(w: Writer, actors: list[SeedActor], leads: dict[str, tupl
          for i, n in enumerate(lead) if compact(n) in actor_ids])
 
 
+async def _covers_and_recordings(w: Writer, songs: Mapping[int, SongRecord]) -> None:
+    """What an export keeps of a fetched song: its cover and its recordings. A record without a cover
+    leaves the song's as it is (a file made by hand, or exported before the columns existed, takes
+    nothing away); recordings are only ever added."""
+    await w.tx.executemany("UPDATE songs SET cover_url = ? WHERE id = ?",
+                           [(r.cover_url, song_id) for song_id, r in songs.items() if r.cover_url])
+    await w.tx.executemany("INSERT INTO song_recordings (song_id, mbid) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                           [(song_id, mbid) for song_id, r in songs.items() for mbid in r.recordings])
+
+
 async def import_songs(w: Writer, records: list[SongRecord], guild_id: int | None, origin: str,
                   added_by: int | None) -> ImportReport:
     entries: dict[str, dict[str, int]] = {}
@@ -305,6 +315,7 @@ async def import_songs(w: Writer, records: list[SongRecord], guild_id: int | Non
     await w.replace_song_children({song_ids[key]: (
         [(artists[compact(name)], "main" if i == 0 else "duet") for i, name in enumerate(r.artists)], r.styles, r.moods)
         for key, r in latest.items()})
+    await _covers_and_recordings(w, {song_ids[key]: r for key, r in latest.items()})
     await w.reindex(list(song_ids.values()))
     if len(records) >= 1000:
         await w.tx.execute(w.d.after_bulk_write)

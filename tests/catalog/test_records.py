@@ -37,3 +37,27 @@ def test_problems_carry_message_keys_and_render_in_either_language():
     # Control characters in quoted file text are shown, not sent raw.
     [bad] = parse_records((HEADER + "Song,Ai\x07lee,Goblin,,,,,\n").encode(), "songs.csv")[1]
     assert "'Ai\\u0007lee'" in problem_line(bad, "en")
+
+
+def test_a_cover_and_recordings_are_read_and_checked():
+    """What an export keeps of a fetched song: its cover's address and its MusicBrainz recordings."""
+    header = "title,artists,drama,cover_url,recordings\n"
+    mbid, other = "a0000000-0000-4000-8000-000000000001", "B0000000-0000-4000-8000-000000000002"
+    [record], problems = parse_records(
+        (header + f"Song,Ailee,Goblin, https://coverartarchive.org/release/x/1-250.jpg ,{mbid}; {other}\n").encode(),
+        "songs.csv")
+    assert problems == []
+    assert record.cover_url == "https://coverartarchive.org/release/x/1-250.jpg"
+    assert record.recordings == [mbid, other.lower()]
+    bad = {(p.field, p.key) for p in parse_records((
+        header
+        + "One,Ailee,Goblin,javascript:alert(1),\n"
+        + "Two,Ailee,Goblin,https://exa mple.org/a.jpg,\n"
+        + "Three,Ailee,Goblin,https:///no-host.jpg,\n"
+        + f"Four,Ailee,Goblin,,not-an-id; {mbid}\n"
+        + f"Five,Ailee,Goblin,,{mbid};{mbid.upper()}\n").encode(), "songs.csv")[1]}
+    assert bad == {("cover_url", "admin.problem.bad_address"), ("recordings", "admin.problem.bad_mbid"),
+                   ("recordings", "admin.problem.duplicate_entries")}
+    [problem] = parse_records((header + "One,Ailee,Goblin,ftp://x.org/a.jpg,\n").encode(), "songs.csv")[1]
+    assert problem_line(problem, "ko") == (
+        "2번째 줄, 커버 주소(cover_url): https://(또는 http://)로 시작하고 띄어쓰기가 없는 웹 주소여야 해요")

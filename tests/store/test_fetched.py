@@ -157,3 +157,31 @@ async def test_a_dry_run_tells_what_would_happen_and_writes_nothing(store):
     result = await store.catalog.add_fetched(plan_fetch([goblin_part1()]), dry_run=True)
     assert [s.title for s in result.added] == ["Winter Letter"] and len(result.linked) == 1
     assert await store.content_hash() == before and store.catalog.generation == generation
+
+
+async def test_an_exported_fetched_song_imported_again_keeps_its_cover_and_recordings(store):
+    """`/catalog export` gives a file `/catalog import` takes back: for a fetched song that includes its
+    cover and recordings (the card's thumbnail and MusicBrainz link). An import without them leaves a
+    song's cover as it is."""
+    from bot.catalog.recordfiles import parse_records, records_to_csv
+
+    result = await store.catalog.add_fetched(plan_fetch([goblin_part1()]), guild_id=GUILD, origin="guild")
+    [fetched] = await store.catalog.songs_by_ids([result.added[0].id])
+    exported = records_to_csv(await store.catalog.export_records(GUILD))
+    assert "cover_url,recordings" in exported.splitlines()[0]
+    records, problems = parse_records(exported.encode(), "songs.csv")
+    assert problems == []
+    await store.catalog.import_records(records, guild_id=OTHER, origin="guild")
+    [copy] = await store.catalog.export_records(OTHER)
+    assert (copy.cover_url, copy.recordings) == (COVER1, [fetched.recording_mbid])
+    shared = set(await store.catalog.visible_song_ids(None))
+    own = [i for i in await store.catalog.visible_song_ids(OTHER) if i not in shared]
+    [song] = await store.catalog.songs_by_ids(own)
+    assert (song.cover_url, song.recording_mbid) == (COVER1, fetched.recording_mbid)
+    # By hand, without the two columns (the same song, by its key): it keeps its cover and recordings.
+    bare, problems = parse_records(f"key,title,artists,drama\n{copy.key},Winter Letter,Han Seoyun,Goblin\n".encode(),
+                                   "songs.csv")
+    assert problems == []
+    await store.catalog.import_records(bare, guild_id=OTHER, origin="guild")
+    [again] = await store.catalog.export_records(OTHER)
+    assert (again.cover_url, again.recordings) == (COVER1, [fetched.recording_mbid])
