@@ -31,7 +31,7 @@ ALLOWED_LATIN = {
     # what a user types or a file holds, as it is
     "True", "False", "true", "false", "YYYY-MM-DD", "xlsx", "songs.csv", "ost",
     "title", "hangul", "alt_titles", "artists", "drama", "year", "release_date", "description",
-    "styles", "moods", "ballad", "key", "songs",
+    "styles", "moods", "ballad", "key", "songs", "cover_url", "recordings", "http", "https",
 }
 
 
