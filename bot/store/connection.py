@@ -223,7 +223,7 @@ class Store:
         stays current."""
         if song_ids and (lock := self.dialect.lock(CARDS_LOCK)):
             # Before the bump: the card keeper, holding it, either wrote its documents before this
-            # write, or sees the bump after it and leaves this server's songs alone.
+            # write (which then marks them stale), or sees the bump after it and marks them itself.
             await tx.execute(lock)
         seq = await tx.fetchval(_BUMP, {"key": "generation:guilds"})
         await tx.execute(_GUILD_CHANGED, {"guild": guild_id, "seq": int(seq)})

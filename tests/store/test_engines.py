@@ -50,6 +50,19 @@ async def test_sqlite_reads_one_after_another_keep_to_one_reader_and_overlapping
         await store.close()
 
 
+def reader_trips(store) -> list[int]:
+    """Counts, from now on, every time the SQLite store takes a reader (a trip to its thread)."""
+    threads: list[int] = []
+    original = store.db._readers.get
+
+    async def counted_get():
+        threads.append(1)
+        return await original()
+
+    store.db._readers.get = counted_get
+    return threads
+
+
 async def test_sqlite_batches_read_on_the_event_loop_and_never_make_it_wait_for_a_lock(tmp_path):
     """A batch (a card's queries) is read on the event loop's thread, without a trip to a reader's
     thread. That connection never waits: told the database is busy (in WAL mode a reader meets that
@@ -59,14 +72,7 @@ async def test_sqlite_batches_read_on_the_event_loop_and_never_make_it_wait_for_
 
     store = await Store.open(tmp_path / "ost.db")
     try:
-        threads = []
-        original = store.db._readers.get
-
-        async def counted_get():
-            threads.append(1)
-            return await original()
-
-        store.db._readers.get = counted_get
+        threads = reader_trips(store)
         batch = [("SELECT count(*) FROM sqlite_master", ()), ("SELECT name FROM sqlite_master ORDER BY name", ())]
         expected = [[tuple(r) for r in rows] for rows in await store.fetch_many(batch)]
         assert threads == [] and expected[0][0][0] > 0
@@ -103,14 +109,7 @@ async def test_a_sqlite_card_and_the_look_for_other_writers_never_leave_the_even
         await store.catalog.import_records([SongRecord(title="Stay", artists=["Gummy"], drama="Goblin")])
         await store.catalog.build_card_docs()
         [song_id] = await store.catalog.visible_song_ids(None)
-        threads = []
-        original = store.db._readers.get
-
-        async def counted_get():
-            threads.append(1)
-            return await original()
-
-        store.db._readers.get = counted_get
+        threads = reader_trips(store)
         await store.refresh(force=True)
         await store.catalog.import_records([SongRecord(title="Other", artists=["Gummy"], drama="Goblin")],
                                            guild_id=5, origin="guild")
